@@ -1,0 +1,3 @@
+from agentconv.cli import main
+
+main()

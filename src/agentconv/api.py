@@ -1,0 +1,125 @@
+"""The public functions: load / loads / dump / dumps / convert."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Union
+
+from .document import Document
+from .engine import write_agent
+from .errors import AgentconvError, OutputExistsError, ParseError
+from .losses import Loss, apply_loss_policy
+from .registry import detect, get_dialect
+
+PathLike = Union[str, "os.PathLike[str]"]
+MAX_BYTES = 16 * 1024 * 1024
+
+
+def decode(data: bytes, path: str | None = None) -> tuple[str, str, bool]:
+    """Bytes → (text, encoding, had_utf8_bom); invalid UTF-8 is an error with its position."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", False
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"invalid UTF-16: {exc.reason}", path=path,
+                             hint="save the file as UTF-8") from None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data[3 if bom else 0:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if bom else 0)
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        raise ParseError(f"invalid UTF-8 byte 0x{data[start]:02x}", path=path, line=line, column=column,
+                         hint="save the file as UTF-8") from None
+    return text, "utf-8", bom
+
+
+def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | None = None) -> Document:
+    """Parse agent text. ``dialect=None`` detects it from ``path`` and content.
+
+    >>> doc = loads("---\\nname: a\\ndescription: b\\n---\\nBe brief.\\n")
+    >>> doc.dialect, doc.agent.name
+    ('claude', 'a')
+    """
+    where = os.fspath(path) if path is not None else None
+    encoding, bom = "utf-8", False
+    if isinstance(text, bytes):
+        text, encoding, bom = decode(text, where)
+    elif text.startswith("\ufeff"):
+        text, bom = text[1:], True
+    try:
+        name = detect(text, where) if dialect is None else get_dialect(dialect).name
+        doc = get_dialect(name).read(text, where)
+    except AgentconvError as exc:
+        raise exc.located(where)
+    except RecursionError:
+        raise ParseError("the file is nested too deeply to read", path=where,
+                         hint="agent files never need this much nesting") from None
+    doc.encoding, doc.bom = encoding, bom
+    return doc
+
+
+def load(path: PathLike, dialect: str | None = None) -> Document:
+    """Read and parse an agent file."""
+    where = os.fspath(path)
+    try:
+        size = os.path.getsize(where)
+        if size > MAX_BYTES:
+            raise ParseError(f"file is {size} bytes; agent files are at most {MAX_BYTES} bytes",
+                             path=where, hint="this is not an agent definition")
+        data = Path(where).read_bytes()
+    except OSError as exc:
+        raise AgentconvError(f"cannot read: {exc.strerror or exc}", path=where,
+                             hint="check that the file exists and is readable") from None
+    return loads(data, dialect, path=where)
+
+
+def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool = True,
+               path: PathLike | None = None) -> tuple[str, list[Loss]]:
+    """Render ``doc`` in ``dialect`` (default: its own); return the text and the losses."""
+    target = get_dialect(dialect or doc.dialect or "")
+    same = doc.dialect == target.name
+    where = os.fspath(path) if path is not None else (doc.path if same else None)
+    texts, losses = [], []
+    for agent in doc.agents:
+        text, lost = write_agent(target, agent, trivia=doc.trivia if same else None,
+                                 source_dialect=doc.dialect, carry=carry, path=where)
+        texts.append(text)
+        losses += lost
+    text = "".join(texts)
+    if same and doc.bom:
+        text = "\ufeff" + text
+    return text, losses
+
+
+def dumps(doc: Document, dialect: str | None = None, *, on_loss: str = "warn", carry: bool = True,
+          path: PathLike | None = None) -> str:
+    """Render a document; ``dialect=None`` writes the dialect it was read from (same bytes
+    when nothing changed). Losses land in ``doc.losses`` and go through ``on_loss``."""
+    text, losses = to_dialect(doc, dialect, carry=carry, path=path)
+    doc.losses = losses
+    if (dialect is None or get_dialect(dialect).name == doc.dialect):
+        losses = [l for l in losses if l.kind != "carried"]
+    apply_loss_policy(losses, on_loss, doc.path)
+    return text
+
+
+def dump(doc: Document, path: PathLike, dialect: str | None = None, *, overwrite: bool = False,
+         on_loss: str = "warn", carry: bool = True) -> None:
+    """Write a document to ``path`` atomically; refuses to replace a file unless ``overwrite``."""
+    from .fsio import write_atomic
+    where = os.fspath(path)
+    if os.path.lexists(where) and not overwrite:
+        raise OutputExistsError(where)
+    text = dumps(doc, dialect, on_loss=on_loss, carry=carry, path=where)
+    same = dialect is None or get_dialect(dialect).name == doc.dialect
+    write_atomic(where, text.encode(doc.encoding if same else "utf-8"), overwrite=overwrite)
+
+
+def convert(text: str | bytes, *, to: str, read: str | None = None, path: PathLike | None = None,
+            on_loss: str = "warn", carry: bool = True) -> str:
+    """Convert agent text from one dialect (``read``, detected when None) to ``to``."""
+    doc = loads(text, read, path=path)
+    return dumps(doc, to, on_loss=on_loss, carry=carry)

@@ -1,0 +1,171 @@
+"""The idioms of "when to use" text: ``<example>`` blocks and WHEN TO USE-style sections.
+
+``parse_description`` and ``render_description`` are inverse on their own output
+(parse(render(x)) == x), which is what makes X→Y→X trips exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Example, ExampleTurn
+
+SECTION_FIELDS = ("when_to_use", "scenarios", "deliverables", "not_for", "triggers")
+SECTION_LABELS = {
+    "when_to_use": "WHEN TO USE",
+    "scenarios": "SPECIFIC SCENARIOS",
+    "deliverables": "DELIVERABLES",
+    "not_for": "DON'T USE FOR",
+    "triggers": "TRIGGER THIS AGENT WITH",
+}
+_SECTION_PATTERNS = {
+    "when_to_use": r"WHEN TO USE(?: THIS AGENT)?",
+    "scenarios": r"(?:SPECIFIC )?SCENARIOS",
+    "deliverables": r"DELIVERABLES(?: THIS AGENT CREATES)?",
+    "not_for": r"DON['’]?T USE FOR|DO NOT USE FOR",
+    "triggers": r"TRIGGER THIS AGENT WITH|TRIGGERS",
+}
+_LABEL_LINE = re.compile(
+    r"^[ \t]*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _SECTION_PATTERNS.items()) + r"):[ \t]*$",
+    re.MULTILINE)
+INSTRUCTIONS_LINE = re.compile(r"^[ \t]*INSTRUCTIONS:[ \t]*$", re.MULTILINE)
+_BULLET = re.compile(r"^[ \t]*(?:[-*•]|\d+[.)])[ \t]+")
+_EXAMPLE = re.compile(r"<example>(.*?)</example>", re.IGNORECASE | re.DOTALL)
+_TURN = re.compile(r"(?:(?<=\s)|^)(?P<label>context|user|assistant|human)\s*:|"
+                   r"<commentary>(?P<commentary>.*?)</commentary>", re.IGNORECASE | re.DOTALL)
+_ROLE_OF = {"context": "context", "user": "user", "human": "user", "assistant": "assistant"}
+
+
+@dataclass
+class Sections:
+    lead: str
+    items: dict[str, list[str]] = field(default_factory=dict)
+    rest: str = ""
+    end: int = 0          # offset in the text where the last section's items end
+
+
+def parse_examples(text: str) -> tuple[str, list[Example]]:
+    """Split text into the part before the first example and the structured examples."""
+    matches = list(_EXAMPLE.finditer(text))
+    if not matches:
+        return text, []
+    examples = []
+    for i, match in enumerate(matches):
+        stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        after = text[match.end():stop].strip() or None
+        examples.append(Example(turns=parse_turns(match.group(1)), after=after))
+    return text[:matches[0].start()], examples
+
+
+def parse_turns(inner: str) -> list[ExampleTurn]:
+    turns: list[ExampleTurn] = []
+    role, start = "text", 0
+
+    def close(stop: int) -> None:
+        chunk = inner[start:stop].strip()
+        if chunk or role != "text":
+            turns.append(ExampleTurn(role=role, text=chunk))
+
+    for match in _TURN.finditer(inner):
+        close(match.start())
+        if match.group("commentary") is not None:
+            turns.append(ExampleTurn(role="commentary", text=match.group("commentary").strip()))
+            role, start = "text", match.end()
+        else:
+            role, start = _ROLE_OF[match.group("label").lower()], match.end()
+    close(len(inner))
+    return turns
+
+
+def render_example(example: Example) -> str:
+    lines = ["<example>"]
+    for turn in example.turns:
+        if turn.role == "commentary":
+            lines += ["<commentary>", turn.text, "</commentary>"]
+        elif turn.role == "text":
+            lines.append(turn.text)
+        else:
+            label = "Context" if turn.role == "context" else turn.role
+            lines.append(f"{label}: {turn.text}")
+    lines.append("</example>")
+    text = "\n".join(lines)
+    return text + ("\n\n" + example.after if example.after else "")
+
+
+def parse_sections(text: str) -> Sections:
+    """Find WHEN TO USE-style sections; ``rest`` is any text after the last section's list."""
+    labels = list(_LABEL_LINE.finditer(text))
+    if not labels:
+        return Sections(lead=text)
+    result = Sections(lead=text[:labels[0].start()])
+    for i, label in enumerate(labels):
+        key = next(k for k, v in label.groupdict().items() if v is not None)
+        stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        items, used = _section_items(text, label.end(), stop)
+        if key in result.items or (text[used:stop].strip() and i + 1 < len(labels)):
+            return Sections(lead=text)          # not a clean brief: keep it as one text
+        result.items[key] = items
+        result.end = used
+    result.rest = text[result.end:]
+    return result
+
+
+def _section_items(text: str, start: int, stop: int) -> tuple[list[str], int]:
+    items: list[str] = []
+    pos, used, blank = start, start, False
+    for line in text[start:stop].splitlines(keepends=True):
+        content = line.strip()
+        if not content:
+            blank = True
+        elif _BULLET.match(line):
+            items.append(_BULLET.sub("", line, count=1).rstrip())
+            blank = False
+            used = pos + len(line)
+        elif items and not blank and line[:1] in " \t":
+            items[-1] += "\n" + content
+            used = pos + len(line)
+        elif not items and not blank:
+            items.append(content)
+            used = pos + len(line)
+        else:
+            break
+        pos += len(line)
+    return items, used
+
+
+def render_sections(items: dict[str, list[str]]) -> str:
+    blocks = []
+    for key in SECTION_FIELDS:
+        if items.get(key):
+            lines = [SECTION_LABELS[key] + ":"] + ["- " + item.replace("\n", "\n  ") for item in items[key]]
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def parse_description(text: str | None) -> dict:
+    """Description text → canonical fields (description, examples, sections)."""
+    if text is None:
+        return {"description": None}
+    before, examples = parse_examples(text)
+    sections = parse_sections(before)
+    fields: dict = {"examples": examples}
+    if sections.items and not sections.rest.strip():
+        fields.update(sections.items)
+        before = sections.lead
+    fields["description"] = before.strip() if (before.strip() or examples or sections.items) else before
+    if fields["description"] == "" and (examples or sections.items):
+        fields["description"] = None
+    return fields
+
+
+def render_description(agent) -> str | None:
+    """Canonical fields → description text (inverse of parse_description)."""
+    parts = [agent.description] if agent.description else []
+    sections = render_sections({k: getattr(agent, k) for k in SECTION_FIELDS})
+    if sections:
+        parts.append(sections)
+    parts += [render_example(e) for e in agent.examples]
+    if not parts:
+        return agent.description
+    return "\n\n".join(parts)

@@ -1,0 +1,32 @@
+"""Access to the declarative dialect data (``dialects/<name>/`` at the repository root,
+shipped inside the wheel as ``agentconv/_data/dialects``)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=None)
+def data_root() -> Path:
+    shipped = Path(__file__).parent / "_data" / "dialects"
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[2] / "dialects"
+
+
+@lru_cache(maxsize=None)
+def mapping(dialect: str) -> dict:
+    path = data_root() / dialect / "mapping.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@lru_cache(maxsize=None)
+def schema(dialect: str) -> dict | None:
+    path = data_root() / dialect / "schema.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

@@ -1,0 +1,237 @@
+"""Dialect base classes. A dialect module states only how it differs: its keys, its value
+tables (from ``dialects/<name>/mapping.toml``) and two mappings, native → canonical and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+
+from ..document import Document
+from ..errors import ParseError, SchemaError
+from ..formats import frontmatter, yamlsrc
+from ..losses import Diagnostic
+from ..model import CANONICAL_FIELDS, Agent, NativeField
+
+REGISTRY: dict[str, type["Dialect"]] = {}
+
+
+class Dialect:
+    """One file format for agent definitions."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    #: project folder the real tool reads agents from, e.g. ".claude/agents"
+    layout: ClassVar[str] = ""
+    extension: ClassVar[str] = ".md"
+    #: path segments that point at this dialect (used by detection to break ties)
+    path_hints: ClassVar[tuple[str, ...]] = ()
+    #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
+    expresses_access: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            REGISTRY[cls.name] = cls
+
+    # -- reading / writing ------------------------------------------------------------------
+    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True) -> Document:
+        raise NotImplementedError
+
+    def write(self, agent: Agent, trivia: Any = None, carry: dict | None = None,
+              path: str | None = None) -> str:
+        raise NotImplementedError
+
+    def sniff(self, text: str) -> bool:
+        """Could this text be a file of this dialect? (content only; detection combines)."""
+        raise NotImplementedError
+
+    def native_items(self, agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
+        """The agent as this dialect's keys, reusing old values that still mean the same."""
+        return []
+
+    # -- naming -------------------------------------------------------------------------------
+    def output_path(self, agent: Agent) -> PurePath:
+        """Where the real tool expects this agent, relative to a project root."""
+        from ..paths import safe_relative_name
+        return PurePath(self.layout) / (safe_relative_name(agent.name or "agent") + self.extension)
+
+    def name_from_path(self, path: str | None) -> str | None:
+        return None
+
+    # -- carry: what a trip through this dialect must give back ---------------------------------
+    def restore_carry(self, agent: Agent, payload: dict, path: str | None) -> Agent:
+        fields = {k: v for k, v in payload.items() if k in CANONICAL_FIELDS}
+        natives = [NativeField.model_validate(n) for n in payload.get("native", [])]
+        if "name" in fields and agent.name is not None and path is not None:
+            from ..paths import safe_relative_name
+            if safe_relative_name(fields["name"] or "") != agent.name:
+                fields.pop("name")             # the file was renamed: its path is the identity
+        from ..engine import expressed
+        baseline = self.native_items(agent, {})
+        accepted: dict[str, Any] = {}
+        for key, value in fields.items():
+            trial = _updated(agent, {**accepted, key: value})
+            if trial is None:
+                continue
+            if key == "tools" and self.expresses_access:
+                trial_items = self.native_items(expressed(self, trial)[0], {})
+            else:
+                trial_items = self.native_items(trial, {})
+            if _same_items(trial_items, baseline):
+                accepted[key] = value
+        restored = _updated(agent, accepted) or agent
+        known = {(n.dialect, n.key) for n in restored.native}
+        extra = [n for n in natives if (n.dialect, n.key) not in known]
+        if extra:
+            restored = restored.model_copy(update={"native": restored.native + extra})
+        return restored
+
+
+def _updated(agent: Agent, update: dict[str, Any]) -> Agent | None:
+    try:
+        return Agent.model_validate({**agent.model_dump(), **update})
+    except ValidationError:
+        return None
+
+
+def _same_items(a: list[tuple[str, Any]], b: list[tuple[str, Any]]) -> bool:
+    return yamlsrc.same_value(dict(a), dict(b)) and [k for k, _ in a] == [k for k, _ in b]
+
+
+@dataclass
+class MarkdownTrivia:
+    """How a markdown file was written: delimiters, the parsed block with spans, the body."""
+
+    split: frontmatter.Split | None
+    block: yamlsrc.Block | None
+    body: str
+    newline: str
+
+
+class MarkdownDialect(Dialect):
+    """Markdown with YAML front matter; the body is the system prompt."""
+
+    known_keys: ClassVar[frozenset[str]] = frozenset()
+    #: False when a file without front matter is still a valid agent (opencode)
+    requires_front_matter: ClassVar[bool] = True
+
+    def repair(self, yaml_text: str) -> str:
+        """The repair the real tool applies when the front matter is not valid YAML."""
+        return yaml_text
+
+    has_repair: ClassVar[bool] = False
+
+    def agent_fields(self, values: dict[str, Any], path: str | None,
+                     warn: list[Diagnostic]) -> dict[str, Any]:
+        """Native key/values → canonical field values (``native`` included)."""
+        raise NotImplementedError
+
+    # -- reading ------------------------------------------------------------------------------
+    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True) -> Document:
+        split = frontmatter.split(text, path)
+        warnings: list[Diagnostic] = []
+        block = None
+        if split is None:
+            if self.requires_front_matter:
+                raise ParseError(f"no front matter: a {self.title} agent starts with a '---' line",
+                                 path=path, line=1, column=1,
+                                 hint="add '---', 'name: ...', 'description: ...', '---' at the top")
+            values, body, newline = {}, text, frontmatter.newline_of(text)
+        else:
+            block, notes = yamlsrc.parse_block(
+                split.yaml, path=path, first_line=split.yaml_line, newline=split.newline,
+                repair=self.repair if self.has_repair else None, known_keys=self.known_keys)
+            warnings += [Diagnostic(message=n, line=split.yaml_line, hint=self.lenient_hint) for n in notes]
+            values, body, newline = block.values(), split.body, split.newline
+        fields = self.agent_fields(values, path, warnings)
+        fields["prompt"] = body.strip().replace("\r\n", "\n") or None
+        agent = self._validated(fields, block, path)
+        if apply_carry and block is not None and block.carry:
+            agent = self.restore_carry(agent, block.carry, path)
+        return Document(agents=[agent], dialect=self.name, path=path, warnings=warnings,
+                        trivia=MarkdownTrivia(split, block, body, newline))
+
+    lenient_hint: ClassVar[str | None] = None
+
+    def _validated(self, fields: dict[str, Any], block: yamlsrc.Block | None, path: str | None) -> Agent:
+        try:
+            return Agent.model_validate(fields)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = str(first["loc"][0]) if first["loc"] else ""
+            entry = block.entry(key) if block else None
+            raise SchemaError(f"{key}: {first['msg']}", path=path, line=entry.line if entry else None,
+                              hint="fix the value or remove the key") from None
+
+    # -- writing ------------------------------------------------------------------------------
+    def write(self, agent: Agent, trivia: MarkdownTrivia | None = None, carry: dict | None = None,
+              path: str | None = None) -> str:
+        old = trivia.block.values() if trivia is not None and trivia.block is not None else {}
+        items = self.native_items(agent, old)
+        newline = trivia.newline if trivia is not None else "\n"
+        body = self._body(agent, trivia, newline)
+        split = trivia.split if trivia is not None else None
+        if split is None and not items and not carry and not self.requires_front_matter \
+                and trivia is not None:
+            return body
+        opening = split.opening if split else "---" + newline
+        closing = split.closing if split else "---" + newline
+        if body and not closing.endswith("\n"):
+            closing += newline
+        block = trivia.block if trivia is not None else None
+        return opening + yamlsrc.dump_block(items, block, newline, carry) + closing + body
+
+    def _body(self, agent: Agent, trivia: MarkdownTrivia | None, newline: str) -> str:
+        prompt = agent.prompt or ""
+        if trivia is not None and trivia.body.strip().replace("\r\n", "\n") == prompt:
+            return trivia.body
+        if not prompt:
+            return ""
+        return (newline + prompt + newline).replace("\r\n", "\n").replace("\n", newline)
+
+    def sniff_values(self, values: dict[str, Any]) -> bool:
+        raise NotImplementedError
+
+    def sniff(self, text: str) -> bool:
+        split = frontmatter.split(text)
+        if split is None:
+            return False
+        try:
+            block, _ = yamlsrc.parse_block(split.yaml, repair=self.repair if self.has_repair else None,
+                                           known_keys=self.known_keys)
+        except ParseError:
+            return False
+        return self.sniff_values(block.values())
+
+
+def keep(old: dict[str, Any], key: str, current: Any, meaning: Any) -> Any:
+    """Reuse the old native value of ``key`` when ``meaning(old)`` is still ``current``."""
+    if key in old:
+        try:
+            if meaning(old[key]) == current:
+                return old[key]
+        except (TypeError, ValueError, AttributeError):
+            pass
+    return _MISSING
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+MISSING = _MISSING
+
+
+def path_stem(path: str | None) -> str | None:
+    if not path:
+        return None
+    name = PurePath(path).name
+    for suffix in (".agent.md", ".md", ".markdown", ".txt"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return PurePath(path).stem

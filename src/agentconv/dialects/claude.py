@@ -1,0 +1,242 @@
+"""Claude Code sub-agents: ``.claude/agents/*.md``, YAML front matter + prompt body."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import briefs
+from ..data import mapping
+from ..losses import Diagnostic
+from ..model import ALL_TOOLS, Agent, NativeField, ToolRule
+from . import toolnames
+from .base import MISSING, MarkdownDialect, keep
+
+_TABLE = mapping("claude")
+_CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
+_REPAIR_LINE = re.compile(r"^([a-zA-Z_-]+):[ \t]+(.+?)(\r?)$")
+_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
+_SHELLS = {"bash", "powershell"}
+
+
+class Claude(MarkdownDialect):
+    name = "claude"
+    title = "Claude Code"
+    layout = ".claude/agents"
+    path_hints = (".claude/agents/", ".claude/agents")
+    has_repair = True
+    known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
+                            "permissionMode", "maxTurns", "skills", "mcpServers", "hooks", "memory",
+                            "background", "isolation", "initialPrompt"})
+    lenient_hint = "Claude Code itself will skip this file; quote the description (\"...\")"
+
+    def repair(self, yaml_text: str) -> str:
+        """Claude Code's own retry: quote plain values holding ': ' or YAML indicators."""
+        out = []
+        for line in yaml_text.splitlines(keepends=True):
+            stripped = line.rstrip("\r\n")
+            ending = line[len(stripped):]
+            stripped = re.sub(r"^\t+", lambda m: "  " * len(m.group(0)), stripped)
+            m = _REPAIR_LINE.match(stripped)
+            if m and not _quoted_or_list(m.group(2)) and _SPECIAL.search(m.group(2)):
+                value = m.group(2).replace("\\", "\\\\").replace('"', '\\"')
+                stripped = f'{m.group(1)}: "{value}"'
+            out.append(stripped + ending)
+        return "".join(out)
+
+    def sniff_values(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("name"), str) and "mode" not in values and not any(
+            k in values for k in ("temperature", "top_p", "steps", "permission", "hidden"))
+
+    # -- native → canonical ---------------------------------------------------------------
+    def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
+        fields: dict[str, Any] = {"mode": "subagent", "native": []}
+        for key, value in values.items():
+            if not self._take(key, value, fields):
+                fields["native"].append(NativeField(dialect=self.name, key=key, value=value))
+        if "name" not in fields:
+            warn.append(Diagnostic(message="no 'name': Claude Code skips this file silently",
+                                   hint="add 'name: <agent-name>' to the front matter"))
+        rules = parse_tool_access(values.get("tools", MISSING), values.get("disallowedTools", MISSING))
+        if rules is not None:
+            fields["tools"] = rules
+        else:
+            for key in ("tools", "disallowedTools"):
+                if key in values:
+                    fields["native"].append(NativeField(dialect=self.name, key=key, value=values[key]))
+        return fields
+
+    def _take(self, key: str, value: Any, fields: dict[str, Any]) -> bool:
+        if key in ("tools", "disallowedTools"):
+            return True
+        if key == "name" and isinstance(value, str):
+            fields["name"] = value
+        elif key == "description" and isinstance(value, str):
+            fields.update(briefs.parse_description(value.replace("\\n", "\n")))
+        elif key == "model" and isinstance(value, str):
+            fields["model"] = None if value.strip().lower() == "inherit" else value.strip()
+        elif key == "color" and isinstance(value, str):
+            fields["color"] = value
+        elif key == "effort" and isinstance(value, (str, int)) and not isinstance(value, bool):
+            fields["reasoning_effort"] = value
+        elif key == "permissionMode" and isinstance(value, str):
+            fields["permission_mode"] = value
+        elif key == "maxTurns" and _positive_int(value) is not None:
+            fields["max_turns"] = _positive_int(value)
+        elif key == "skills" and (isinstance(value, str) or _str_list(value)):
+            fields["skills"] = toolnames.split_list(value)
+        elif key == "mcpServers" and isinstance(value, list):
+            fields["mcp_servers"] = value
+        elif key == "hooks" and isinstance(value, dict):
+            fields["hooks"] = value
+        else:
+            return False
+        return True
+
+    # -- canonical → native ---------------------------------------------------------------
+    def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
+        old = old or {}
+        items: list[tuple[str, Any]] = []
+
+        def put(key: str, current: Any, meaning, fresh) -> None:
+            reused = keep(old, key, current, meaning)
+            value = reused if reused is not MISSING else fresh()
+            if value is not MISSING:
+                items.append((key, value))
+
+        put("name", agent.name, lambda v: v, lambda: agent.name if agent.name is not None else MISSING)
+        desc = {k: getattr(agent, k) for k in ("description", "examples", *briefs.SECTION_FIELDS)}
+        put("description", desc, lambda v: _description_fields(v, desc),
+            lambda: _or_missing(briefs.render_description(agent)))
+        allowed, denied = tool_values(agent.tools, old)
+        if allowed is not MISSING:
+            items.append(("tools", allowed))
+        put("model", agent.model, lambda v: None if v.strip().lower() == "inherit" else v.strip(),
+            lambda: _or_missing(claude_model(agent.model)))
+        put("color", agent.color, lambda v: v, lambda: _or_missing(claude_color(agent.color)))
+        put("effort", agent.reasoning_effort, lambda v: v, lambda: _or_missing(agent.reasoning_effort))
+        put("permissionMode", agent.permission_mode, lambda v: v, lambda: _or_missing(agent.permission_mode))
+        put("maxTurns", agent.max_turns, _positive_int, lambda: _or_missing(agent.max_turns))
+        put("skills", agent.skills, toolnames.split_list, lambda: _or_missing(agent.skills))
+        put("mcpServers", agent.mcp_servers, lambda v: v, lambda: _or_missing(agent.mcp_servers))
+        put("hooks", agent.hooks, lambda v: v, lambda: _or_missing(agent.hooks))
+        if denied is not MISSING:
+            items.append(("disallowedTools", denied))
+        for field in agent.native:
+            if field.dialect == self.name and field.key not in dict(items):
+                items.append((field.key, field.value))
+        return items
+
+
+def tool_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any]:
+    """(tools, disallowedTools) values: the old ones while they still mean ``rules``."""
+    old_tools, old_denied = old.get("tools", MISSING), old.get("disallowedTools", MISSING)
+    if (old_tools is not MISSING or old_denied is not MISSING) \
+            and parse_tool_access(old_tools, old_denied) == rules:
+        return old_tools, old_denied
+    allowed, denied = render_tool_access(rules)
+    return _shaped(allowed, old_tools), _shaped(denied, old_denied)
+
+
+def _description_fields(value: Any, current: dict) -> dict:
+    parsed = briefs.parse_description(value.replace("\\n", "\n"))
+    return {k: parsed.get(k, [] if k != "description" else None) for k in current}
+
+
+def _or_missing(value: Any) -> Any:
+    return MISSING if value is None else value
+
+
+def _shaped(names: Any, old_value: Any) -> Any:
+    if names is MISSING or not isinstance(names, list):
+        return names
+    return names if isinstance(old_value, list) else ", ".join(names)
+
+
+def _positive_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
+        return int(value)
+    return None
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _quoted_or_list(value: str) -> bool:
+    v = value.strip()
+    return (len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"") or (v.startswith("[") and v.endswith("]"))
+
+
+# -- tools ----------------------------------------------------------------------------------
+
+def parse_tool_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
+    """Claude's tools / disallowedTools → ordered rules; None when a value has a bad type."""
+    rules: list[ToolRule] = []
+    if tools is not MISSING:
+        if tools is not None and not isinstance(tools, str) and not _str_list(tools):
+            return None
+        names = toolnames.split_list(tools or "")
+        if ALL_TOOLS in names:
+            rules.append(ToolRule(tool=ALL_TOOLS, action="allow"))
+        else:
+            rules.append(ToolRule(tool=ALL_TOOLS, action="deny"))
+            rules += [_rule(n, "allow") for n in names]
+    if disallowed is not MISSING and disallowed is not None:
+        if not isinstance(disallowed, str) and not _str_list(disallowed):
+            return None
+        rules += [_rule(n, "deny") for n in toolnames.split_list(disallowed)]
+    return Agent(tools=rules).tools
+
+
+def _rule(token: str, action: str) -> ToolRule:
+    name, pattern = toolnames.split_call(token)
+    tool = toolnames.canonical(name, _CANON_OF, mcp_style="claude")
+    if pattern is not None and tool in _SHELLS and pattern.endswith(":*"):
+        pattern = pattern[:-2] + "*"
+    return ToolRule(tool=tool, pattern=pattern, action=action)
+
+
+def _token(rule: ToolRule) -> str:
+    name = toolnames.native(rule.tool, _NAME_OF, mcp_style="claude")
+    if rule.pattern is None:
+        return name
+    pattern = rule.pattern
+    if rule.tool in _SHELLS and pattern.endswith("*") and "*" not in pattern[:-1]:
+        pattern = pattern[:-1] + ":*"
+    return f"{name}({pattern})"
+
+
+def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
+    """Rules → (tools, disallowedTools) as name lists, or MISSING. Narrows what Claude
+    cannot say (ask, exceptions to a deny); the engine checks nothing widened."""
+    if not rules:
+        return MISSING, MISSING
+    last_all = max((i for i, r in enumerate(rules) if r.tool == ALL_TOOLS and r.pattern is None), default=None)
+    allow_list = last_all is not None and rules[last_all].action != "allow"
+    tail = rules[last_all + 1:] if last_all is not None else rules
+    allowed = [_token(r) for r in tail if allow_list and r.action == "allow"]
+    denied = [_token(r) for r in tail if r.action == "deny" or (r.action == "ask" and not allow_list)]
+    if last_all is not None and not allow_list and not tail:
+        return ["*"], MISSING
+    return (allowed if allow_list else MISSING), (denied or MISSING)
+
+
+def claude_model(model: str | None) -> str | None:
+    if model is None:
+        return None
+    provider, _, ident = model.partition("/")
+    if not ident:
+        return model
+    return ident if provider == "anthropic" else None
+
+
+def claude_color(color: str | None) -> str | None:
+    table = _TABLE.get("colors", {})
+    if color is None or color in table.get("valid", []):
+        return color
+    return table.get("approximate", {}).get(color.lower())

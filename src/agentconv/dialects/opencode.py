@@ -1,0 +1,248 @@
+"""opencode agents: ``.opencode/agent/**/*.md`` (also ``agents/``); the path is the name."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+from typing import Any
+
+from .. import briefs
+from ..access import RANK
+from ..data import mapping
+from ..losses import Diagnostic
+from ..model import ALL_TOOLS, Agent, NativeField, ToolRule
+from . import toolnames
+from .base import MISSING, MarkdownDialect, keep, path_stem
+
+_TABLE = mapping("opencode")
+_KEY_OF: dict[str, str] = dict(_TABLE.get("tools", {}))
+_EXPANDS: dict[str, list[str]] = dict(_TABLE.get("expands", {}))
+_ACTION_ONLY = set(_TABLE.get("action_only", {}).get("keys", []))
+_COLORS = {k: v for k, v in _TABLE.get("colors", {}).items() if isinstance(v, str)}
+_THEMES = set(_TABLE.get("colors", {}).get("themes", []))
+_MODELS: dict[str, str] = dict(_TABLE.get("models", {}))
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_ACTIONS = ("allow", "ask", "deny")
+_SANITIZE_LINE = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*):[ \t]*(.*?)(\r?)$")
+_ONLY_HERE = ("mode", "temperature", "top_p", "steps", "maxSteps", "permission", "hidden", "disable", "variant")
+
+
+class OpenCode(MarkdownDialect):
+    name = "opencode"
+    title = "opencode"
+    layout = ".opencode/agent"
+    path_hints = (".opencode/agent/", ".opencode/agents/", ".config/opencode/agent")
+    has_repair = True
+    requires_front_matter = False
+    known_keys = frozenset({"name", "description", "mode", "model", "variant", "temperature", "top_p",
+                            "prompt", "tools", "permission", "disable", "hidden", "color", "steps",
+                            "maxSteps", "options"})
+    lenient_hint = "opencode itself will ignore this front matter and use the whole file as the prompt"
+
+    def repair(self, yaml_text: str) -> str:
+        """opencode's sanitize pass: an unquoted value holding ':' becomes a |- block."""
+        out = []
+        for line in yaml_text.splitlines(keepends=True):
+            m = _SANITIZE_LINE.match(line)
+            value = m.group(2) if m else ""
+            if m and value and ":" in value and value[0] not in "\"'|>":
+                nl = m.group(3) + "\n"
+                line = f"{m.group(1)}: |-{nl}  {value}{nl}"
+            out.append(line)
+        return "".join(out)
+
+    def sniff_values(self, values: dict[str, Any]) -> bool:
+        if any(k in values for k in _ONLY_HERE) or isinstance(values.get("tools"), dict):
+            return True
+        return "name" not in values and "description" in values
+
+    def name_from_path(self, path: str | None) -> str | None:
+        if not path:
+            return None
+        parts = PurePath(path).parts
+        anchors = [i for i, p in enumerate(parts[:-1]) if p in ("agent", "agents")]
+        if anchors:
+            rest = list(parts[anchors[-1] + 1:])
+            rest[-1] = path_stem(rest[-1]) or rest[-1]
+            return "/".join(rest)
+        return path_stem(path)
+
+    # -- native → canonical ---------------------------------------------------------------
+    def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
+        fields: dict[str, Any] = {"name": self.name_from_path(path), "native": []}
+        for key, value in values.items():
+            if not self._take(key, value, fields, values):
+                fields["native"].append(NativeField(dialect=self.name, key=key, value=value))
+                if key in self.known_keys and key not in ("variant", "prompt", "options", "maxSteps"):
+                    warn.append(Diagnostic(message=f"opencode rejects {key}: {value!r}",
+                                           hint="opencode refuses to start with this value"))
+        rules = parse_access(values.get("tools", MISSING), values.get("permission", MISSING))
+        if rules is not None:
+            fields["tools"] = rules
+        return fields
+
+    def _take(self, key: str, value: Any, fields: dict[str, Any], values: dict[str, Any]) -> bool:
+        if key in ("tools", "permission"):
+            return parse_access(values.get("tools", MISSING), values.get("permission", MISSING)) is not None
+        if key == "name" and isinstance(value, str):
+            fields["name"] = value
+        elif key == "description" and isinstance(value, str):
+            fields.update(briefs.parse_description(value))
+        elif key == "mode" and value in ("primary", "subagent", "all"):
+            fields["mode"] = value
+        elif key == "model" and isinstance(value, str):
+            fields["model"] = value
+        elif key in ("temperature", "top_p") and _number(value):
+            fields[key] = float(value)
+        elif key == "steps" and _count(value):
+            fields["max_turns"] = value
+        elif key == "maxSteps" and _count(value) and "steps" not in values:
+            fields["max_turns"] = value
+        elif key in ("hidden", "disable") and isinstance(value, bool):
+            fields["hidden" if key == "hidden" else "disabled"] = value
+        elif key == "color" and isinstance(value, str) and (_HEX.match(value) or value in _THEMES):
+            fields["color"] = value
+        else:
+            return False
+        return True
+
+    # -- canonical → native ---------------------------------------------------------------
+    def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
+        old = old or {}
+        items: list[tuple[str, Any]] = []
+
+        def put(key: str, current: Any, meaning, value: Any) -> None:
+            reused = keep(old, key, current, meaning)
+            value = reused if reused is not MISSING else value
+            if value is not MISSING and value is not None:
+                items.append((key, value))
+
+        if "name" in old:
+            put("name", agent.name, lambda v: v, agent.name)
+        desc = {k: getattr(agent, k) for k in ("description", "examples", *briefs.SECTION_FIELDS)}
+        put("description", desc, lambda v: _description_fields(v, desc), briefs.render_description(agent))
+        put("mode", agent.mode, lambda v: v, agent.mode)
+        put("model", agent.model, lambda v: v, opencode_model(agent.model))
+        put("temperature", agent.temperature, float, agent.temperature)
+        put("top_p", agent.top_p, float, agent.top_p)
+        steps_key = "maxSteps" if "maxSteps" in old and "steps" not in old else "steps"
+        put(steps_key, agent.max_turns, lambda v: v, agent.max_turns)
+        put("hidden", agent.hidden, lambda v: v, agent.hidden)
+        put("disable", agent.disabled, lambda v: v, agent.disabled)
+        put("color", agent.color, lambda v: v, opencode_color(agent.color))
+        old_tools, old_perm = old.get("tools", MISSING), old.get("permission", MISSING)
+        if (old_tools is not MISSING or old_perm is not MISSING) and parse_access(old_tools, old_perm) == agent.tools:
+            items += [(k, v) for k, v in (("tools", old_tools), ("permission", old_perm)) if v is not MISSING]
+        elif agent.tools:
+            items.append(("permission", render_permission(agent.tools)))
+        for field in agent.native:
+            if field.dialect == self.name and field.key not in dict(items):
+                items.append((field.key, field.value))
+        return items
+
+
+def _description_fields(value: Any, current: dict) -> dict:
+    parsed = briefs.parse_description(value)
+    return {k: parsed.get(k, [] if k != "description" else None) for k in current}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+# -- access ---------------------------------------------------------------------------------
+
+def _canon(key: str) -> list[str]:
+    if key == ALL_TOOLS:
+        return [ALL_TOOLS]
+    return list(_EXPANDS.get(key, [key]))
+
+
+def parse_access(tools: Any, permission: Any) -> list[ToolRule] | None:
+    """The deprecated ``tools`` map and ``permission`` → ordered rules (None: bad shape)."""
+    rules: list[ToolRule] = []
+    if tools is not MISSING and tools is not None:
+        if not isinstance(tools, dict) or not all(isinstance(v, bool) for v in tools.values()):
+            return None
+        for key, on in tools.items():
+            rules += [ToolRule(tool=str(key), action="allow" if on else "deny")]
+    if permission is not MISSING and permission is not None:
+        if permission in _ACTIONS:
+            rules.append(ToolRule(tool=ALL_TOOLS, action=permission))
+        elif isinstance(permission, dict):
+            for key, value in permission.items():
+                for tool in _canon(str(key)):
+                    parsed = _permission_rules(tool, value)
+                    if parsed is None:
+                        return None
+                    rules += parsed
+        else:
+            return None
+    return Agent(tools=rules).tools
+
+
+def _permission_rules(tool: str, value: Any) -> list[ToolRule] | None:
+    if value in _ACTIONS:
+        return [ToolRule(tool=tool, action=value)]
+    if isinstance(value, dict) and all(v in _ACTIONS for v in value.values()):
+        return [ToolRule(tool=tool, pattern=None if p == "*" else str(p), action=a) for p, a in value.items()]
+    return None
+
+
+def render_permission(rules: list[ToolRule]) -> dict[str, Any]:
+    """Rules → a permission map. Several canonical tools sharing one key (write and edit)
+    get the narrowest of their actions."""
+    perm: dict[str, Any] = {}
+    owner: dict[str, str] = {}
+    for key, rule in _keyed(rules):
+        action = rule.action
+        if rule.pattern is None:
+            current = perm.get(key)
+            if isinstance(current, str) and owner.get(key) not in (None, rule.tool):
+                action = min(current, action, key=RANK.__getitem__)
+            if isinstance(current, dict):
+                current.pop(ALL_TOOLS, None)
+                current[ALL_TOOLS] = action
+            else:
+                perm[key] = action
+        elif key not in _ACTION_ONLY:
+            current = perm.get(key)
+            table = current if isinstance(current, dict) else ({ALL_TOOLS: current} if current else {})
+            table.pop(rule.pattern, None)
+            table[rule.pattern] = action
+            perm[key] = table
+        owner.setdefault(key, rule.tool)
+    return perm
+
+
+def _keyed(rules: list[ToolRule]) -> list[tuple[str, ToolRule]]:
+    """Rules with their opencode key, ordered by key between wildcard rules (as the model
+    orders canonical rules), so equal rule sets render as equal maps."""
+    out: list[tuple[str, ToolRule]] = []
+    segment: list[tuple[str, ToolRule]] = []
+    for rule in rules:
+        key = ALL_TOOLS if rule.tool == ALL_TOOLS else _KEY_OF.get(rule.tool) or toolnames.native(rule.tool, {}, "opencode")
+        if "*" in key:
+            out += sorted(segment, key=lambda kr: kr[0]) + [(key, rule)]
+            segment = []
+        else:
+            segment.append((key, rule))
+    return out + sorted(segment, key=lambda kr: kr[0])
+
+
+def opencode_model(model: str | None) -> str | None:
+    if model is None or "/" in model:
+        return model
+    if model in _MODELS:
+        return _MODELS[model]
+    return f"anthropic/{model}" if model.startswith("claude-") else model
+
+
+def opencode_color(color: str | None) -> str | None:
+    if color is None or _HEX.match(color) or color in _THEMES:
+        return color
+    return _COLORS.get(color.lower())

@@ -1,0 +1,127 @@
+"""Plain prose briefs: no front matter; a summary, WHEN TO USE-style sections, then the
+instructions. The file name is the agent's name."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .. import briefs
+from ..document import Document
+from ..errors import ParseError
+from ..formats import frontmatter
+from ..model import CANONICAL_FIELDS, Agent
+from .base import Dialect, path_stem
+
+_CARRY = re.compile(r"(\r?\n)?<!-- agentconv-carry: (\{.*\}) -->[ \t]*(\r?\n)?\Z")
+_BRIEF_FIELDS = ("description", "examples", *briefs.SECTION_FIELDS)
+
+
+@dataclass
+class ProseTrivia:
+    brief: str        # summary + sections, verbatim
+    marker: str       # the INSTRUCTIONS: line, if the file had one
+    region: str       # the instructions (prompt), verbatim
+    newline: str
+    carry_text: str = ""
+
+
+class Prose(Dialect):
+    name = "prose"
+    title = "plain prose brief"
+    layout = "agents"
+    path_hints = ()
+    expresses_access = False
+
+    def sniff(self, text: str) -> bool:
+        return bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
+
+    def name_from_path(self, path: str | None) -> str | None:
+        return path_stem(path)
+
+    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True) -> Document:
+        if frontmatter.has_front_matter(text):
+            raise ParseError("a prose brief has no front matter, but this file starts with '---'",
+                             path=path, line=1, column=1, hint="read it as claude or opencode (--from)")
+        body, carry, carry_text = _split_carry(text)
+        brief, marker, region = _split_brief(body)
+        fields: dict[str, Any] = briefs.parse_description(brief) if brief.strip() else {}
+        fields["name"] = self.name_from_path(path)
+        fields["prompt"] = region.strip().replace("\r\n", "\n") or None
+        agent = Agent.model_validate(fields)
+        if apply_carry and carry:
+            agent = self.restore_carry(agent, carry, path)
+        trivia = ProseTrivia(brief, marker, region, frontmatter.newline_of(text), carry_text)
+        return Document(agents=[agent], dialect=self.name, path=path, trivia=trivia)
+
+    def restore_carry(self, agent: Agent, payload: dict, path: str | None) -> Agent:
+        # Prose expresses only the brief and the prompt; everything carried is restorable.
+        fields = {k: v for k, v in payload.items() if k in CANONICAL_FIELDS and k not in _BRIEF_FIELDS + ("prompt",)}
+        if "name" in fields and agent.name is not None and path is not None:
+            fields.pop("name")
+        return super().restore_carry(agent, {**fields, "native": payload.get("native", [])}, path)
+
+    def write(self, agent: Agent, trivia: ProseTrivia | None = None, carry: dict | None = None,
+              path: str | None = None) -> str:
+        newline = trivia.newline if trivia else "\n"
+
+        def fresh(text: str) -> str:
+            return text.replace("\r\n", "\n").replace("\n", newline)
+
+        prompt = agent.prompt or ""
+        keep_brief = trivia is not None and _brief_fields(trivia.brief) == {k: getattr(agent, k) for k in _BRIEF_FIELDS}
+        keep_region = trivia is not None and trivia.region.strip().replace("\r\n", "\n") == prompt
+        rendered = briefs.render_description(agent) or ""
+        brief = trivia.brief if keep_brief else (fresh(rendered + "\n") if rendered else "")
+        if keep_brief and keep_region:
+            marker, region = trivia.marker, trivia.region
+        else:
+            region = (trivia.region if keep_region else fresh(prompt + "\n")) if prompt else ""
+            marker = fresh("INSTRUCTIONS:\n") if brief.strip() and prompt else ""
+            if keep_region and trivia.marker:
+                marker = trivia.marker
+            elif marker:
+                region = region.lstrip("\r\n")
+            if marker and not brief.endswith(newline * 2):
+                brief = brief.rstrip("\r\n") + newline * 2
+        text = brief + marker + region
+        if carry:
+            text = text.rstrip("\r\n") + newline + "<!-- agentconv-carry: " + _carry_json(carry) + " -->" + newline
+        return text
+
+
+def _split_carry(text: str) -> tuple[str, dict | None, str]:
+    match = _CARRY.search(text)
+    if not match:
+        return text, None, ""
+    try:
+        payload = json.loads(match.group(2))
+    except json.JSONDecodeError:
+        return text, None, ""
+    body = text[:match.start()] + (match.group(1) or "")
+    return body, payload if isinstance(payload, dict) else None, match.group(0)
+
+
+def _carry_json(payload: dict) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("-->", "--\\u003e")
+
+
+def _split_brief(text: str) -> tuple[str, str, str]:
+    """(brief, marker, region): an INSTRUCTIONS: line splits explicitly; otherwise the brief
+    runs to the end of the last section's list, and without sections there is no brief."""
+    marker = briefs.INSTRUCTIONS_LINE.search(text)
+    if marker:
+        end = marker.end() + (1 if text[marker.end():marker.end() + 1] == "\n" else 0)
+        return text[:marker.start()], text[marker.start():end], text[end:]
+    before, examples = briefs.parse_examples(text)
+    sections = briefs.parse_sections(before)
+    if sections.items and not examples:
+        return text[:sections.end], "", text[sections.end:]
+    return "", "", text
+
+
+def _brief_fields(brief: str) -> dict:
+    parsed = briefs.parse_description(brief) if brief.strip() else {}
+    return {k: parsed.get(k, [] if k not in ("description",) else None) for k in _BRIEF_FIELDS}

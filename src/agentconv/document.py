@@ -1,0 +1,46 @@
+"""Document: the agents of one file plus everything about how the file was written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import MultipleAgentsError
+from .losses import Diagnostic, Loss
+from .model import Agent
+
+
+class Document(BaseModel):
+    """One file: its agents, its dialect and its trivia.
+
+    ``trivia`` is the dialect's record of the source text (spans, quoting, newline style). It
+    takes no part in equality: two documents that mean the same compare equal.
+    """
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    agents: list[Agent] = Field(default_factory=list)
+    dialect: str | None = None
+    path: str | None = None
+    losses: list[Loss] = Field(default_factory=list)
+    warnings: list[Diagnostic] = Field(default_factory=list)
+    trivia: Any = Field(default=None, exclude=True, repr=False)
+    #: byte-level facts of the source file, restored on a same-dialect write
+    encoding: str = Field(default="utf-8", exclude=True, repr=False)
+    bom: bool = Field(default=False, exclude=True, repr=False)
+
+    @property
+    def agent(self) -> Agent:
+        """The only agent of the document; an error when there are none or several."""
+        if len(self.agents) != 1:
+            raise MultipleAgentsError(f"the document holds {len(self.agents)} agents, not one",
+                                      path=self.path, hint="iterate over Document.agents")
+        return self.agents[0]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return self.agents == other.agents and self.dialect == other.dialect
+
+    __hash__ = None  # type: ignore[assignment]

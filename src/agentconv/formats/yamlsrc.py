@@ -1,0 +1,338 @@
+"""YAML front matter with spans: parse into entries that remember their exact text, and write
+back re-rendering only the entries whose value changed (tomlkit's principle over PyYAML).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import yaml
+
+from ..errors import ParseError
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+CARRY_PREFIX = "# agentconv-carry: "
+_EXAMPLE_LABELS = {"context", "user", "assistant", "commentary", "human", "example", "examples"}
+
+
+class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader with YAML 1.2 booleans (only true/false) and no date coercion."""
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+for _first in list(Loader.yaml_implicit_resolvers):
+    Loader.yaml_implicit_resolvers[_first] = [
+        (tag, rx) for tag, rx in Loader.yaml_implicit_resolvers[_first] if tag != "tag:yaml.org,2002:bool"]
+Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                             list("tTfF"))
+
+
+class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
+    """House style for fresh values: block style, literal blocks for multi-line text."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value.strip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+Dumper.add_representer(str, _represent_str)
+
+
+@dataclass
+class Entry:
+    key: str
+    text: str            # the entry's own lines, exactly as in the source
+    value: Any
+    line: int            # 1-based line of the key in the file
+    gap: str = ""        # blank / comment lines after the value, kept with it
+
+
+@dataclass
+class Block:
+    """A parsed front-matter mapping and its trivia."""
+
+    lead: str = ""
+    entries: list[Entry] = field(default_factory=list)
+    mode: str = "yaml"               # yaml | repaired | lenient
+    carry: dict | None = None        # the agentconv-carry payload, if any
+    carry_slot: tuple[int, int] | None = None   # (entry index or -1 for lead, offset in its trivia)
+    newline: str = "\n"
+
+    def values(self) -> dict[str, Any]:
+        return {e.key: e.value for e in self.entries}
+
+    def entry(self, key: str) -> Entry | None:
+        return next((e for e in self.entries if e.key == key), None)
+
+
+# ----------------------------------------------------------------------------------- parsing
+
+def load_yaml(text: str, *, path: str | None = None, first_line: int = 1) -> tuple[Any, Any]:
+    """Compose and construct one YAML document; return (node, value)."""
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        _refuse_aliases(node, path, first_line)
+        value = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ParseError(f"invalid YAML: {exc.problem or exc.context}", path=path,
+                         line=(mark.line + first_line) if mark else None,
+                         column=(mark.column + 1) if mark else None,
+                         hint="quote the value (\"...\") or use a block scalar (|)") from None
+    except yaml.YAMLError as exc:
+        raise ParseError(f"invalid YAML: {exc}", path=path, line=first_line) from None
+    finally:
+        loader.dispose()
+    return node, value
+
+
+def _refuse_aliases(node: Any, path: str | None, first_line: int) -> None:
+    """Agents never need anchors; refusing aliases also defuses alias bombs."""
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            raise ParseError("YAML aliases (*name) are not supported in agent files", path=path,
+                             line=current.start_mark.line + first_line,
+                             hint="write the value out instead of referring to an anchor")
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def parse_block(text: str, *, path: str | None = None, first_line: int = 2, newline: str = "\n",
+                repair: Callable[[str], str] | None = None, known_keys: Iterable[str] = ()) -> tuple[Block, list[str]]:
+    """Parse front-matter text into a Block; returns (block, warnings).
+
+    Tries strict YAML, then the dialect's own repair (the one the real tool applies), then a
+    lenient scan in which a value runs to the next known top-level key.
+    """
+    warnings: list[str] = []
+    try:
+        node, value = load_yaml(text, path=path, first_line=first_line)
+        mode = "yaml"
+    except ParseError as strict_error:
+        if repair is None:
+            raise
+        try:
+            node, value = load_yaml(repair(text), path=path, first_line=first_line)
+            mode = "repaired"
+            if _looks_like_example_keys(node):
+                raise strict_error
+        except ParseError:
+            block = _lenient_block(text, first_line, newline, set(known_keys), path, strict_error)
+            warnings.append("front matter is not valid YAML even after the tool's own repair; read "
+                            "leniently (each value runs to the next known key)")
+            return _extract_carry(block), warnings
+    if node is None or (isinstance(value, str) and not value.strip()):
+        return _extract_carry(Block(lead=text, newline=newline, mode=mode)), warnings
+    if not isinstance(node, yaml.MappingNode):
+        raise ParseError("front matter is not a mapping of keys to values", path=path,
+                         line=node.start_mark.line + first_line, column=node.start_mark.column + 1,
+                         hint="write one 'key: value' per line between the --- lines")
+    block = _block_from_node(text, node, value, first_line, newline, path)
+    block.mode = mode
+    return _extract_carry(block), warnings
+
+
+def _looks_like_example_keys(node: Any) -> bool:
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(k.value, str) and k.value.lower() in _EXAMPLE_LABELS for k, _ in node.value)
+
+
+def _block_from_node(text: str, node: yaml.MappingNode, value: dict, first_line: int, newline: str,
+                     path: str | None) -> Block:
+    lines = text.splitlines(keepends=True)
+    starts = [k.start_mark.line for k, _ in node.value]
+    keys = [k.value for k, _ in node.value]
+    _refuse_duplicates(keys, starts, first_line, path)
+    if len(set(starts)) != len(starts):        # flow mapping or several keys on one line
+        only = Entry("", text, value, first_line)
+        return Block(entries=[only], newline=newline, mode="flow")
+    block = Block(lead="".join(lines[:starts[0]]), newline=newline)
+    for i, (key_node, value_node) in enumerate(node.value):
+        start = starts[i]
+        stop = starts[i + 1] if i + 1 < len(starts) else len(lines)
+        end = value_node.end_mark.line + (1 if value_node.end_mark.column > 0 else 0)
+        end = max(start + 1, min(end, stop))
+        end = _trim_trailing_trivia(lines, start + 1, end, value_node)
+        block.entries.append(Entry(key_node.value, "".join(lines[start:end]), value[key_node.value],
+                                   start + first_line, "".join(lines[end:stop])))
+    return block
+
+
+def _trim_trailing_trivia(lines: list[str], low: int, end: int, value_node: Any) -> int:
+    if getattr(value_node, "style", None) in ("|", ">"):
+        return end                     # inside a block scalar '#' lines and blank lines are content
+    while end > low and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return end
+
+
+def _refuse_duplicates(keys: list, starts: list[int], first_line: int, path: str | None) -> None:
+    seen: dict[Any, int] = {}
+    for key, line in zip(keys, starts):
+        if key in seen:
+            raise ParseError(f"key {key!r} appears twice (first on line {seen[key] + first_line})",
+                             path=path, line=line + first_line, column=1,
+                             hint="keep one of them: tools disagree on which one wins")
+        seen[key] = line
+
+
+_KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]|$)")
+
+
+def _lenient_block(text: str, first_line: int, newline: str, known: set[str], path: str | None,
+                   error: ParseError) -> Block:
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines)
+              if (m := _KEY_LINE.match(line)) and m.group(1) in known]
+    if not starts:
+        raise error
+    block = Block(lead="".join(lines[:starts[0]]), newline=newline, mode="lenient")
+    for i, start in enumerate(starts):
+        stop = starts[i + 1] if i + 1 < len(starts) else len(lines)
+        end = stop
+        while end > start + 1 and not lines[end - 1].strip():
+            end -= 1
+        entry_text = "".join(lines[start:end])
+        key = _KEY_LINE.match(lines[start]).group(1)
+        block.entries.append(Entry(key, entry_text, _lenient_value(entry_text, key),
+                                   start + first_line, "".join(lines[end:stop])))
+    return block
+
+
+def _lenient_value(entry_text: str, key: str) -> Any:
+    try:
+        _, value = load_yaml(entry_text)
+        if isinstance(value, dict) and list(value) == [key]:
+            return value[key]
+    except ParseError:
+        pass
+    first, *rest = entry_text.split(":", 1)[1].splitlines() or [""]
+    paragraphs: list[list[str]] = [[first.strip()]]
+    for line in rest:
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        else:
+            paragraphs.append([])
+    return "\n".join(" ".join(p for p in para if p) for para in paragraphs if para).strip()
+
+
+def _extract_carry(block: Block) -> Block:
+    slots = [(-1, block.lead)] + [(i, e.gap) for i, e in enumerate(block.entries)]
+    for index, trivia in slots:
+        for match in re.finditer(r"(?m)^" + re.escape(CARRY_PREFIX) + r"(.*)(\r?\n|\Z)", trivia):
+            try:
+                payload = json.loads(match.group(1))
+            except json.JSONDecodeError:
+                continue
+            if not isinstance(payload, dict):
+                continue
+            remaining = trivia[:match.start()] + trivia[match.end():]
+            if index < 0:
+                block.lead = remaining
+            else:
+                block.entries[index].gap = remaining
+            block.carry, block.carry_slot = payload, (index, match.start())
+            return block
+    return block
+
+
+# ----------------------------------------------------------------------------------- writing
+
+def render_entry(key: str, value: Any, newline: str = "\n") -> str:
+    text = yaml.dump({key: value}, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=2**31 - 1)
+    return text.replace("\n", newline)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equality that tells 1 from True and 1.0 from 1, as a writer must."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def carry_line(payload: dict, newline: str) -> str:
+    return CARRY_PREFIX + json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + newline
+
+
+def dump_block(items: list[tuple[str, Any]], original: Block | None, newline: str,
+               carry: dict | None = None) -> str:
+    """Render items as front matter, reusing the original text of every unchanged entry."""
+    if original is not None and original.mode == "flow":
+        only = original.entries[0]
+        if same_value(dict(items), only.value):
+            return only.text + _carry_text(carry, newline)
+        original = None
+    old = {e.key: e for e in original.entries} if original else {}
+    order = _merge_order([k for k, _ in items], [e.key for e in original.entries] if original else [])
+    values = dict(items)
+    parts: list[str] = [original.lead if original else ""]
+    slot_texts: list[str] = []
+    for key in order:
+        entry = old.get(key)
+        if entry is not None and same_value(entry.value, values[key]):
+            text = entry.text
+        else:
+            text = render_entry(key, values[key], newline)
+            if entry is not None and not entry.text.endswith(("\n", "\r")):
+                text = text.rstrip("\r\n")
+        slot_texts.append(text + (entry.gap if entry is not None else ""))
+    return _place_carry(parts[0], slot_texts, order, original, carry, newline)
+
+
+def _merge_order(new: list[str], old: list[str]) -> list[str]:
+    order = [k for k in old if k in new]
+    for i, key in enumerate(new):
+        if key in order:
+            continue
+        before = next((new[j] for j in range(i - 1, -1, -1) if new[j] in order), None)
+        order.insert(order.index(before) + 1 if before else 0, key)
+    return order
+
+
+def _carry_text(carry: dict | None, newline: str) -> str:
+    return carry_line(carry, newline) if carry else ""
+
+
+def _place_carry(lead: str, slots: list[str], order: list[str], original: Block | None,
+                 carry: dict | None, newline: str) -> str:
+    if not carry:
+        return lead + "".join(slots)
+    line = carry_line(carry, newline)
+    if original is not None and original.carry_slot is not None:
+        index, offset = original.carry_slot
+        if index < 0:
+            return lead[:offset] + line + lead[offset:] + "".join(slots)
+        key = original.entries[index].key if index < len(original.entries) else None
+        if key in order:
+            pos = order.index(key)
+            entry = original.entries[index]
+            text = slots[pos]
+            cut = len(text) - len(entry.gap) + offset if text.endswith(entry.gap) else len(text)
+            slots[pos] = text[:cut] + line + text[cut:]
+            return lead + "".join(slots)
+    body = lead + "".join(slots)
+    if body and not body.endswith("\n"):
+        body += newline
+    return body + line

@@ -1,0 +1,68 @@
+"""Losses are data: what a target could not express, and what happened to it."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+LossKind = Literal["dropped", "carried", "approximated", "narrowed"]
+KIND_MEANING = {
+    "dropped": "not expressible in the target and not kept",
+    "carried": "kept in a comment the target ignores (restored on the way back), not in effect",
+    "approximated": "expressed with a different value or meaning",
+    "narrowed": "access restricted further than the source, since the target cannot express it",
+}
+
+
+class Loss(BaseModel):
+    """One field the target cannot express, or only approximates.
+
+    ``field`` is the canonical path as ``agentconv inspect`` prints it (``color``, ``tools``,
+    ``native.memory``), never a dialect's key.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    kind: LossKind
+    detail: str = ""
+    source: str | None = None
+    target: str | None = None
+    agent: str | None = None
+
+    def __str__(self) -> str:
+        arrow = f"{self.source or '?'}→{self.target or '?'}"
+        who = f" [{self.agent}]" if self.agent else ""
+        return f"{arrow}{who}: {self.field}: {self.kind}" + (f" ({self.detail})" if self.detail else "")
+
+
+class Diagnostic(BaseModel):
+    """A warning about the input that is not a loss (e.g. the real tool would skip the file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    message: str
+    line: int | None = None
+    hint: str | None = None
+
+
+class LossWarning(UserWarning):
+    """Issued for each loss under on_loss="warn" (the library default)."""
+
+
+OnLoss = Literal["warn", "raise", "ignore"]
+
+
+def apply_loss_policy(losses: list[Loss], on_loss: str, path: str | None = None) -> None:
+    from .errors import AgentconvError, LossError
+
+    if on_loss not in ("warn", "raise", "ignore"):
+        raise AgentconvError(f"on_loss must be warn, raise or ignore, not {on_loss!r}")
+    if not losses or on_loss == "ignore":
+        return
+    if on_loss == "raise":
+        raise LossError(losses, path=path)
+    for loss in losses:
+        warnings.warn(str(loss), LossWarning, stacklevel=3)

@@ -1,0 +1,150 @@
+"""The canonical model: what an agent means, independent of any dialect. No I/O here.
+
+Two agents that mean the same compare equal; how a file spelled them (quoting, key order,
+comma string or list) lives on the Document, never in these fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Action = Literal["allow", "ask", "deny"]
+Mode = Literal["primary", "subagent", "all"]
+Role = Literal["context", "user", "assistant", "commentary", "text"]
+
+ALL_TOOLS = "*"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class ToolRule(_Model):
+    """One access rule. Rules are ordered; for a given call the last matching rule wins.
+
+    ``tool`` is a canonical tool id (``read``, ``bash``, ``mcp:github/get_issue``, ``*``) or,
+    for a tool no mapping knows, the dialect's own spelling. ``pattern`` narrows the rule to
+    matching arguments (a glob over the command or path, e.g. ``git diff*``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tool: str
+    pattern: str | None = None
+    action: Action = "allow"
+
+    @property
+    def is_wildcard(self) -> bool:
+        return "*" in self.tool
+
+
+class ExampleTurn(_Model):
+    role: Role
+    text: str
+
+
+class Example(_Model):
+    """A usage example (Claude's ``<example>`` block): Context, user, assistant, commentary."""
+
+    turns: list[ExampleTurn] = Field(default_factory=list)
+    after: str | None = Field(None, description="Text that follows the example in the description.")
+
+    def _first(self, role: str) -> str | None:
+        return next((t.text for t in self.turns if t.role == role), None)
+
+    @property
+    def context(self) -> str | None:
+        return self._first("context")
+
+    @property
+    def user(self) -> str | None:
+        return self._first("user")
+
+    @property
+    def assistant(self) -> str | None:
+        return self._first("assistant")
+
+    @property
+    def commentary(self) -> str | None:
+        return self._first("commentary")
+
+
+class NativeField(_Model):
+    """A key of one dialect with no canonical home, kept verbatim and in source order."""
+
+    dialect: str
+    key: str
+    value: Any = None
+
+
+def normalise_rules(rules: list[ToolRule]) -> list[ToolRule]:
+    """Order rules canonically without changing what they mean.
+
+    Rules for different tools never match the same call, so between two wildcard rules the
+    order only matters among rules for the same tool: a stable sort by tool keeps that.
+    """
+    out: list[ToolRule] = []
+    segment: list[ToolRule] = []
+    for rule in rules:
+        if rule.is_wildcard:
+            out.extend(sorted(segment, key=lambda r: r.tool))
+            segment = []
+            out.append(rule)
+        else:
+            segment.append(rule)
+    out.extend(sorted(segment, key=lambda r: r.tool))
+    return out
+
+
+class Agent(_Model):
+    """One agent definition, as every dialect means it."""
+
+    name: str | None = Field(None, description="Identity used to call the agent.")
+    display_name: str | None = Field(None, description="Human-facing title, when it differs from the name.")
+    description: str | None = Field(None, description="When to use the agent (without examples or sections).")
+    examples: list[Example] = Field(default_factory=list, description="Structured usage examples.")
+    when_to_use: list[str] = Field(default_factory=list)
+    scenarios: list[str] = Field(default_factory=list)
+    deliverables: list[str] = Field(default_factory=list)
+    not_for: list[str] = Field(default_factory=list)
+    triggers: list[str] = Field(default_factory=list)
+    prompt: str | None = Field(None, description="The system prompt.")
+    model: str | None = Field(None, description="Model as the source names it; None = inherit.")
+    reasoning_effort: str | int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    tools: list[ToolRule] = Field(
+        default_factory=list,
+        description="Ordered access rules; empty = every tool the host allows. A leading "
+                    "{tool: '*', action: deny} turns the rest into an allow-list.")
+    permission_mode: str | None = None
+    max_turns: int | None = None
+    color: str | None = None
+    mode: Mode | None = None
+    hidden: bool | None = None
+    disabled: bool | None = None
+    mcp_servers: list[str | dict[str, Any]] | None = None
+    skills: list[str] | None = None
+    hooks: dict[str, Any] | None = None
+    native: list[NativeField] = Field(
+        default_factory=list, description="Dialect keys with no canonical home, in source order.")
+
+    @field_validator("tools")
+    @classmethod
+    def _normalise_tools(cls, rules: list[ToolRule]) -> list[ToolRule]:
+        return normalise_rules(rules)
+
+    def native_value(self, key: str, dialect: str | None = None, default: Any = None) -> Any:
+        for field in self.native:
+            if field.key == key and (dialect is None or field.dialect == dialect):
+                return field.value
+        return default
+
+    @property
+    def is_allow_list(self) -> bool:
+        return bool(self.tools) and self.tools[0].tool == ALL_TOOLS and self.tools[0].action == "deny"
+
+
+CANONICAL_FIELDS: tuple[str, ...] = tuple(f for f in Agent.model_fields if f != "native")

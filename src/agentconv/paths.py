@@ -1,0 +1,28 @@
+"""Turning agent identities into file names that stay inside an output root."""
+
+from __future__ import annotations
+
+import re
+
+_UNSAFE = re.compile(r'[<>:"\\|?*\x00-\x1f\x7f]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+MAX_SEGMENT = 120
+
+
+def safe_segment(segment: str) -> str:
+    cleaned = _UNSAFE.sub("-", segment).strip().rstrip(". ")
+    cleaned = cleaned.lstrip(".") or "agent"
+    if _RESERVED.match(cleaned):
+        cleaned += "_"
+    return cleaned[:MAX_SEGMENT]
+
+
+def safe_relative_name(name: str) -> str:
+    """A relative POSIX path for ``name``: sub-folders kept ('review/security'), never
+    absolute, never '..', no reserved device names, no characters a file system rejects."""
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    return "/".join(safe_segment(p) for p in parts) or "agent"
+
+
+def is_safe_name(name: str) -> bool:
+    return safe_relative_name(name) == name

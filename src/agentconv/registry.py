@@ -1,0 +1,78 @@
+"""Dialect lookup (with did-you-mean) and detection that refuses to guess."""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from .errors import AgentconvError, DetectionError, UnknownDialectError
+
+if TYPE_CHECKING:
+    from .dialects.base import Dialect
+
+#: dialect name -> module; imported on first use so start-up stays cheap
+DIALECTS: dict[str, str] = {
+    "claude": "agentconv.dialects.claude",
+    "opencode": "agentconv.dialects.opencode",
+    "prose": "agentconv.dialects.prose",
+}
+ALIASES = {"claude-code": "claude", "claudecode": "claude", "open-code": "opencode", "plain": "prose"}
+
+
+def dialect_names() -> list[str]:
+    return list(DIALECTS)
+
+
+@lru_cache(maxsize=None)
+def _instance(name: str) -> "Dialect":
+    from .dialects.base import REGISTRY
+    importlib.import_module(DIALECTS[name])
+    return REGISTRY[name]()
+
+
+def get_dialect(dialect: "str | Dialect") -> "Dialect":
+    from .dialects.base import Dialect
+    if isinstance(dialect, Dialect):
+        return dialect
+    if isinstance(dialect, type) and issubclass(dialect, Dialect):
+        return dialect()
+    key = str(dialect).strip().lower()
+    key = ALIASES.get(key, key)
+    if key not in DIALECTS:
+        raise UnknownDialectError(str(dialect), list(DIALECTS) + list(ALIASES))
+    return _instance(key)
+
+
+def dialect_for_path(path: str | None) -> str | None:
+    """The one dialect a path's folders point at (``.claude/agents/x.md`` → claude)."""
+    if not path:
+        return None
+    posix = PurePath(path).as_posix()
+    hits = [n for n in DIALECTS if any(h.rstrip("/") + "/" in "/" + posix for h in get_dialect(n).path_hints)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def detect(text: str, path: str | None = None) -> str:
+    """Tell the dialect from the path and the content; raise DetectionError when unsure."""
+    if "\x00" in text:
+        raise DetectionError("this is a binary file, not an agent definition", path=path)
+    if not text.strip():
+        raise DetectionError("the file is empty", path=path)
+    hinted = dialect_for_path(path)
+    if hinted is not None:
+        try:
+            get_dialect(hinted).read(text, path)
+            if hinted != "prose" and get_dialect("prose").sniff(text):
+                raise AgentconvError("no front matter")
+            return hinted
+        except AgentconvError:
+            pass
+    candidates = [n for n in DIALECTS if get_dialect(n).sniff(text)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise DetectionError("cannot tell which dialect this is: it matches none", path=path)
+    raise DetectionError("cannot tell which dialect this is: the content fits several",
+                         candidates=candidates, path=path)
