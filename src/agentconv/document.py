@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from .errors import MultipleAgentsError
 from .losses import Diagnostic, Loss
@@ -25,10 +26,10 @@ class Document(BaseModel):
     path: str | None = None
     losses: list[Loss] = Field(default_factory=list)
     warnings: list[Diagnostic] = Field(default_factory=list)
-    trivia: Any = Field(default=None, exclude=True, repr=False)
+    trivia: SkipJsonSchema[Any] = Field(default=None, exclude=True, repr=False)
     #: byte-level facts of the source file, restored on a same-dialect write
-    encoding: str = Field(default="utf-8", exclude=True, repr=False)
-    bom: bool = Field(default=False, exclude=True, repr=False)
+    encoding: SkipJsonSchema[str] = Field(default="utf-8", exclude=True, repr=False)
+    bom: SkipJsonSchema[bool] = Field(default=False, exclude=True, repr=False)
 
     @property
     def agent(self) -> Agent:

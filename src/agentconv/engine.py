@@ -21,6 +21,8 @@ def _empty(value: Any) -> bool:
 
 
 def _short(value: Any, limit: int = 60) -> str:
+    if value is None or value == []:
+        return "unset"
     if isinstance(value, list) and value and hasattr(value[0], "model_dump"):
         text = f"{len(value)} item(s)"
     elif isinstance(value, ToolRule):
