@@ -68,7 +68,7 @@ def carry_payload(source: Agent, losses: list[Loss]) -> dict:
     natives = []
     dumped = source.model_dump(mode="json")
     for loss in losses:
-        if not loss.field.startswith("native."):
+        if loss.kind != "required" and not loss.field.startswith("native."):
             payload[loss.field] = dumped[loss.field]
     lost_native = {l.field[len("native."):] for l in losses if l.field.startswith("native.")}
     for native in source.native:
@@ -100,6 +100,9 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
     """Render one agent in ``dialect``; return the text and what could not be said."""
     work, text, result = expressed(dialect, agent, trivia=trivia, path=path)
     losses = diff_agents(agent, result, src=source_dialect, dst=dialect.name, narrowed=work is not agent)
+    losses += [Loss(field=f, kind="required", source=source_dialect, target=dialect.name, agent=agent.name,
+                    detail=f"{dialect.title} needs '{f}' and skips the file without it")
+               for f in dialect.required if _empty(getattr(result, f))]
     if not losses:
         return text, losses
     if carry:

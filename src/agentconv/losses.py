@@ -7,12 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-LossKind = Literal["dropped", "carried", "approximated", "narrowed"]
+LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required"]
 KIND_MEANING = {
     "dropped": "not expressible in the target and not kept",
     "carried": "kept in a comment the target ignores (restored on the way back), not in effect",
     "approximated": "expressed with a different value or meaning",
     "narrowed": "access restricted further than the source, since the target cannot express it",
+    "required": "the target tool requires this field and the source has none: it will skip the file",
 }
 
 

@@ -28,6 +28,8 @@ class Dialect:
     extension: ClassVar[str] = ".md"
     #: path segments that point at this dialect (used by detection to break ties)
     path_hints: ClassVar[tuple[str, ...]] = ()
+    #: canonical fields the real tool needs, or it skips the file
+    required: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
     expresses_access: ClassVar[bool] = True
 

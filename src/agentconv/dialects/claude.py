@@ -25,6 +25,7 @@ class Claude(MarkdownDialect):
     layout = ".claude/agents"
     path_hints = (".claude/agents/", ".claude/agents")
     has_repair = True
+    required = ("name", "description")
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
                             "permissionMode", "maxTurns", "skills", "mcpServers", "hooks", "memory",
                             "background", "isolation", "initialPrompt"})
