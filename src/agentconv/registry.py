@@ -73,6 +73,11 @@ def detect(text: str, path: str | None = None) -> str:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
+        from .formats.frontmatter import has_front_matter
+        if has_front_matter(text):
+            raise DetectionError("cannot tell which dialect this is: its front matter mixes keys of "
+                                 "several dialects, or has none that tell", path=path,
+                                 candidates=[n for n in DIALECTS if n != "prose"])
         raise DetectionError("cannot tell which dialect this is: it matches none", path=path)
     raise DetectionError("cannot tell which dialect this is: the content fits several",
                          candidates=candidates, path=path)

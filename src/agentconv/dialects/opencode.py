@@ -24,7 +24,7 @@ _MODELS: dict[str, str] = dict(_TABLE.get("models", {}))
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ACTIONS = ("allow", "ask", "deny")
 _SANITIZE_LINE = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*):[ \t]*(.*?)(\r?)$")
-_ONLY_HERE = ("mode", "temperature", "top_p", "steps", "maxSteps", "permission", "hidden", "disable", "variant")
+ONLY_OPENCODE = ("mode", "temperature", "top_p", "steps", "maxSteps", "permission", "hidden", "disable", "variant")
 
 
 class OpenCode(MarkdownDialect):
@@ -52,9 +52,10 @@ class OpenCode(MarkdownDialect):
         return "".join(out)
 
     def sniff_values(self, values: dict[str, Any]) -> bool:
-        if any(k in values for k in _ONLY_HERE) or isinstance(values.get("tools"), dict):
-            return True
-        return "name" not in values and "description" in values
+        from .claude import claude_only_keys, claude_signals, opencode_signals
+        if opencode_signals(values):
+            return not claude_only_keys(values)
+        return "description" in values and not claude_signals(values)
 
     def name_from_path(self, path: str | None) -> str | None:
         if not path:
