@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 import yaml
@@ -78,11 +79,15 @@ class Block:
 
 def load_yaml(text: str, *, path: str | None = None, first_line: int = 1) -> tuple[Any, Any]:
     """Compose and construct one YAML document; return (node, value)."""
-    loader = Loader(text)
     try:
-        node = loader.get_single_node()
-        _refuse_aliases(node, path, first_line)
-        value = loader.construct_document(node) if node is not None else None
+        node = _compose(text, first_line)
+        if node is None:
+            return None, None
+        constructor = Loader("")
+        try:
+            return node, constructor.construct_document(node)
+        finally:
+            constructor.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ParseError(f"invalid YAML: {exc.problem or exc.context}", path=path,
@@ -91,9 +96,21 @@ def load_yaml(text: str, *, path: str | None = None, first_line: int = 1) -> tup
                          hint="quote the value (\"...\") or use a block scalar (|)") from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", path=path, line=first_line) from None
+    except ParseError as exc:
+        raise exc.located(path)
+
+
+@lru_cache(maxsize=64)
+def _compose(text: str, first_line: int) -> Any:
+    # Detection and reading compose the same front matter: do it once. Values are still
+    # constructed per call, so no two documents share mutable objects.
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        _refuse_aliases(node, None, first_line)
+        return node
     finally:
         loader.dispose()
-    return node, value
 
 
 def _refuse_aliases(node: Any, path: str | None, first_line: int) -> None:
@@ -255,7 +272,31 @@ def _extract_carry(block: Block) -> Block:
 
 # ----------------------------------------------------------------------------------- writing
 
+_PLAIN_SAFE = re.compile(r"^[A-Za-z_/(][^\n\r\t#:'\"]*$")
+
+
+def _plain(value: str) -> bool:
+    """A string that YAML (1.1 and 1.2) reads back as the same string when written bare."""
+    if not _PLAIN_SAFE.match(value) or value != value.strip() or len(value) > 200:
+        return False
+    if value.lower() in ("yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"):
+        return False
+    return not any(rx.match(value) for rx in (_INTLIKE, _FLOATLIKE))
+
+
+_INTLIKE = re.compile(r"^[-+]?[0-9_]+$")
+_FLOATLIKE = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.inf|\.nan)$", re.I)
+_KEY_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
 def render_entry(key: str, value: Any, newline: str = "\n") -> str:
+    if _KEY_SAFE.match(key):
+        if isinstance(value, str) and _plain(value):
+            return f"{key}: {value}{newline}"
+        if isinstance(value, bool):
+            return f"{key}: {'true' if value else 'false'}{newline}"
+        if isinstance(value, int):
+            return f"{key}: {value}{newline}"
     text = yaml.dump({key: value}, Dumper=Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=2**31 - 1)
     return text.replace("\n", newline)
