@@ -27,9 +27,9 @@ _SECTION_PATTERNS = {
     "triggers": r"TRIGGER THIS AGENT WITH|TRIGGERS",
 }
 _LABEL_LINE = re.compile(
-    r"^[ \t]*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _SECTION_PATTERNS.items()) + r"):[ \t]*$",
+    r"^[ \t]*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _SECTION_PATTERNS.items()) + r"):[ \t]*\r?$",
     re.MULTILINE)
-INSTRUCTIONS_LINE = re.compile(r"^[ \t]*INSTRUCTIONS:[ \t]*$", re.MULTILINE)
+INSTRUCTIONS_LINE = re.compile(r"^[ \t]*INSTRUCTIONS:[ \t]*\r?$", re.MULTILINE)
 _BULLET = re.compile(r"^[ \t]*(?:[-*•]|\d+[.)])[ \t]+")
 _EXAMPLE = re.compile(r"<example>(.*?)</example>", re.IGNORECASE | re.DOTALL)
 _TURN = re.compile(r"(?:(?<=\s)|^)(?P<label>context|user|assistant|human)\s*:|"

@@ -78,7 +78,8 @@ class Dialect:
             trial = _updated(agent, {**accepted, key: value})
             if trial is None:
                 continue
-            if key == "tools" and self.expresses_access:
+            # once carried tools are accepted, the text holds them narrowed: compare likewise
+            if self.expresses_access and (key == "tools" or "tools" in accepted):
                 trial_items = self.native_items(expressed(self, trial)[0], {})
             else:
                 trial_items = self.native_items(trial, {})

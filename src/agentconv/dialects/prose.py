@@ -47,7 +47,7 @@ class Prose(Dialect):
                              path=path, line=1, column=1, hint="read it as claude or opencode (--from)")
         body, carry, carry_text = _split_carry(text)
         brief, marker, region = _split_brief(body)
-        fields: dict[str, Any] = briefs.parse_description(brief) if brief.strip() else {}
+        fields: dict[str, Any] = briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {}
         fields["name"] = self.name_from_path(path)
         fields["prompt"] = region.strip().replace("\r\n", "\n") or None
         agent = Agent.model_validate(fields)
@@ -123,5 +123,5 @@ def _split_brief(text: str) -> tuple[str, str, str]:
 
 
 def _brief_fields(brief: str) -> dict:
-    parsed = briefs.parse_description(brief) if brief.strip() else {}
+    parsed = briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {}
     return {k: parsed.get(k, [] if k not in ("description",) else None) for k in _BRIEF_FIELDS}

@@ -1,0 +1,67 @@
+"""One-line assertions in the style of sqlglot's validate_identity / validate_all."""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+import pytest
+
+import agentconv
+from agentconv import Document, LossError
+
+Expected = "str | type[LossError]"
+
+
+def assert_identity(text: str | bytes, dialect: str | None = None, *, path: str | None = None) -> Document:
+    """Reading ``text`` and writing it back in its own dialect gives the same characters
+    (bytes, when given bytes); returns the document for further checks."""
+    doc = agentconv.loads(text, dialect, path=path)
+    written = agentconv.dumps(doc, on_loss="raise")
+    if isinstance(text, bytes):
+        written = written.encode(doc.encoding)
+    assert written == text, "identity changed the text"
+    return doc
+
+
+def assert_converts(text: str, read: str | None = None, *, write: Mapping[str, "str | type[LossError]"],
+                    path: str | None = None, losses: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+                    carry: bool = True) -> None:
+    """Convert ``text`` to each target of ``write`` and compare with the exact expected text;
+    ``LossError`` as the expectation means a strict conversion must refuse. ``losses`` names
+    the (field, kind) pairs each target must report, no more and no fewer."""
+    for target, expected in write.items():
+        if isinstance(expected, type) and issubclass(expected, LossError):
+            with pytest.raises(LossError) as info:
+                agentconv.convert(text, to=target, read=read, path=path, on_loss="raise", carry=carry)
+            assert info.value.losses, "a LossError must carry the losses"
+            continue
+        doc = agentconv.loads(text, read, path=path)
+        out = agentconv.dumps(doc, target, on_loss="ignore", carry=carry)
+        assert out == expected, f"{doc.dialect} → {target}"
+        if losses is not None and target in losses:
+            assert loss_pairs(doc.losses) == set(losses[target]), f"losses of {doc.dialect} → {target}"
+
+
+def loss_pairs(losses) -> set[tuple[str, str]]:
+    return {(loss.field, loss.kind) for loss in losses}
+
+
+def round_trip(doc: Document, via: str, *, carry: bool = True) -> tuple[Document, list]:
+    """doc → ``via`` → doc's dialect; returns the document read back and the first step's losses."""
+    middle_text, losses = agentconv.to_dialect(doc, via, carry=carry)
+    middle = agentconv.loads(middle_text, via)
+    back_text, _ = agentconv.to_dialect(middle, doc.dialect, carry=carry)
+    return agentconv.loads(back_text, doc.dialect, path=doc.path), losses
+
+
+def canonical_diff(a, b, ignore: Iterable[str] = ()) -> dict:
+    """Fields (``native.KEY`` for native ones) in which two agents differ, minus ``ignore``."""
+    skip = set(ignore)
+    left, right = a.model_dump(mode="json"), b.model_dump(mode="json")
+    diff = {k: (left[k], right[k]) for k in left if k != "native" and left[k] != right[k] and k not in skip}
+    natives_a = {n["key"]: n for n in left["native"]}
+    natives_b = {n["key"]: n for n in right["native"]}
+    for key in natives_a.keys() | natives_b.keys():
+        if natives_a.get(key) != natives_b.get(key) and f"native.{key}" not in skip:
+            diff[f"native.{key}"] = (natives_a.get(key), natives_b.get(key))
+    return diff
