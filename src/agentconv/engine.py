@@ -40,7 +40,7 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
         before, after = getattr(source, field), getattr(result, field)
         if before == after:
             continue
-        if field == "tools" and narrowed:
+        if field == "tools" and (narrowed or _restricts(source.tools, result.tools)):
             kind, detail = "narrowed", "the target cannot express these rules; access was restricted"
         elif _empty(after):
             kind, detail = "dropped", f"{_short(before)} has no equivalent in {dst}"
@@ -56,6 +56,12 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
             losses.append(Loss(field=f"native.{native.key}", kind="dropped", source=src, target=dst, agent=who,
                                detail=f"{native.dialect} key {native.key!r} has no equivalent in {dst}"))
     return losses
+
+
+def _restricts(source: list[ToolRule], target: list[ToolRule]) -> bool:
+    """Some call is less free in the target (e.g. a writer turned ask into deny)."""
+    return any(RANK[effective_action(target, t, a)] < RANK[effective_action(source, t, a)]
+               for t, a in probes(source, target))
 
 
 def _narrower_or_same(source: list[ToolRule], target: list[ToolRule]) -> bool:

@@ -1,0 +1,293 @@
+"""A→B conversions: exact outputs for small inputs, then the promises every conversion keeps
+(never widen, every loss reported by canonical field, carry restores, strict refuses)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import agentconv
+from agentconv import LossError
+from agentconv.access import effective_action, widenings
+from agentconv.model import CANONICAL_FIELDS
+from conftest import DIALECTS, fixture_files, fixture_id
+from helpers import assert_converts, canonical_diff, loss_pairs, round_trip
+
+CLAUDE_READ_ONLY = """\
+---
+name: reviewer
+description: Reviews diffs.
+tools: Read, Grep, Glob
+model: sonnet
+color: blue
+---
+Be brief.
+"""
+
+OPENCODE_REVIEWER = """\
+---
+description: Reviews diffs.
+mode: subagent
+temperature: 0.2
+permission:
+  edit: deny
+  bash:
+    "git diff*": allow
+    "*": ask
+---
+Be brief.
+"""
+
+PROSE_BRIEF = """\
+Reviews diffs.
+
+WHEN TO USE:
+- after a change
+- before a merge
+
+DON'T USE FOR:
+- writing code
+
+Be brief.
+"""
+
+CLAUDE_WITH_EXAMPLE = """\
+---
+name: helper
+description: "Helps.\\n<example>user: hi\\nassistant: I'll use the helper agent.</example>"
+---
+Help.
+"""
+
+
+def test_claude_to_opencode_denies_what_was_not_allowed_and_carries_the_rest():
+    assert_converts(CLAUDE_READ_ONLY, "claude", write={"opencode": """\
+---
+description: Reviews diffs.
+mode: subagent
+model: anthropic/claude-sonnet-4-5
+color: '#3B82F6'
+permission:
+  '*': deny
+  glob: allow
+  grep: allow
+  read: allow
+# agentconv-carry: {"name":"reviewer","model":"sonnet","color":"blue"}
+---
+
+Be brief.
+"""}, losses={"opencode": {("name", "carried"), ("model", "approximated"), ("color", "approximated")}})
+
+
+def test_claude_to_prose_keeps_the_brief_and_carries_everything_else():
+    assert_converts(CLAUDE_READ_ONLY, "claude", write={"prose": """\
+Reviews diffs.
+
+INSTRUCTIONS:
+Be brief.
+<!-- agentconv-carry: {"name":"reviewer","model":"sonnet","tools":[{"tool":"*","pattern":null,"action":"deny"},\
+{"tool":"glob","pattern":null,"action":"allow"},{"tool":"grep","pattern":null,"action":"allow"},\
+{"tool":"read","pattern":null,"action":"allow"}],"color":"blue","mode":"subagent"} -->
+"""}, losses={"prose": {("name", "carried"), ("model", "carried"), ("tools", "carried"), ("color", "carried"),
+                         ("mode", "carried")}})
+
+
+def test_opencode_to_claude_names_the_agent_by_its_path_and_narrows_ask_to_deny():
+    assert_converts(OPENCODE_REVIEWER, "opencode", path=".opencode/agent/reviewer.md", write={"claude": """\
+---
+name: reviewer
+description: Reviews diffs.
+disallowedTools: Bash, Edit, Write
+# agentconv-carry: {"temperature":0.2,"tools":[{"tool":"bash","pattern":"git diff*","action":"allow"},\
+{"tool":"bash","pattern":null,"action":"ask"},{"tool":"edit","pattern":null,"action":"deny"},\
+{"tool":"write","pattern":null,"action":"deny"}]}
+---
+
+Be brief.
+"""}, losses={"claude": {("temperature", "carried"), ("tools", "narrowed")}})
+
+
+def test_prose_sections_become_a_structured_description():
+    assert_converts(PROSE_BRIEF, "prose", path="reviewer.txt", write={"opencode": """\
+---
+description: |-
+  Reviews diffs.
+
+  WHEN TO USE:
+  - after a change
+  - before a merge
+
+  DON'T USE FOR:
+  - writing code
+# agentconv-carry: {"name":"reviewer"}
+---
+
+Be brief.
+"""}, losses={"opencode": {("name", "carried")}})
+
+
+def test_one_line_examples_are_re_emitted_as_blocks():
+    assert_converts(CLAUDE_WITH_EXAMPLE, "claude", write={"opencode": """\
+---
+description: |-
+  Helps.
+
+  <example>
+  user: hi
+  assistant: I'll use the helper agent.
+  </example>
+mode: subagent
+# agentconv-carry: {"name":"helper"}
+---
+
+Help.
+""", "prose": """\
+Helps.
+
+<example>
+user: hi
+assistant: I'll use the helper agent.
+</example>
+
+INSTRUCTIONS:
+Help.
+<!-- agentconv-carry: {"name":"helper","mode":"subagent"} -->
+"""})
+
+
+def test_no_carry_drops_and_reports_dropped():
+    assert_converts(CLAUDE_READ_ONLY, "claude", carry=False, write={"opencode": """\
+---
+description: Reviews diffs.
+mode: subagent
+model: anthropic/claude-sonnet-4-5
+color: '#3B82F6'
+permission:
+  '*': deny
+  glob: allow
+  grep: allow
+  read: allow
+---
+
+Be brief.
+"""}, losses={"opencode": {("name", "dropped"), ("model", "approximated"), ("color", "approximated")}})
+
+
+@pytest.mark.parametrize("target", ["opencode", "prose"])
+def test_strict_conversion_refuses_any_loss(target):
+    assert_converts(CLAUDE_READ_ONLY, "claude", write={target: LossError})
+
+
+def test_loss_error_carries_the_same_losses_a_lenient_conversion_reports():
+    doc = agentconv.loads(CLAUDE_READ_ONLY, "claude")
+    _, expected = agentconv.to_dialect(doc, "opencode")
+    with pytest.raises(LossError) as info:
+        agentconv.convert(CLAUDE_READ_ONLY, to="opencode", on_loss="raise")
+    assert info.value.losses == expected
+    assert "color" in info.value.message and info.value.hint
+
+
+def test_writing_to_the_agents_own_path_loses_nothing():
+    doc = agentconv.loads(CLAUDE_WITH_EXAMPLE, "claude")
+    text = agentconv.dumps(doc, "opencode", on_loss="raise", path=".opencode/agent/helper.md")
+    assert "agentconv-carry" not in text
+    assert doc.losses == []
+
+
+def test_a_claude_allow_list_stays_an_allow_list_in_opencode():
+    text = agentconv.convert(CLAUDE_READ_ONLY, to="opencode", carry=False)
+    rules = agentconv.loads(text, "opencode").agent.tools
+    for tool in ("read", "grep", "glob"):
+        assert effective_action(rules, tool) == "allow"
+    for tool in ("bash", "edit", "write", "webfetch", "task", "github_create_issue", "some-new-tool"):
+        assert effective_action(rules, tool) == "deny", tool
+
+
+def test_edit_without_write_narrows_opencode_edit_and_says_so():
+    text = "---\nname: fixer\ndescription: Fixes.\ntools: Read, Edit\n---\nFix.\n"
+    doc = agentconv.loads(text, "claude")
+    out = agentconv.dumps(doc, "opencode", carry=False)    # read back what opencode enforces
+    rules = agentconv.loads(out, "opencode").agent.tools
+    assert effective_action(rules, "write") == "deny" and effective_action(rules, "edit") == "deny"
+    assert ("tools", "narrowed") in loss_pairs(doc.losses)
+
+
+# -- promises over every fixture × target ------------------------------------------------------
+
+FIXTURES = fixture_files()
+PAIRS = [pytest.param(path, target, id=f"{fixture_id(path)}->{target}")
+         for path in FIXTURES for target in DIALECTS if not fixture_id(path).startswith(target + "/")]
+
+
+@pytest.mark.parametrize("path, target", PAIRS)
+def test_never_widens(path, target):
+    doc = agentconv.load(path)
+    text, _ = agentconv.to_dialect(doc, target, carry=False)
+    if target != "prose":                      # prose has no tool access to widen
+        assert widenings(doc.agent.tools, agentconv.loads(text, target).agent.tools) == []
+
+
+@pytest.mark.parametrize("path, target", PAIRS)
+def test_losses_name_canonical_fields(path, target):
+    doc = agentconv.load(path)
+    _, losses = agentconv.to_dialect(doc, target)
+    native_keys = {n.key for n in doc.agent.native}
+    for loss in losses:
+        head, _, key = loss.field.partition(".")
+        assert head in CANONICAL_FIELDS or (head == "native" and key in native_keys), loss.field
+        assert (loss.source, loss.target) == (doc.dialect, target)
+
+
+@pytest.mark.parametrize("path, target", PAIRS)
+def test_trip_back_restores_the_canonical_agent(path, target):
+    doc = agentconv.load(path)
+    back, losses = round_trip(doc, target)
+    assert canonical_diff(doc.agent, back.agent) == {}, [str(l) for l in losses]
+
+
+@pytest.mark.parametrize("path, target", PAIRS)
+def test_no_carry_leaves_no_comment_and_reports_drops(path, target):
+    doc = agentconv.load(path)
+    text, losses = agentconv.to_dialect(doc, target, carry=False)
+    assert "agentconv-carry" not in text
+    assert all(loss.kind != "carried" for loss in losses)
+    carried = {l.field for l in agentconv.to_dialect(doc, target)[1] if l.kind == "carried"}
+    assert carried == {l.field for l in losses if l.kind == "dropped"}
+
+
+@pytest.mark.parametrize("path", fixture_files("claude"), ids=fixture_id)
+def test_claude_agents_become_opencode_subagents(path):
+    text = agentconv.convert(path.read_bytes(), to="opencode", path=path)
+    assert "\nmode: subagent\n" in text
+    assert agentconv.loads(text, "opencode").agent.mode == "subagent"
+
+
+@pytest.mark.parametrize("path", [p for p in FIXTURES if agentconv.load(p).agent.examples], ids=fixture_id)
+def test_examples_survive_as_structured_examples(path):
+    doc = agentconv.load(path)
+    assert all(turn.text for example in doc.agent.examples for turn in example.turns)
+    for target in DIALECTS:
+        text, _ = agentconv.to_dialect(doc, target, carry=False)
+        assert agentconv.loads(text, target).agent.examples == doc.agent.examples, target
+
+
+def test_prose_sections_map_to_fields_and_back():
+    doc = agentconv.loads(PROSE_BRIEF, "prose", path="reviewer.txt")
+    agent = doc.agent
+    assert (agent.description, agent.when_to_use, agent.not_for, agent.prompt) == (
+        "Reviews diffs.", ["after a change", "before a merge"], ["writing code"], "Be brief.")
+    for target in ("claude", "opencode"):
+        text, _ = agentconv.to_dialect(doc, target, carry=False)
+        again = agentconv.loads(text, target).agent
+        assert (again.when_to_use, again.not_for) == (agent.when_to_use, agent.not_for)
+        assert agentconv.convert(text, read=target, to="prose").startswith(PROSE_BRIEF[:PROSE_BRIEF.index("Be brief")])
+
+
+def test_carry_comment_is_json_the_target_ignores():
+    text = agentconv.convert(CLAUDE_READ_ONLY, to="opencode")
+    line = next(l for l in text.splitlines() if l.startswith("# agentconv-carry: "))
+    assert json.loads(line.split(": ", 1)[1]) == {"name": "reviewer", "model": "sonnet", "color": "blue"}
+    import yaml
+    front = text.split("---\n")[1]
+    assert "agentconv-carry" not in json.dumps(yaml.safe_load(front))
