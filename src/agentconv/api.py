@@ -101,7 +101,8 @@ def dumps(doc: Document, dialect: str | None = None, *, on_loss: str = "warn", c
     text, losses = to_dialect(doc, dialect, carry=carry, path=path)
     doc.losses = losses
     if (dialect is None or get_dialect(dialect).name == doc.dialect):
-        losses = [l for l in losses if l.kind != "carried"]
+        # a field the source already lacked is not lost by writing it back (the reader warned)
+        losses = [l for l in losses if l.kind not in ("carried", "required")]
     apply_loss_policy(losses, on_loss, doc.path)
     return text
 
