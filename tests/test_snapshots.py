@@ -1,0 +1,59 @@
+"""Every fixture written in each of the three dialects, as real files a reviewer can read in
+the diff: ``test_fixture[<fixture>-to-<target>].md|txt`` with its loss list beside it
+(``...[losses].jsonl``).
+
+Update with ``pytest tests/test_snapshots.py --snapshot-update`` and read what changed.
+Binary mode: text mode would turn CRLF outputs into LF and hide exactly what identity keeps.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+import agentconv
+from conftest import DIALECTS, fixture_files, fixture_id
+
+
+class _BinarySnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.BINARY
+
+
+class MarkdownSnapshot(_BinarySnapshot):
+    file_extension = "md"
+
+
+class TextSnapshot(_BinarySnapshot):
+    file_extension = "txt"
+
+
+class LossesSnapshot(_BinarySnapshot):
+    file_extension = "jsonl"
+
+
+OUTPUT_EXTENSION = {"claude": MarkdownSnapshot, "opencode": MarkdownSnapshot, "prose": TextSnapshot}
+
+
+def _case_id(path, target: str) -> str:
+    stem = fixture_id(path).rsplit(".", 1)[0].replace("/", "-")
+    return f"{stem}-to-{target}"
+
+
+CASES = [pytest.param(path, target, id=_case_id(path, target)) for path in fixture_files() for target in DIALECTS]
+
+
+def losses_as_json_lines(losses) -> bytes:
+    return "".join(json.dumps({"field": l.field, "kind": l.kind, "detail": l.detail}, ensure_ascii=False) + "\n"
+                   for l in losses).encode("utf-8")
+
+
+@pytest.mark.parametrize("path, target", CASES)
+def test_fixture(path, target, snapshot):
+    """test_fixture[<fixture>-to-<target>].md|txt and, beside it, ...[losses].jsonl"""
+    doc = agentconv.load(path)
+    text, losses = agentconv.to_dialect(doc, target)
+    output = text.encode(doc.encoding if target == doc.dialect else "utf-8")
+    assert output == snapshot(extension_class=OUTPUT_EXTENSION[target])
+    assert losses_as_json_lines(losses) == snapshot(extension_class=LossesSnapshot, name="losses")
