@@ -1,0 +1,88 @@
+"""Detection from path and content, refusing to guess when the content fits several dialects."""
+
+from __future__ import annotations
+
+import pytest
+
+import agentconv
+from agentconv import DetectionError
+from conftest import fixture_files, fixture_id
+
+CLAUDE = "---\nname: a\ndescription: Does a.\n---\nBody.\n"
+OPENCODE = "---\ndescription: Does a.\nmode: subagent\n---\nBody.\n"
+PROSE = "Does a.\n\nWHEN TO USE:\n- x\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (CLAUDE, "claude"),
+    ("---\nname: a\n---\n", "claude"),
+    ("---\nname: a\ndescription: b\ntools: Read, Grep\n---\n", "claude"),
+    ("---\nname: a\ndescription: Use when: it breaks\n---\n", "claude"),
+    ("---\ndescription: b\npermissionMode: plan\n---\n", "claude"),
+    (CLAUDE.replace("\n", "\r\n"), "claude"),
+    (OPENCODE, "opencode"),
+    ("---\ndescription: Does a.\n---\nBody.\n", "opencode"),
+    ("---\ndescription: b\ntemperature: 0.2\n---\n", "opencode"),
+    ("---\ndescription: b\npermission:\n  edit: deny\n---\n", "opencode"),
+    ("---\ndescription: b\ntools:\n  bash: false\n---\n", "opencode"),
+    ("---\nname: a\nmode: subagent\n---\n", "opencode"),
+    (PROSE, "prose"),
+    ("# Reviewer\n\nYou review code.\n", "prose"),
+    ("Just one line without a newline", "prose"),
+    ("\ufeff" + CLAUDE, "claude"),
+], ids=lambda v: v if v in ("claude", "opencode", "prose") else None)
+def test_content(text, expected):
+    assert agentconv.loads(text).dialect == expected
+
+
+@pytest.mark.parametrize("text", [
+    "---\nname: a\ndescription: b\nmode: subagent\npermissionMode: plan\n---\nx\n",
+    "---\n---\nbody\n",
+], ids=["claude-and-opencode-keys", "empty-front-matter"])
+def test_ambiguous_content_lists_the_candidates(text):
+    with pytest.raises(DetectionError) as info:
+        agentconv.detect(text)
+    assert info.value.candidates == ["claude", "opencode"]
+    assert "claude or opencode" in info.value.hint and "--from" in info.value.hint
+
+
+@pytest.mark.parametrize("text, path, expected", [
+    (OPENCODE, ".claude/agents/x.md", "claude"),           # where Claude reads it, Claude it is
+    (CLAUDE, ".opencode/agent/x.md", "opencode"),
+    (CLAUDE, "proj/.opencode/agents/review/x.md", "opencode"),
+    ("---\ndescription: b\n---\n", "home/.config/opencode/agent/x.md", "opencode"),
+    ("---\n---\nbody\n", ".claude/agents/x.md", "claude"),  # the path settles what content cannot
+    (PROSE, ".claude/agents/x.md", "prose"),               # no front matter: not a Claude agent
+    (PROSE, ".opencode/agent/x.md", "prose"),
+    (CLAUDE, "notes/agents.md", "claude"),
+])
+def test_path_hints(text, path, expected):
+    assert agentconv.detect(text, path) == expected
+
+
+def test_a_path_with_a_drive_letter_still_hints():
+    text = "---\nname: a\ndescription: b\n---\n"
+    assert agentconv.detect(text, "C:/work/.opencode/agent/a.md") == "opencode"
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b"  \n\t\n", "empty"),
+    (b"\x00\x01\x02ELF", "binary"),
+    (b"---\nname: a\x00\n---\n", "binary"),
+])
+def test_empty_and_binary_input_is_refused(data, message):
+    with pytest.raises(DetectionError) as info:
+        agentconv.loads(data, path="x.md")
+    assert message in info.value.message and info.value.path == "x.md"
+
+
+def test_invalid_utf8_is_a_parse_error_with_its_position():
+    with pytest.raises(agentconv.ParseError) as info:
+        agentconv.loads(b"---\nname: a\ndescription: caf\xe9\n---\n", path="x.md")
+    assert (info.value.line, info.value.column) == (3, 17)
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=fixture_id)
+def test_every_fixture_detects_as_its_folder(path):
+    assert agentconv.load(path).dialect == fixture_id(path).split("/")[0]
