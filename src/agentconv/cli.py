@@ -215,7 +215,9 @@ def check(files: tuple[str, ...], from_: str | None) -> None:
     sys.exit(1 if failed else 0)
 
 
-@cli.command()
+@cli.command(epilog="""\b
+Example:
+  agentconv dialects | cut -f1""")
 def dialects() -> None:
     """List the dialects: name, tool and where the tool reads agents from."""
     from .registry import get_dialect
@@ -224,7 +226,9 @@ def dialects() -> None:
         click.echo(f"{name}\t{d.title}\t{d.layout}/")
 
 
-@cli.command()
+@cli.command(epilog="""\b
+Example:
+  agentconv schema > agent.schema.json""")
 def schema() -> None:
     """Print the JSON Schema of the canonical model (what `inspect` prints)."""
     from .document import Document
