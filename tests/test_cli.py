@@ -133,6 +133,12 @@ def test_a_missing_file_is_an_error_not_a_traceback(tmp_path):
     assert result.exit_code in (1, 2) and "nope.md" in result.stderr
 
 
+@pytest.mark.parametrize("path", sorted((FIXTURES / "claude").glob("*.md")), ids=lambda p: p.name)
+def test_the_readme_quick_start_converts_every_claude_fixture(path):
+    result = run("convert", path, "--to", "opencode")
+    assert result.exit_code == 0 and result.stdout.startswith("---\n"), result.stderr
+
+
 # -- usage errors -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args, needle", [

@@ -47,6 +47,12 @@ def test_identity_is_byte_exact(path, dialect):
     assert agentconv.dumps(doc).encode(doc.encoding) == data
 
 
+@pytest.mark.parametrize("path, dialect", CASES)
+def test_detects_as_its_folder(path, dialect):
+    _require(path)
+    assert agentconv.detect(path.read_text(encoding="utf-8"), str(path)) == dialect
+
+
 @pytest.mark.parametrize("seed, dialect", [(n, d) for n, d in SEED_DIALECTS.items()])
 def test_seed_detection(seed, dialect):
     matches = sorted(SEEDS.glob(f"{seed}_*")) if SEEDS.is_dir() else []
