@@ -9,7 +9,7 @@ __all__ = [
     "get_dialect", "dialect_names", "Agent", "Document", "Example", "ExampleTurn", "ToolRule",
     "NativeField", "Loss", "LossWarning", "Diagnostic", "AgentconvError", "ParseError",
     "SchemaError", "DetectionError", "UnknownDialectError", "LossError", "OutputExistsError",
-    "MultipleAgentsError",
+    "MultipleAgentsError", "convert_tree", "iter_convert_tree", "BatchResult", "FileResult",
 ]
 
 _LAZY = {
@@ -17,7 +17,8 @@ _LAZY = {
     "detect": "registry", "get_dialect": "registry", "dialect_names": "registry",
     "Agent": "model", "Example": "model", "ExampleTurn": "model", "ToolRule": "model",
     "NativeField": "model", "Document": "document", "Loss": "losses", "LossWarning": "losses",
-    "Diagnostic": "losses",
+    "Diagnostic": "losses", "convert_tree": "batch", "iter_convert_tree": "batch",
+    "BatchResult": "batch", "FileResult": "batch",
 }
 _ERRORS = {"AgentconvError", "ParseError", "SchemaError", "DetectionError", "UnknownDialectError",
            "LossError", "OutputExistsError", "MultipleAgentsError"}

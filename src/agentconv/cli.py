@@ -101,25 +101,63 @@ def _output_path(out: str, target, agent) -> str:
 
 @cli.command(epilog="""\b
 Examples:
-  agentconv convert .claude/agents/reviewer.md --to opencode
+  agentconv convert .claude/agents/reviewer.md --to opencode        # one file, to stdout
   agentconv convert reviewer.md --to opencode -o .            # -> ./.opencode/agent/reviewer.md
   cat brief.txt | agentconv convert - --from prose --to claude --strict
-  agentconv convert a.md --to claude --report json -o out.md""")
-@click.argument("source", metavar="FILE|-")
+  agentconv convert .claude/agents --to opencode -o .         # a whole tree, into the layout
+  agentconv convert .claude/agents --to opencode -o . --dry-run   # plan only
+  agentconv convert .claude/agents --to opencode -o . --check     # CI: exit 1 when out of date
+  agentconv convert .claude/agents --to claude --in-place --diff  # what normalising would change
+  agentconv convert agents/ --to claude -o out --report json | jq .totals""")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...|-")
 @click.option("--to", "to", required=True, type=DIALECT_CHOICE, help="Dialect to write.")
-@click.option("--from", "from_", type=DIALECT_CHOICE, help="Dialect to read (detected when omitted).")
+@click.option("--from", "from_", type=DIALECT_CHOICE, help="Dialect to read (detected per file when omitted).")
 @click.option("-o", "--output", "output", metavar="OUT",
-              help="Output file, or an existing directory to write into the target tool's layout "
-                   "(OUT/.claude/agents/NAME.md, OUT/.opencode/agent/NAME.md). Default: stdout.")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-@click.option("--strict", is_flag=True, help="Exit 1 and write nothing if anything would be lost.")
+              help="Output folder: agents go into the target tool's layout inside it "
+                   "(OUT/.claude/agents/NAME.md, OUT/.opencode/agent/NAME.md, OUT/agents/NAME.md). "
+                   "For one FILE it may also name the output file. Default for one FILE: stdout.")
+@click.option("--force", is_flag=True, help="Replace output files that exist with other content.")
+@click.option("--dry-run", is_flag=True, help="Plan only: report what would be written; write nothing.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of what would change (stdout); write nothing.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 if OUT (or, with --in-place, a source) is not what a "
+                   "conversion would write. For CI keeping generated copies in sync.")
+@click.option("--in-place", is_flag=True,
+              help="Normalise each PATH already in the --to dialect where it is, writing only files "
+                   "whose bytes change; files in other dialects are skipped.")
+@click.option("--strict", is_flag=True, help="Fail (and write nothing for) any file that would lose anything.")
 @click.option("--no-carry", is_flag=True,
               help="Do not keep inexpressible fields in a comment for the trip back (they are dropped, and reported).")
 @click.option("--report", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Loss report format. json goes to stdout with -o, else to stderr.")
-def convert(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
-            no_carry: bool, report: str) -> None:
-    """Convert one agent file to another dialect."""
+              help="json prints one JSON document (an entry per file, the totals) on stdout; "
+                   "with one FILE converted to stdout, on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures, conflicts and refusals.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list each file's outcome, losses and why files were skipped.")
+def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
+            dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, no_carry: bool,
+            report: str, quiet: bool, verbose: bool) -> None:
+    """Convert agent files, or whole trees of them, to another dialect.
+
+    One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
+    -o OUT (or --in-place): they are walked recursively, files that are not agent definitions
+    (README.md, images, ...) are skipped and listed, a file that fails is reported with
+    path:line:col and the others are still converted. Existing files are never replaced
+    without --force, and nothing is written outside OUT. Exit 1 when any file failed, clashed
+    with another or was refused.
+    """
+    if quiet and verbose:
+        raise click.UsageError("-q and -v cannot be used together")
+    if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
+            (paths[0] == "-" or not os.path.isdir(paths[0])):
+        _convert_one(paths[0], to, from_, output, force, strict, no_carry, report)
+        return
+    _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
+                   in_place=in_place, strict=strict, carry=not no_carry, report=report,
+                   verbosity=-1 if quiet else 1 if verbose else 0)
+
+
+def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
+                 no_carry: bool, report: str) -> None:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -153,6 +191,109 @@ def convert(source: str, to: str, from_: str | None, output: str | None, force: 
     write_atomic(out_path, text.encode("utf-8"), overwrite=force)
     if report == "text":
         click.echo(f"agentconv: wrote {out_path}", err=True)
+
+
+PROGRESS_AT = 200      # files; smaller batches finish before a bar would help
+
+
+def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, *,
+                   report: str, verbosity: int, **options: Any) -> None:
+    """Folders and several files: the library converts, this only renders its results."""
+    from .batch import BatchResult, Tally, iter_convert_tree
+    if "-" in paths:
+        raise click.UsageError("'-' reads one file from stdin; it cannot be combined with other paths "
+                               "or with --dry-run/--diff/--check/--in-place")
+    if options["in_place"] and output:
+        raise click.UsageError("--in-place rewrites the sources; it takes no -o")
+    if not (options["in_place"] or output):
+        raise click.UsageError("converting folders or several files needs -o OUT (or --in-place)")
+    results = iter_convert_tree(paths, output, to=to, read=from_, **options)
+    tally, files, held = Tally(), [], []
+    bar = _progress_bar(paths, verbosity)
+    with bar:
+        for result in results:
+            tally.add(result)
+            if report == "json":
+                files.append(result)
+            elif result.diff:
+                click.echo(result.diff, nl=False)
+            lines = _result_lines(result, verbosity)
+            if bar is _NO_BAR:
+                _echo_err(lines)
+            else:
+                held += lines
+                bar.update(1)
+    _echo_err(held)
+    if verbosity >= 0:
+        _echo_err([_summary(tally, verbosity)])
+    if report == "json":
+        batch = BatchResult(files=files, totals=tally.totals(), losses=dict(tally.losses))
+        click.echo(json.dumps(batch.report(), ensure_ascii=False, indent=2))
+    sys.exit(tally.exit_code)
+
+
+class _NoBar:
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+_NO_BAR = _NoBar()
+
+
+def _progress_bar(paths: tuple[str, ...], verbosity: int) -> Any:
+    """A bar on stderr only when a person is watching a large batch."""
+    if verbosity < 0 or not sys.stderr.isatty():
+        return _NO_BAR
+    from .walk import iter_sources
+    count = sum(1 for _ in iter_sources(paths))
+    if count < PROGRESS_AT:
+        return _NO_BAR
+    return click.progressbar(length=count, label="converting", file=sys.stderr)
+
+
+def _echo_err(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+
+
+def _result_lines(result, verbosity: int) -> list[str]:
+    """What one file's result says on stderr at this verbosity (failures always)."""
+    status, source = result.status, result.source
+    if status == "failed":
+        return [f"agentconv: {result.error}"]
+    if status == "conflict":
+        return [f"agentconv: {source}: conflict: {result.reason}; not written",
+                "hint: rename one of the agents"]
+    if status == "exists":
+        return [f"agentconv: {result.target}: output file already exists with other content "
+                f"(from {source}); not replaced", "hint: pass --force to replace it"]
+    lines = []
+    if status == "differs" and verbosity >= 0:
+        lines.append(f"agentconv: would change {result.target} ({result.reason})")
+    if verbosity > 0:
+        arrow = f" -> {result.target}" if result.target else ""
+        why = f" ({result.reason})" if result.reason and status != "differs" else ""
+        lines.append(f"{status}: {source}{arrow}{why}")
+        lines += [f"  {l.field}: {l.kind}" + (f" ({l.detail})" if l.detail else "") for l in result.losses]
+        lines += [f"  warning: {w.message}" for w in result.warnings]
+    elif verbosity == 0:
+        lines += [f"agentconv: {source}: warning: {w.message}" for w in result.warnings]
+    return lines
+
+
+def _summary(tally, verbosity: int) -> str:
+    """``agentconv: 12 file(s): 9 converted, 2 skipped, 1 failed; losses: 3 carried``."""
+    from .batch import STATUSES
+    counts = ", ".join(f"{tally.statuses[s]} {s}" for s in STATUSES if tally.statuses[s])
+    text = f"agentconv: {sum(tally.statuses.values())} file(s): {counts or 'none found'}"
+    if tally.losses:
+        text += "; losses: " + ", ".join(f"{n} {kind}" for kind, n in sorted(tally.losses.items()))
+    if verbosity == 0 and (tally.losses or tally.statuses["skipped"]):
+        text += " (-v lists them per file)"
+    return text
 
 
 @cli.command(epilog="""\b

@@ -1,0 +1,111 @@
+"""Walking source trees for batch conversion: files in name order, each folder once.
+
+Symlinks to files inside the tree are followed (a tool reading the folder would follow them
+too); symlinks to folders are not, since the folder they name is walked where it is, and
+symlinks leading out of the tree are reported, never followed. So no link can loop.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from .errors import AgentconvError
+
+#: folders that never hold agent definitions and can be huge
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    explicit: bool = False          # named by the caller rather than found by the walk
+    skip: str | None = None         # why the walk itself rules it out
+    error: AgentconvError | None = None
+
+
+def iter_sources(paths: Iterable[str | os.PathLike[str]], *, exclude: Iterable[str] = ()) -> Iterator[Source]:
+    """Files under ``paths`` in name order. Symlinks are followed only inside their tree, each
+    folder is walked once (so links cannot loop), and ``exclude`` folders are not entered."""
+    excluded = {os.path.realpath(p) for p in exclude}
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[str] = set()
+    for path in map(os.fspath, paths):
+        if not os.path.isdir(path):
+            yield Source(path, explicit=True, skip=_repeat(os.path.abspath(path), seen_files))
+            continue
+        yield from _walk(path, os.path.realpath(path), seen_dirs, seen_files, excluded)
+
+
+def _walk(root: str, root_real: str, seen_dirs: set, seen_files: set, excluded: set) -> Iterator[Source]:
+    if _first_visit(root, seen_dirs) is not None:
+        yield Source(root, skip="folder already walked")
+        return
+    stack = [_entries(root)]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        if isinstance(entry, Source):
+            yield entry
+            continue
+        path = entry.path
+        if entry.is_symlink():
+            reason = _symlink_reason(path, root_real)
+            if reason or entry.is_dir():
+                yield Source(path, skip=reason or "symlink to a folder inside the tree, walked there")
+                continue
+        if entry.is_dir():
+            if entry.name in SKIP_DIRS:
+                continue
+            if os.path.realpath(path) in excluded:
+                yield Source(path, skip="the output folder: not read as a source")
+                continue
+            seen = _first_visit(path, seen_dirs)
+            if seen is not None:
+                yield Source(path, skip=seen)
+                continue
+            stack.append(_entries(path))
+        else:
+            yield Source(path, skip=_repeat(os.path.abspath(path), seen_files))
+
+
+def _entries(folder: str) -> Iterator:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield Source(folder, error=AgentconvError(f"cannot read folder: {exc.strerror or exc}", path=folder,
+                                                  hint="check the folder's permissions"))
+        return
+    yield from entries
+
+
+def _repeat(path: str, seen: set[str]) -> str | None:
+    if path in seen:
+        return "given twice: converted once"
+    seen.add(path)
+    return None
+
+
+def _first_visit(folder: str, seen: set[tuple[int, int]]) -> str | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return "cannot be opened"
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return "folder already walked"
+    seen.add(key)
+    return None
+
+
+def _symlink_reason(path: str, root_real: str) -> str | None:
+    real = os.path.realpath(path)
+    if not os.path.exists(path):
+        return "broken or looping symlink"
+    if os.path.commonpath([root_real, real]) != root_real:
+        return f"symlink to {real}, outside the source tree"
+    return None
