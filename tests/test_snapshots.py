@@ -9,6 +9,7 @@ Binary mode: text mode would turn CRLF outputs into LF and hide exactly what ide
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
@@ -57,3 +58,17 @@ def test_fixture(path, target, snapshot):
     output = text.encode(doc.encoding if target == doc.dialect else "utf-8")
     assert output == snapshot(extension_class=OUTPUT_EXTENSION[target])
     assert losses_as_json_lines(losses) == snapshot(extension_class=LossesSnapshot, name="losses")
+
+
+def test_no_stale_snapshot_files():
+    """syrupy does not see unused files of per-call extensions: a renamed fixture would leave
+    its old outputs behind, so compare the folder with the cases."""
+    folder = Path(__file__).parent / "__snapshots__" / "test_snapshots"
+    if not folder.is_dir():
+        pytest.skip("no snapshots yet: run with --snapshot-update")
+    expected = set()
+    for case in CASES:
+        name = f"test_fixture[{case.id}]"
+        expected |= {f"{name}.{OUTPUT_EXTENSION[case.values[1]].file_extension}", f"{name}[losses].jsonl"}
+    present = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+    assert present - expected == set(), "stale snapshots: delete them"
