@@ -63,15 +63,20 @@ def test_convert_into_a_folder_uses_the_claude_layout_with_sub_folders(tmp_path)
     assert agentconv.load(nested).agent.name == "review/security"
 
 
-def test_convert_never_writes_outside_the_output_folder(tmp_path):
+@pytest.mark.parametrize("name, inside", [
+    ("../../escape", ".opencode/agent/escape.md"),
+    ("/etc/passwd", ".opencode/agent/etc/passwd.md"),
+])
+def test_convert_never_writes_outside_the_output_folder(tmp_path, name, inside):
     source = tmp_path / "evil.md"
-    source.write_text("---\nname: ../../escape\ndescription: x\n---\nx\n")
+    source.write_text(f"---\nname: {name}\ndescription: x\n---\nx\n")
     out = tmp_path / "out"
     out.mkdir()
     result = run("convert", source, "--to", "opencode", "-o", out)
-    assert not (tmp_path / "escape.md").exists() and not list(tmp_path.glob("*/escape.md"))
-    if result.exit_code == 0:
-        assert all(out in p.parents for p in out.rglob("*.md"))
+    assert result.exit_code == 0, result.stderr
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*.md")] == [inside]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evil.md", "out"]
+    assert "name: approximated" in result.stderr
 
 
 def test_convert_to_a_file_refuses_to_overwrite_without_force(tmp_path):
