@@ -169,3 +169,24 @@ def render_description(agent) -> str | None:
     if not parts:
         return agent.description
     return "\n\n".join(parts)
+
+
+_WHEN_HEADING = re.compile(r"^#{1,6}[ \t]+when to use[^\n]*$", re.IGNORECASE | re.MULTILINE)
+_ANY_HEADING = re.compile(r"^#{1,6}[ \t]", re.MULTILINE)
+
+
+def derive_description(prompt: str) -> str | None:
+    """A description for a prompt that has none: its 'When to Use' section if it has one,
+    else its first plain paragraph (not a heading, list or code)."""
+    when = _WHEN_HEADING.search(prompt)
+    if when:
+        rest = prompt[when.end():]
+        following = _ANY_HEADING.search(rest)
+        section = rest[:following.start() if following else len(rest)].strip()
+        if section:
+            return section
+    for paragraph in re.split(r"\n[ \t]*\n", prompt):
+        text = paragraph.strip()
+        if text and not text.startswith(("#", "-", "*", "```", "|", ">", "<")) and not _BULLET.match(text):
+            return text
+    return None

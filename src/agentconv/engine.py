@@ -44,9 +44,8 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
             kind, detail = "narrowed", "the target cannot express these rules; access was restricted"
         elif _empty(after):
             kind, detail = "dropped", f"{_short(before)} has no equivalent in {dst}"
-        elif field == "tools" and not _narrower_or_same(source.tools, result.tools) and False:
-            raise AgentconvError(f"internal error: writing {dst} would widen tool access",
-                                 hint="please report this file")
+        elif _empty(before):
+            kind, detail = "defaulted", f"unset in the source; {dst} gives {_short(after)}"
         else:
             kind, detail = "approximated", f"{_short(before)} → {_short(after)}"
         losses.append(Loss(field=field, kind=kind, detail=detail, source=src, target=dst, agent=who))
@@ -61,11 +60,6 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
 def _restricts(source: list[ToolRule], target: list[ToolRule]) -> bool:
     """Some call is less free in the target (e.g. a writer turned ask into deny)."""
     return any(RANK[effective_action(target, t, a)] < RANK[effective_action(source, t, a)]
-               for t, a in probes(source, target))
-
-
-def _narrower_or_same(source: list[ToolRule], target: list[ToolRule]) -> bool:
-    return all(RANK[effective_action(target, t, a)] <= RANK[effective_action(source, t, a)]
                for t, a in probes(source, target))
 
 
@@ -97,15 +91,35 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
             return work, text, result
         denies = [ToolRule(tool=tool, action="deny") for tool in sorted({t for t, _ in wide})]
         work = work.model_copy(update={"tools": Agent(tools=list(work.tools) + denies).tools})
+    # Denies the target merges with an allow or ask (edit and write share opencode's 'edit'
+    # key) can keep coming back wide: keep only denies, which never widens.
+    denies = [r.model_copy(update={"action": "deny"}) for r in work.tools if r.action != "allow"]
+    work = work.model_copy(update={"tools": denies})
+    text = dialect.write(work, trivia, None, path)
+    result = dialect.read(text, path, apply_carry=False).agents[0]
+    if not widenings(agent.tools, result.tools):
+        return work, text, result
     raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access",
                          path=path, hint="convert to a dialect that can express its rules")
+
+
+def fill_required(dialect, agent: Agent) -> Agent:
+    """A target that skips agents without a description gets one derived from the prompt
+    (reported as 'defaulted' and carried, so the trip back leaves it unset again)."""
+    from .briefs import SECTION_FIELDS, derive_description
+    if "description" not in dialect.required or agent.description or agent.examples \
+            or any(getattr(agent, f) for f in SECTION_FIELDS) or not agent.prompt:
+        return agent
+    derived = derive_description(agent.prompt)
+    return agent.model_copy(update={"description": derived}) if derived else agent
 
 
 def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: str | None = None,
                 carry: bool = True, path: str | None = None) -> tuple[str, list[Loss]]:
     """Render one agent in ``dialect``; return the text and what could not be said."""
-    work, text, result = expressed(dialect, agent, trivia=trivia, path=path)
-    losses = diff_agents(agent, result, src=source_dialect, dst=dialect.name, narrowed=work is not agent)
+    filled = fill_required(dialect, agent)
+    work, text, result = expressed(dialect, filled, trivia=trivia, path=path)
+    losses = diff_agents(agent, result, src=source_dialect, dst=dialect.name, narrowed=work is not filled)
     losses += [Loss(field=f, kind="required", source=source_dialect, target=dialect.name, agent=agent.name,
                     detail=f"{dialect.title} needs '{f}' and skips the file without it")
                for f in dialect.required if _empty(getattr(result, f))]
@@ -114,5 +128,25 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
     if carry:
         payload = carry_payload(agent, losses)
         text = dialect.write(work, trivia, payload, path)
-        losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" else l for l in losses]
+        kept = _restorable(dialect, text, path, agent, payload)
+        if kept != payload:
+            payload, text = kept, dialect.write(work, trivia, kept or None, path)
+        carried = set(payload) | {f"native.{n['key']}" for n in payload.get("native", [])}
+        losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" and l.field in carried else l
+                  for l in losses]
     return text, losses
+
+
+def _restorable(dialect, text: str, path: str | None, source: Agent, payload: dict) -> dict:
+    """The part of ``payload`` that reading ``text`` gives back. A value the reader refuses
+    (it would contradict the file, e.g. a name its path overrides) would only go stale in the
+    comment, and the next write of the file would drop it."""
+    restored = dialect.read(text, path).agents[0].model_dump(mode="json")
+    wanted = source.model_dump(mode="json")
+    kept = {k: v for k, v in payload.items() if k != "native" and restored[k] == wanted[k]}
+    back = {(n["dialect"], n["key"]): n["value"] for n in restored["native"]}
+    natives = [n for n in payload.get("native", []) if (n["dialect"], n["key"]) in back
+               and back[(n["dialect"], n["key"])] == n["value"]]
+    if natives:
+        kept["native"] = natives
+    return kept

@@ -7,12 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required"]
+LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required", "defaulted"]
 KIND_MEANING = {
     "dropped": "not expressible in the target and not kept",
     "carried": "kept in a comment the target ignores (restored on the way back), not in effect",
     "approximated": "expressed with a different value or meaning",
     "narrowed": "access restricted further than the source, since the target cannot express it",
+    "defaulted": "unset in the source; the target's default (or a value derived from the prompt) applies",
     "required": "the target tool requires this field and the source has none: it will skip the file",
 }
 
@@ -53,6 +54,11 @@ class LossWarning(UserWarning):
     """Issued for each loss under on_loss="warn" (the library default)."""
 
 
+def strict_losses(losses: list[Loss]) -> list[Loss]:
+    """The losses --strict / on_loss="raise" act on: a default filling an unset field is not one."""
+    return [l for l in losses if l.kind != "defaulted"]
+
+
 OnLoss = Literal["warn", "raise", "ignore"]
 
 
@@ -61,6 +67,7 @@ def apply_loss_policy(losses: list[Loss], on_loss: str, path: str | None = None)
 
     if on_loss not in ("warn", "raise", "ignore"):
         raise AgentconvError(f"on_loss must be warn, raise or ignore, not {on_loss!r}")
+    losses = strict_losses(losses)
     if not losses or on_loss == "ignore":
         return
     if on_loss == "raise":

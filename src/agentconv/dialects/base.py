@@ -71,7 +71,7 @@ class Dialect:
             from ..paths import safe_relative_name
             if safe_relative_name(fields["name"] or "") != agent.name:
                 fields.pop("name")             # the file was renamed: its path is the identity
-        from ..engine import expressed
+        from ..engine import expressed, fill_required
         baseline = self.native_items(agent, {})
         accepted: dict[str, Any] = {}
         for key, value in fields.items():
@@ -79,6 +79,7 @@ class Dialect:
             if trial is None:
                 continue
             # once carried tools are accepted, the text holds them narrowed: compare likewise
+            trial = fill_required(self, trial)
             if self.expresses_access and (key == "tools" or "tools" in accepted):
                 trial_items = self.native_items(expressed(self, trial)[0], {})
             else:

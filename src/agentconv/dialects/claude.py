@@ -236,14 +236,40 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
     cannot say (ask, exceptions to a deny); the engine checks nothing widened."""
     if not rules:
         return MISSING, MISSING
+    rules = [r if _balanced(r.pattern) else r.model_copy(update={"pattern": None})
+             for r in rules if _balanced(r.pattern) or r.action != "allow"]
     last_all = max((i for i, r in enumerate(rules) if r.tool == ALL_TOOLS and r.pattern is None), default=None)
     allow_list = last_all is not None and rules[last_all].action != "allow"
     tail = rules[last_all + 1:] if last_all is not None else rules
-    allowed = [_token(r) for r in tail if allow_list and r.action == "allow"]
-    denied = [_token(r) for r in tail if r.action == "deny" or (r.action == "ask" and not allow_list)]
+    if allow_list:
+        allowed, denied = _allow_list(tail)
+    else:
+        allowed, denied = [], [_token(r) for r in tail if r.action != "allow"]
     if last_all is not None and not allow_list and not tail:
         return ["*"], MISSING
     return (allowed if allow_list else MISSING), (denied or MISSING)
+
+
+def _allow_list(tail: list[ToolRule]) -> tuple[list[str], list[str]]:
+    """Allow-list mode: what is not listed is denied already, so only denies that carve an
+    exception out of a listed tool are written (Claude's disallowedTools beats tools)."""
+    def overridden(i: int, rule: ToolRule) -> bool:
+        return any(r.tool == rule.tool and r.pattern is None and r.action != "allow" for r in tail[i + 1:])
+    allowed = [r for i, r in enumerate(tail) if r.action == "allow" and not overridden(i, r)]
+    listed = {r.tool for r in allowed}
+    denied = [r for r in tail if r.action != "allow" and r.pattern is not None and r.tool in listed]
+    return [_token(r) for r in allowed], [_token(r) for r in denied]
+
+
+def _balanced(pattern: str | None) -> bool:
+    """Claude splits tool lists on commas and spaces outside parentheses, so a pattern whose
+    parentheses do not balance would swallow the next name: its rule is narrowed instead."""
+    depth = 0
+    for ch in pattern or "":
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def claude_model(model: str | None) -> str | None:
@@ -259,4 +285,4 @@ def claude_color(color: str | None) -> str | None:
     table = _TABLE.get("colors", {})
     if color is None or color in table.get("valid", []):
         return color
-    return table.get("approximate", {}).get(color.lower())
+    return table.get("approximate", {}).get(color.lower()) or table.get("from_hex", {}).get(color.upper())

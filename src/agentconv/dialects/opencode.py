@@ -157,9 +157,15 @@ def _count(value: Any) -> bool:
 
 # -- access ---------------------------------------------------------------------------------
 
+_BUILTIN = set(_KEY_OF) | set(_KEY_OF.values())
+
+
 def _canon(key: str) -> list[str]:
     if key == ALL_TOOLS:
         return [ALL_TOOLS]
+    if key not in _BUILTIN and "_" in key.strip("_"):
+        server, _, tool = key.partition("_")        # opencode names MCP tools <server>_<tool>
+        return [f"mcp:{server}/{tool}"]
     return list(_EXPANDS.get(key, [key]))
 
 
@@ -170,7 +176,8 @@ def parse_access(tools: Any, permission: Any) -> list[ToolRule] | None:
         if not isinstance(tools, dict) or not all(isinstance(v, bool) for v in tools.values()):
             return None
         for key, on in tools.items():
-            rules += [ToolRule(tool=str(key), action="allow" if on else "deny")]
+            tool = str(key) if str(key) in _BUILTIN else _canon(str(key))[0]
+            rules += [ToolRule(tool=tool, action="allow" if on else "deny")]
     if permission is not MISSING and permission is not None:
         if permission in _ACTIONS:
             rules.append(ToolRule(tool=ALL_TOOLS, action=permission))
@@ -201,7 +208,7 @@ def render_permission(rules: list[ToolRule]) -> dict[str, Any]:
     owner: dict[str, str] = {}
     for key, rule in _keyed(rules):
         action = rule.action
-        if rule.pattern is None:
+        if rule.pattern in (None, ALL_TOOLS):      # "*" matches every argument: a plain action
             current = perm.get(key)
             if isinstance(current, str) and owner.get(key) not in (None, rule.tool):
                 action = min(current, action, key=RANK.__getitem__)
