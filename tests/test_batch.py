@@ -329,6 +329,23 @@ def test_quiet_prints_only_failures_and_verbose_lists_every_file(tmp_path):
     assert "converted: " in verbose.stderr and "  model: approximated" in verbose.stderr
 
 
+def test_the_readme_quick_start_converts_the_claude_fixtures_into_the_opencode_layout(tmp_path):
+    result = run(str(FIXTURES / "claude"), "--to", "opencode", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "out/.opencode/agent").iterdir())
+    assert len(written) == len(list((FIXTURES / "claude").glob("*.md"))) and "code-reviewer.md" in written
+
+
+def test_in_place_diff_shows_the_normalisation_and_writes_nothing(tmp_path):
+    src = make_tree(tmp_path / ".claude/agents", {
+        "sql.md": (FIXTURES / "claude/unquoted-colon.md").read_text(encoding="utf-8")})
+    before = snapshot(tmp_path)
+    result = run(str(src), "--to", "claude", "--in-place", "--diff")
+    assert result.exit_code == 0 and snapshot(tmp_path) == before
+    assert f"+++ {src / 'sql.md'}\n" in result.stdout
+    assert "\n+description: 'Use this agent when: a query" in result.stdout
+
+
 def test_a_tree_needs_an_output_folder(tmp_path):
     src = make_tree(tmp_path / "src", MESSY)
     result = CliRunner().invoke(cli, ["convert", str(src), "--to", "opencode"])

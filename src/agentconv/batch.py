@@ -265,8 +265,8 @@ def _failed(result: FileResult, exc: AgentconvError) -> FileResult:
 
 
 def _target(doc: Document, source: Source, job: Job, result: FileResult) -> str:
-    if job.in_place:
-        return os.path.realpath(source.path)
+    if job.in_place:       # through a symlink, rewrite the file it names, not the link
+        return os.path.realpath(source.path) if os.path.islink(source.path) else source.path
     name = doc.agent.name or ""
     if _escapes(name):
         raise AgentconvError(f"the agent's name {name!r} would put the output outside the output folder",
@@ -276,7 +276,7 @@ def _target(doc: Document, source: Source, job: Job, result: FileResult) -> str:
     if name and not is_safe_name(name):
         result.warnings.append(Diagnostic(message=f"the name {name!r} is not a safe file name; written as "
                                                   f"{relative.as_posix()}"))
-    target = os.path.join(job.out, *relative.parts)
+    target = os.path.join(job.out, *relative.parts).removeprefix(os.curdir + os.sep)
     if os.path.commonpath([job.out_real, os.path.realpath(target)]) != job.out_real:
         raise AgentconvError("a symlink inside the output folder leads outside it", path=target,
                              hint="remove the symlink or choose another output folder")

@@ -292,7 +292,7 @@ def _summary(tally, verbosity: int) -> str:
     if tally.losses:
         text += "; losses: " + ", ".join(f"{n} {kind}" for kind, n in sorted(tally.losses.items()))
     if verbosity == 0 and (tally.losses or tally.statuses["skipped"]):
-        text += " (-v lists them per file)"
+        text += " (-v for details per file)"
     return text
 
 

@@ -3,6 +3,8 @@
 Symlinks to files inside the tree are followed (a tool reading the folder would follow them
 too); symlinks to folders are not, since the folder they name is walked where it is, and
 symlinks leading out of the tree are reported, never followed. So no link can loop.
+Version-control and dependency folders (SKIP_DIRS) and the run's own output folder are not
+entered.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def _walk(root: str, root_real: str, seen_dirs: set, seen_files: set, excluded: 
         if isinstance(entry, Source):
             yield entry
             continue
-        path = entry.path
+        path = entry.path.removeprefix(os.curdir + os.sep)     # "./x" reads better as "x"
         if entry.is_symlink():
             reason = _symlink_reason(path, root_real)
             if reason or entry.is_dir():
@@ -60,8 +62,7 @@ def _walk(root: str, root_real: str, seen_dirs: set, seen_files: set, excluded: 
         if entry.is_dir():
             if entry.name in SKIP_DIRS:
                 continue
-            if os.path.realpath(path) in excluded:
-                yield Source(path, skip="the output folder: not read as a source")
+            if os.path.realpath(path) in excluded:    # our own output: never read back as a source
                 continue
             seen = _first_visit(path, seen_dirs)
             if seen is not None:
