@@ -12,7 +12,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +33,8 @@ STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 FAILING = frozenset({"failed", "conflict", "exists", "differs"})
 
 _AGENT_SUFFIXES = (".md", ".markdown", ".txt")
+#: project documentation; only files *without* front matter, since an agent may well be
+#: called "security" or "changelog"
 _DOC_NAMES = frozenset({"readme", "changelog", "changes", "history", "license", "licence", "copying",
                         "notice", "authors", "contributors", "contributing", "code_of_conduct",
                         "security", "support", "funding", "codeowners"})
@@ -216,7 +218,10 @@ class Job:
     carry: bool = True
     strict: bool = False
     in_place: bool = False
+    #: output path (case-folded) → the source that got it first
     claimed: dict[str, str] = field(default_factory=dict)
+    dialect: Any = field(init=False)
+    out_real: str | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.dialect = get_dialect(self.to)
