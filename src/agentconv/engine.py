@@ -117,7 +117,8 @@ def fill_required(dialect, agent: Agent) -> Agent:
 def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: str | None = None,
                 carry: bool = True, path: str | None = None) -> tuple[str, list[Loss]]:
     """Render one agent in ``dialect``; return the text and what could not be said."""
-    filled = fill_required(dialect, agent)
+    # a file written back in its own dialect (trivia given) stays as it was: identity first
+    filled = fill_required(dialect, agent) if trivia is None else agent
     work, text, result = expressed(dialect, filled, trivia=trivia, path=path)
     losses = diff_agents(agent, result, src=source_dialect, dst=dialect.name, narrowed=work is not filled)
     losses += [Loss(field=f, kind="required", source=source_dialect, target=dialect.name, agent=agent.name,

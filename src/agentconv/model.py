@@ -51,6 +51,11 @@ class Example(_Model):
     turns: list[ExampleTurn] = Field(default_factory=list)
     after: str | None = Field(None, description="Text that follows the example in the description.")
 
+    @field_validator("after")
+    @classmethod
+    def _blank_is_none(cls, after: str | None) -> str | None:
+        return after if after and after.strip() else None      # both render as nothing
+
     def _first(self, role: str) -> str | None:
         return next((t.text for t in self.turns if t.role == role), None)
 

@@ -79,7 +79,8 @@ class Prose(Dialect):
             marker, region = trivia.marker, trivia.region
         else:
             region = (trivia.region if keep_region else fresh(prompt + "\n")) if prompt else ""
-            marker = fresh("INSTRUCTIONS:\n") if brief.strip() and prompt else ""
+            # without the marker a brief with no instructions after it would read as the prompt
+            marker = fresh("INSTRUCTIONS:\n") if brief.strip() else ""
             if keep_region and trivia.marker:
                 marker = trivia.marker
             elif marker:
@@ -87,6 +88,8 @@ class Prose(Dialect):
             if marker and not brief.endswith(newline * 2):
                 brief = brief.rstrip("\r\n") + newline * 2
         text = brief + marker + region
+        if carry and trivia is not None and trivia.carry_text and _split_carry(trivia.carry_text)[1] == carry:
+            return text + (re.sub(r"^\r?\n", "", trivia.carry_text) if text.endswith("\n") else trivia.carry_text)
         if carry:
             text = text.rstrip("\r\n") + newline + "<!-- agentconv-carry: " + _carry_json(carry) + " -->" + newline
         return text

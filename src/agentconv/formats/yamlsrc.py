@@ -39,6 +39,9 @@ Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tru
 class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
     """House style for fresh values: block style, literal blocks for multi-line text."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        return True          # a value used twice must not become an anchor: the reader refuses aliases
+
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value.strip("\n") else None
@@ -272,7 +275,8 @@ def _extract_carry(block: Block) -> Block:
 
 # ----------------------------------------------------------------------------------- writing
 
-_PLAIN_SAFE = re.compile(r"^[A-Za-z_/(][^\n\r\t#:'\"]*$")
+# no control characters, line breaks (YAML counts \x85 \u2028 \u2029) or BOM in a bare value
+_PLAIN_SAFE = re.compile("^[A-Za-z_/(][^\n\r\t#:'\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]*$")
 
 
 def _plain(value: str) -> bool:
@@ -313,8 +317,14 @@ def same_value(a: Any, b: Any) -> bool:
     return a == b
 
 
+# What YAML rejects even in a comment (control characters) or reads as a line break there
+_UNSAFE_IN_COMMENT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 def carry_line(payload: dict, newline: str) -> str:
-    return CARRY_PREFIX + json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + newline
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    text = _UNSAFE_IN_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return CARRY_PREFIX + text + newline
 
 
 def dump_block(items: list[tuple[str, Any]], original: Block | None, newline: str,
