@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .api import MAX_BYTES, PathLike, decode, loads, to_dialect
+from .losses import strict_losses
 from .document import Document
 from .errors import AgentconvError, DetectionError, LossError, OutputExistsError
 from .formats import frontmatter, yamlsrc
@@ -253,7 +254,7 @@ def convert_file(source: Source, job: Job) -> FileResult:
                 "reason": f"a {doc.dialect} file: --in-place only rewrites {job.to} files"})
         result.target = _target(doc, source, job, result)
         payload, result.losses = _render(doc, job, result.target)
-        if job.strict and result.losses:
+        if job.strict and strict_losses(result.losses):
             raise LossError(result.losses, path=source.path)
         return _settle(result, payload, job)
     except AgentconvError as exc:

@@ -161,6 +161,7 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
+    from .losses import strict_losses
     from .registry import get_dialect
 
     data, path = _read_source(source)
@@ -169,7 +170,7 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     out_path = _output_path(output, target, doc.agent) if output else None
     text, losses = to_dialect(doc, to, carry=not no_carry, path=out_path)
     status = "lossy" if losses else "ok"
-    if strict and losses:
+    if strict and strict_losses(losses):
         status = "failed"
     entry = {"source": path or "-", "target": out_path, "from": doc.dialect, "to": target.name,
              "status": status, "losses": [l.model_dump(exclude_none=True) for l in losses],
@@ -181,8 +182,8 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
             click.echo(f"agentconv: {path or '<stdin>'}: warning: {warning.message}", err=True)
         for line in _loss_lines(losses, path):
             click.echo(line, err=True)
-    if strict and losses:
-        raise LossError(losses, path=path)
+    if strict and strict_losses(losses):
+        raise LossError(strict_losses(losses), path=path)
     if out_path is None:
         click.echo(text, nl=False)
         return
