@@ -20,8 +20,12 @@ def write_atomic(path: str, data: bytes, *, overwrite: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if overwrite:
+                # Replacing a file: its old bytes must not go before the new ones are on disk.
+                # A new file is not synced (as cp, git and the peers do not): a sync per file
+                # costs more than the conversion, and an interrupted run leaves no half file.
+                handle.flush()
+                os.fsync(handle.fileno())
         if overwrite:
             os.replace(tmp, path)
         else:
