@@ -83,15 +83,43 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool = True,
     same = doc.dialect == target.name
     where = os.fspath(path) if path is not None else (doc.path if same else None)
     texts, losses = [], []
+    source = get_dialect(doc.dialect) if doc.dialect else None
     for agent in doc.agents:
-        text, lost = write_agent(target, agent, trivia=doc.trivia if same else None,
-                                 source_dialect=doc.dialect, carry=carry, path=where)
+        style = dict(doc.style)
+        own = source.style_of(doc.trivia, agent) if source is not None and doc.trivia is not None else None
+        shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
+        if specific:
+            style[source.name] = specific
+        hints = {**shared, **style.pop(target.name, {})} if not same else {}
+        trivia = doc.trivia if same else target.trivia_from_style(hints or None, agent)
+        text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
+                                 path=where, style=style or None)
         texts.append(text)
         losses += lost
     text = "".join(texts)
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+_SHARED = ("body", "newline", "opening", "closing")
+
+
+def split_style(style: dict, target, agent) -> tuple[dict, dict]:
+    """Formatting the target can show itself (whitespace around the prompt, line ends, how
+    a one-line description is quoted) versus what only the trip back can use (carried)."""
+    from .briefs import render_description
+    shared = {k: v for k, v in style.items() if k in _SHARED}
+    one_line = "\n" not in (render_description(agent) or "")
+    quotes = {k: q for k, q in style.get("quotes", {}).items()
+              if k == "description" and q != "plain" and one_line and k in getattr(target, "known_keys", ())}
+    if quotes:
+        shared["quotes"] = quotes
+    specific = {k: v for k, v in style.items() if k not in _SHARED and k != "quotes"}
+    own_quotes = {k: q for k, q in style.get("quotes", {}).items() if k not in quotes}
+    if own_quotes:
+        specific["quotes"] = own_quotes
+    return shared, specific
 
 
 def dumps(doc: Document, dialect: str | None = None, *, on_loss: str = "warn", carry: bool = True,

@@ -30,6 +30,8 @@ class Document(BaseModel):
     #: byte-level facts of the source file, restored on a same-dialect write
     encoding: SkipJsonSchema[str] = Field(default="utf-8", exclude=True, repr=False)
     bom: SkipJsonSchema[bool] = Field(default=False, exclude=True, repr=False)
+    #: how the agent was formatted in other dialects (dialect -> hints), from a carry comment
+    style: SkipJsonSchema[dict] = Field(default_factory=dict, exclude=True, repr=False)
 
     @property
     def agent(self) -> Agent:

@@ -115,23 +115,29 @@ def fill_required(dialect, agent: Agent) -> Agent:
 
 
 def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: str | None = None,
-                carry: bool = True, path: str | None = None) -> tuple[str, list[Loss]]:
-    """Render one agent in ``dialect``; return the text and what could not be said."""
+                carry: bool = True, path: str | None = None, style: dict | None = None) -> tuple[str, list[Loss]]:
+    """Render one agent in ``dialect``; return the text and what could not be said.
+
+    ``style`` (formatting of the agent in other dialects) rides along in the carry comment,
+    so a trip back can give the original bytes."""
     # a file written back in its own dialect (trivia given) stays as it was: identity first
-    filled = fill_required(dialect, agent) if trivia is None else agent
+    fresh = trivia is None or getattr(trivia, "synthetic", False)
+    filled = fill_required(dialect, agent) if fresh else agent
     work, text, result = expressed(dialect, filled, trivia=trivia, path=path)
     losses = diff_agents(agent, result, src=source_dialect, dst=dialect.name, narrowed=work is not filled)
     losses += [Loss(field=f, kind="required", source=source_dialect, target=dialect.name, agent=agent.name,
                     detail=f"{dialect.title} needs '{f}' and skips the file without it")
                for f in dialect.required if _empty(getattr(result, f))]
-    if not losses:
+    extra = {"style": style} if style and carry else {}
+    if not losses and not extra:
         return text, losses
     if carry:
         payload = carry_payload(agent, losses)
-        text = dialect.write(work, trivia, payload, path)
+        text = dialect.write(work, trivia, {**payload, **extra}, path)
         kept = _restorable(dialect, text, path, agent, payload)
         if kept != payload:
-            payload, text = kept, dialect.write(work, trivia, kept or None, path)
+            payload = kept
+            text = dialect.write(work, trivia, {**kept, **extra} or None, path)
         carried = set(payload) | {f"native.{n['key']}" for n in payload.get("native", [])}
         losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" and l.field in carried else l
                   for l in losses]
@@ -144,7 +150,7 @@ def _restorable(dialect, text: str, path: str | None, source: Agent, payload: di
     comment, and the next write of the file would drop it."""
     restored = dialect.read(text, path).agents[0].model_dump(mode="json")
     wanted = source.model_dump(mode="json")
-    kept = {k: v for k, v in payload.items() if k != "native" and restored[k] == wanted[k]}
+    kept = {k: v for k, v in payload.items() if k in wanted and k != "native" and restored[k] == wanted[k]}
     back = {(n["dialect"], n["key"]): n["value"] for n in restored["native"]}
     natives = [n for n in payload.get("native", []) if (n["dialect"], n["key"]) in back
                and back[(n["dialect"], n["key"])] == n["value"]]

@@ -54,6 +54,16 @@ class Dialect:
         """The agent as this dialect's keys, reusing old values that still mean the same."""
         return []
 
+    # -- formatting that other dialects cannot hold --------------------------------------------
+    def style_of(self, trivia: Any, agent: Agent) -> dict | None:
+        """How ``agent`` was formatted in this dialect, where a fresh write would differ; carried
+        through other dialects so a trip back gives the original bytes."""
+        return None
+
+    def trivia_from_style(self, style: dict | None, agent: Agent) -> Any:
+        """Trivia to write ``agent`` with, rebuilt from ``style_of`` hints (None: house style)."""
+        return None
+
     # -- naming -------------------------------------------------------------------------------
     def output_path(self, agent: Agent) -> PurePath:
         """Where the real tool expects this agent, relative to a project root."""
@@ -113,6 +123,7 @@ class MarkdownTrivia:
     block: yamlsrc.Block | None
     body: str
     newline: str
+    synthetic: bool = False        # rebuilt from carried style hints, not read from a file
 
 
 class MarkdownDialect(Dialect):
@@ -155,8 +166,18 @@ class MarkdownDialect(Dialect):
         agent = self._validated(fields, block, path)
         if apply_carry and block is not None and block.carry:
             agent = self.restore_carry(agent, block.carry, path)
+        style = block.carry.get("style") if block is not None and block.carry else None
         return Document(agents=[agent], dialect=self.name, path=path, warnings=warnings,
-                        trivia=MarkdownTrivia(split, block, body, newline))
+                        trivia=MarkdownTrivia(split, block, body, newline),
+                        style=style if isinstance(style, dict) else {})
+
+    def style_of(self, trivia: MarkdownTrivia, agent: Agent) -> dict | None:
+        from . import style as styling
+        return styling.markdown_style(self, trivia, agent)
+
+    def trivia_from_style(self, style: dict | None, agent: Agent) -> MarkdownTrivia | None:
+        from . import style as styling
+        return styling.markdown_trivia(self, style, agent) if style else None
 
     lenient_hint: ClassVar[str | None] = None
 

@@ -40,14 +40,16 @@ class OpenCode(MarkdownDialect):
     lenient_hint = "opencode itself will ignore this front matter and use the whole file as the prompt"
 
     def repair(self, yaml_text: str) -> str:
-        """opencode's sanitize pass: an unquoted value holding ':' becomes a |- block."""
+        """opencode's sanitize pass: an unquoted top-level value holding ':' is read as the
+        plain string (opencode rewrites it to a |- block; quoting it on its own line means
+        the same and keeps line numbers, which spans rely on)."""
         out = []
         for line in yaml_text.splitlines(keepends=True):
             m = _SANITIZE_LINE.match(line)
             value = m.group(2) if m else ""
             if m and value and ":" in value and value[0] not in "\"'|>":
-                nl = m.group(3) + "\n"
-                line = f"{m.group(1)}: |-{nl}  {value}{nl}"
+                escaped = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+                line = f'{m.group(1)}: "{escaped}"{m.group(3)}\n'
             out.append(line)
         return "".join(out)
 

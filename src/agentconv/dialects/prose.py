@@ -54,7 +54,9 @@ class Prose(Dialect):
         if apply_carry and carry:
             agent = self.restore_carry(agent, carry, path)
         trivia = ProseTrivia(brief, marker, region, frontmatter.newline_of(text), carry_text)
-        return Document(agents=[agent], dialect=self.name, path=path, trivia=trivia)
+        style = carry.get("style") if carry else None
+        return Document(agents=[agent], dialect=self.name, path=path, trivia=trivia,
+                        style=style if isinstance(style, dict) else {})
 
     def restore_carry(self, agent: Agent, payload: dict, path: str | None) -> Agent:
         # Prose expresses only the brief and the prompt; everything carried is restorable.

@@ -1,0 +1,134 @@
+"""Formatting hints that let a markdown agent survive a trip through another dialect byte
+for byte: key order, quoting, values spelled differently from the house style (``model:
+inherit``, a tool list in its own order) and the whitespace around the prompt.
+
+Only what a fresh write would get wrong is recorded, so a file already in house style needs
+no hints at all."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..formats import frontmatter, yamlsrc
+from ..model import Agent
+
+_QUOTE = re.compile(r"[^:]*:[ \t]*([\"']|[|>][-+0-9]*)?")
+_SHORT = 300
+
+
+_FLOW = re.compile(r"[^:]*:[ \t]*\[")
+_ITEM_INDENT = re.compile(r"[^\n]*\n([ \t]*)- ")
+
+
+def _quote(entry_text: str) -> str:
+    """How an entry's value is written: a quote, a block indicator, 'flow' for [a, b],
+    'indent:N' for a block list indented N spaces, or 'plain'."""
+    if _FLOW.match(entry_text):
+        return "flow"
+    item = _ITEM_INDENT.match(entry_text)
+    if item:
+        return f"indent:{len(item.group(1))}"
+    match = _QUOTE.match(entry_text)
+    return (match.group(1) if match and match.group(1) else "plain") if match else "plain"
+
+
+def _short(value: Any) -> bool:
+    return len(json.dumps(value, ensure_ascii=False, default=str)) <= _SHORT
+
+
+def markdown_style(dialect, trivia, agent: Agent) -> dict | None:
+    block, split = trivia.block, trivia.split
+    if block is None or split is None or block.mode not in ("yaml", "repaired") or trivia.synthetic:
+        return None
+    house = dict(dialect.native_items(_as_written(dialect, block, trivia) or agent, None))
+    style: dict[str, Any] = {}
+    order = [e.key for e in block.entries]
+    if order != [k for k in house if k in order] + [k for k in order if k not in house]:
+        style["order"] = order
+    values = {e.key: e.value for e in block.entries
+              if (e.key not in house or not yamlsrc.same_value(house[e.key], e.value)) and _short(e.value)}
+    if values:
+        style["values"] = values
+    quotes = {e.key: _quote(e.text) for e in block.entries if isinstance(e.value, (str, list))
+              and _quote(e.text) != _quote(yamlsrc.render_entry(e.key, e.value))}
+    if block.lead.strip() == "" and block.lead:
+        style["lead"] = block.lead
+    if quotes:
+        style["quotes"] = quotes
+    prompt = trivia.body.strip()
+    if prompt:
+        start = trivia.body.find(prompt)
+        framing = [trivia.body[:start], trivia.body[start + len(prompt):]]
+        if framing != [trivia.newline, trivia.newline]:
+            style["body"] = framing
+    if trivia.newline != "\n":
+        style["newline"] = trivia.newline
+    for key, text in (("opening", split.opening), ("closing", split.closing)):
+        if text != "---" + trivia.newline:
+            style[key] = text
+    return style or None
+
+
+def _as_written(dialect, block, trivia) -> Agent | None:
+    """The agent exactly as the file states it (no carry restored): what a fresh write of
+    the file's own content would be compared with."""
+    try:
+        fields = dialect.agent_fields(block.values(), None, [])
+        fields["prompt"] = trivia.body.strip().replace("\r\n", "\n") or None
+        return Agent.model_validate(fields)
+    except Exception:       # an unusual file: fall back to the agent as restored
+        return None
+
+
+def _styled_entry(dialect, key: str, value: Any, quote: str | None, newline: str) -> str:
+    text = None
+    if isinstance(value, str) and quote == '"':
+        text = f"{key}: {json.dumps(value, ensure_ascii=False)}{newline}"
+    elif isinstance(value, str) and quote == "'" and "\n" not in value:
+        text = f"{key}: '{value.replace(chr(39), chr(39) * 2)}'{newline}"
+    elif isinstance(value, str) and quote == "plain":
+        text = f"{key}: {value}{newline}"
+    elif isinstance(value, list) and quote == "flow" and all(isinstance(v, str) for v in value):
+        text = f"{key}: [{', '.join(value)}]{newline}"
+    elif isinstance(value, list) and quote and quote.startswith("indent:"):
+        pad = " " * int(quote.split(":")[1])
+        text = re.sub(r"(?m)^- ", pad + "- ", yamlsrc.render_entry(key, value, "\n")).replace("\n", newline)
+    if text is not None and _reads_back(dialect, text, key, value):
+        return text
+    return yamlsrc.render_entry(key, value, newline)
+
+
+def _reads_back(dialect, text: str, key: str, value: Any) -> bool:
+    """The styled entry means the same to the dialect's own reader (with its repair: a plain
+    'description: Use when: x' is what Claude Code accepts, so it may be written back)."""
+    from ..errors import AgentconvError
+    try:
+        block, notes = yamlsrc.parse_block(text, repair=dialect.repair if dialect.has_repair else None,
+                                           known_keys=dialect.known_keys)
+    except AgentconvError:
+        return False
+    return not notes and block.mode != "lenient" and yamlsrc.same_value(block.values(), {key: value})
+
+
+def markdown_trivia(dialect, style: dict, agent: Agent):
+    from .base import MarkdownTrivia
+    newline = style.get("newline", "\n")
+    items = dialect.native_items(agent, dict(style.get("values", {})))
+    values = dict(items)
+    order = [k for k in style.get("order", []) if k in values] + [k for k, _ in items]
+    quotes = style.get("quotes", {})
+    entries, seen = [], set()
+    for key in order:
+        if key not in seen:
+            seen.add(key)
+            entries.append(yamlsrc.Entry(key, _styled_entry(dialect, key, values[key], quotes.get(key), newline),
+                                         values[key], 0))
+    block = yamlsrc.Block(lead=style.get("lead", ""), entries=entries, newline=newline)
+    prefix, suffix = style.get("body", [newline, newline])
+    prompt = (agent.prompt or "").replace("\n", newline)
+    body = prefix + prompt + suffix if prompt else ""
+    split = frontmatter.Split(style.get("opening", "---" + newline), "", style.get("closing", "---" + newline),
+                              body, 2, newline)
+    return MarkdownTrivia(split, block, body, newline, synthetic=True)
