@@ -10,7 +10,7 @@ from .document import Document
 from .engine import write_agent
 from .errors import AgentconvError, OutputExistsError, ParseError
 from .losses import Loss, apply_loss_policy
-from .registry import detect, get_dialect
+from .registry import detect_and_read, get_dialect
 
 PathLike = Union[str, "os.PathLike[str]"]
 MAX_BYTES = 16 * 1024 * 1024
@@ -50,8 +50,9 @@ def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | Non
     elif text.startswith("\ufeff"):
         text, bom = text[1:], True
     try:
-        name = detect(text, where) if dialect is None else get_dialect(dialect).name
-        doc = get_dialect(name).read(text, where)
+        name, doc = detect_and_read(text, where) if dialect is None else (get_dialect(dialect).name, None)
+        if doc is None:
+            doc = get_dialect(name).read(text, where)
     except AgentconvError as exc:
         raise exc.located(where)
     except RecursionError:

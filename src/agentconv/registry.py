@@ -11,6 +11,7 @@ from .errors import AgentconvError, DetectionError, UnknownDialectError
 
 if TYPE_CHECKING:
     from .dialects.base import Dialect
+    from .document import Document
 
 #: dialect name -> module; imported on first use so start-up stays cheap
 DIALECTS: dict[str, str] = {
@@ -56,6 +57,12 @@ def dialect_for_path(path: str | None) -> str | None:
 
 def detect(text: str, path: str | None = None) -> str:
     """Tell the dialect from the path and the content; raise DetectionError when unsure."""
+    return detect_and_read(text, path)[0]
+
+
+def detect_and_read(text: str, path: str | None = None) -> "tuple[str, Document | None]":
+    """``detect``, with the document when telling the dialect meant reading it whole (a path
+    hint), so that loading a file does not read it twice."""
     if "\x00" in text:
         raise DetectionError("this is a binary file, not an agent definition", path=path)
     if not text.strip():
@@ -63,15 +70,15 @@ def detect(text: str, path: str | None = None) -> str:
     hinted = dialect_for_path(path)
     if hinted is not None:
         try:
-            get_dialect(hinted).read(text, path)
+            doc = get_dialect(hinted).read(text, path)
             if hinted != "prose" and get_dialect("prose").sniff(text):
                 raise AgentconvError("no front matter")
-            return hinted
+            return hinted, doc
         except AgentconvError:
             pass
     candidates = [n for n in DIALECTS if get_dialect(n).sniff(text)]
     if len(candidates) == 1:
-        return candidates[0]
+        return candidates[0], None
     if not candidates:
         from .formats.frontmatter import has_front_matter
         if has_front_matter(text):
