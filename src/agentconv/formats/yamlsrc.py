@@ -301,9 +301,56 @@ def render_entry(key: str, value: Any, newline: str = "\n") -> str:
             return f"{key}: {'true' if value else 'false'}{newline}"
         if isinstance(value, int):
             return f"{key}: {value}{newline}"
-    text = yaml.dump({key: value}, Dumper=Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=2**31 - 1)
+    frozen = _frozen(value)
+    text = _dumped(key, frozen) if frozen is not None else _dump(key, value)
     return text.replace("\n", newline)
+
+
+def _dump(key: str, value: Any) -> str:
+    return yaml.dump({key: value}, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=2**31 - 1)
+
+
+@lru_cache(maxsize=256)
+def _dumped(key: str, frozen: tuple) -> str:
+    # Each write of an agent renders the same values again (the engine writes, reads back,
+    # writes the carry), and batches repeat permission maps: yaml.dump is the costly part.
+    return _dump(key, _thawed(frozen))
+
+
+_SCALARS = (str, int, bool, type(None))
+
+
+def _frozen(value: Any) -> tuple | None:
+    """A hashable key that tells apart every two values yaml.dump renders differently
+    (1 from True and 1.0, -0.0 from 0.0, key order); None for types it does not know."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return (kind, value)
+    if kind is float:
+        return (float, repr(value))
+    if kind is list or kind is dict:
+        items = value.items() if kind is dict else enumerate(value)
+        parts = []
+        for k, v in items:
+            fv = _frozen(v)
+            fk = _frozen(k) if kind is dict else k
+            if fv is None or fk is None:
+                return None
+            parts.append((fk, fv))
+        return (kind, tuple(parts))
+    return None
+
+
+def _thawed(frozen: tuple) -> Any:
+    kind, inner = frozen
+    if kind is float:
+        return float(inner)
+    if kind is dict:
+        return {_thawed(k): _thawed(v) for k, v in inner}
+    if kind is list:
+        return [_thawed(v) for _, v in inner]
+    return inner
 
 
 def same_value(a: Any, b: Any) -> bool:
