@@ -8,7 +8,7 @@ from typing import Any
 from .. import briefs
 from ..data import mapping
 from ..losses import Diagnostic
-from ..model import ALL_TOOLS, Agent, NativeField, ToolRule
+from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from . import toolnames
 from .base import MISSING, MarkdownDialect, keep
 
@@ -210,7 +210,7 @@ def parse_tool_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
         if not isinstance(disallowed, str) and not _str_list(disallowed):
             return None
         rules += [_rule(n, "deny") for n in toolnames.split_list(disallowed)]
-    return Agent(tools=rules).tools
+    return normalise_rules(rules)
 
 
 def _rule(token: str, action: str) -> ToolRule:

@@ -10,7 +10,7 @@ from .. import briefs
 from ..access import RANK
 from ..data import mapping
 from ..losses import Diagnostic
-from ..model import ALL_TOOLS, Agent, NativeField, ToolRule
+from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from . import toolnames
 from .base import MISSING, MarkdownDialect, keep, path_stem
 
@@ -73,13 +73,14 @@ class OpenCode(MarkdownDialect):
     # -- native → canonical ---------------------------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
         fields: dict[str, Any] = {"name": self.name_from_path(path), "native": []}
+        rules = parse_access(values.get("tools", MISSING), values.get("permission", MISSING))
         for key, value in values.items():
-            if not self._take(key, value, fields, values):
+            taken = rules is not None if key in ("tools", "permission") else self._take(key, value, fields, values)
+            if not taken:
                 fields["native"].append(NativeField(dialect=self.name, key=key, value=value))
                 if key in self.known_keys and key not in ("variant", "prompt", "options", "maxSteps"):
                     warn.append(Diagnostic(message=f"opencode rejects {key}: {value!r}",
                                            hint="opencode refuses to start with this value"))
-        rules = parse_access(values.get("tools", MISSING), values.get("permission", MISSING))
         if rules is not None:
             fields["tools"] = rules
         return fields
@@ -192,7 +193,7 @@ def parse_access(tools: Any, permission: Any) -> list[ToolRule] | None:
                     rules += parsed
         else:
             return None
-    return Agent(tools=rules).tools
+    return normalise_rules(rules)
 
 
 def _permission_rules(tool: str, value: Any) -> list[ToolRule] | None:

@@ -253,10 +253,15 @@ def _lenient_value(entry_text: str, key: str) -> Any:
     return "\n".join(" ".join(p for p in para if p) for para in paragraphs if para).strip()
 
 
+_CARRY_LINE = re.compile(r"(?m)^" + re.escape(CARRY_PREFIX) + r"(.*)(\r?\n|\Z)")
+
+
 def _extract_carry(block: Block) -> Block:
     slots = [(-1, block.lead)] + [(i, e.gap) for i, e in enumerate(block.entries)]
     for index, trivia in slots:
-        for match in re.finditer(r"(?m)^" + re.escape(CARRY_PREFIX) + r"(.*)(\r?\n|\Z)", trivia):
+        if CARRY_PREFIX not in trivia:
+            continue
+        for match in _CARRY_LINE.finditer(trivia):
             try:
                 payload = json.loads(match.group(1))
             except json.JSONDecodeError:
