@@ -110,13 +110,16 @@ def split_style(style: dict, target, agent) -> tuple[dict, dict]:
     """Formatting the target can show itself (whitespace around the prompt, line ends, how
     a one-line description is quoted) versus what only the trip back can use (carried)."""
     from .briefs import render_description
-    shared = {k: v for k, v in style.items() if k in _SHARED}
+    # An odd rule such as "-----" closes the block for Claude Code's regex but not for
+    # opencode's gray-matter (the prompt then starts with "--"): only plain rules are shared.
+    shared = {k: v for k, v in style.items()
+              if k in _SHARED and (k not in ("opening", "closing") or v.rstrip("\r\n") == "---")}
     one_line = "\n" not in (render_description(agent) or "")
     quotes = {k: q for k, q in style.get("quotes", {}).items()
               if k == "description" and q != "plain" and one_line and k in getattr(target, "known_keys", ())}
     if quotes:
         shared["quotes"] = quotes
-    specific = {k: v for k, v in style.items() if k not in _SHARED and k != "quotes"}
+    specific = {k: v for k, v in style.items() if k not in shared and k != "quotes"}
     own_quotes = {k: q for k, q in style.get("quotes", {}).items() if k not in quotes}
     if own_quotes:
         specific["quotes"] = own_quotes
