@@ -32,8 +32,10 @@ _LABEL_LINE = re.compile(
 INSTRUCTIONS_LINE = re.compile(r"^[ \t]*INSTRUCTIONS:[ \t]*\r?$", re.MULTILINE)
 _BULLET = re.compile(r"^[ \t]*(?:[-*•]|\d+[.)])[ \t]+")
 _EXAMPLE = re.compile(r"<example>(.*?)</example>", re.IGNORECASE | re.DOTALL)
+_EXAMPLE_CLOSE = re.compile(r"</example>", re.IGNORECASE)
+# A commentary does not run past the next <commentary>: unclosed tags would make the scan quadratic
 _TURN = re.compile(r"(?:(?<=\s)|^)(?P<label>context|user|assistant|human)\s*:|"
-                   r"<commentary>(?P<commentary>.*?)</commentary>", re.IGNORECASE | re.DOTALL)
+                   r"<commentary>(?P<commentary>(?:(?!<commentary>).)*?)</commentary>", re.IGNORECASE | re.DOTALL)
 _ROLE_OF = {"context": "context", "user": "user", "human": "user", "assistant": "assistant"}
 
 
@@ -47,7 +49,11 @@ class Sections:
 
 def parse_examples(text: str) -> tuple[str, list[Example]]:
     """Split text into the part before the first example and the structured examples."""
-    matches = list(_EXAMPLE.finditer(text))
+    last_close = None
+    for last_close in _EXAMPLE_CLOSE.finditer(text):
+        pass
+    # no <example> after the last </example> can close: stopping there keeps the scan linear
+    matches = list(_EXAMPLE.finditer(text, 0, last_close.end())) if last_close else []
     if not matches:
         return text, []
     examples = []

@@ -122,9 +122,11 @@ class Claude(MarkdownDialect):
         put("hooks", agent.hooks, lambda v: v, lambda: _or_missing(agent.hooks))
         if denied is not MISSING:
             items.append(("disallowedTools", denied))
+        written = {key for key, _ in items}         # a set: files with thousands of keys exist
         for field in agent.native:
-            if field.dialect == self.name and field.key not in dict(items):
+            if field.dialect == self.name and field.key not in written:
                 items.append((field.key, field.value))
+                written.add(field.key)
         return items
 
 

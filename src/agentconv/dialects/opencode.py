@@ -139,9 +139,11 @@ class OpenCode(MarkdownDialect):
             items += [(k, v) for k, v in (("tools", old_tools), ("permission", old_perm)) if v is not MISSING]
         elif agent.tools:
             items.append(("permission", render_permission(agent.tools)))
+        written = {key for key, _ in items}         # a set: files with thousands of keys exist
         for field in agent.native:
-            if field.dialect == self.name and field.key not in dict(items):
+            if field.dialect == self.name and field.key not in written:
                 items.append((field.key, field.value))
+                written.add(field.key)
         return items
 
 

@@ -11,11 +11,12 @@ from typing import Any
 from .. import briefs
 from ..document import Document
 from ..errors import ParseError
-from ..formats import frontmatter
+from ..formats import frontmatter, yamlsrc
 from ..model import CANONICAL_FIELDS, Agent
 from .base import Dialect, path_stem
 
-_CARRY = re.compile(r"(\r?\n)?<!-- agentconv-carry: (\{.*\}) -->[ \t]*(\r?\n)?\Z")
+_CARRY_OPEN = "<!-- agentconv-carry: {"
+_CARRY_END = re.compile(r"\} -->[ \t]*(\r?\n)?\Z")
 _BRIEF_FIELDS = ("description", "examples", *briefs.SECTION_FIELDS)
 
 
@@ -98,15 +99,24 @@ class Prose(Dialect):
 
 
 def _split_carry(text: str) -> tuple[str, dict | None, str]:
-    match = _CARRY.search(text)
-    if not match:
+    """(body, payload, the carry comment as written): the comment is the file's last line.
+    Found without a backtracking regex, which took quadratic time on a line of many openers."""
+    end = _CARRY_END.search(text)
+    if not end:
+        return text, None, ""
+    line_start = text.rfind("\n", 0, end.start()) + 1
+    start = text.find(_CARRY_OPEN, line_start, end.start() + 1)
+    if start < 0:
         return text, None, ""
     try:
-        payload = json.loads(match.group(2))
-    except json.JSONDecodeError:
+        payload = json.loads(text[start + len(_CARRY_OPEN) - 1:end.start() + 1])
+    except (json.JSONDecodeError, RecursionError):
         return text, None, ""
-    body = text[:match.start()] + (match.group(1) or "")
-    return body, payload if isinstance(payload, dict) else None, match.group(0)
+    if not isinstance(payload, dict) or yamlsrc.nesting_depth(payload) > yamlsrc.MAX_DEPTH:
+        return text, None, ""
+    lead = "\r\n" if text.endswith("\r\n", 0, start) else "\n" if text.endswith("\n", 0, start) else ""
+    cut = start - len(lead)
+    return text[:cut] + lead, payload, text[cut:]
 
 
 def _carry_json(payload: dict) -> str:

@@ -116,22 +116,44 @@ def _compose(text: str, first_line: int) -> Any:
         loader.dispose()
 
 
+#: agent files never nest deeper; pydantic and json have limits of their own not far above
+MAX_DEPTH = 64
+
+
 def _refuse_aliases(node: Any, path: str | None, first_line: int) -> None:
-    """Agents never need anchors; refusing aliases also defuses alias bombs."""
+    """Agents never need anchors or deep nesting: refusing aliases defuses alias bombs, and
+    the depth limit keeps every later step (validation, serialisation) within its limits."""
     seen: set[int] = set()
-    stack = [node] if node is not None else []
+    stack = [(node, 0)] if node is not None else []
     while stack:
-        current = stack.pop()
+        current, depth = stack.pop()
         if id(current) in seen:
             raise ParseError("YAML aliases (*name) are not supported in agent files", path=path,
                              line=current.start_mark.line + first_line,
                              hint="write the value out instead of referring to an anchor")
+        if depth > MAX_DEPTH:
+            raise ParseError(f"the front matter nests more than {MAX_DEPTH} levels deep", path=path,
+                             line=current.start_mark.line + first_line,
+                             hint="agent files never need this much nesting")
         seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
-                stack.extend((key, value))
+                stack.extend(((key, depth + 1), (value, depth + 1)))
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+            stack.extend((item, depth + 1) for item in current.value)
+
+
+def nesting_depth(value: Any) -> int:
+    """How deep lists and dicts nest in a plain value (a carry payload)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(current, dict):
+            stack.extend((v, depth + 1) for v in current.values())
+        elif isinstance(current, list):
+            stack.extend((v, depth + 1) for v in current)
+    return deepest
 
 
 def parse_block(text: str, *, path: str | None = None, first_line: int = 2, newline: str = "\n",
@@ -179,6 +201,11 @@ def _block_from_node(text: str, node: yaml.MappingNode, value: dict, first_line:
     lines = text.splitlines(keepends=True)
     starts = [k.start_mark.line for k, _ in node.value]
     keys = [k.value for k, _ in node.value]
+    for key_node, _ in node.value:
+        if not isinstance(key_node.value, str) or key_node.value not in value:
+            raise ParseError(f"the key {key_node.value} is not text to YAML (a number, boolean or null)", path=path,
+                             line=key_node.start_mark.line + first_line, column=key_node.start_mark.column + 1,
+                             hint="quote the key, e.g. \"1\": ...")
     _refuse_duplicates(keys, starts, first_line, path)
     if len(set(starts)) != len(starts):        # flow mapping or several keys on one line
         only = Entry("", text, value, first_line)
@@ -264,9 +291,9 @@ def _extract_carry(block: Block) -> Block:
         for match in _CARRY_LINE.finditer(trivia):
             try:
                 payload = json.loads(match.group(1))
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 continue
-            if not isinstance(payload, dict):
+            if not isinstance(payload, dict) or nesting_depth(payload) > MAX_DEPTH:
                 continue
             remaining = trivia[:match.start()] + trivia[match.end():]
             if index < 0:
