@@ -213,9 +213,8 @@ def test_what_was_written_is_a_fixed_point(dialect: str, agent: Agent):
     doc = loads(text, dialect, path=path)
     if not restores_a_brief_the_text_renders_alike(text, dialect, path):
         assert to_dialect(doc)[0] == text                        # with the text's trivia
-    # Written afresh, an approximated agent settles after one trip ("- : " is read as "- :")
-    settled = write_fresh(doc.agent, dialect)[1]
-    assert write_fresh(loads(settled, dialect, path=path).agent, dialect)[1] == settled
+    if not differing_fields(agent, doc.agent):                   # said exactly: written afresh too
+        assert write_fresh(doc.agent, dialect)[1] == text
 
 
 @pytest.mark.parametrize("action", ["deny", "ask"])
@@ -252,7 +251,8 @@ def styled_entry(key: str, value, style: str | None) -> str:
     if isinstance(value, str):
         node = yaml.ScalarNode("tag:yaml.org,2002:str", value, style=style)
         root = yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", key), node)])
-        return yaml.serialize(root, Dumper=yaml.SafeDumper, allow_unicode=True, width=2**31 - 1)
+        text = yaml.serialize(root, Dumper=yaml.SafeDumper, allow_unicode=True, width=2**31 - 1)
+        return text if text.endswith("\n") else text + "\n"     # it may end a block with \u2028
     flow = style in ("'", '"')
     return yaml.safe_dump({key: value}, default_flow_style=flow, allow_unicode=True, sort_keys=False)
 

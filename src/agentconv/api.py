@@ -45,6 +45,10 @@ def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | Non
     """
     where = os.fspath(path) if path is not None else None
     encoding, bom = "utf-8", False
+    if len(text) > MAX_BYTES:          # the same limit as load(), for text that came another way
+        raise ParseError(f"the text is {len(text)} {'bytes' if isinstance(text, bytes) else 'characters'}; "
+                         f"agent files are at most {MAX_BYTES} bytes", path=where,
+                         hint="this is not an agent definition")
     if isinstance(text, bytes):
         text, encoding, bom = decode(text, where)
     elif text.startswith("\ufeff"):

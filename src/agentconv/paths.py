@@ -7,6 +7,7 @@ import re
 _UNSAFE = re.compile(r'[<>:"\\|?*\x00-\x1f\x7f]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 MAX_SEGMENT = 120
+MAX_SEGMENT_BYTES = 200
 
 
 def safe_segment(segment: str) -> str:
@@ -14,7 +15,9 @@ def safe_segment(segment: str) -> str:
     cleaned = cleaned.lstrip(".") or "agent"
     if _RESERVED.match(cleaned):
         cleaned += "_"
-    return cleaned[:MAX_SEGMENT]
+    # file systems count bytes (255 at most), and a dialect adds its extension
+    cut = cleaned[:MAX_SEGMENT].encode("utf-8")[:MAX_SEGMENT_BYTES].decode("utf-8", "ignore")
+    return cut.rstrip(". ") or "agent"
 
 
 def safe_relative_name(name: str) -> str:
