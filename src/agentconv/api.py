@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import stat
 from typing import Union
 
 from .document import Document
@@ -70,11 +70,14 @@ def load(path: PathLike, dialect: str | None = None) -> Document:
     """Read and parse an agent file."""
     where = os.fspath(path)
     try:
-        size = os.path.getsize(where)
-        if size > MAX_BYTES:
-            raise ParseError(f"file is {size} bytes; agent files are at most {MAX_BYTES} bytes",
+        info = os.stat(where)
+        if not stat.S_ISREG(info.st_mode):     # a FIFO would block, /dev/zero never end
+            raise AgentconvError("not a regular file", path=where, hint="pass an agent file")
+        if info.st_size > MAX_BYTES:
+            raise ParseError(f"file is {info.st_size} bytes; agent files are at most {MAX_BYTES} bytes",
                              path=where, hint="this is not an agent definition")
-        data = Path(where).read_bytes()
+        with open(where, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)     # the file may grow after the stat
     except OSError as exc:
         raise AgentconvError(f"cannot read: {exc.strerror or exc}", path=where,
                              hint="check that the file exists and is readable") from None
