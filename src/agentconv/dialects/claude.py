@@ -17,6 +17,7 @@ _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
 _REPAIR_LINE = re.compile(r"^([a-zA-Z_-]+):[ \t]+(.+?)(\r?)$")
 _SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 _SHELLS = {"bash", "powershell"}
+_ENFORCED_PATTERNS = {"task"}       # Agent(a, b): the only tool pattern a sub-agent's tools enforce
 
 
 class Claude(MarkdownDialect):
@@ -207,7 +208,8 @@ def parse_tool_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
             rules.append(ToolRule(tool=ALL_TOOLS, action="allow"))
         else:
             rules.append(ToolRule(tool=ALL_TOOLS, action="deny"))
-            rules += [_rule(n, "allow") for n in names]
+            allows = [r for n in names for r in _allow_rules(n)]
+            rules += [r for i, r in enumerate(allows) if r.pattern is not None or r not in allows[:i]]
     if disallowed is not MISSING and disallowed is not None:
         if not isinstance(disallowed, str) and not _str_list(disallowed):
             return None
@@ -218,9 +220,18 @@ def parse_tool_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
 def _rule(token: str, action: str) -> ToolRule:
     name, pattern = toolnames.split_call(token)
     tool = toolnames.canonical(name, _CANON_OF, mcp_style="claude")
+    if action == "deny":
+        pattern = None      # Claude Code 2.1.197 removes the whole tool for `disallowedTools: Bash(rm:*)`
     if pattern is not None and tool in _SHELLS and pattern.endswith(":*"):
         pattern = pattern[:-2] + "*"
     return ToolRule(tool=tool, pattern=pattern, action=action)
+
+
+def _allow_rules(token: str) -> list[ToolRule]:
+    rule = _rule(token, "allow")
+    if rule.pattern is None or rule.tool in _ENFORCED_PATTERNS:
+        return [rule]
+    return [ToolRule(tool=rule.tool, action="allow"), rule]     # see _as_claude_grants
 
 
 def _token(rule: ToolRule) -> str:
@@ -258,9 +269,21 @@ def _allow_list(tail: list[ToolRule]) -> tuple[list[str], list[str]]:
     def overridden(i: int, rule: ToolRule) -> bool:
         return any(r.tool == rule.tool and r.pattern is None and r.action != "allow" for r in tail[i + 1:])
     allowed = [r for i, r in enumerate(tail) if r.action == "allow" and not overridden(i, r)]
+    allowed = _as_claude_grants(allowed)
     listed = {r.tool for r in allowed}
     denied = [r for r in tail if r.action != "allow" and r.pattern is not None and r.tool in listed]
     return [_token(r) for r in allowed], [_token(r) for r in denied]
+
+
+def _as_claude_grants(allowed: list[ToolRule]) -> list[ToolRule]:
+    """Claude Code (2.1.197) hands a sub-agent the whole tool for `tools: Bash(git diff:*)`;
+    the pattern only pre-approves those calls. So a pattern stands for the whole tool, and
+    patterns without the whole tool cannot be said: left out (narrowed). Agent(type) is the
+    one pattern Claude enforces."""
+    whole = {r.tool for r in allowed if r.pattern is None}
+    patterned = {r.tool for r in allowed if r.pattern is not None}
+    return [r for r in allowed if r.tool in _ENFORCED_PATTERNS
+            or (r.tool not in patterned if r.pattern is None else r.tool in whole)]
 
 
 def _balanced(pattern: str | None) -> bool:
