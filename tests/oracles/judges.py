@@ -1,0 +1,185 @@
+"""Running the real tools. The shared oracle scripts (`../shared/oracles/<tool>.sh`, one call
+per tool and folder) say what each tool loaded; two probes of our own go further where the
+scripts stop: the permission rules opencode resolved for each agent (`opencode agent list`),
+and the tools Claude Code really hands each sub-agent (a throw-away session whose mock model
+spawns every agent once; the scripts only show the declared `tools` lists, where `[]` and
+"omitted" both print as "All tools")."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .sample import SHARED
+
+ORACLES = SHARED / "oracles"
+#: tool -> (npm client folder in the cache, version variable, pinned version, binary)
+CLIENTS = {
+    "claude": ("claude-code", "CLAUDE_CODE_VERSION", "2.1.197", "claude"),
+    "opencode": ("opencode", "OPENCODE_VERSION", "1.18.33", "opencode"),
+}
+MOCK = Path(__file__).with_name("claude_mock.py")
+_PROBE_MARK = re.compile(r"agentconv-oracle-probe:(.+?):end")
+_AGENT_HEADER = re.compile(r"(?m)^(\S[^\n]*) \((primary|subagent|all)\)\n")
+
+
+class JudgeUnavailable(RuntimeError):
+    """The tool could not be installed or started: not a verdict on our files."""
+
+
+def unavailable_reason() -> str | None:
+    if not ORACLES.is_dir():
+        return f"the real-tool judges are missing: no {ORACLES} (../shared beside the repository)"
+    if shutil.which("npm") is None:
+        return "npm is not installed: the judges install Claude Code and opencode from npm"
+    return None
+
+
+def client_version(tool: str) -> str:
+    _, variable, pinned, _ = CLIENTS[tool]
+    return os.environ.get(variable, pinned)
+
+
+@dataclass
+class Verdict:
+    tool: str
+    returncode: int
+    agents: dict[str, dict]                         # name -> what the script printed for it
+    complaints: list[str] = field(default_factory=list)   # the tool's own warnings (stderr)
+
+
+def judge(tool: str, project: Path) -> Verdict:
+    """One run of ``../shared/oracles/<tool>.sh`` over a project folder."""
+    script = ORACLES / f"{tool}.sh"
+    proc = subprocess.run(["bash", str(script), str(project)], capture_output=True, text=True, timeout=900)
+    complaints = [line for line in proc.stderr.splitlines() if line.strip()]
+    if proc.returncode in (2, 3) or "install failed" in proc.stderr or "install of" in proc.stderr:
+        raise JudgeUnavailable(f"{script.name} could not run {tool} {client_version(tool)} "
+                               f"(exit {proc.returncode}): {proc.stderr.strip()[-800:]}")
+    try:
+        listed = json.loads(proc.stdout) if proc.stdout.strip() else []
+    except ValueError:
+        raise JudgeUnavailable(f"{script.name} printed no JSON (exit {proc.returncode}): "
+                               f"{proc.stdout[:300]!r} {proc.stderr.strip()[-500:]}") from None
+    return Verdict(tool, proc.returncode, {a["name"]: a for a in listed}, complaints)
+
+
+# -- our own probes (the scripts installed the clients) ------------------------------------
+
+def _binary(tool: str) -> Path:
+    folder, _, _, name = CLIENTS[tool]
+    base = os.environ.get("AGENTCONV_ORACLE_CACHE") or \
+        os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "agentconv-oracles")
+    binary = Path(base) / f"{folder}-{client_version(tool)}" / "node_modules" / ".bin" / name
+    if not binary.exists():
+        raise JudgeUnavailable(f"{binary} is missing: run ../shared/oracles/{tool}.sh once to install it")
+    return binary
+
+
+def _sandbox(work: Path, project: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the project as a git repository with one commit, and an environment whose
+    home, config and cache are empty folders: nothing of the user's setup leaks in."""
+    home, proj = work / "home", work / "proj"
+    home.mkdir()
+    shutil.copytree(project, proj)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ANTHROPIC_", "CLAUDE_", "OPENCODE_", "XDG_"))}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"),
+               XDG_CACHE_HOME=str(home / ".cache"), XDG_STATE_HOME=str(home / ".local/state"),
+               GIT_AUTHOR_NAME="oracle", GIT_AUTHOR_EMAIL="oracle@localhost",
+               GIT_COMMITTER_NAME="oracle", GIT_COMMITTER_EMAIL="oracle@localhost")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "oracle"]):
+        subprocess.run(["git", *args], cwd=proj, env=env, capture_output=True, check=False)
+    return proj, env
+
+
+def opencode_rules(project: Path) -> dict[str, list[dict]]:
+    """name -> the permission rules opencode resolved for the agent (its defaults first,
+    then the agent's own), as `opencode agent list` prints them; the last matching rule wins."""
+    parts = _AGENT_HEADER.split(_opencode(project, "agent", "list"))
+    return {parts[i]: json.loads(parts[i + 2]) for i in range(1, len(parts) - 2, 3)}
+
+
+def opencode_debug_agent(project: Path, name: str) -> dict:
+    """`opencode debug agent NAME`: the agent fully resolved, with its tool on/off map."""
+    return json.loads(_opencode(project, "debug", "agent", name))
+
+
+def _opencode(project: Path, *args: str) -> str:
+    # stdout goes to a file: opencode (Bun) exits before a pipe is drained and cuts long output
+    with tempfile.TemporaryDirectory(prefix="oracle-opencode.") as tmp:
+        proj, env = _sandbox(Path(tmp), project)
+        env.update(OPENCODE_DISABLE_AUTOUPDATE="1", OPENCODE_DISABLE_MODELS_FETCH="1", OPENCODE_DISABLE_LSP_DOWNLOAD="1")
+        out = Path(tmp) / "stdout"
+        with out.open("w") as sink:
+            proc = subprocess.run([str(_binary("opencode")), *args], cwd=proj, env=env, stdout=sink,
+                                  stderr=subprocess.PIPE, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        if proc.returncode != 0:
+            raise JudgeUnavailable(f"opencode {' '.join(args)} failed ({proc.returncode}): {proc.stderr[-800:]}")
+        return out.read_text(encoding="utf-8")
+
+
+@dataclass
+class ClaudeSession:
+    granted: dict[str, list[str]]   # agent name -> tools Claude sent to the model for it
+    listing: str                    # the main session's "Available agent types" reminder
+
+    def baseline(self, unrestricted: list[str]) -> set[str]:
+        """The tools every unrestricted agent got: what "all tools" means in this build."""
+        sets = [set(self.granted[n]) for n in unrestricted if n in self.granted]
+        return set.intersection(*sets) if sets else set()
+
+
+def claude_session(project: Path, names: list[str]) -> ClaudeSession:
+    """Run every named sub-agent once. An agent Claude did not run is absent from ``granted``."""
+    with tempfile.TemporaryDirectory(prefix="oracle-claude-tools.") as tmp:
+        work = Path(tmp)
+        proj, env = _sandbox(work, project)
+        (work / "names.json").write_text(json.dumps(names), encoding="utf-8")
+        capture = work / "requests.jsonl"
+        mock = subprocess.Popen([sys.executable, str(MOCK), str(capture), str(work / "names.json")],
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            port = mock.stdout.readline().strip()
+            env.update(CLAUDE_CONFIG_DIR=str(work / "home" / ".claude"), DISABLE_AUTOUPDATER="1",
+                       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_TELEMETRY="1",
+                       DISABLE_ERROR_REPORTING="1", ANTHROPIC_BASE_URL=f"http://127.0.0.1:{port}",
+                       ANTHROPIC_API_KEY="dummy-offline-oracle")
+            turn = json.dumps({"type": "user", "message": {"role": "user", "content": "hi"}}) + "\n"
+            proc = subprocess.run([str(_binary("claude")), "-p", "--input-format", "stream-json",
+                                   "--output-format", "stream-json", "--verbose"],
+                                  cwd=proj, env=env, input=turn, capture_output=True, text=True, timeout=300)
+        finally:
+            mock.terminate()
+            mock.wait(timeout=10)
+        if not capture.exists():
+            raise JudgeUnavailable(f"claude sent no request to the mock (exit {proc.returncode}): {proc.stderr[-800:]}")
+        return _session(capture.read_text(encoding="utf-8"))
+
+
+def _session(capture: str) -> ClaudeSession:
+    session = ClaudeSession({}, "")
+    for line in capture.splitlines():
+        request = json.loads(line)
+        messages = request.get("messages") or []
+        for text in _texts(messages[0] if messages else {}):
+            mark = _PROBE_MARK.search(text)
+            if mark:
+                session.granted[mark.group(1)] = sorted(t["name"] for t in request.get("tools", []))
+        if not session.listing:
+            session.listing = next((t for m in messages for t in _texts(m) if "Available agent types" in t), "")
+    return session
+
+
+def _texts(message: dict) -> list[str]:
+    content = message.get("content")
+    if isinstance(content, str):
+        return [content]
+    return [p.get("text", "") for p in content or [] if isinstance(p, dict) and p.get("type") == "text"]

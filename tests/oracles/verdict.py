@@ -1,0 +1,300 @@
+"""Comparing what a tool reports with what agentconv meant. Each check takes one case and
+returns its problems as sentences (empty = the tool agrees).
+
+Three questions per output:
+- does the tool read the fields as our reader reads the file (``effect``: carried fields are
+  not in effect), normalised as the tool reports them;
+- does every difference from the source appear in the loss report;
+- does the tool grant nothing the source did not allow (never widen).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agentconv.access import RANK, effective_action, probes
+from agentconv.briefs import SECTION_FIELDS
+from agentconv.data import mapping
+from agentconv.dialects import claude as claude_dialect
+from agentconv.dialects import opencode as opencode_dialect
+from agentconv.dialects import toolnames
+from agentconv.dialects.base import MISSING
+from agentconv.model import ToolRule
+
+from .judges import ClaudeSession, Verdict
+from .sample import Case
+
+#: fields every target expresses in some form: a change must be in the loss report
+ACCOUNTED = ("name", "description", "examples", *SECTION_FIELDS, "model", "tools", "mode")
+OTHER_ARG = "zz-unmatched-argument"
+#: opencode's apply_patch (what GPT models get instead of edit and write) can do exactly
+#: what edit and write together can: offering it widens nothing when both are allowed
+_SAME_POWER_AS = {"patch": ("edit", "write")}
+
+
+def loaded(case: Case, verdict: Verdict) -> list[str]:
+    problems = [] if case.name in verdict.agents else [f"{verdict.tool} did not load agent {case.name!r}"]
+    where = str(case.path)
+    problems += [f"{verdict.tool} says: {line}" for line in verdict.complaints
+                 if (where in line or line.startswith(f"{case.name}:")) and "provider options" not in line]
+    return problems
+
+
+def accounted(case: Case) -> list[str]:
+    """Every field the output changed, relative to the source, is named in the loss report."""
+    return [f"{field} changed ({_brief(getattr(case.original, field))} → {_brief(getattr(case.effect, field))}) "
+            f"without a loss report" for field in ACCOUNTED
+            if getattr(case.original, field) != getattr(case.effect, field) and not _reported(field, case)]
+
+
+def _reported(field: str, case: Case) -> bool:
+    description_part = field in ("description", "examples", *SECTION_FIELDS)
+    return field in case.lost or (description_part and any(f in case.lost for f in ("description", "examples")))
+
+
+def _brief(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 70 else text[:69] + "…"
+
+
+def _mismatch(what: str, tool: str, told: Any, meant: Any) -> list[str]:
+    if told == meant:
+        return []
+    if isinstance(told, list) and isinstance(meant, list):
+        extra = [x for x in told if x not in meant]
+        missing = [x for x in meant if x not in told]
+        if extra or missing:
+            return [f"{what}: {tool} also reads {extra}, but not {missing}"]
+        return [f"{what}: {tool} reads the same items in another order: {told}, agentconv meant {meant}"]
+    return [f"{what}: {tool} reads {_brief(told)}, agentconv meant {_brief(meant)}"]
+
+
+def _access_mismatch(what: str, tool: str, told: list[ToolRule] | None, meant: list[ToolRule]) -> list[str]:
+    """Rule lists that answer every call alike are the same, however they are spelled."""
+    if told is None:
+        return [f"{what}: {tool} reports a shape agentconv cannot read"]
+    differ = [f"{t}({a or ''}): {effective_action(told, t, a)} vs {effective_action(meant, t, a)}"
+              for t, a in probes(told, meant) if effective_action(told, t, a) != effective_action(meant, t, a)]
+    return [f"{what}: {tool} answers otherwise than agentconv meant: {'; '.join(differ)}"] if differ else []
+
+
+# -- Claude Code ---------------------------------------------------------------------------
+
+_CLAUDE_CANON, _CLAUDE_NAME = toolnames.tables(mapping("claude").get("tools", {}))
+#: tools Claude adds to a sub-agent by itself: memory gives file tools, plan mode its exit
+_CLAUDE_IMPLIED = {"memory": ("Write", "Edit", "Read")}
+#: this build searches through Bash (embedded rg/find) and adds Grep and Glob tools only to
+#: an agent without Bash: with Bash granted, listed Grep/Glob are served, not withheld
+_SEARCH_THROUGH_BASH = {"Grep", "Glob"}
+
+
+def claude_fields(case: Case, verdict: Verdict, session: ClaudeSession, baseline: set[str]) -> list[str]:
+    told = verdict.agents[case.name]
+    meant_description = case.front_matter.get("description", "").replace("\\n", "\n")
+    model = told.get("model")
+    return (_mismatch("description", "claude", told.get("description"), meant_description)
+            + _mismatch("model", "claude", None if model in (None, "inherit") else model, case.effect.model)
+            + _mismatch("declared tools", "claude", _tool_set(declared_tools(session.listing, case.name, meant_description)),
+                        _tool_set(claude_display(case)))
+            + claude_grants_as_read(case, session, baseline))
+
+
+def claude_grants_as_read(case: Case, session: ClaudeSession, baseline: set[str]) -> list[str]:
+    """The tools Claude ran the agent with are the ones our reading of the file allows:
+    nothing more, and nothing less among the tools this build has (``baseline``: what an
+    unrestricted agent gets; an allow-list may name a few more, such as Grep)."""
+    granted = set(session.granted.get(case.name, ()))
+    served = granted | (_SEARCH_THROUGH_BASH if "Bash" in granted else set())
+    implied = _implied(case)
+    named = {_claude_name(r.tool) for r in case.effect.tools if r.action != "deny" and not r.is_wildcard}
+    expected = named if case.effect.is_allow_list else baseline | named
+    withheld = sorted(t for t in expected & (baseline | granted_anywhere(session))
+                      if t not in served and allows_some(case.effect.tools, _CLAUDE_CANON.get(t, t)))
+    extra = sorted(t for t in granted - implied if not allows_some(case.effect.tools, _CLAUDE_CANON.get(t, t)))
+    return ([f"granted tools: claude withholds {withheld}, which agentconv reads as allowed"] if withheld else []) + \
+        ([f"granted tools: claude grants {extra}, which agentconv reads as denied"] if extra else [])
+
+
+def granted_anywhere(session: ClaudeSession) -> set[str]:
+    return {t for tools in session.granted.values() for t in tools}
+
+
+def _implied(case: Case) -> set[str]:
+    implied = {"ExitPlanMode"} if case.effect.permission_mode == "plan" else set()
+    if case.effect.native_value("memory", "claude") in ("user", "project", "local"):
+        implied |= set(_CLAUDE_IMPLIED["memory"])
+    return implied
+
+
+def _claude_name(canonical: str) -> str:
+    return toolnames.native(canonical, _CLAUDE_NAME, mcp_style="claude")
+
+
+def declared_tools(listing: str, name: str, description: str) -> str | None:
+    """The "(Tools: ...)" Claude shows for an agent in its agent list (descriptions may span
+    lines, so the entry is found by its full text rather than by line)."""
+    head = f"- {name}: {description} (Tools: "
+    start = listing.find(head)
+    if start < 0:
+        return None
+    start += len(head)
+    end = listing.find(")\n", start)
+    return listing[start:end if end >= 0 else len(listing.rstrip()) - 1]
+
+
+def claude_display(case: Case) -> str:
+    """Our output's tools / disallowedTools as Claude prints them ("Read, Grep", "All tools
+    except Bash"), split the way our reader splits them. Claude prints an empty `tools` as
+    "All tools" too, which is why the granted tools are checked separately."""
+    allowed = _claude_list(case.front_matter.get("tools", MISSING))
+    denied = _claude_list(case.front_matter.get("disallowedTools", MISSING))
+    if allowed is not None and case.front_matter.get("memory") in ("user", "project", "local"):
+        allowed += [t for t in _CLAUDE_IMPLIED["memory"] if t not in allowed]
+    if allowed and denied:
+        kept = [t for t in allowed if t not in set(denied)]
+        return ", ".join(kept) if kept else "None"
+    if allowed:
+        return ", ".join(allowed)
+    return f"All tools except {', '.join(denied)}" if denied else "All tools"
+
+
+def _claude_list(value: Any) -> list[str] | None:
+    """None: every tool (omitted, or `*` listed); []: no tool (null, '' or [])."""
+    if value is MISSING:
+        return None
+    names = toolnames.split_list(value) if isinstance(value, (str, list)) else []
+    return None if "*" in names else names
+
+
+def _tool_set(display: str | None) -> frozenset[str]:
+    if display is None:
+        return frozenset({"<not reported>"})
+    for head in ("All tools except ",):
+        if display.startswith(head):
+            return frozenset({"All tools", *(f"-{t}" for t in toolnames.split_list(display[len(head):]))})
+    return frozenset(toolnames.split_list(display) if display not in ("All tools", "None") else [display])
+
+
+def claude_never_widens(case: Case, session: ClaudeSession) -> list[str]:
+    """Every tool Claude handed the running sub-agent is one the source allowed."""
+    if case.name not in session.granted:
+        return [f"claude did not run sub-agent {case.name!r}"]
+    implied = _implied(case)
+    return [f"claude grants {tool}, which the source does not allow"
+            for tool in session.granted[case.name]
+            if tool not in implied and not allows_some(case.original.tools, _CLAUDE_CANON.get(tool, tool))]
+
+
+def allows_some(rules: list[ToolRule], tool: str, extra_args: tuple[str, ...] = ()) -> bool:
+    if tool in _SAME_POWER_AS:
+        return all(allows_some(rules, t, extra_args) for t in _SAME_POWER_AS[tool])
+    args = [None, OTHER_ARG, *extra_args, *(_sample(r.pattern) for r in rules if r.pattern and r.tool == tool)]
+    return any(effective_action(rules, tool, arg) != "deny" for arg in args)
+
+
+def source_action(rules: list[ToolRule], tool: str, arg: str) -> str:
+    actions = [effective_action(rules, t, arg) for t in _SAME_POWER_AS.get(tool, (tool,))]
+    return min(actions, key=RANK.__getitem__)
+
+
+def _sample(pattern: str) -> str:
+    return pattern.replace("**", "x").replace("*", "x").replace("?", "x")
+
+
+# -- opencode ------------------------------------------------------------------------------
+
+#: opencode's tool ids (1.18.33); write and apply_patch are governed by the `edit` permission
+OPENCODE_TOOLS = ("bash", "read", "glob", "grep", "list", "lsp", "edit", "write", "apply_patch", "task",
+                  "webfetch", "websearch", "codesearch", "todowrite", "todoread", "skill", "question")
+_PERMISSION_OF = {"write": "edit", "apply_patch": "edit"}
+_CANON_OF_TOOL = {"apply_patch": "patch"}
+_OPENCODE_KEY: dict[str, str] = dict(mapping("opencode").get("tools", {}))
+
+
+def opencode_fields(case: Case, verdict: Verdict) -> list[str]:
+    told = verdict.agents[case.name]
+    meant = case.effect
+    # opencode reports the deprecated `tools` map as written and `permission` merged from it
+    access = opencode_dialect.parse_access(MISSING, told["permission"]) if told.get("permission") \
+        else opencode_dialect.parse_access(told.get("tools") or MISSING, MISSING)
+    natives = {n.key: n.value for n in meant.native
+               if n.dialect == "opencode" and n.key not in opencode_dialect.OpenCode.known_keys}
+    return (_mismatch("description", "opencode", told.get("description"), case.front_matter.get("description"))
+            + _mismatch("mode", "opencode", told.get("mode"), meant.mode)
+            + _mismatch("model", "opencode", told.get("model"), meant.model)
+            + _access_mismatch("tools/permission", "opencode", access, meant.tools)
+            + _mismatch("temperature", "opencode", told.get("temperature"), meant.temperature)
+            + _mismatch("top_p", "opencode", told.get("top_p"), meant.top_p)
+            + _mismatch("steps", "opencode", told.get("steps"), meant.max_turns)
+            + _mismatch("hidden", "opencode", told.get("hidden"), meant.hidden)
+            + _mismatch("disable", "opencode", told.get("disable"), meant.disabled)
+            + _mismatch("color", "opencode", told.get("color"), meant.color)
+            + _mismatch("provider options (unknown keys)", "opencode", told.get("unknown_keys") or {}, natives)
+            + _mismatch("prompt", "opencode", _lf(told.get("prompt")), meant.prompt))
+
+
+def _lf(text: str | None) -> str | None:
+    """The canonical prompt has LF line ends; the tools keep CRLF as written."""
+    return text.replace("\r\n", "\n") if text else None
+
+
+def wildcard(text: str, pattern: str) -> bool:
+    """opencode's Wildcard.match (1.18.33): `*` any run, `?` one character, and a trailing
+    " *" also matches nothing ("git log *" matches "git log")."""
+    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    if regex.endswith(r"\ .*"):
+        regex = regex[:-4] + "( .*)?"
+    return re.fullmatch(regex, text, re.DOTALL) is not None
+
+
+def opencode_action(rules: list[dict], permission: str, arg: str) -> str:
+    """The action opencode takes for a call: the last rule matching both permission and argument."""
+    action = "ask"
+    for rule in rules:
+        if wildcard(permission, rule["permission"]) and wildcard(arg, rule["pattern"]):
+            action = rule["action"]
+    return action
+
+
+def opencode_tool_on(rules: list[dict], tool: str) -> bool:
+    """opencode's own test for offering a tool at all: off when the last rule for its
+    permission is a deny of every argument."""
+    permission = _PERMISSION_OF.get(tool, tool)
+    last = next((r for r in reversed(rules) if wildcard(permission, r["permission"])), None)
+    return not (last is not None and last["pattern"] == "*" and last["action"] == "deny")
+
+
+def opencode_never_widens(case: Case, resolved: dict[str, list[dict]]) -> list[str]:
+    """No tool opencode offers, and no call it allows, is wider than what the source allowed."""
+    if case.name not in resolved:
+        return [f"opencode resolved no rules for {case.name!r}"]
+    rules, source = resolved[case.name], case.original.tools
+    problems = [f"opencode offers {tool}, which the source does not allow"
+                for tool in OPENCODE_TOOLS
+                if opencode_tool_on(rules, tool) and not allows_some(source, _CANON_OF_TOOL.get(tool, tool),
+                                                                      _patterns(rules, tool))]
+    for tool, permission in _probed_tools(source):
+        for arg in sorted({OTHER_ARG, *_patterns(rules, tool),
+                           *(_sample(r.pattern) for r in source if r.tool == tool and r.pattern)}):
+            theirs, ours = opencode_action(rules, permission, arg), source_action(source, tool, arg)
+            if RANK[theirs] > RANK[ours]:
+                problems.append(f"opencode answers {theirs} to {tool}({arg}), the source says {ours}")
+    return problems
+
+
+def _probed_tools(source: list[ToolRule]) -> list[tuple[str, str]]:
+    canon = {_CANON_OF_TOOL.get(t, t) for t in OPENCODE_TOOLS} | {r.tool for r in source if not r.is_wildcard}
+    return sorted((tool, _permission_key(tool)) for tool in canon)
+
+
+def _permission_key(tool: str) -> str:
+    if tool in _OPENCODE_KEY:
+        return _OPENCODE_KEY[tool]
+    return _PERMISSION_OF.get(tool, toolnames.native(tool, {}, "opencode"))
+
+
+def _patterns(rules: list[dict], tool: str) -> tuple[str, ...]:
+    permission = _permission_key(_CANON_OF_TOOL.get(tool, tool))
+    return tuple(_sample(r["pattern"]) for r in rules
+                 if r["pattern"] != "*" and wildcard(permission, r["permission"]) and not r["pattern"].startswith("/"))

@@ -1,0 +1,160 @@
+"""Acceptance by the real tools (issue 5): every output agentconv writes for Claude Code and
+opencode is loaded by that tool, which reads name, description, model, tools and mode as
+agentconv meant them, and grants nothing the source did not allow.
+
+Opt in with ``python -m pytest -m oracle``. Needs npm and ../shared/oracles (the judges
+install the pinned clients into ~/.cache/agentconv-oracles). Missing locally: skipped with
+the reason. With CI=1 or AGENTCONV_REQUIRE_ORACLES=1 a missing judge fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+
+from oracles import judges, sample, verdict
+from oracles.sample import Case
+
+pytestmark = pytest.mark.oracle
+
+REQUIRED = os.environ.get("CI", "") not in ("", "0", "false") or os.environ.get("AGENTCONV_REQUIRE_ORACLES") == "1"
+CHECKS = ("loaded", "fields", "accounted", "never widens")
+
+
+def _unavailable(reason: str):
+    if REQUIRED:
+        pytest.fail(f"{reason} (CI requires the real-tool judges)", pytrace=False)
+    pytest.skip(reason)
+
+
+@dataclass
+class Run:
+    """One judge over one folder of outputs, with every check's problems per case."""
+
+    target: str
+    cases: list[Case]
+    errors: list[str]
+    problems: dict[str, dict[str, list[str]]] = field(default_factory=dict)   # check -> case -> problems
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def judged(self) -> list[Case]:
+        return [c for c in self.cases if not c.skipped_by_design]
+
+    def failures(self, check: str) -> list[str]:
+        return [f"{case}: {p}" for case, found in self.problems[check].items() for p in found]
+
+    def summary(self) -> str:
+        judged = self.judged
+        loaded = [c for c in judged if not self.problems["loaded"].get(str(c))]
+        mismatched = [c for c in loaded if any(self.problems[k].get(str(c)) for k in CHECKS[1:])]
+        return (f"{self.target} {judges.client_version(self.target)}: {len(self.cases)} converted, "
+                f"{len(self.cases) - len(judged)} skipped by design (reported 'required'), "
+                f"{len(loaded)} loaded, {len(loaded) - len(mismatched)} field-checked, "
+                f"{len(judged) - len(loaded)} rejected, {len(mismatched)} mismatched")
+
+
+class _Summary:
+    """Prints each judge's counts at the end of the run, where CI logs keep them."""
+
+    name = "agentconv-oracle-summary"
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.lines:
+            terminalreporter.section("real-tool judges")
+            for line in self.lines:
+                terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def summary(request) -> _Summary:
+    plugin = request.config.pluginmanager.get_plugin(_Summary.name)
+    if plugin is None:
+        plugin = _Summary()
+        request.config.pluginmanager.register(plugin, _Summary.name)
+    return plugin
+
+
+@pytest.fixture(scope="module", params=sample.TARGETS)
+def run(request, tmp_path_factory, summary) -> Run:
+    reason = judges.unavailable_reason()
+    if reason:
+        _unavailable(reason)
+    target = request.param
+    cases, errors = sample.build_cases(target, sample.sources())
+    result = Run(target, cases, errors)
+    project = sample.write_project(result.judged, tmp_path_factory.mktemp(f"{target}-project"))
+    try:
+        _judge(result, project)
+    except judges.JudgeUnavailable as exc:
+        _unavailable(str(exc))
+    summary.lines.append(result.summary())
+    return result
+
+
+def _judge(result: Run, project) -> None:
+    told = judges.judge(result.target, project)
+    if result.target == "claude":
+        extra = judges.claude_session(project, [c.name for c in result.judged])
+        baseline = extra.baseline([c.name for c in result.judged if not c.effect.tools and not verdict._implied(c)])
+        fields = lambda case, told, session: verdict.claude_fields(case, told, session, baseline)  # noqa: E731
+        widens = verdict.claude_never_widens
+    else:
+        extra = judges.opencode_rules(project)
+        fields = lambda case, told, _: verdict.opencode_fields(case, told)  # noqa: E731
+        widens = verdict.opencode_never_widens
+    result.extra = {"project": project, "told": told, "granted": extra}
+    result.problems = {check: {} for check in CHECKS}
+    for case in result.judged:
+        key = str(case)
+        result.problems["loaded"][key] = verdict.loaded(case, told)
+        if case.name in told.agents:
+            result.problems["fields"][key] = fields(case, told, extra)
+        result.problems["accounted"][key] = verdict.accounted(case)
+        result.problems["never widens"][key] = widens(case, extra)
+
+
+def _report(failures: list[str], limit: int = 40) -> str:
+    shown = failures[:limit] + ([f"… and {len(failures) - limit} more"] if len(failures) > limit else [])
+    return "\n".join(shown)
+
+
+def test_every_input_converts(run: Run) -> None:
+    assert run.cases and not run.errors, _report(run.errors)
+
+
+def test_the_tool_loads_every_output(run: Run) -> None:
+    failures = run.failures("loaded")
+    assert not failures, _report(failures)
+
+
+def test_the_tool_reads_what_agentconv_meant(run: Run) -> None:
+    failures = run.failures("fields")
+    assert not failures, _report(failures)
+
+
+def test_every_difference_from_the_source_is_reported(run: Run) -> None:
+    failures = run.failures("accounted")
+    assert not failures, _report(failures)
+
+
+def test_the_tool_grants_nothing_the_source_denied(run: Run) -> None:
+    failures = run.failures("never widens")
+    assert not failures, _report(failures)
+
+
+def test_our_reading_of_opencode_tool_switches_matches_debug_agent(run: Run) -> None:
+    """The never-widen check re-implements opencode's rule matching; `opencode debug agent`
+    shows opencode's own on/off map for one restricted agent, so the two must agree."""
+    if run.target != "opencode":
+        pytest.skip("opencode only")
+    restricted = next(c for c in run.judged if c.original.is_allow_list and c.original.tools[1:])
+    resolved = judges.opencode_debug_agent(run.extra["project"], restricted.name)
+    rules = run.extra["granted"][restricted.name]
+    ours = {tool: verdict.opencode_tool_on(rules, tool) for tool in resolved["tools"] if tool != "invalid"}
+    assert ours == {tool: on for tool, on in resolved["tools"].items() if tool != "invalid"}
