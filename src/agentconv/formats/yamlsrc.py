@@ -86,11 +86,7 @@ def load_yaml(text: str, *, path: str | None = None, first_line: int = 1) -> tup
         node = _compose(text, first_line)
         if node is None:
             return None, None
-        constructor = Loader("")
-        try:
-            return node, constructor.construct_document(node)
-        finally:
-            constructor.dispose()
+        return node, _construct(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ParseError(f"invalid YAML: {exc.problem or exc.context}", path=path,
@@ -101,6 +97,44 @@ def load_yaml(text: str, *, path: str | None = None, first_line: int = 1) -> tup
         raise ParseError(f"invalid YAML: {exc}", path=path, line=first_line) from None
     except ParseError as exc:
         raise exc.located(path)
+
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class _Unusual(Exception):
+    """A node only the full constructor knows how to build (merge keys, other tags)."""
+
+
+def _construct(node: Any) -> Any:
+    """What Loader.construct_document gives, built directly for the maps, lists and strings
+    front matter is made of; anything else (merge keys, numbers, tags, errors) goes through
+    the full constructor from the top, so results and errors are the same."""
+    try:
+        return _plain_tree(node)
+    except (_Unusual, RecursionError):
+        pass
+    constructor = Loader("")
+    try:
+        return constructor.construct_document(node)
+    finally:
+        constructor.dispose()
+
+
+def _plain_tree(node: Any) -> Any:
+    kind = type(node)
+    if kind is yaml.ScalarNode and node.tag == _STR:
+        return node.value
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        mapping = {}
+        for key, value in node.value:
+            if type(key) is not yaml.ScalarNode or key.tag != _STR:
+                raise _Unusual
+            mapping[key.value] = _plain_tree(value)
+        return mapping
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_plain_tree(item) for item in node.value]
+    raise _Unusual
 
 
 @lru_cache(maxsize=64)

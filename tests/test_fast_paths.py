@@ -1,0 +1,83 @@
+"""Shortcuts taken for speed give exactly what the long way gives (values, types, errors)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agentconv.formats import yamlsrc
+from agentconv.registry import detect, detect_and_read, get_dialect
+
+from conftest import FIXTURES
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+_scalar = st.one_of(_text, st.integers(), st.booleans(), st.none(), st.floats(),
+                    st.sampled_from([0.0, -0.0, 1.0, 1, True, "1", "true", "~", "-0.0"]))
+_value = st.recursive(_scalar, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                       st.dictionaries(_text, inner, max_size=4)), max_leaves=12)
+
+
+def _typed(value):
+    """The value with every type spelled out, so that 1 == True == 1.0 do not hide a mix-up."""
+    if isinstance(value, dict):
+        return ("dict", [(_typed(k), _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(v) for v in value])
+    return (type(value).__name__, repr(value))
+
+
+def _constructed(node):
+    loader = yamlsrc.Loader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=st.sampled_from(["description", "permission", "tools", "x-y"]), value=_value)
+def test_rendering_from_the_cache_is_what_yaml_dump_writes(key, value):
+    frozen = yamlsrc._frozen(value)
+    assert frozen is not None and _typed(yamlsrc._thawed(frozen)) == _typed(value)
+    for _ in range(2):          # the second time comes from the cache
+        assert yamlsrc._dumped(key, frozen) == yamlsrc._dump(key, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.dictionaries(_text, _value, min_size=1, max_size=5))
+def test_building_values_directly_is_what_the_constructor_builds(value):
+    text = yaml.dump(value, Dumper=yamlsrc.Dumper, sort_keys=False, allow_unicode=True)
+    node = yamlsrc._compose(text, 1)
+    assert _typed(yamlsrc._construct(node)) == _typed(_constructed(node))
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: true\nc: null\nd: 1.5\ne: [1, x]\n", "<<: {a: 1}\nb: 2\n", "a: !!binary aGVsbG8=\n",
+    "=: x\n", "'<<': {a: 1}\n", "a: 0x1F\nb: 1_000\nc: 1:30\n", "a: !!str 1\n", "a: !!set {x, y}\n",
+    "a: b\na: c\n", "a: !foo x\n", "? [a]\n: b\n", "a: !!int x\n",
+])
+def test_unusual_nodes_take_the_long_way(text):
+    node = yamlsrc._compose(text, 1)
+    try:
+        expected = ("value", _typed(_constructed(node)))
+    except Exception as exc:
+        expected = ("error", type(exc), str(exc))
+    try:
+        got = ("value", _typed(yamlsrc._construct(node)))
+    except Exception as exc:
+        got = ("error", type(exc), str(exc))
+    assert got == expected
+
+
+@pytest.mark.parametrize("path", sorted(p for p in FIXTURES.rglob("*") if p.is_file()), ids=str)
+def test_the_document_detection_reads_is_the_one_reading_gives(path):
+    text = path.read_text(encoding="utf-8")
+    where = str(path)
+    name, doc = detect_and_read(text, where)
+    assert name == detect(text, where)
+    if doc is not None:
+        again = get_dialect(name).read(text, where)
+        assert doc == again and doc.warnings == again.warnings
+        assert get_dialect(name).write(doc.agent, doc.trivia) == get_dialect(name).write(again.agent, again.trivia)
