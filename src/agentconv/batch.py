@@ -8,9 +8,11 @@ the first one in walk order is written and every later one is reported as a ``co
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 import re
-from collections import Counter
+import sys
+from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Iterator, Literal
 
@@ -237,6 +239,23 @@ class Job:
 
 def convert_file(source: Source, job: Job) -> FileResult:
     """One file's outcome; never raises for anything the file can cause."""
+    prepared = _prepare(source, job)
+    return prepared if isinstance(prepared, FileResult) else _settled(*prepared, job)
+
+
+def _settled(result: FileResult, payload: bytes, job: Job) -> FileResult:
+    try:
+        return _settle(result, payload, job)
+    except AgentconvError as exc:
+        return _failed(result, exc.located(result.source))
+    except Exception as exc:  # one bad file must not abort an unattended run
+        return _failed(result, AgentconvError(f"internal error: {exc!r}", path=result.source,
+                                              hint="please report this file"))
+
+
+def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes]:
+    """Everything but comparing with the output and writing: a finished result (skipped,
+    failed), or the result with the bytes to settle. Touches nothing, so workers can run it."""
     result = FileResult(source=source.path, status="skipped", target_dialect=job.to)
     if source.error is not None:
         return _failed(result, source.error)
@@ -256,7 +275,7 @@ def convert_file(source: Source, job: Job) -> FileResult:
         payload, result.losses = _render(doc, job, result.target)
         if job.strict and strict_losses(result.losses):
             raise LossError(result.losses, path=source.path)
-        return _settle(result, payload, job)
+        return result, payload
     except AgentconvError as exc:
         return _failed(result, exc.located(source.path))
     except Exception as exc:  # one bad file must not abort an unattended run
@@ -381,7 +400,7 @@ def _unified_diff(old: bytes | None, new: bytes, target: str) -> str:
 def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, *, to: str,
                       read: str | None = None, force: bool = False, dry_run: bool = False,
                       check: bool = False, diff: bool = False, carry: bool = True, strict: bool = False,
-                      in_place: bool = False) -> Iterator[FileResult]:
+                      in_place: bool = False, jobs: int | None = None) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
@@ -389,7 +408,94 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     """
     job, exclude = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check,
                         diff=diff, carry=carry, strict=strict, in_place=in_place)
-    return (convert_file(source, job) for source in iter_sources(sources, exclude=exclude))
+    if jobs is not None and jobs < 1:
+        raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
+    walk = iter_sources(sources, exclude=exclude)
+    if in_place:           # a source is rewritten where a later one may read it: one at a time
+        jobs = 1
+    return _converted(walk, job, default_jobs() if jobs is None else jobs)
+
+
+#: files before workers pay off: starting one costs ~10 ms, a file ~1 ms
+PARALLEL_AT = 128
+#: files a worker prepares per task; a few tasks per worker are in flight at once
+CHUNK = 32
+
+
+def default_jobs() -> int:
+    """Workers for a large batch: one per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:             # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _converted(walk: Iterator[Source], job: Job, jobs: int) -> Iterator[FileResult]:
+    """Results in walk order. With several workers, they read, convert and render chunks of
+    files while this process settles each result in walk order (claims, comparison with the
+    output, writing), so outputs, conflicts and reports are those of a run one file at a
+    time; a bounded number of chunks is in flight, so memory stays flat on any tree."""
+    head = list(itertools.islice(walk, PARALLEL_AT)) if jobs > 1 and _can_fork() else []
+    sources = itertools.chain(head, walk)
+    if len(head) < PARALLEL_AT:
+        yield from (convert_file(source, job) for source in sources)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(job,))
+    pending: deque = deque()          # [chunk, future] in walk order; settled from the left
+    chunks = _chunks(sources, CHUNK)
+    try:
+        for chunk in chunks:
+            pending.append([chunk, None])
+            pending[-1][1] = pool.submit(_prepare_chunk, chunk)
+            while len(pending) > 2 * jobs:
+                yield from _settle_first(pending, job)
+        while pending:
+            yield from _settle_first(pending, job)
+    except BrokenProcessPool:         # a worker died (killed?): the rest here, in walk order
+        for chunk in itertools.chain((c for c, _ in pending), chunks):
+            yield from (convert_file(source, job) for source in chunk)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _can_fork() -> bool:
+    """Forked workers start at once with everything imported; forking is only safe while
+    this process runs no other thread, and macOS does not support it."""
+    import multiprocessing
+    import threading
+    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods() \
+        and threading.active_count() == 1
+
+
+def _chunks(items: Iterator[Source], size: int) -> Iterator[list[Source]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+_WORKER_JOB: Job | None = None
+
+
+def _start_worker(job: Job) -> None:
+    import signal
+    global _WORKER_JOB
+    _WORKER_JOB = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the main process's to handle
+
+
+def _prepare_chunk(chunk: list[Source]) -> list:
+    assert _WORKER_JOB is not None
+    return [_prepare(source, _WORKER_JOB) for source in chunk]
+
+
+def _settle_first(pending: deque, job: Job) -> Iterator[FileResult]:
+    done = pending[0][1].result()
+    pending.popleft()
+    for prepared in done:
+        yield prepared if isinstance(prepared, FileResult) else _settled(*prepared, job)
 
 
 def _job(sources, out, *, in_place: bool, **options) -> tuple[Job, list[str]]:
