@@ -67,7 +67,7 @@ def test_claude_to_opencode_denies_what_was_not_allowed_and_carries_the_rest():
 ---
 description: Reviews diffs.
 mode: subagent
-model: anthropic/claude-sonnet-4-5
+model: anthropic/claude-sonnet-5
 color: '#3B82F6'
 permission:
   '*': deny
@@ -163,7 +163,7 @@ def test_no_carry_drops_and_reports_dropped():
 ---
 description: Reviews diffs.
 mode: subagent
-model: anthropic/claude-sonnet-4-5
+model: anthropic/claude-sonnet-5
 color: '#3B82F6'
 permission:
   '*': deny

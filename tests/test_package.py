@@ -57,4 +57,4 @@ def test_unpacked_wheel_reads_its_own_data(wheel, tmp_path):
     assert done.returncode == 0, done.stderr
     root, text = done.stdout.split("\n", 1)
     assert Path(root) == tmp_path / "agentconv" / "_data" / "dialects"
-    assert "model: anthropic/claude-sonnet-4-5" in text and "read: allow" in text
+    assert "model: anthropic/claude-sonnet-5" in text and "read: allow" in text
