@@ -25,7 +25,7 @@ TARGETS = ("claude", "opencode")
 CORPUS_STRIDE = {"claude": 10, "opencode": 4, "prose": 4}
 #: a file already in the target's dialect goes there and back (X→Y→X): identity would only
 #: judge the source file, not agentconv
-DETOUR = {"claude": "opencode", "opencode": "claude"}
+DETOUR = {"claude": "opencode", "opencode": "claude", "prose": "claude"}
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,13 @@ class Case:
 
     @cached_property
     def front_matter(self) -> dict[str, Any]:
-        block = self._read().trivia.block
+        block = self.block
         return block.values() if block is not None else {}
+
+    @property
+    def block(self):
+        """The parsed front matter with its spans (None for prose and body-only files)."""
+        return getattr(self._read().trivia, "block", None)
 
     @property
     def name(self) -> str:
