@@ -180,11 +180,16 @@ def batch(n: int, runs: int, work: Path, agentconv: list[str], rulesync: str | N
     # CI's case: --check over an OUT that is up to date (reads and converts all, writes nothing)
     check = Series([run(agentconv + ["convert", str(src), "--to", "opencode", "-o", str(out), "--check", "-q"])
                     for _ in range(max(1, runs // 2))])
+    # what the workers bring: the same conversion in one process
+    serial = Series()
+    for _ in range(max(1, runs // 2)):
+        shutil.rmtree(out, ignore_errors=True)
+        serial.runs.append(run(agentconv + ["convert", str(src), "--to", "opencode", "-o", str(out), "-j", "1"]))
     # memory apart from the timed runs, so that polling /proc slows none of them
     shutil.rmtree(out, ignore_errors=True)
     memory = run(agentconv + ["convert", str(src), "--to", "opencode", "-o", str(out)], sample=True)
     shutil.rmtree(root, ignore_errors=True)
-    return {"n": n, **stats, "series": series, "check": check, "rss_mb": memory.rss_mb}
+    return {"n": n, **stats, "series": series, "check": check, "serial": serial, "rss_mb": memory.rss_mb}
 
 
 def startup(reps: int, work: Path, agentconv: list[str]) -> dict:
@@ -221,7 +226,7 @@ def report(batches: list[dict], start: dict, rulesync_note: str, has_rulesync: b
     print("\n== batch: agentconv convert DIR --to opencode -o OUT (whole process, median) ==")
     head = f"{'N':>7} {'agentconv':>10} {'files/s':>8} {'cpu s':>6}"
     head += f" {'rulesync':>9} {'files/s':>8}" if has_rulesync else ""
-    head += f" {'cp -r':>7} {'x rulesync':>10} {'x cp':>6} {'--check':>8} {'peak RSS':>9}"
+    head += f" {'cp -r':>7} {'x rulesync':>10} {'x cp':>6} {'--check':>8} {'-j 1':>8} {'peak RSS':>9}"
     print(head)
     for b in batches:
         n, s = b["n"], b["series"]
@@ -229,7 +234,8 @@ def report(batches: list[dict], start: dict, rulesync_note: str, has_rulesync: b
         line = f"{n:>7} {a.wall:>9.3f}s {n / a.wall:>8.0f} {a.cpu:>6.2f}"
         row = {"n": n, "invalid_yaml": b["invalid_yaml"], "mb": round(b["bytes"] / 1e6, 1),
                "agentconv_s": round(a.wall, 3), "agentconv_cpu_s": round(a.cpu, 3), "cp_s": round(c.wall, 3),
-               "check_s": round(b["check"].wall, 3), "peak_rss_mb": round(b["rss_mb"], 1),
+               "check_s": round(b["check"].wall, 3), "one_process_s": round(b["serial"].wall, 3),
+               "peak_rss_mb": round(b["rss_mb"], 1),
                "x_cp": round(a.wall / c.wall, 2)}
         if has_rulesync:
             rs = s["rulesync"]
@@ -238,12 +244,14 @@ def report(batches: list[dict], start: dict, rulesync_note: str, has_rulesync: b
                        rulesync_rss_mb=round(rs.rss_mb, 1))
         line += f" {c.wall:>6.3f}s"
         line += f" {rs.wall / a.wall:>9.1f}x" if has_rulesync else f" {'-':>10}"
-        line += f" {a.wall / c.wall:>5.1f}x {b['check'].wall:>7.3f}s {b['rss_mb']:>7.0f}MB"
+        line += f" {a.wall / c.wall:>5.1f}x {b['check'].wall:>7.3f}s {b['serial'].wall:>7.3f}s {b['rss_mb']:>7.0f}MB"
         print(line)
         figures["batch"].append(row)
     print(f"(inputs: generated Claude agents, ~13% with invalid-YAML descriptions, "
           f"{batches[-1]['bytes'] / batches[-1]['n'] / 1000:.1f} kB mean; rulesync: {rulesync_note}; "
-          "it converts a copy with those descriptions quoted, since it aborts on them)")
+          "it converts a copy with those descriptions quoted, since it aborts on them; "
+          "--check: the same run over an up-to-date OUT; -j 1: in one process, without workers; "
+          "peak RSS: the whole process tree)")
 
     print("\n== start-up (median of repeated runs) ==")
     base = start["series"]["python -c pass"].wall
