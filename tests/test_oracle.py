@@ -148,11 +148,10 @@ def test_the_tool_grants_nothing_the_source_denied(run: Run) -> None:
     assert not failures, _report(failures)
 
 
+@pytest.mark.parametrize("run", ["opencode"], indirect=True)
 def test_our_reading_of_opencode_tool_switches_matches_debug_agent(run: Run) -> None:
     """The never-widen check re-implements opencode's rule matching; `opencode debug agent`
     shows opencode's own on/off map for one restricted agent, so the two must agree."""
-    if run.target != "opencode":
-        pytest.skip("opencode only")
     restricted = next(c for c in run.judged if c.original.is_allow_list and c.original.tools[1:])
     resolved = judges.opencode_debug_agent(run.extra["project"], restricted.name)
     rules = run.extra["granted"][restricted.name]
