@@ -17,10 +17,12 @@ MAX_BYTES = 16 * 1024 * 1024
 
 
 def decode(data: bytes, path: str | None = None) -> tuple[str, str, bool]:
-    """Bytes → (text, encoding, had_utf8_bom); invalid UTF-8 is an error with its position."""
+    """Bytes → (text, encoding, had_bom); invalid UTF-8 is an error with its position."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # the byte order is kept ("utf-16" would write the machine's order back) and so is the BOM
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
         try:
-            return data.decode("utf-16"), "utf-16", False
+            return data[2:].decode(codec), codec, True
         except UnicodeDecodeError as exc:
             raise ParseError(f"invalid UTF-16: {exc.reason}", path=path,
                              hint="save the file as UTF-8") from None
