@@ -13,9 +13,11 @@ are counted as "unsupported", not as failures.
 Silent losses are measured here, independently of the engine's own diff: a canonical field or
 native key that differs after X→Y (read back without the carry) or after X→Y→X, and that the
 X→Y loss report does not name. Widenings compare the source's rules with the Y output read
-back without the carry (what the target tool enforces). Exit status 1 when there are silent
-losses, widenings, identity failures (a supported file that cannot be read counts as one) or
-crashes (an exception that is not an AgentconvError).
+back without the carry (what the target tool enforces). Outputs are checked against
+dialects/<Y>/schema.json, except those the report already says the tool will skip (a
+required field is missing). Exit status 1 when there are silent losses, widenings, identity
+failures (a supported file that cannot be read counts as one), schema rejects or crashes (an
+exception that is not an AgentconvError).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -56,6 +57,7 @@ class TargetResult:
     silent: list[str] = field(default_factory=list)        # fields lost without being named
     widenings: list[str] | None = None    # None: the target enforces no access (prose)
     schema_errors: list[str] | None = None                 # None: no schema for the target
+    skipped_by_tool: list[str] = field(default_factory=list)   # required fields missing, reported
 
 
 @dataclass
@@ -104,18 +106,17 @@ def differing_fields(before: Agent, after: Agent) -> list[str]:
     return out
 
 
-def schema_errors(target: str, text: str, path: str) -> list[str] | None:
-    """What the target's JSON Schema says about the front matter of an output."""
+def schema_errors(target: str, written) -> list[str] | None:
+    """What the target's JSON Schema says about the front matter of an output (read back)."""
     schema = dialect_schema(target)
     if schema is None:
         return None
     from jsonschema import validators
-    from agentconv.formats import frontmatter, yamlsrc
-    split = frontmatter.split(text, path)
-    values = yamlsrc.load_yaml(split.yaml, path=path)[1] if split is not None else {}
+    block = getattr(written.trivia, "block", None)
+    front_matter = json.loads(json.dumps(block.values() if block is not None else {}))
     validator = validators.validator_for(schema)(schema)
-    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
-            for e in validator.iter_errors(values if values is not None else {})]
+    return [f"{'/'.join(map(str, e.absolute_path)) or '<front matter>'}: {e.message}"
+            for e in validator.iter_errors(front_matter)]
 
 
 # ----------------------------------------------------------------------------------- measuring
@@ -155,10 +156,14 @@ def _measure(doc, target: str, where: str, outcome: TargetResult) -> None:
     out_path = str(dialect.output_path(source))
     text, losses = to_dialect(doc, target, path=out_path)
     outcome.reported = list(dict.fromkeys(l.field for l in losses))
-    enforced = dialect.read(text, out_path, apply_carry=False).agent
+    outcome.skipped_by_tool = [l.field for l in losses if l.kind == "required"]
+    written = dialect.read(text, out_path, apply_carry=False)
+    enforced = written.agent
     if dialect.expresses_access:
         outcome.widenings = [f"{tool}({arg})" if arg else tool for tool, arg in widenings(source.tools, enforced.tools)]
-    outcome.schema_errors = schema_errors(target, text, out_path)
+    # an output the report already says the tool will skip (a required field is missing) is
+    # counted as that, not as a schema reject
+    outcome.schema_errors = [] if outcome.skipped_by_tool else schema_errors(target, written)
     carried = dialect.read(text, out_path)
     back_text, _ = to_dialect(carried, doc.dialect, path=where)
     back = loads(back_text, doc.dialect, path=where).agent
@@ -193,7 +198,8 @@ def summarise(results: list[FileResult], targets: list[str]) -> dict:
             if source == target or not mine:
                 continue
             matrix.append(_cell(source, target, cells))
-    for key in ("refused", "crashed_conversions", "silent", "widenings", "schema_rejects", "reported"):
+    for key in ("refused", "crashed_conversions", "silent", "widenings", "schema_rejects", "reported",
+                "skipped_by_tool"):
         totals[key] = sum(m[key] or 0 for m in matrix)
     return {"totals": totals, "matrix": matrix}
 
@@ -211,6 +217,7 @@ def _cell(source: str, target: str, cells: list[TargetResult]) -> dict:
         "silent": sum(len(t.silent) for t in converted),
         "widenings": sum(len(t.widenings or []) for t in converted) if enforced else None,
         "schema_rejects": sum(bool(t.schema_errors) for t in converted) if has_schema else None,
+        "skipped_by_tool": sum(bool(t.skipped_by_tool) for t in converted),
     }
 
 
@@ -220,7 +227,8 @@ def dialect_enforces(name: str) -> bool:
 
 def failed(summary: dict) -> bool:
     t = summary["totals"]
-    return any(t[k] for k in ("silent", "widenings", "identity_failures", "crashed", "crashed_conversions"))
+    return any(t[k] for k in ("silent", "widenings", "identity_failures", "crashed", "crashed_conversions",
+                              "schema_rejects"))
 
 
 def render_text(roots: list[Path], results: list[FileResult], summary: dict, targets: list[str]) -> str:
@@ -229,22 +237,24 @@ def render_text(roots: list[Path], results: list[FileResult], summary: dict, tar
              f"files {t['files']}: read {t['read']}, failed {t['failed']}, crashed {t['crashed']}, "
              f"unsupported dialect {t['unsupported']} (skipped)",
              f"identity byte-exact: {t['identity']}/{t['read'] + t['failed'] + t['crashed']}", ""]
-    header = ("X→Y", "files", "refused", "X→Y→X equal", "reported", "SILENT", "WIDENED", "schema rejects")
+    header = ("X→Y", "files", "refused", "X→Y→X equal", "reported", "SILENT", "WIDENED", "schema rejects",
+              "tool skips (reported)")
     rows = [header] + [(f"{m['source']}→{m['target']}", m["files"], m["refused"] + m["crashed_conversions"],
                         m["round_trip_equal"], m["reported"], m["silent"], _or_na(m["widenings"]),
-                        _or_na(m["schema_rejects"])) for m in summary["matrix"]]
+                        _or_na(m["schema_rejects"]), m["skipped_by_tool"]) for m in summary["matrix"]]
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
     for row in rows:
         lines.append("  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
     lines += ["", f"totals: reported {t['reported']} field(s), silent {t['silent']}, widenings {t['widenings']}, "
-                  f"refused {t['refused']}, schema rejects {t['schema_rejects']}"]
+                  f"refused {t['refused']}, schema rejects {t['schema_rejects']}, outputs the tool will skip "
+                  f"(reported as 'required') {t['skipped_by_tool']}"]
     notes = [f"{name}: no tool enforces its access rules; widenings not measured"
              for name in targets if not dialect_enforces(name)]
     notes += [f"{name}: no dialects/{name}/schema.json; schema column skipped"
               for name in targets if dialect_schema(name) is None]
     lines += [f"note: {n}" for n in notes]
     lines += _problems(results)
-    lines.append("FAIL" if failed(summary) else "OK: 0 silent losses, 0 widenings, 100% identity")
+    lines.append("FAIL" if failed(summary) else "OK: 0 silent losses, 0 widenings, 100% identity, 0 schema rejects")
     return "\n".join(lines) + "\n"
 
 

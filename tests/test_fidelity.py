@@ -177,3 +177,21 @@ def test_the_shared_corpus_is_faithful():
     assert summary["totals"]["read"] > 0
     assert not fidelity.failed(summary), fidelity.render_text([CORPUS], results, summary,
                                                               fidelity.dialect_names())
+
+
+def test_an_output_the_targets_schema_rejects_is_counted_and_fails(tree: Path, monkeypatch):
+    monkeypatch.setattr(fidelity, "dialect_schema", lambda name: {"type": "object", "maxProperties": 0}
+                        if name == "opencode" else None)
+    summary = fidelity.run([tree])[1]
+    rejects = {(m["source"], m["target"]): m["schema_rejects"] for m in summary["matrix"]}
+    assert rejects[("claude", "opencode")] == 1 and rejects[("claude", "prose")] is None
+    assert fidelity.failed(summary)
+
+
+def test_an_output_the_tool_will_skip_is_reported_not_a_schema_reject(tmp_path: Path):
+    (tmp_path / "prose").mkdir()
+    (tmp_path / "prose" / "bare.md").write_text("# Role\n\n# Goals\n- help\n", encoding="utf-8")
+    summary = fidelity.run([tmp_path])[1]
+    to_claude = next(m for m in summary["matrix"] if (m["source"], m["target"]) == ("prose", "claude"))
+    assert (to_claude["skipped_by_tool"], to_claude["schema_rejects"]) == (1, 0)   # no description
+    assert not fidelity.failed(summary)
