@@ -130,7 +130,8 @@ def test_every_input_converts(run: Run) -> None:
 
 def test_the_tool_loads_every_output(run: Run) -> None:
     failures = run.failures("loaded")
-    assert not failures, _report(failures)
+    said = run.extra["told"].complaints
+    assert not failures, _report(failures) + ("\n\nthe tool said:\n" + _report(said, 15) if said else "")
 
 
 def test_the_tool_reads_what_agentconv_meant(run: Run) -> None:

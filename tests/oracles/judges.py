@@ -60,7 +60,7 @@ def judge(tool: str, project: Path) -> Verdict:
     script = ORACLES / f"{tool}.sh"
     proc = subprocess.run(["bash", str(script), str(project)], capture_output=True, text=True, timeout=900)
     complaints = [line for line in proc.stderr.splitlines() if line.strip()]
-    if proc.returncode in (2, 3) or "install failed" in proc.stderr or "install of" in proc.stderr:
+    if proc.returncode in (2, 3):      # usage error, or the client could not be installed
         raise JudgeUnavailable(f"{script.name} could not run {tool} {client_version(tool)} "
                                f"(exit {proc.returncode}): {proc.stderr.strip()[-800:]}")
     try:
