@@ -535,3 +535,20 @@ def test_a_batch_killed_mid_write_leaves_no_half_written_or_temp_file(tmp_path: 
             assert path.read_text() == expected, f"{path} is not the whole file"
     if _supports_unnamed_files(out):
         assert [p.name for p in written if p.name.startswith(".")] == [], "a temp file was left behind"
+
+
+def test_every_test_security_md_names_exists():
+    """SECURITY.md says which test (and which hostile case) holds each guarantee: renaming one
+    must not leave the document pointing at nothing."""
+    import re
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "SECURITY.md").read_text(encoding="utf-8")
+    named = re.findall(r"`(tests/\w+\.py)::(\w+)", text)
+    assert len(named) >= 20
+    for module, test in named:
+        assert f"def {test}(" in (root / module).read_text(encoding="utf-8"), f"{module}::{test} does not exist"
+    case_ids = [case[0] for case in HOSTILE]
+    cases = [c for c in re.findall(r"`([a-z0-9][a-z0-9-]*-[a-z0-9-]*\*?)`", text)]
+    assert len(cases) >= 15
+    for case in cases:
+        assert (any(c.startswith(case[:-1]) for c in case_ids) if case.endswith("*") else case in case_ids), case
