@@ -81,3 +81,82 @@ def test_the_document_detection_reads_is_the_one_reading_gives(path):
         again = get_dialect(name).read(text, where)
         assert doc == again and doc.warnings == again.warnings
         assert get_dialect(name).write(doc.agent, doc.trivia) == get_dialect(name).write(again.agent, again.trivia)
+
+
+_tool_values = st.one_of(
+    st.none(), st.sampled_from(["Read, Grep", "Read Bash(git diff:*)", "*", "", "mcp__github__get_issue"]),
+    st.lists(st.sampled_from(["Read", "Edit", "Bash(npm test:*)", "WebFetch", "Task(review)"]), max_size=4),
+    st.dictionaries(st.sampled_from(["read", "edit", "bash", "*", "github_get"]),
+                    st.one_of(st.booleans(), st.sampled_from(["allow", "ask", "deny"]),
+                              st.dictionaries(st.sampled_from(["*", "git diff*", "rm *"]),
+                                              st.sampled_from(["allow", "ask", "deny"]), max_size=3)), max_size=4),
+    st.integers())
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=_tool_values, second=_tool_values, missing=st.sampled_from([None, 0, 1]))
+def test_cached_tool_parses_are_the_parses(first, second, missing):
+    from agentconv.dialects import claude, opencode
+    from agentconv.dialects.base import MISSING
+    values = [first, second]
+    if missing is not None:
+        values[missing] = MISSING
+    for parse in (claude.parse_tool_access, opencode.parse_access):
+        try:
+            expected = ("value", parse.__wrapped__(*values))
+        except Exception as exc:
+            expected = ("error", type(exc), str(exc))
+        for _ in range(2):
+            try:
+                got = ("value", parse(*values))
+            except Exception as exc:
+                got = ("error", type(exc), str(exc))
+            assert got == expected
+            if got[0] == "value" and got[1] is not None:
+                got[1].append("mine")             # each caller's list is its own
+    rules = claude.parse_tool_access(first if not isinstance(first, dict) else None, MISSING) or []
+    other = opencode.parse_access(second if isinstance(second, dict) else None, MISSING) or []
+    from agentconv import access
+    expected = [(t, a) for t, a in access.probes(rules, other)
+                if access.RANK[access.effective_action(other, t, a)] > access.RANK[access.effective_action(rules, t, a)]]
+    assert access.widenings(rules, other) == expected == access.widenings(rules, other)
+    rendered = opencode.render_permission(rules)
+    assert rendered == opencode.render_permission(rules)
+    for value in rendered.values():
+        if isinstance(value, dict):
+            value["mine"] = "deny"                # a caller's change stays its own
+    assert "mine" not in str(opencode.render_permission(rules))
+
+
+def _parse_description_uncached(text):
+    from agentconv.briefs import parse_examples, parse_sections
+    before, examples = parse_examples(text)
+    sections = parse_sections(before)
+    fields = {"examples": examples}
+    if sections.items and not sections.rest.strip():
+        fields.update(sections.items)
+        before = sections.lead
+    fields["description"] = before.strip() if (before.strip() or examples or sections.items) else before
+    if fields["description"] == "" and (examples or sections.items):
+        fields["description"] = None
+    return fields
+
+
+_DESCRIPTIONS = [
+    "Reviews code.", "", "  ", "Use this agent when:\n\n<example>\nContext: x\nuser: \"a\"\nassistant: \"b\"\n"
+    "<commentary>\nwhy\n</commentary>\n</example>\n\nafter text\n\n<example>user: c</example>",
+    "Summary.\n\nWHEN TO USE:\n- one\n- two\n\nDON'T USE FOR:\n- three\n", "<example></example>",
+    "WHEN TO USE:\n- a\n\ntrailing prose", "<example>Human: hi\nAssistant: yo</example>   ",
+]
+
+
+@pytest.mark.parametrize("text", _DESCRIPTIONS)
+def test_cached_description_parse_is_the_parse(text):
+    from agentconv.briefs import parse_description
+    expected = _parse_description_uncached(text)
+    first = parse_description(text)
+    assert first == expected and list(first) == list(expected)
+    first["examples"][:0] = ["mine"]
+    for example in first["examples"][1:]:
+        example.turns.clear()                      # models are built anew for every caller
+    assert parse_description(text) == expected

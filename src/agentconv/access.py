@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Iterable
 
 from .model import ToolRule
@@ -50,5 +51,13 @@ def probes(*rule_lists: Iterable[ToolRule], extra_tools: Iterable[str] = ()) -> 
 def widenings(source: list[ToolRule], target: list[ToolRule],
               extra_tools: Iterable[str] = ()) -> list[tuple[str, str | None]]:
     """Calls the target allows more freely than the source: must be empty after a conversion."""
-    return [(tool, arg) for tool, arg in probes(source, target, extra_tools=extra_tools)
-            if RANK[effective_action(target, tool, arg)] > RANK[effective_action(source, tool, arg)]]
+    return list(_widenings(tuple(source), tuple(target), tuple(extra_tools)))
+
+
+@lru_cache(maxsize=1024)
+def _widenings(source: tuple[ToolRule, ...], target: tuple[ToolRule, ...],
+               extra_tools: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    # the engine checks every output (and every carry trial) against its source: the same
+    # rule sets recur across a tree, and ToolRules are frozen, so they key a cache
+    return tuple((tool, arg) for tool, arg in probes(source, target, extra_tools=extra_tools)
+                 if RANK[effective_action(target, tool, arg)] > RANK[effective_action(source, tool, arg)])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Example, ExampleTurn
 
@@ -153,16 +154,29 @@ def parse_description(text: str | None) -> dict:
     """Description text → canonical fields (description, examples, sections)."""
     if text is None:
         return {"description": None}
+    examples, sections, description = _description_parts(text)
+    fields: dict = {"examples": [Example(turns=[ExampleTurn(role=role, text=said) for role, said in turns],
+                                         after=after) for turns, after in examples]}
+    fields.update((key, list(items)) for key, items in sections)
+    fields["description"] = description
+    return fields
+
+
+@lru_cache(maxsize=64)
+def _description_parts(text: str) -> tuple[tuple, tuple, str | None]:
+    # The engine reads a description five to ten times per conversion (each read-back, each
+    # reuse check): the parse is kept as strings, the models are built anew for every caller.
     before, examples = parse_examples(text)
     sections = parse_sections(before)
-    fields: dict = {"examples": examples}
+    items: dict = {}
     if sections.items and not sections.rest.strip():
-        fields.update(sections.items)
+        items = sections.items
         before = sections.lead
-    fields["description"] = before.strip() if (before.strip() or examples or sections.items) else before
-    if fields["description"] == "" and (examples or sections.items):
-        fields["description"] = None
-    return fields
+    description = before.strip() if (before.strip() or examples or sections.items) else before
+    if description == "" and (examples or sections.items):
+        description = None
+    return (tuple((tuple((t.role, t.text) for t in e.turns), e.after) for e in examples),
+            tuple((key, tuple(values)) for key, values in items.items()), description)
 
 
 def render_description(agent) -> str | None:

@@ -3,6 +3,7 @@ tables (from ``dialects/<name>/mapping.toml``) and two mappings, native → cano
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, ClassVar
@@ -250,6 +251,26 @@ class _Missing:
 
 _MISSING: Any = _Missing()
 MISSING = _MISSING
+_MISSING_KEY = ("<missing>",)
+
+
+def cached_rules(parse):
+    """Remember a parse of YAML values (or MISSING) into tool rules: the same tool lists
+    recur across a tree, and the engine reads each output several times. ToolRules are
+    frozen, so cached ones are shared safely; every call gets a list of its own."""
+    @functools.lru_cache(maxsize=1024)
+    def parsed(key: tuple) -> tuple | None:
+        rules = parse(*(MISSING if k is _MISSING_KEY else yamlsrc.thawed(k) for k in key))
+        return None if rules is None else tuple(rules)
+
+    @functools.wraps(parse)
+    def cached(*values: Any) -> Any:
+        key = tuple(_MISSING_KEY if v is MISSING else yamlsrc.frozen(v) for v in values)
+        if any(k is None for k in key):
+            return parse(*values)
+        rules = parsed(key)
+        return None if rules is None else list(rules)
+    return cached
 
 
 def path_stem(path: str | None) -> str | None:

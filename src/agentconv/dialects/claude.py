@@ -10,7 +10,7 @@ from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from . import toolnames
-from .base import MISSING, MarkdownDialect, keep
+from .base import MISSING, MarkdownDialect, cached_rules, keep
 
 _TABLE = mapping("claude")
 _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
@@ -197,6 +197,7 @@ def opencode_signals(values: dict[str, Any]) -> bool:
 
 # -- tools ----------------------------------------------------------------------------------
 
+@cached_rules
 def parse_tool_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
     """Claude's tools / disallowedTools → ordered rules; None when a value has a bad type."""
     rules: list[ToolRule] = []

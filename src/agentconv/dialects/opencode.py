@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -12,7 +13,7 @@ from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from . import toolnames
-from .base import MISSING, MarkdownDialect, keep, path_stem
+from .base import MISSING, MarkdownDialect, cached_rules, keep, path_stem
 
 _TABLE = mapping("opencode")
 _KEY_OF: dict[str, str] = dict(_TABLE.get("tools", {}))
@@ -174,6 +175,7 @@ def _canon(key: str) -> list[str]:
     return list(_EXPANDS.get(key, [key]))
 
 
+@cached_rules
 def parse_access(tools: Any, permission: Any) -> list[ToolRule] | None:
     """The deprecated ``tools`` map and ``permission`` → ordered rules (None: bad shape)."""
     rules: list[ToolRule] = []
@@ -209,6 +211,13 @@ def _permission_rules(tool: str, value: Any) -> list[ToolRule] | None:
 def render_permission(rules: list[ToolRule]) -> dict[str, Any]:
     """Rules → a permission map. Several canonical tools sharing one key (write and edit)
     get the narrowest of their actions."""
+    rendered = _rendered_permission(tuple(rules))
+    return {key: dict(value) if isinstance(value, dict) else value for key, value in rendered.items()}
+
+
+@lru_cache(maxsize=1024)
+def _rendered_permission(rules: tuple[ToolRule, ...]) -> dict[str, Any]:
+    # every write of an agent renders its rules again; callers get a copy of the cached map
     perm: dict[str, Any] = {}
     owner: dict[str, str] = {}
     for key, rule in _keyed(rules):

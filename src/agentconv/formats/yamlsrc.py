@@ -408,6 +408,17 @@ def _frozen(value: Any) -> tuple | None:
     return None
 
 
+def frozen(value: Any) -> tuple | None:
+    """A hashable stand-in for a YAML value that equals another's only when the values are
+    the same to a writer (see ``same_value``); None for a value with none."""
+    return _frozen(value)
+
+
+def thawed(key: tuple) -> Any:
+    """The value ``frozen`` stands for, built anew."""
+    return _thawed(key)
+
+
 def _thawed(frozen: tuple) -> Any:
     kind, inner = frozen
     if kind is float:
