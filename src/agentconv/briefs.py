@@ -206,7 +206,10 @@ def derive_description(prompt: str) -> str | None:
         if section:
             return section
     for paragraph in re.split(r"\n[ \t]*\n", prompt):
-        text = paragraph.strip()
-        if text and not text.startswith(("#", "-", "*", "```", "|", ">", "<")) and not _BULLET.match(text):
+        lines = paragraph.strip().splitlines()
+        while lines and lines[0].lstrip().startswith("#"):
+            lines.pop(0)                       # a heading glued to its first paragraph
+        text = "\n".join(lines).strip()
+        if text and not text.startswith(("-", "*", "```", "|", ">", "<")) and not _BULLET.match(text):
             return text
     return None
