@@ -59,6 +59,10 @@ class Series:
         return statistics.median(r.wall for r in self.runs)
 
     @property
+    def best(self) -> float:
+        return min(r.wall for r in self.runs)
+
+    @property
     def cpu(self) -> float:
         return statistics.median(r.cpu for r in self.runs)
 
@@ -236,17 +240,25 @@ def report(batches: list[dict], start: dict, rulesync_note: str, has_rulesync: b
                "agentconv_s": round(a.wall, 3), "agentconv_cpu_s": round(a.cpu, 3), "cp_s": round(c.wall, 3),
                "check_s": round(b["check"].wall, 3), "one_process_s": round(b["serial"].wall, 3),
                "peak_rss_mb": round(b["rss_mb"], 1),
-               "x_cp": round(a.wall / c.wall, 2)}
+               "x_cp": round(a.wall / c.wall, 2), "agentconv_best_s": round(a.best, 3), "cp_best_s": round(c.best, 3)}
         if has_rulesync:
             rs = s["rulesync"]
             line += f" {rs.wall:>8.3f}s {n / rs.wall:>8.0f}"
             row.update(rulesync_s=round(rs.wall, 3), x_rulesync=round(rs.wall / a.wall, 2),
+                       rulesync_best_s=round(rs.best, 3), rulesync_cpu_s=round(rs.cpu, 3),
                        rulesync_rss_mb=round(rs.rss_mb, 1))
         line += f" {c.wall:>6.3f}s"
         line += f" {rs.wall / a.wall:>9.1f}x" if has_rulesync else f" {'-':>10}"
         line += f" {a.wall / c.wall:>5.1f}x {b['check'].wall:>7.3f}s {b['serial'].wall:>7.3f}s {b['rss_mb']:>7.0f}MB"
         print(line)
         figures["batch"].append(row)
+    print("best runs (a shared machine slows some runs; the fastest is the least disturbed):")
+    for b in batches:
+        s = b["series"]
+        rs = f", rulesync {s['rulesync'].best:.3f}s (cpu {s['rulesync'].cpu:.2f}s) -> " \
+             f"{s['rulesync'].best / s['agentconv'].best:.1f}x" if has_rulesync else ""
+        print(f"  N={b['n']}: agentconv {s['agentconv'].best:.3f}s{rs}, cp -r {s['cp'].best:.3f}s -> "
+              f"{s['agentconv'].best / s['cp'].best:.1f}x")
     print(f"(inputs: generated Claude agents, ~13% with invalid-YAML descriptions, "
           f"{batches[-1]['bytes'] / batches[-1]['n'] / 1000:.1f} kB mean; rulesync: {rulesync_note}; "
           "it converts a copy with those descriptions quoted, since it aborts on them; "
