@@ -136,9 +136,7 @@ def _parse_description_uncached(text):
     if sections.items and not sections.rest.strip():
         fields.update(sections.items)
         before = sections.lead
-    fields["description"] = before.strip() if (before.strip() or examples or sections.items) else before
-    if fields["description"] == "" and (examples or sections.items):
-        fields["description"] = None
+    fields["description"] = before.strip() or None
     return fields
 
 

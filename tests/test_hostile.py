@@ -283,8 +283,6 @@ def test_load_refuses_what_is_not_a_regular_file(special: str, tmp_path: Path):
         load(special)
 
 
-@pytest.mark.xfail(strict=True, reason="cli._read_source and batch._read_bytes open the path without checking "
-                                      "it is a regular file: a FIFO blocks forever, /dev/zero is read whole")
 @pytest.mark.parametrize("special", ["fifo-in-tree", "fifo", "/dev/zero"])
 def test_the_cli_refuses_what_is_not_a_regular_file(special: str, tmp_path: Path):
     args = ["convert", "/dev/zero", "--to", "opencode"]

@@ -225,10 +225,6 @@ def test_a_deny_on_an_mcp_tool_converts_to_opencode(action: str):
     assert widenings(agent.tools, enforced.tools) == []
 
 
-@pytest.mark.xfail(strict=True, reason="restore_carry accepts a carried brief field when a fresh render of "
-                   "the restored agent equals a fresh render of the agent read, but the file is not a fresh "
-                   "render (claude reads a literal \\n as a line break; '' and None render alike), so "
-                   "writing the document back re-renders its description instead of keeping it")
 @pytest.mark.parametrize("agent", [
     Agent(triggers=["\\nxx"], examples=[Example(turns=[ExampleTurn(role="context", text="cut"),
                                                          ExampleTurn(role="text", text="cut")])]),

@@ -68,22 +68,29 @@ def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | Non
     return doc
 
 
-def load(path: PathLike, dialect: str | None = None) -> Document:
-    """Read and parse an agent file."""
+def read_bytes(path: PathLike, *, refuse_large: bool = True) -> bytes:
+    """A file's bytes, refusing what is not a regular file (a FIFO would block, /dev/zero
+    never end) and reading at most one byte past the size limit, which loads() enforces."""
     where = os.fspath(path)
     try:
         info = os.stat(where)
-        if not stat.S_ISREG(info.st_mode):     # a FIFO would block, /dev/zero never end
+        if stat.S_ISDIR(info.st_mode):
+            raise AgentconvError("is a directory", path=where, hint="pass a file, or convert a tree with -o DIR")
+        if not stat.S_ISREG(info.st_mode):
             raise AgentconvError("not a regular file", path=where, hint="pass an agent file")
-        if info.st_size > MAX_BYTES:
+        if info.st_size > MAX_BYTES and refuse_large:
             raise ParseError(f"file is {info.st_size} bytes; agent files are at most {MAX_BYTES} bytes",
                              path=where, hint="this is not an agent definition")
         with open(where, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)     # the file may grow after the stat
+            return handle.read(MAX_BYTES + 1)     # the file may grow after the stat
     except OSError as exc:
         raise AgentconvError(f"cannot read: {exc.strerror or exc}", path=where,
                              hint="check that the file exists and is readable") from None
-    return loads(data, dialect, path=where)
+
+
+def load(path: PathLike, dialect: str | None = None) -> Document:
+    """Read and parse an agent file."""
+    return loads(read_bytes(path), dialect, path=os.fspath(path))
 
 
 def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool = True,

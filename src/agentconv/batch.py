@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .api import MAX_BYTES, PathLike, decode, loads, to_dialect
+from .api import MAX_BYTES, PathLike, decode, loads, read_bytes, to_dialect
 from .losses import strict_losses
 from .document import Document
 from .errors import AgentconvError, DetectionError, LossError, OutputExistsError
@@ -132,12 +132,7 @@ def _is_doc_name(path: str) -> bool:
 
 
 def _read_bytes(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise AgentconvError(f"cannot read: {exc.strerror or exc}", path=path,
-                             hint="check that the file exists and is readable") from None
+    return read_bytes(path, refuse_large=False)     # a large file is skipped, not failed
 
 
 def _skip_by_content(source: Source, data: bytes, read: str | None) -> str | None:

@@ -172,9 +172,8 @@ def _description_parts(text: str) -> tuple[tuple, tuple, str | None]:
     if sections.items and not sections.rest.strip():
         items = sections.items
         before = sections.lead
-    description = before.strip() if (before.strip() or examples or sections.items) else before
-    if description == "" and (examples or sections.items):
-        description = None
+    # surrounding whitespace is how the file wrote it (a '|' block keeps a final newline)
+    description = before.strip() or None
     return (tuple((tuple((t.role, t.text) for t in e.turns), e.after) for e in examples),
             tuple((key, tuple(values)) for key, values in items.items()), description)
 

@@ -67,17 +67,10 @@ def cli() -> None:
 
 
 def _read_source(source: str) -> tuple[bytes, str | None]:
-    from .errors import AgentconvError
+    from .api import MAX_BYTES, read_bytes
     if source == "-":
-        return sys.stdin.buffer.read(), None
-    if os.path.isdir(source):
-        raise AgentconvError("is a directory", path=source,
-                             hint="pass a file here; trees are converted with -o DIR")
-    try:
-        return open(source, "rb").read(), source
-    except OSError as exc:
-        raise AgentconvError(f"cannot read: {exc.strerror}", path=source,
-                             hint="check that the file exists and is readable") from None
+        return sys.stdin.buffer.read(MAX_BYTES + 1), None      # loads() refuses what is too long
+    return read_bytes(source), source
 
 
 def _loss_lines(losses, source: str | None) -> list[str]:

@@ -136,6 +136,11 @@ class Agent(_Model):
     native: list[NativeField] = Field(
         default_factory=list, description="Dialect keys with no canonical home, in source order.")
 
+    @field_validator("description")
+    @classmethod
+    def _empty_description_is_none(cls, value: str | None) -> str | None:
+        return value or None            # '' and unset mean the same to every tool
+
     @field_validator("tools")
     @classmethod
     def _normalise_tools(cls, rules: list[ToolRule]) -> list[ToolRule]:

@@ -75,7 +75,11 @@ class Dialect:
         return None
 
     # -- carry: what a trip through this dialect must give back ---------------------------------
-    def restore_carry(self, agent: Agent, payload: dict, path: str | None) -> Agent:
+    def restore_carry(self, agent: Agent, payload: dict, path: str | None,
+                      file_values: dict[str, Any] | None = None) -> Agent:
+        """Take back carried fields that are consistent with the file: writing the restored
+        agent must give the file's own values (so an edit in the target wins over the carry).
+        Without ``file_values`` the check compares fresh renderings."""
         fields = {k: v for k, v in payload.items() if k in CANONICAL_FIELDS}
         natives = [NativeField.model_validate(n) for n in payload.get("native", [])]
         if "name" in fields and agent.name is not None and path is not None:
@@ -83,7 +87,8 @@ class Dialect:
             if safe_relative_name(fields["name"] or "") != agent.name:
                 fields.pop("name")             # the file was renamed: its path is the identity
         from ..engine import expressed, fill_required
-        baseline = self.native_items(agent, {})
+        old = file_values if file_values is not None else {}
+        baseline = list(file_values.items()) if file_values is not None else self.native_items(agent, {})
         accepted: dict[str, Any] = {}
         for key, value in fields.items():
             trial = _updated(agent, {**accepted, key: value})
@@ -92,10 +97,10 @@ class Dialect:
             # once carried tools are accepted, the text holds them narrowed: compare likewise
             trial = fill_required(self, trial)
             if self.expresses_access and (key == "tools" or "tools" in accepted):
-                trial_items = self.native_items(expressed(self, trial)[0], {})
+                trial_items = self.native_items(expressed(self, trial)[0], old)
             else:
-                trial_items = self.native_items(trial, {})
-            if _same_items(trial_items, baseline):
+                trial_items = self.native_items(trial, old)
+            if _same_items(trial_items, baseline, ordered=file_values is None):
                 accepted[key] = value
         restored = _updated(agent, accepted) or agent
         known = {(n.dialect, n.key) for n in restored.native}
@@ -112,8 +117,11 @@ def _updated(agent: Agent, update: dict[str, Any]) -> Agent | None:
         return None
 
 
-def _same_items(a: list[tuple[str, Any]], b: list[tuple[str, Any]]) -> bool:
-    return yamlsrc.same_value(dict(a), dict(b)) and [k for k, _ in a] == [k for k, _ in b]
+def _same_items(a: list[tuple[str, Any]], b: list[tuple[str, Any]], *, ordered: bool = True) -> bool:
+    left, right = dict(a), dict(b)
+    if set(left) != set(right) or (ordered and list(left) != list(right)):
+        return False
+    return all(yamlsrc.same_value(left[k], right[k]) for k in left)
 
 
 @dataclass
@@ -166,7 +174,7 @@ class MarkdownDialect(Dialect):
         fields["prompt"] = body.strip().replace("\r\n", "\n") or None
         agent = self._validated(fields, block, path)
         if apply_carry and block is not None and block.carry:
-            agent = self.restore_carry(agent, block.carry, path)
+            agent = self.restore_carry(agent, block.carry, path, file_values=block.values())
         style = block.carry.get("style") if block is not None and block.carry else None
         return Document(agents=[agent], dialect=self.name, path=path, warnings=warnings,
                         trivia=MarkdownTrivia(split, block, body, newline),

@@ -91,6 +91,8 @@ class Prose(Dialect):
             if marker and not brief.endswith(newline * 2):
                 brief = brief.rstrip("\r\n") + newline * 2
         text = brief + marker + region
+        if frontmatter.has_front_matter(text) and not keep_brief:
+            text = newline + text          # a brief opening with '---' must not read as front matter
         if carry and trivia is not None and trivia.carry_text and _split_carry(trivia.carry_text)[1] == carry:
             return text + (re.sub(r"^\r?\n", "", trivia.carry_text) if text.endswith("\n") else trivia.carry_text)
         if carry:
