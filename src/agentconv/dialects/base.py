@@ -241,6 +241,47 @@ class MarkdownDialect(Dialect):
         return self.sniff_values(block.values())
 
 
+class NativeItems:
+    """A dialect's keys for an agent, in order; each reuses the old value while that still
+    means the current one (so an unchanged file keeps its spelling)."""
+
+    def __init__(self, old: dict[str, Any] | None):
+        self.old = old or {}
+        self.items: list[tuple[str, Any]] = []
+
+    def put(self, key: str, current: Any, meaning: Any, value: Any) -> None:
+        """``value`` (or a callable giving it) is written when the old one no longer fits;
+        None or MISSING writes nothing."""
+        reused = keep(self.old, key, current, meaning)
+        if reused is MISSING:
+            reused = value() if callable(value) else value
+        if reused is not MISSING and reused is not None:
+            self.items.append((key, reused))
+
+    def add(self, key: str, value: Any) -> None:
+        if value is not MISSING:
+            self.items.append((key, value))
+
+    def put_description(self, agent: Agent, unescape: bool = False) -> None:
+        """The description with its examples and sections (Claude expands a literal \\n)."""
+        from .. import briefs
+        current = {k: getattr(agent, k) for k in ("description", "examples", *briefs.SECTION_FIELDS)}
+
+        def meaning(value: Any) -> dict:
+            parsed = briefs.parse_description(value.replace("\\n", "\n") if unescape else value)
+            return {k: parsed.get(k, None if k == "description" else []) for k in current}
+
+        self.put("description", current, meaning, lambda: briefs.render_description(agent))
+
+    def put_natives(self, agent: Agent, dialect: str) -> list[tuple[str, Any]]:
+        written = {key for key, _ in self.items}     # a set: files with thousands of keys exist
+        for field in agent.native:
+            if field.dialect == dialect and field.key not in written:
+                self.items.append((field.key, field.value))
+                written.add(field.key)
+        return self.items
+
+
 def keep(old: dict[str, Any], key: str, current: Any, meaning: Any) -> Any:
     """Reuse the old native value of ``key`` when ``meaning(old)`` is still ``current``."""
     if key in old:

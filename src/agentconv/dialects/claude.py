@@ -10,7 +10,7 @@ from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from . import toolnames
-from .base import MISSING, MarkdownDialect, cached_rules, keep
+from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 
 _TABLE = mapping("claude")
 _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
@@ -96,39 +96,23 @@ class Claude(MarkdownDialect):
 
     # -- canonical → native ---------------------------------------------------------------
     def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
-        old = old or {}
-        items: list[tuple[str, Any]] = []
-
-        def put(key: str, current: Any, meaning, fresh) -> None:
-            reused = keep(old, key, current, meaning)
-            value = reused if reused is not MISSING else fresh()
-            if value is not MISSING:
-                items.append((key, value))
-
-        put("name", agent.name, lambda v: v, lambda: agent.name if agent.name is not None else MISSING)
-        desc = {k: getattr(agent, k) for k in ("description", "examples", *briefs.SECTION_FIELDS)}
-        put("description", desc, lambda v: _description_fields(v, desc),
-            lambda: _or_missing(briefs.render_description(agent)))
-        allowed, denied = tool_values(agent.tools, old)
-        if allowed is not MISSING:
-            items.append(("tools", allowed))
-        put("model", agent.model, lambda v: None if v.strip().lower() == "inherit" else v.strip(),
-            lambda: _or_missing(claude_model(agent.model)))
-        put("color", agent.color, lambda v: v, lambda: _or_missing(claude_color(agent.color)))
-        put("effort", agent.reasoning_effort, lambda v: v, lambda: _or_missing(agent.reasoning_effort))
-        put("permissionMode", agent.permission_mode, lambda v: v, lambda: _or_missing(agent.permission_mode))
-        put("maxTurns", agent.max_turns, _positive_int, lambda: _or_missing(agent.max_turns))
-        put("skills", agent.skills, toolnames.split_list, lambda: _or_missing(agent.skills))
-        put("mcpServers", agent.mcp_servers, lambda v: v, lambda: _or_missing(agent.mcp_servers))
-        put("hooks", agent.hooks, lambda v: v, lambda: _or_missing(agent.hooks))
-        if denied is not MISSING:
-            items.append(("disallowedTools", denied))
-        written = {key for key, _ in items}         # a set: files with thousands of keys exist
-        for field in agent.native:
-            if field.dialect == self.name and field.key not in written:
-                items.append((field.key, field.value))
-                written.add(field.key)
-        return items
+        out = NativeItems(old)
+        same = lambda v: v
+        out.put("name", agent.name, same, agent.name)
+        out.put_description(agent, unescape=True)
+        allowed, denied = tool_values(agent.tools, out.old)
+        out.add("tools", allowed)
+        out.put("model", agent.model, lambda v: None if v.strip().lower() == "inherit" else v.strip(),
+                lambda: claude_model(agent.model))
+        out.put("color", agent.color, same, lambda: claude_color(agent.color))
+        out.put("effort", agent.reasoning_effort, same, agent.reasoning_effort)
+        out.put("permissionMode", agent.permission_mode, same, agent.permission_mode)
+        out.put("maxTurns", agent.max_turns, _positive_int, agent.max_turns)
+        out.put("skills", agent.skills, toolnames.split_list, agent.skills)
+        out.put("mcpServers", agent.mcp_servers, same, agent.mcp_servers)
+        out.put("hooks", agent.hooks, same, agent.hooks)
+        out.add("disallowedTools", denied)
+        return out.put_natives(agent, self.name)
 
 
 def tool_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any]:
@@ -139,15 +123,6 @@ def tool_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any]:
         return old_tools, old_denied
     allowed, denied = render_tool_access(rules)
     return _shaped(allowed, old_tools), _shaped(denied, old_denied)
-
-
-def _description_fields(value: Any, current: dict) -> dict:
-    parsed = briefs.parse_description(value.replace("\\n", "\n"))
-    return {k: parsed.get(k, [] if k != "description" else None) for k in current}
-
-
-def _or_missing(value: Any) -> Any:
-    return MISSING if value is None else value
 
 
 def _shaped(names: Any, old_value: Any) -> Any:

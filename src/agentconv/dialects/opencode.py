@@ -13,7 +13,7 @@ from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from . import toolnames
-from .base import MISSING, MarkdownDialect, cached_rules, keep, path_stem
+from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
 
 _TABLE = mapping("opencode")
 _KEY_OF: dict[str, str] = dict(_TABLE.get("tools", {}))
@@ -113,44 +113,27 @@ class OpenCode(MarkdownDialect):
 
     # -- canonical → native ---------------------------------------------------------------
     def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
-        old = old or {}
-        items: list[tuple[str, Any]] = []
-
-        def put(key: str, current: Any, meaning, value: Any) -> None:
-            reused = keep(old, key, current, meaning)
-            value = reused if reused is not MISSING else value
-            if value is not MISSING and value is not None:
-                items.append((key, value))
-
-        if "name" in old:
-            put("name", agent.name, lambda v: v, agent.name)
-        desc = {k: getattr(agent, k) for k in ("description", "examples", *briefs.SECTION_FIELDS)}
-        put("description", desc, lambda v: _description_fields(v, desc), briefs.render_description(agent))
-        put("mode", agent.mode, lambda v: v, agent.mode)
-        put("model", agent.model, lambda v: v, opencode_model(agent.model))
-        put("temperature", agent.temperature, float, agent.temperature)
-        put("top_p", agent.top_p, float, agent.top_p)
-        steps_key = "maxSteps" if "maxSteps" in old and "steps" not in old else "steps"
-        put(steps_key, agent.max_turns, lambda v: v, agent.max_turns)
-        put("hidden", agent.hidden, lambda v: v, agent.hidden)
-        put("disable", agent.disabled, lambda v: v, agent.disabled)
-        put("color", agent.color, lambda v: v, opencode_color(agent.color))
-        old_tools, old_perm = old.get("tools", MISSING), old.get("permission", MISSING)
+        out = NativeItems(old)
+        same = lambda v: v
+        if "name" in out.old:
+            out.put("name", agent.name, same, agent.name)
+        out.put_description(agent)
+        out.put("mode", agent.mode, same, agent.mode)
+        out.put("model", agent.model, same, lambda: opencode_model(agent.model))
+        out.put("temperature", agent.temperature, float, agent.temperature)
+        out.put("top_p", agent.top_p, float, agent.top_p)
+        steps_key = "maxSteps" if "maxSteps" in out.old and "steps" not in out.old else "steps"
+        out.put(steps_key, agent.max_turns, same, agent.max_turns)
+        out.put("hidden", agent.hidden, same, agent.hidden)
+        out.put("disable", agent.disabled, same, agent.disabled)
+        out.put("color", agent.color, same, lambda: opencode_color(agent.color))
+        old_tools, old_perm = out.old.get("tools", MISSING), out.old.get("permission", MISSING)
         if (old_tools is not MISSING or old_perm is not MISSING) and parse_access(old_tools, old_perm) == agent.tools:
-            items += [(k, v) for k, v in (("tools", old_tools), ("permission", old_perm)) if v is not MISSING]
+            out.add("tools", old_tools)
+            out.add("permission", old_perm)
         elif agent.tools:
-            items.append(("permission", render_permission(agent.tools)))
-        written = {key for key, _ in items}         # a set: files with thousands of keys exist
-        for field in agent.native:
-            if field.dialect == self.name and field.key not in written:
-                items.append((field.key, field.value))
-                written.add(field.key)
-        return items
-
-
-def _description_fields(value: Any, current: dict) -> dict:
-    parsed = briefs.parse_description(value)
-    return {k: parsed.get(k, [] if k != "description" else None) for k in current}
+            out.add("permission", render_permission(agent.tools))
+        return out.put_natives(agent, self.name)
 
 
 def _number(value: Any) -> bool:
