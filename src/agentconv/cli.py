@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -71,6 +71,19 @@ def _read_source(source: str) -> tuple[bytes, str | None]:
     if source == "-":
         return sys.stdin.buffer.read(MAX_BYTES + 1), None      # loads() refuses what is too long
     return read_bytes(source), source
+
+
+def _for_each_file(files: tuple[str, ...], action: Callable[[str], str]) -> None:
+    """Run ``action`` on every file, print its line; report failures and exit 1 if any."""
+    from .errors import AgentconvError
+    failed = False
+    for file in files:
+        try:
+            click.echo(action(file))
+        except AgentconvError as exc:
+            click.echo(f"agentconv: {exc.located(file)}", err=True)
+            failed = True
+    sys.exit(1 if failed else 0)
 
 
 def _loss_lines(losses, source: str | None) -> list[str]:
@@ -300,18 +313,13 @@ Example:
 def detect(files: tuple[str, ...]) -> None:
     """Print the dialect of each file (tab-separated), refusing to guess when unsure."""
     from .api import decode
-    from .errors import AgentconvError
     from .registry import detect as detect_dialect
-    failed = False
-    for file in files:
-        try:
-            data, path = _read_source(file)
-            text, _, _ = decode(data, path)
-            click.echo(f"{file}\t{detect_dialect(text, path)}")
-        except AgentconvError as exc:
-            click.echo(f"agentconv: {exc.located(file)}", err=True)
-            failed = True
-    sys.exit(1 if failed else 0)
+
+    def one(file: str) -> str:
+        data, path = _read_source(file)
+        return f"{file}\t{detect_dialect(decode(data, path)[0], path)}"
+
+    _for_each_file(files, one)
 
 
 @cli.command(epilog="""\b
@@ -336,21 +344,17 @@ def check(files: tuple[str, ...], from_: str | None) -> None:
     """Parse and validate each file and check it writes back byte for byte."""
     from .api import loads, to_dialect
     from .errors import AgentconvError
-    failed = False
-    for file in files:
-        try:
-            data, path = _read_source(file)
-            doc = loads(data, from_, path=path)
-            text, _ = to_dialect(doc)
-            if text.encode(doc.encoding) != data:
-                raise AgentconvError("writing the file back would change it", path=file,
-                                     hint="please report this file: identity is a bug otherwise")
-            notes = "".join(f"; warning: {w.message}" for w in doc.warnings)
-            click.echo(f"ok\t{file}\t{doc.dialect}{notes}")
-        except AgentconvError as exc:
-            click.echo(f"agentconv: {exc.located(file)}", err=True)
-            failed = True
-    sys.exit(1 if failed else 0)
+
+    def one(file: str) -> str:
+        data, path = _read_source(file)
+        doc = loads(data, from_, path=path)
+        if to_dialect(doc)[0].encode(doc.encoding) != data:
+            raise AgentconvError("writing the file back would change it", path=file,
+                                 hint="please report this file: identity is a bug otherwise")
+        notes = "".join(f"; warning: {w.message}" for w in doc.warnings)
+        return f"ok\t{file}\t{doc.dialect}{notes}"
+
+    _for_each_file(files, one)
 
 
 @cli.command(epilog="""\b
