@@ -34,6 +34,8 @@ def _instance(name: str) -> "Dialect":
 
 
 def get_dialect(dialect: "str | Dialect") -> "Dialect":
+    if type(dialect) is str and dialect in _NAMED:     # the engine asks thousands of times per batch
+        return _NAMED[dialect]
     from .dialects.base import Dialect
     if isinstance(dialect, Dialect):
         return dialect
@@ -43,9 +45,15 @@ def get_dialect(dialect: "str | Dialect") -> "Dialect":
     key = ALIASES.get(key, key)
     if key not in DIALECTS:
         raise UnknownDialectError(str(dialect), list(DIALECTS) + list(ALIASES))
+    if type(dialect) is str:
+        _NAMED[dialect] = _instance(key)
     return _instance(key)
 
 
+_NAMED: dict[str, "Dialect"] = {}
+
+
+@lru_cache(maxsize=256)
 def dialect_for_path(path: str | None) -> str | None:
     """The one dialect a path's folders point at (``.claude/agents/x.md`` → claude)."""
     if not path:

@@ -171,7 +171,7 @@ class MarkdownDialect(Dialect):
             warnings += [Diagnostic(message=n, line=split.yaml_line, hint=self.lenient_hint) for n in notes]
             values, body, newline = block.values(), split.body, split.newline
         fields = self.agent_fields(values, path, warnings)
-        fields["prompt"] = body.strip().replace("\r\n", "\n") or None
+        fields["prompt"] = _lf(body.strip()) or None
         agent = self._validated(fields, block, path)
         if apply_carry and block is not None and block.carry:
             agent = self.restore_carry(agent, block.carry, path, file_values=block.values())
@@ -220,11 +220,12 @@ class MarkdownDialect(Dialect):
 
     def _body(self, agent: Agent, trivia: MarkdownTrivia | None, newline: str) -> str:
         prompt = agent.prompt or ""
-        if trivia is not None and trivia.body.strip().replace("\r\n", "\n") == prompt:
+        if trivia is not None and _lf(trivia.body.strip()) == prompt:
             return trivia.body
         if not prompt:
             return ""
-        return (newline + prompt + newline).replace("\r\n", "\n").replace("\n", newline)
+        text = _lf(newline + prompt + newline)
+        return text if newline == "\n" else text.replace("\n", newline)
 
     def sniff_values(self, values: dict[str, Any]) -> bool:
         raise NotImplementedError
@@ -280,6 +281,11 @@ class NativeItems:
                 self.items.append((field.key, field.value))
                 written.add(field.key)
         return self.items
+
+
+def _lf(text: str) -> str:
+    # prompts are kilobytes and read several times per conversion: scan once, copy only for CRLF
+    return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 def keep(old: dict[str, Any], key: str, current: Any, meaning: Any) -> Any:

@@ -61,15 +61,7 @@ class OpenCode(MarkdownDialect):
         return "description" in values and not claude_signals(values)
 
     def name_from_path(self, path: str | None) -> str | None:
-        if not path:
-            return None
-        parts = PurePath(path).parts
-        anchors = [i for i, p in enumerate(parts[:-1]) if p in ("agent", "agents")]
-        if anchors:
-            rest = list(parts[anchors[-1] + 1:])
-            rest[-1] = path_stem(rest[-1]) or rest[-1]
-            return "/".join(rest)
-        return path_stem(path)
+        return _name_from_path(path)
 
     # -- native → canonical ---------------------------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
@@ -134,6 +126,20 @@ class OpenCode(MarkdownDialect):
         elif agent.tools:
             out.add("permission", render_permission(agent.tools))
         return out.put_natives(agent, self.name)
+
+
+@lru_cache(maxsize=256)
+def _name_from_path(path: str | None) -> str | None:
+    # every read of an output names the agent from its path again
+    if not path:
+        return None
+    parts = PurePath(path).parts
+    anchors = [i for i, p in enumerate(parts[:-1]) if p in ("agent", "agents")]
+    if anchors:
+        rest = list(parts[anchors[-1] + 1:])
+        rest[-1] = path_stem(rest[-1]) or rest[-1]
+        return "/".join(rest)
+    return path_stem(path)
 
 
 def _number(value: Any) -> bool:
