@@ -87,10 +87,22 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+#: environment of every timed process; see python_env()
+ENV: dict[str, str] = dict(os.environ)
+
+
+def python_env(work: Path) -> dict[str, str]:
+    """Byte-compiled modules cached as after an install (pip writes .pyc files), even where
+    PYTHONDONTWRITEBYTECODE is set, and kept in the work dir rather than the source tree."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
 def run(cmd: list[str], *, cwd: str | None = None, sample: bool = False, check: bool = True) -> Run:
     """Time one process; with ``sample`` also poll the RSS of its whole tree."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     peak = [0]
     stop = threading.Event()
     if sample and os.path.isdir("/proc"):
@@ -188,12 +200,22 @@ def batch(n: int, runs: int, work: Path, agentconv: list[str], rulesync: str | N
     serial = Series()
     for _ in range(max(1, runs // 2)):
         shutil.rmtree(out, ignore_errors=True)
-        serial.runs.append(run(agentconv + ["convert", str(src), "--to", "opencode", "-o", str(out), "-j", "1"]))
+        serial.runs.append(run(agentconv + ["convert", str(src), "--to", "opencode", "-o", str(out), "-j", "1"],
+                               sample=True))
     # memory apart from the timed runs, so that polling /proc slows none of them
     shutil.rmtree(out, ignore_errors=True)
     memory = run(agentconv + ["convert", str(src), "--to", "opencode", "-o", str(out)], sample=True)
     shutil.rmtree(root, ignore_errors=True)
     return {"n": n, **stats, "series": series, "check": check, "serial": serial, "rss_mb": memory.rss_mb}
+
+
+def warm_up(work: Path, agentconv: list[str]) -> None:
+    """One untimed batch with workers, so that every module is byte-compiled before timing."""
+    generate(str(work / "warm"), 200)
+    run(agentconv + ["convert", str(work / "warm"), "--to", "opencode", "-o", str(work / "warm-out")])
+    run([sys.executable, "-c", "pass"])
+    shutil.rmtree(work / "warm", ignore_errors=True)
+    shutil.rmtree(work / "warm-out", ignore_errors=True)
 
 
 def startup(reps: int, work: Path, agentconv: list[str]) -> dict:
@@ -211,7 +233,7 @@ def startup(reps: int, work: Path, agentconv: list[str]) -> dict:
     for _ in range(reps):
         for name, cmd in cmds.items():
             series[name].runs.append(run(cmd))
-    env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
+    env = dict(ENV, PYTHONPROFILEIMPORTTIME="1")
     heavy = {}
     for flag in ("--version", "--help"):
         trace = subprocess.run(agentconv + [flag], capture_output=True, text=True, env=env).stderr
@@ -230,7 +252,7 @@ def report(batches: list[dict], start: dict, rulesync_note: str, has_rulesync: b
     print("\n== batch: agentconv convert DIR --to opencode -o OUT (whole process, median) ==")
     head = f"{'N':>7} {'agentconv':>10} {'files/s':>8} {'cpu s':>6}"
     head += f" {'rulesync':>9} {'files/s':>8}" if has_rulesync else ""
-    head += f" {'cp -r':>7} {'x rulesync':>10} {'x cp':>6} {'--check':>8} {'-j 1':>8} {'peak RSS':>9}"
+    head += f" {'cp -r':>7} {'x rulesync':>10} {'x cp':>6} {'--check':>8} {'-j 1':>8} {'peak RSS':>9} {'-j 1 RSS':>9}"
     print(head)
     for b in batches:
         n, s = b["n"], b["series"]
@@ -239,7 +261,7 @@ def report(batches: list[dict], start: dict, rulesync_note: str, has_rulesync: b
         row = {"n": n, "invalid_yaml": b["invalid_yaml"], "mb": round(b["bytes"] / 1e6, 1),
                "agentconv_s": round(a.wall, 3), "agentconv_cpu_s": round(a.cpu, 3), "cp_s": round(c.wall, 3),
                "check_s": round(b["check"].wall, 3), "one_process_s": round(b["serial"].wall, 3),
-               "peak_rss_mb": round(b["rss_mb"], 1),
+               "peak_rss_mb": round(b["rss_mb"], 1), "one_process_rss_mb": round(b["serial"].rss_mb, 1),
                "x_cp": round(a.wall / c.wall, 2), "agentconv_best_s": round(a.best, 3), "cp_best_s": round(c.best, 3)}
         if has_rulesync:
             rs = s["rulesync"]
@@ -249,7 +271,8 @@ def report(batches: list[dict], start: dict, rulesync_note: str, has_rulesync: b
                        rulesync_rss_mb=round(rs.rss_mb, 1))
         line += f" {c.wall:>6.3f}s"
         line += f" {rs.wall / a.wall:>9.1f}x" if has_rulesync else f" {'-':>10}"
-        line += f" {a.wall / c.wall:>5.1f}x {b['check'].wall:>7.3f}s {b['serial'].wall:>7.3f}s {b['rss_mb']:>7.0f}MB"
+        line += (f" {a.wall / c.wall:>5.1f}x {b['check'].wall:>7.3f}s {b['serial'].wall:>7.3f}s {b['rss_mb']:>7.0f}MB"
+                 f" {b['serial'].rss_mb:>7.0f}MB")
         print(line)
         figures["batch"].append(row)
     print("best runs (a shared machine slows some runs; the fastest is the least disturbed):")
@@ -318,9 +341,13 @@ def main() -> None:
         print(f"rulesync {version_of([rulesync, '--version'])} ({note}), node {version_of(['node', '--version'])}")
     else:
         print(f"rulesync: {note}")
-    print(f"sizes {sizes}, {runs} runs each, start-up x{reps}", flush=True)
+    print(f"sizes {sizes}, {runs} runs each, start-up x{reps}; Python bytecode cached as after an install",
+          flush=True)
     with tempfile.TemporaryDirectory(prefix="agentconv-bench-") as tmp:
         work = Path(tmp)
+        ENV.clear()
+        ENV.update(python_env(work))
+        warm_up(work, agentconv)
         batches = [batch(n, runs, work, agentconv, rulesync) for n in sizes]
         start = startup(reps, work, agentconv)
     figures = report(batches, start, note, rulesync is not None)
