@@ -73,7 +73,7 @@ class H(http.server.BaseHTTPRequestHandler):
         for t in req.get("tools", []):
             for f in t.get("tools", []) if t.get("type") == "namespace" else [t]:
                 if f.get("name") == "spawn_agent":
-                    offered = re.findall(r'(?m)^([^\n]+?): \{$', f["parameters"]["properties"]["agent_type"]["description"])
+                    offered = re.findall(r'(?m)^([^\n]+?): \{$', ((f.get("parameters") or {}).get("properties") or {}).get("agent_type", {}).get("description", ""))
         calls = [r for r in offered if r in want]
         spawned.extend(calls)
         self.reply([{"type": "function_call", "id": f"fc{i}", "call_id": f"call_{r}", "name": "spawn_agent", "namespace": "multi_agent_v1",
@@ -130,7 +130,7 @@ listing = {}
 for t in parent.get("tools", []):
     for f in t.get("tools", []) if t.get("type") == "namespace" else [t]:
         if f.get("name") == "spawn_agent":
-            for m in re.finditer(r'(?ms)^([^\n]+?): \{\n(.*?)^\}$', f["parameters"]["properties"]["agent_type"]["description"]):
+            for m in re.finditer(r'(?ms)^([^\n]+?): \{\n(.*?)^\}$', ((f.get("parameters") or {}).get("properties") or {}).get("agent_type", {}).get("description", "")):
                 listing[m.group(1)] = m.group(2).rstrip("\n")
 nick = {}
 for r in reqs:
@@ -149,7 +149,7 @@ for f, name in declared.items():
         failed = True; continue
     claimed.add(name)
     if name is None or name not in listing:
-        if not any(f in e or f"`{name}`" in e for e in errors): print(f"codex: {f}: not loaded (declared name {name!r} is not among the roles Codex offers)", file=sys.stderr)
+        if not any(f in e or f"`{name}`" in e for e in errors): print(f"codex: {f}: not loaded (" + ("no `name` could be read from it" if name is None else f"{name!r} is not among the roles Codex offers") + ")", file=sys.stderr)
         failed = True; continue
     lines = listing[name].split("\n")
     notes = [l[2:] for l in lines if l.startswith("- This role's")]
