@@ -99,10 +99,22 @@ def python_env(work: Path) -> dict[str, str]:
     return env
 
 
-def run(cmd: list[str], *, cwd: str | None = None, sample: bool = False, check: bool = True) -> Run:
+class Hung(Exception):
+    """A process did not finish within its time limit (it was killed)."""
+
+
+#: seconds any one timed process may take; rulesync 17 has been seen to stall for good
+TIME_LIMIT = 600
+
+
+def run(cmd: list[str], *, cwd: str | None = None, sample: bool = False, check: bool = True,
+        limit: float = TIME_LIMIT) -> Run:
     """Time one process; with ``sample`` also poll the RSS of its whole tree."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV,
+                            stdin=subprocess.DEVNULL)
+    timer = threading.Timer(limit, proc.kill)
+    timer.start()
     peak = [0]
     stop = threading.Event()
     if sample and os.path.isdir("/proc"):
@@ -115,7 +127,10 @@ def run(cmd: list[str], *, cwd: str | None = None, sample: bool = False, check: 
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     stop.set()
+    timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
+    if wall >= limit:
+        raise Hung(f"{' '.join(cmd[:2])} did not finish in {limit:.0f} s and was stopped")
     if check and proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} exited {proc.returncode}:\n{err.decode(errors='replace')[-2000:]}")
     # ru_maxrss (KiB on Linux) is the largest single process of the tree; the sample sums it
@@ -183,15 +198,19 @@ def batch(n: int, runs: int, work: Path, agentconv: list[str], rulesync: str | N
         got = count_files(str(out / ".opencode" / "agent"))
         if got != n:
             raise SystemExit(f"bench: agentconv wrote {got} files for {n} agents")
+        peer = ""
         if rulesync:
             shutil.rmtree(quoted / ".opencode", ignore_errors=True)
-            series["rulesync"].runs.append(run([rulesync, "convert", "--from", "claudecode", "--to", "opencode",
-                                                "--features", "subagents", "--silent"], cwd=str(quoted)))
-            got = count_files(str(quoted / ".opencode" / "agents"))
-            if got != n:
-                raise SystemExit(f"bench: rulesync wrote {got} files for {n} agents")
-        print(f"  N={n:<6} run {r + 1}/{runs}: agentconv {series['agentconv'].runs[-1].wall:.3f} s"
-              + (f"  rulesync {series['rulesync'].runs[-1].wall:.3f} s" if rulesync else "")
+            try:
+                series["rulesync"].runs.append(run([rulesync, "convert", "--from", "claudecode", "--to", "opencode",
+                                                    "--features", "subagents", "--silent"], cwd=str(quoted)))
+                peer = f"  rulesync {series['rulesync'].runs[-1].wall:.3f} s"
+                got = count_files(str(quoted / ".opencode" / "agents"))
+                if got != n:
+                    raise SystemExit(f"bench: rulesync wrote {got} files for {n} agents")
+            except Hung as exc:       # its run is left out; the median is of the runs that finished
+                peer = f"  rulesync: {exc} (run left out)"
+        print(f"  N={n:<6} run {r + 1}/{runs}: agentconv {series['agentconv'].runs[-1].wall:.3f} s" + peer
               + f"  cp -r {series['cp'].runs[-1].wall:.3f} s", flush=True)
     # CI's case: --check over an OUT that is up to date (reads and converts all, writes nothing)
     check = Series([run(agentconv + ["convert", str(src), "--to", "opencode", "-o", str(out), "--check", "-q"])
@@ -350,7 +369,10 @@ def main() -> None:
         warm_up(work, agentconv)
         batches = [batch(n, runs, work, agentconv, rulesync) for n in sizes]
         start = startup(reps, work, agentconv)
-    figures = report(batches, start, note, rulesync is not None)
+    compared = rulesync is not None and all(b["series"]["rulesync"].runs for b in batches)
+    if rulesync is not None and not compared:
+        note += "; it stalled in every run of some N, so it is not compared"
+    figures = report(batches, start, note, compared)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
