@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentconv.formats import yamlsrc
+from agentconv.formats import yamlsrc, yamlwrite
 from agentconv.registry import detect, detect_and_read, get_dialect
 
 from conftest import FIXTURES
@@ -39,16 +39,16 @@ def _constructed(node):
 @settings(max_examples=300, deadline=None)
 @given(key=st.sampled_from(["description", "permission", "tools", "x-y"]), value=_value)
 def test_rendering_from_the_cache_is_what_yaml_dump_writes(key, value):
-    frozen = yamlsrc._frozen(value)
-    assert frozen is not None and _typed(yamlsrc._thawed(frozen)) == _typed(value)
+    frozen = yamlwrite._frozen(value)
+    assert frozen is not None and _typed(yamlwrite._thawed(frozen)) == _typed(value)
     for _ in range(2):          # the second time comes from the cache
-        assert yamlsrc._dumped(key, frozen) == yamlsrc._dump(key, value)
+        assert yamlwrite._dumped(key, frozen) == yamlwrite._dump(key, value)
 
 
 @settings(max_examples=300, deadline=None)
 @given(value=st.dictionaries(_text, _value, min_size=1, max_size=5))
 def test_building_values_directly_is_what_the_constructor_builds(value):
-    text = yaml.dump(value, Dumper=yamlsrc.Dumper, sort_keys=False, allow_unicode=True)
+    text = yaml.dump(value, Dumper=yamlwrite.Dumper, sort_keys=False, allow_unicode=True)
     node = yamlsrc._compose(text, 1)
     assert _typed(yamlsrc._construct(node)) == _typed(_constructed(node))
 

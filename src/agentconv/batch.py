@@ -22,7 +22,7 @@ from .api import MAX_BYTES, PathLike, decode, loads, read_bytes, to_dialect
 from .losses import strict_losses
 from .document import Document
 from .errors import AgentconvError, DetectionError, LossError, OutputExistsError
-from .formats import frontmatter, yamlsrc
+from .formats import frontmatter, yamlsrc, yamlwrite
 from .fsio import write_atomic
 from .losses import Diagnostic, Loss
 from .paths import is_safe_name
@@ -333,11 +333,11 @@ def _normalised(doc: Document, path: str) -> bytes:
 def _valid_entry(entry: yamlsrc.Entry, newline: str) -> yamlsrc.Entry:
     try:
         _, value = yamlsrc.load_yaml(entry.text)
-        if isinstance(value, dict) and yamlsrc.same_value(value.get(entry.key), entry.value):
+        if isinstance(value, dict) and yamlwrite.same_value(value.get(entry.key), entry.value):
             return entry
     except AgentconvError:
         pass
-    text = yamlsrc.render_entry(entry.key, entry.value, newline)
+    text = yamlwrite.render_entry(entry.key, entry.value, newline)
     if not entry.text.endswith(("\n", "\r")):
         text = text.rstrip("\r\n")
     return replace(entry, text=text)

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from ..document import Document
 from ..errors import ParseError, SchemaError
-from ..formats import frontmatter, yamlsrc
+from ..formats import frontmatter, yamlsrc, yamlwrite
 from ..losses import Diagnostic
 from ..model import CANONICAL_FIELDS, Agent, NativeField
 
@@ -121,7 +121,7 @@ def _same_items(a: list[tuple[str, Any]], b: list[tuple[str, Any]], *, ordered: 
     left, right = dict(a), dict(b)
     if set(left) != set(right) or (ordered and list(left) != list(right)):
         return False
-    return all(yamlsrc.same_value(left[k], right[k]) for k in left)
+    return all(yamlwrite.same_value(left[k], right[k]) for k in left)
 
 
 @dataclass
@@ -216,7 +216,7 @@ class MarkdownDialect(Dialect):
         if body and not closing.endswith("\n"):
             closing += newline
         block = trivia.block if trivia is not None else None
-        return opening + yamlsrc.dump_block(items, block, newline, carry) + closing + body
+        return opening + yamlwrite.dump_block(items, block, newline, carry) + closing + body
 
     def _body(self, agent: Agent, trivia: MarkdownTrivia | None, newline: str) -> str:
         prompt = agent.prompt or ""
@@ -315,12 +315,12 @@ def cached_rules(parse):
     frozen, so cached ones are shared safely; every call gets a list of its own."""
     @functools.lru_cache(maxsize=1024)
     def parsed(key: tuple) -> tuple | None:
-        rules = parse(*(MISSING if k is _MISSING_KEY else yamlsrc.thawed(k) for k in key))
+        rules = parse(*(MISSING if k is _MISSING_KEY else yamlwrite.thawed(k) for k in key))
         return None if rules is None else tuple(rules)
 
     @functools.wraps(parse)
     def cached(*values: Any) -> Any:
-        key = tuple(_MISSING_KEY if v is MISSING else yamlsrc.frozen(v) for v in values)
+        key = tuple(_MISSING_KEY if v is MISSING else yamlwrite.frozen(v) for v in values)
         if any(k is None for k in key):
             return parse(*values)
         rules = parsed(key)

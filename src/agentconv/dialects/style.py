@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from ..formats import frontmatter, yamlsrc
+from ..formats import frontmatter, yamlsrc, yamlwrite
 from ..model import Agent
 
 _QUOTE = re.compile(r"[^:]*:[ \t]*([\"']|[|>][-+0-9]*)?")
@@ -48,11 +48,11 @@ def markdown_style(dialect, trivia, agent: Agent) -> dict | None:
     if order != [k for k in house if k in order] + [k for k in order if k not in house]:
         style["order"] = order
     values = {e.key: e.value for e in block.entries
-              if (e.key not in house or not yamlsrc.same_value(house[e.key], e.value)) and _short(e.value)}
+              if (e.key not in house or not yamlwrite.same_value(house[e.key], e.value)) and _short(e.value)}
     if values:
         style["values"] = values
     quotes = {e.key: _quote(e.text) for e in block.entries if isinstance(e.value, (str, list))
-              and _quote(e.text) != _quote(yamlsrc.render_entry(e.key, e.value))}
+              and _quote(e.text) != _quote(yamlwrite.render_entry(e.key, e.value))}
     if block.lead.strip() == "" and block.lead:
         style["lead"] = block.lead
     if quotes:
@@ -94,10 +94,10 @@ def _styled_entry(dialect, key: str, value: Any, quote: str | None, newline: str
         text = f"{key}: [{', '.join(value)}]{newline}"
     elif isinstance(value, list) and quote and quote.startswith("indent:"):
         pad = " " * int(quote.split(":")[1])
-        text = re.sub(r"(?m)^- ", pad + "- ", yamlsrc.render_entry(key, value, "\n")).replace("\n", newline)
+        text = re.sub(r"(?m)^- ", pad + "- ", yamlwrite.render_entry(key, value, "\n")).replace("\n", newline)
     if text is not None and _reads_back(dialect, text, key, value):
         return text
-    return yamlsrc.render_entry(key, value, newline)
+    return yamlwrite.render_entry(key, value, newline)
 
 
 def _reads_back(dialect, text: str, key: str, value: Any) -> bool:
@@ -109,7 +109,7 @@ def _reads_back(dialect, text: str, key: str, value: Any) -> bool:
                                            known_keys=dialect.known_keys)
     except AgentconvError:
         return False
-    return not notes and block.mode != "lenient" and yamlsrc.same_value(block.values(), {key: value})
+    return not notes and block.mode != "lenient" and yamlwrite.same_value(block.values(), {key: value})
 
 
 def markdown_trivia(dialect, style: dict, agent: Agent):

@@ -1,0 +1,203 @@
+"""Writing YAML front matter: fresh values in the house style, and whole blocks that reuse
+the original text of every entry whose value did not change (see yamlsrc for reading)."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from .yamlsrc import CARRY_PREFIX, Block
+
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
+    """House style for fresh values: block style, literal blocks for multi-line text."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True          # a value used twice must not become an anchor: the reader refuses aliases
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value.strip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+Dumper.add_representer(str, _represent_str)
+
+
+
+# no control characters, line breaks (YAML counts \x85 \u2028 \u2029) or BOM in a bare value
+_PLAIN_SAFE = re.compile("^[A-Za-z_/(][^\n\r\t#:'\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]*$")
+
+
+def _plain(value: str) -> bool:
+    """A string that YAML (1.1 and 1.2) reads back as the same string when written bare."""
+    if not _PLAIN_SAFE.match(value) or value != value.strip() or len(value) > 200:
+        return False
+    if value.lower() in ("yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"):
+        return False
+    return not any(rx.match(value) for rx in (_INTLIKE, _FLOATLIKE))
+
+
+_INTLIKE = re.compile(r"^[-+]?[0-9_]+$")
+_FLOATLIKE = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.inf|\.nan)$", re.I)
+_KEY_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def render_entry(key: str, value: Any, newline: str = "\n") -> str:
+    if _KEY_SAFE.match(key):
+        if isinstance(value, str) and _plain(value):
+            return f"{key}: {value}{newline}"
+        if isinstance(value, bool):
+            return f"{key}: {'true' if value else 'false'}{newline}"
+        if isinstance(value, int):
+            return f"{key}: {value}{newline}"
+    frozen = _frozen(value)
+    text = _dumped(key, frozen) if frozen is not None else _dump(key, value)
+    return text.replace("\n", newline)
+
+
+def _dump(key: str, value: Any) -> str:
+    return yaml.dump({key: value}, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=2**31 - 1)
+
+
+@lru_cache(maxsize=256)
+def _dumped(key: str, frozen: tuple) -> str:
+    # Each write of an agent renders the same values again (the engine writes, reads back,
+    # writes the carry), and batches repeat permission maps: yaml.dump is the costly part.
+    return _dump(key, _thawed(frozen))
+
+
+_SCALARS = (str, int, bool, type(None))
+
+
+def _frozen(value: Any) -> tuple | None:
+    """A hashable key that tells apart every two values yaml.dump renders differently
+    (1 from True and 1.0, -0.0 from 0.0, key order); None for types it does not know."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return (kind, value)
+    if kind is float:
+        return (float, repr(value))
+    if kind is list or kind is dict:
+        items = value.items() if kind is dict else enumerate(value)
+        parts = []
+        for k, v in items:
+            fv = _frozen(v)
+            fk = _frozen(k) if kind is dict else k
+            if fv is None or fk is None:
+                return None
+            parts.append((fk, fv))
+        return (kind, tuple(parts))
+    return None
+
+
+def frozen(value: Any) -> tuple | None:
+    """A hashable stand-in for a YAML value that equals another's only when the values are
+    the same to a writer (see ``same_value``); None for a value with none."""
+    return _frozen(value)
+
+
+def thawed(key: tuple) -> Any:
+    """The value ``frozen`` stands for, built anew."""
+    return _thawed(key)
+
+
+def _thawed(frozen: tuple) -> Any:
+    kind, inner = frozen
+    if kind is float:
+        return float(inner)
+    if kind is dict:
+        return {_thawed(k): _thawed(v) for k, v in inner}
+    if kind is list:
+        return [_thawed(v) for _, v in inner]
+    return inner
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equality that tells 1 from True and 1.0 from 1, as a writer must."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+# What YAML rejects even in a comment (control characters) or reads as a line break there
+_UNSAFE_IN_COMMENT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def carry_line(payload: dict, newline: str) -> str:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    text = _UNSAFE_IN_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return CARRY_PREFIX + text + newline
+
+
+def dump_block(items: list[tuple[str, Any]], original: Block | None, newline: str,
+               carry: dict | None = None) -> str:
+    """Render items as front matter, reusing the original text of every unchanged entry."""
+    if original is not None and original.mode == "flow":
+        only = original.entries[0]
+        if same_value(dict(items), only.value):
+            return only.text + _carry_text(carry, newline)
+        original = None
+    old = {e.key: e for e in original.entries} if original else {}
+    order = _merge_order([k for k, _ in items], [e.key for e in original.entries] if original else [])
+    values = dict(items)
+    parts: list[str] = [original.lead if original else ""]
+    slot_texts: list[str] = []
+    for key in order:
+        entry = old.get(key)
+        if entry is not None and same_value(entry.value, values[key]):
+            text = entry.text
+        else:
+            text = render_entry(key, values[key], newline)
+            if entry is not None and not entry.text.endswith(("\n", "\r")):
+                text = text.rstrip("\r\n")
+        slot_texts.append(text + (entry.gap if entry is not None else ""))
+    return _place_carry(parts[0], slot_texts, order, original, carry, newline)
+
+
+def _merge_order(new: list[str], old: list[str]) -> list[str]:
+    order = [k for k in old if k in new]
+    for i, key in enumerate(new):
+        if key in order:
+            continue
+        before = next((new[j] for j in range(i - 1, -1, -1) if new[j] in order), None)
+        order.insert(order.index(before) + 1 if before else 0, key)
+    return order
+
+
+def _carry_text(carry: dict | None, newline: str) -> str:
+    return carry_line(carry, newline) if carry else ""
+
+
+def _place_carry(lead: str, slots: list[str], order: list[str], original: Block | None,
+                 carry: dict | None, newline: str) -> str:
+    if not carry:
+        return lead + "".join(slots)
+    line = carry_line(carry, newline)
+    if original is not None and original.carry_slot is not None:
+        index, offset = original.carry_slot
+        if index < 0:
+            return lead[:offset] + line + lead[offset:] + "".join(slots)
+        key = original.entries[index].key if index < len(original.entries) else None
+        if key in order:
+            pos = order.index(key)
+            entry = original.entries[index]
+            text = slots[pos]
+            cut = len(text) - len(entry.gap) + offset if text.endswith(entry.gap) else len(text)
+            slots[pos] = text[:cut] + line + text[cut:]
+            return lead + "".join(slots)
+    body = lead + "".join(slots)
+    if body and not body.endswith("\n"):
+        body += newline
+    return body + line
