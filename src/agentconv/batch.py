@@ -18,15 +18,16 @@ from typing import Any, Callable, Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .api import MAX_BYTES, PathLike, decode, loads, read_bytes, to_dialect
+from .api import PathLike, to_dialect
 from .losses import strict_losses
 from .document import Document
-from .errors import AgentconvError, DetectionError, LossError, OutputExistsError
-from .formats import frontmatter, yamlsrc, yamlwrite
+from .errors import AgentconvError, LossError, OutputExistsError
+from .formats import yamlsrc, yamlwrite
 from .fsio import write_atomic
 from .losses import Diagnostic, Loss
 from .paths import is_safe_name
-from .registry import dialect_for_path, get_dialect
+from .registry import get_dialect
+from .triage import load_agent, read_source_bytes, skip_by_content, skip_by_name
 from .walk import Source, iter_sources
 
 Status = Literal["converted", "unchanged", "would-write", "differs", "exists", "conflict",
@@ -35,13 +36,6 @@ STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 #: outcomes that make a run fail (exit code 1); "skipped" never does
 FAILING = frozenset({"failed", "conflict", "exists", "differs"})
 
-_AGENT_SUFFIXES = (".md", ".markdown", ".txt")
-#: project documentation; only files *without* front matter, since an agent may well be
-#: called "security" or "changelog"
-_DOC_NAMES = frozenset({"readme", "changelog", "changes", "history", "license", "licence", "copying",
-                        "notice", "authors", "contributors", "contributing", "code_of_conduct",
-                        "security", "support", "funding", "codeowners"})
-_DESCRIPTION_KEY = re.compile(r"^description[ \t]*:", re.MULTILINE)
 
 
 class FileError(BaseModel):
@@ -116,90 +110,6 @@ class BatchResult(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
-# -------------------------------------------------------------------------------- classifying
-
-def _skip_by_name(path: str, explicit: bool) -> str | None:
-    name = os.path.basename(path)
-    if name.startswith("."):
-        return "hidden file"
-    if not explicit and not name.lower().endswith(_AGENT_SUFFIXES):
-        return "not a .md or .txt file"
-    return None
-
-
-def _is_doc_name(path: str) -> bool:
-    return os.path.basename(path).split(".")[0].lower().replace("-", "_") in _DOC_NAMES
-
-
-def _read_bytes(path: str) -> bytes:
-    return read_bytes(path, refuse_large=False)     # a large file is skipped, not failed
-
-
-def _skip_by_content(source: Source, data: bytes, read: str | None) -> str | None:
-    """Why a readable file is not an agent definition, or None when it claims to be one.
-    Files that claim to be agents and then fail to parse are failures, not skips."""
-    path = source.path
-    if len(data) > MAX_BYTES:
-        return f"larger than {MAX_BYTES} bytes: not an agent definition"
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "binary file"
-    layout = dialect_for_path(path)
-    fronted = data.lstrip(b"\xef\xbb\xbf").startswith(b"---")
-    try:
-        text = decode(data, path)[0]
-    except AgentconvError:
-        if fronted or layout or source.explicit:
-            raise
-        return "not UTF-8 text"
-    if not text.strip():
-        return "empty file"
-    if frontmatter.has_front_matter(text):
-        if layout or source.explicit or read or _in_agents_folder(path) \
-                or _DESCRIPTION_KEY.search(_front_matter_text(text)):
-            return None
-        return "front matter without a description: not an agent definition"
-    if _is_doc_name(path):
-        return f"{os.path.basename(path)} is documentation, not an agent"
-    if not source.explicit and "claude" in (layout, read):
-        return "no front matter: Claude Code does not read it as an agent"
-    return None
-
-
-def _in_agents_folder(path: str) -> bool:
-    return any(part in ("agents", "agent") for part in os.path.normpath(path).split(os.sep)[:-1])
-
-
-def _front_matter_text(text: str) -> str:
-    try:
-        split = frontmatter.split(text)
-    except AgentconvError:
-        return text          # never closed: let the parser report it
-    return split.yaml if split else ""
-
-
-def _load(data: bytes, read: str | None, path: str) -> Document:
-    try:
-        return loads(data, read, path=path)
-    except DetectionError as exc:
-        raise _precise(data, path, exc) from None
-
-
-def _precise(data: bytes, path: str, exc: DetectionError) -> AgentconvError:
-    """Detection says only that it is unsure; the reader of the dialect the folder names (or,
-    when nothing tells, of Claude) says where the file breaks."""
-    text = decode(data, path)[0]
-    if not frontmatter.has_front_matter(text):
-        return exc
-    hinted = dialect_for_path(path)
-    if hinted is None and exc.candidates:
-        return exc
-    try:
-        get_dialect(hinted or "claude").read(text, path)
-    except AgentconvError as error:
-        return error.located(path)
-    return exc
-
-
 # -------------------------------------------------------------------------------- converting
 
 @dataclass
@@ -254,14 +164,14 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes]:
     result = FileResult(source=source.path, status="skipped", target_dialect=job.to)
     if source.error is not None:
         return _failed(result, source.error)
-    reason = source.skip or _skip_by_name(source.path, source.explicit)
+    reason = source.skip or skip_by_name(source.path, source.explicit)
     try:
         if reason is None:
-            data = _read_bytes(source.path)
-            reason = _skip_by_content(source, data, job.read)
+            data = read_source_bytes(source.path)
+            reason = skip_by_content(source, data, job.read)
         if reason is not None:
             return result.model_copy(update={"reason": reason})
-        doc = _load(data, job.read, source.path)
+        doc = load_agent(data, job.read, source.path)
         result.source_dialect, result.warnings = doc.dialect, list(doc.warnings)
         if job.in_place and doc.dialect != job.to:
             return result.model_copy(update={
@@ -379,7 +289,7 @@ def _existing(target: str) -> bytes | None:
     if os.path.isdir(target):
         raise AgentconvError("a folder is in the way of the output file", path=target,
                              hint="move the folder or choose another output folder")
-    return _read_bytes(target)
+    return read_source_bytes(target)
 
 
 def _unified_diff(old: bytes | None, new: bytes, target: str) -> str:
