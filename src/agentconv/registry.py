@@ -84,15 +84,17 @@ def detect_and_read(text: str, path: str | None = None) -> "tuple[str, Document 
             return hinted, doc
         except AgentconvError:
             pass
-    candidates = [n for n in DIALECTS if get_dialect(n).sniff(text)]
+    claims = {n: get_dialect(n).claim(text) for n in DIALECTS}
+    strongest = max(claims.values())
+    candidates = [n for n, c in claims.items() if c == strongest and c > 0]
     if len(candidates) == 1:
         return candidates[0], None
     if not candidates:
         from .formats.frontmatter import has_front_matter
         if has_front_matter(text):
-            raise DetectionError("cannot tell which dialect this is: its front matter mixes keys of "
-                                 "several dialects, or has none that tell", path=path,
-                                 candidates=[n for n in DIALECTS if n != "prose"])
+            raise DetectionError("cannot tell which dialect this is: its front matter has no key "
+                                 "that tells", path=path, candidates=[n for n in DIALECTS if n != "prose"])
         raise DetectionError("cannot tell which dialect this is: it matches none", path=path)
-    raise DetectionError("cannot tell which dialect this is: the content fits several",
-                         candidates=candidates, path=path)
+    raise DetectionError("cannot tell which dialect this is: its front matter mixes keys of several "
+                         "dialects" if strongest > 1 else "cannot tell which dialect this is: the content "
+                         "fits several", candidates=candidates, path=path)

@@ -47,9 +47,16 @@ class Dialect:
               path: str | None = None) -> str:
         raise NotImplementedError
 
-    def sniff(self, text: str) -> bool:
-        """Could this text be a file of this dialect? (content only; detection combines)."""
+    #: how strongly content claims a dialect; detection takes the single strongest claim
+    NO_CLAIM, WEAK, STRONG = 0, 1, 2
+
+    def claim(self, text: str) -> int:
+        """How strongly the content says it is this dialect: STRONG for something only this
+        dialect reads (a key, a value shape), WEAK for what it merely fits, NO_CLAIM."""
         raise NotImplementedError
+
+    def sniff(self, text: str) -> bool:
+        return self.claim(text) > self.NO_CLAIM
 
     def native_items(self, agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
         """The agent as this dialect's keys, reusing old values that still mean the same."""
@@ -227,19 +234,30 @@ class MarkdownDialect(Dialect):
         text = _lf(newline + prompt + newline)
         return text if newline == "\n" else text.replace("\n", newline)
 
-    def sniff_values(self, values: dict[str, Any]) -> bool:
-        raise NotImplementedError
+    #: front-matter keys only this dialect reads
+    exclusive_keys: ClassVar[frozenset[str]] = frozenset()
 
-    def sniff(self, text: str) -> bool:
+    def exclusive_shape(self, values: dict[str, Any]) -> bool:
+        """A value shaped as only this dialect writes it (e.g. opencode's tools map)."""
+        return False
+
+    def weak_claim(self, values: dict[str, Any]) -> bool:
+        """Front matter this dialect reads as an agent when nothing more telling is there."""
+        return False
+
+    def claim(self, text: str) -> int:
         split = frontmatter.split(text)
         if split is None:
-            return False
+            return self.NO_CLAIM
         try:
             block, _ = yamlsrc.parse_block(split.yaml, repair=self.repair if self.has_repair else None,
                                            known_keys=self.known_keys)
         except ParseError:
-            return False
-        return self.sniff_values(block.values())
+            return self.NO_CLAIM
+        values = block.values()
+        if any(k in values for k in self.exclusive_keys) or self.exclusive_shape(values):
+            return self.STRONG
+        return self.WEAK if self.weak_claim(values) else self.NO_CLAIM
 
 
 class NativeItems:

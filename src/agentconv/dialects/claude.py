@@ -46,8 +46,14 @@ class Claude(MarkdownDialect):
             out.append(stripped + ending)
         return "".join(out)
 
-    def sniff_values(self, values: dict[str, Any]) -> bool:
-        return claude_signals(values) and not opencode_signals(values)
+    exclusive_keys = frozenset({"disallowedTools", "permissionMode", "maxTurns", "skills", "mcpServers",
+                                "hooks", "memory", "background", "isolation", "initialPrompt", "effort"})
+
+    def exclusive_shape(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("tools"), (str, list))     # opencode's tools is a map
+
+    def weak_claim(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("name"), str)              # Claude Code skips a file without one
 
     # -- native → canonical ---------------------------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
@@ -148,26 +154,6 @@ def _str_list(value: Any) -> bool:
 def _quoted_or_list(value: str) -> bool:
     v = value.strip()
     return (len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"") or (v.startswith("[") and v.endswith("]"))
-
-
-_ONLY_CLAUDE = ("disallowedTools", "permissionMode", "maxTurns", "skills", "mcpServers", "hooks", "memory",
-                "background", "isolation", "initialPrompt", "effort")
-
-
-def claude_signals(values: dict[str, Any]) -> bool:
-    """Front matter only Claude Code reads this way: a name, Claude-only keys, a tools list."""
-    tools = values.get("tools")
-    return (isinstance(values.get("name"), str) or any(k in values for k in _ONLY_CLAUDE)
-            or isinstance(tools, (str, list)))
-
-
-def claude_only_keys(values: dict[str, Any]) -> bool:
-    return any(k in values for k in _ONLY_CLAUDE) or isinstance(values.get("tools"), (str, list))
-
-
-def opencode_signals(values: dict[str, Any]) -> bool:
-    from .opencode import ONLY_OPENCODE
-    return any(k in values for k in ONLY_OPENCODE) or isinstance(values.get("tools"), dict)
 
 
 # -- tools ----------------------------------------------------------------------------------

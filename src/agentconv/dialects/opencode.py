@@ -25,7 +25,6 @@ _MODELS: dict[str, str] = dict(_TABLE.get("models", {}))
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ACTIONS = ("allow", "ask", "deny")
 _SANITIZE_LINE = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*):[ \t]*(.*?)(\r?)$")
-ONLY_OPENCODE = ("mode", "temperature", "top_p", "steps", "maxSteps", "permission", "hidden", "disable", "variant")
 
 
 class OpenCode(MarkdownDialect):
@@ -54,11 +53,14 @@ class OpenCode(MarkdownDialect):
             out.append(line)
         return "".join(out)
 
-    def sniff_values(self, values: dict[str, Any]) -> bool:
-        from .claude import claude_only_keys, claude_signals, opencode_signals
-        if opencode_signals(values):
-            return not claude_only_keys(values)
-        return "description" in values and not claude_signals(values)
+    exclusive_keys = frozenset({"mode", "temperature", "top_p", "steps", "maxSteps", "permission", "hidden",
+                                "disable", "variant"})
+
+    def exclusive_shape(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("tools"), dict)
+
+    def weak_claim(self, values: dict[str, Any]) -> bool:
+        return "description" in values and not isinstance(values.get("name"), str)   # named by its path
 
     def name_from_path(self, path: str | None) -> str | None:
         return _name_from_path(path)

@@ -36,8 +36,9 @@ class Prose(Dialect):
     path_hints = ()
     expresses_access = False
 
-    def sniff(self, text: str) -> bool:
-        return bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
+    def claim(self, text: str) -> int:
+        plain = bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
+        return self.STRONG if plain else self.NO_CLAIM
 
     def name_from_path(self, path: str | None) -> str | None:
         return path_stem(path)
