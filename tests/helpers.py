@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable, Mapping
 
 import pytest
@@ -65,3 +66,15 @@ def canonical_diff(a, b, ignore: Iterable[str] = ()) -> dict:
         if natives_a.get(key) != natives_b.get(key) and f"native.{key}" not in skip:
             diff[f"native.{key}"] = (natives_a.get(key), natives_b.get(key))
     return diff
+
+
+def make_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> text or bytes, kept exactly) under ``root``."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return root

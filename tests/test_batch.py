@@ -16,6 +16,7 @@ from agentconv.batch import FAILING, STATUSES, convert_tree, iter_convert_tree
 from agentconv.cli import cli
 
 from conftest import FIXTURES, SHARED
+from helpers import make_tree
 
 CORPUS_CLAUDE = SHARED / "corpus" / "claude"
 
@@ -23,17 +24,6 @@ CORPUS_CLAUDE = SHARED / "corpus" / "claude"
 def agent(name: str, description: str = "Reviews code.", body: str = "You review code.\n", **keys: str) -> str:
     extra = "".join(f"{k}: {v}\n" for k, v in keys.items())
     return f"---\nname: {name}\ndescription: {description}\n{extra}---\n{body}"
-
-
-def make_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8", newline="")
-    return root
 
 
 def run(*args: str):

@@ -11,6 +11,7 @@ import pytest
 from agentconv import batch
 from agentconv.batch import iter_convert_tree
 from agentconv.errors import AgentconvError
+from helpers import make_tree
 
 pytestmark = pytest.mark.skipif(not batch._can_fork(), reason="workers are forked; this platform cannot fork")
 
@@ -32,14 +33,7 @@ def _tree(root: Path, n: int) -> Path:
     files[".claude/agents/README.md"] = "# Agents\n"                                         # skipped
     files[".claude/agents/logo.png"] = b"\x89PNG\r\n\x1a\n\x00"                               # skipped
     files["out/.opencode/agent/agent-020.md"] = "something else\n"                          # exists
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+    return make_tree(root, files)
 
 
 def _outputs(root: Path) -> dict[str, bytes]:
