@@ -110,8 +110,8 @@ def parse_sections(text: str) -> Sections:
         key = next(k for k, v in label.groupdict().items() if v is not None)
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         items, used = _section_items(text, label.end(), stop)
-        if key in result.items or (text[used:stop].strip() and i + 1 < len(labels)):
-            return Sections(lead=text)          # not a clean brief: keep it as one text
+        if not items or key in result.items or (text[used:stop].strip() and i + 1 < len(labels)):
+            return Sections(lead=text)          # not a clean brief (an empty section would vanish): one text
         result.items[key] = items
         result.end = used
     result.rest = text[result.end:]
