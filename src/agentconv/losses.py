@@ -8,21 +8,21 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required", "defaulted"]
-KIND_MEANING = {
-    "dropped": "not expressible in the target and not kept",
-    "carried": "kept in a comment the target ignores (restored on the way back), not in effect",
-    "approximated": "expressed with a different value or meaning",
-    "narrowed": "access restricted further than the source, since the target cannot express it",
-    "defaulted": "unset in the source; the target's default (or a value derived from the prompt) applies",
-    "required": "the target tool requires this field and the source has none: it will skip the file",
-}
 
 
 class Loss(BaseModel):
     """One field the target cannot express, or only approximates.
 
     ``field`` is the canonical path as ``agentconv inspect`` prints it (``color``, ``tools``,
-    ``native.memory``), never a dialect's key.
+    ``native.memory``), never a dialect's key. ``kind``:
+
+    - dropped: not expressible in the target and not kept
+    - carried: kept in a comment the target ignores (restored on the way back), not in effect
+    - approximated: expressed with a different value or meaning
+    - narrowed: access restricted further than the source, since the target cannot express it
+    - defaulted: unset in the source; the target's default (or a value derived from the
+      prompt) applies — not a loss for --strict / on_loss="raise"
+    - required: the target needs this field and the source has none: the tool skips the file
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -62,7 +62,7 @@ def strict_losses(losses: list[Loss]) -> list[Loss]:
 OnLoss = Literal["warn", "raise", "ignore"]
 
 
-def apply_loss_policy(losses: list[Loss], on_loss: str, path: str | None = None) -> None:
+def apply_loss_policy(losses: list[Loss], on_loss: OnLoss | str, path: str | None = None) -> None:
     from .errors import AgentconvError, LossError
 
     if on_loss not in ("warn", "raise", "ignore"):

@@ -21,10 +21,6 @@ class Split:
     yaml_line: int        # 1-based line number of the first front-matter line
     newline: str          # the opening line's newline, used for lines we add
 
-    @property
-    def body_line(self) -> int:
-        return self.yaml_line + self.yaml.count("\n") + 1
-
 
 def has_front_matter(text: str) -> bool:
     return _OPEN.match(text) is not None
