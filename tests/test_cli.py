@@ -99,7 +99,8 @@ def test_strict_fails_on_losses_and_writes_nothing(tmp_path):
 
 def test_strict_passes_a_lossless_conversion():
     result = run("convert", OPENCODE_MINIMAL, "--to", "claude", "--strict")
-    assert result.exit_code == 0 and result.stderr == ""
+    # opencode's own default (ask before reading .env files) is noted, and is not a loss
+    assert result.exit_code == 0 and all(": defaulted (" in line for line in result.stderr.splitlines())
     assert result.stdout.startswith("---\nname: minimal\n")
 
 

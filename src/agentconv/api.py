@@ -6,6 +6,7 @@ import os
 import stat
 from typing import Union
 
+from .access import lenient_access as access_reading
 from .document import Document
 from .engine import write_agent
 from .errors import AgentconvError, OutputExistsError, ParseError
@@ -38,8 +39,12 @@ def decode(data: bytes, path: str | None = None) -> tuple[str, str, bool]:
     return text, "utf-8", bom
 
 
-def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | None = None) -> Document:
+def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | None = None,
+          lenient_access: bool = False) -> Document:
     """Parse agent text. ``dialect=None`` detects it from ``path`` and content.
+
+    A tool-access value the reader cannot interpret (``disallowedTools: 5``) is a SchemaError;
+    with ``lenient_access`` it narrows the agent to no tools instead, reported as a loss.
 
     >>> doc = loads("---\\nname: a\\ndescription: b\\n---\\nBe brief.\\n")
     >>> doc.dialect, doc.agent.name
@@ -56,9 +61,10 @@ def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | Non
     elif text.startswith("\ufeff"):
         text, bom = text[1:], True
     try:
-        name, doc = detect_and_read(text, where) if dialect is None else (get_dialect(dialect).name, None)
-        if doc is None:
-            doc = get_dialect(name).read(text, where)
+        with access_reading(lenient_access):
+            name, doc = detect_and_read(text, where) if dialect is None else (get_dialect(dialect).name, None)
+            if doc is None:
+                doc = get_dialect(name).read(text, where)
     except AgentconvError as exc:
         raise exc.located(where)
     except RecursionError:
@@ -88,9 +94,9 @@ def read_bytes(path: PathLike, *, refuse_large: bool = True) -> bytes:
                              hint="check that the file exists and is readable") from None
 
 
-def load(path: PathLike, dialect: str | None = None) -> Document:
+def load(path: PathLike, dialect: str | None = None, *, lenient_access: bool = False) -> Document:
     """Read and parse an agent file."""
-    return loads(read_bytes(path), dialect, path=os.fspath(path))
+    return loads(read_bytes(path), dialect, path=os.fspath(path), lenient_access=lenient_access)
 
 
 def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool = True,
@@ -112,11 +118,19 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool = True,
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
                                  path=where, style=style or None)
         texts.append(text)
-        losses += lost
+        losses += _read_narrowings(doc, agent, target) + lost
     text = "".join(texts)
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+def _read_narrowings(doc: Document, agent, target) -> list[Loss]:
+    """What reading the file already narrowed (lenient_access): a loss of every conversion."""
+    if doc.dialect == target.name:
+        return []
+    return [Loss(field=w.field, kind="narrowed", detail=w.message, source=doc.dialect, target=target.name,
+                 agent=agent.name) for w in doc.warnings if w.field]
 
 
 _SHARED = ("body", "newline", "opening", "closing")
@@ -168,7 +182,7 @@ def dump(doc: Document, path: PathLike, dialect: str | None = None, *, overwrite
 
 
 def convert(text: str | bytes, *, to: str, read: str | None = None, path: PathLike | None = None,
-            on_loss: str = "warn", carry: bool = True) -> str:
+            on_loss: str = "warn", carry: bool = True, lenient_access: bool = False) -> str:
     """Convert agent text from one dialect (``read``, detected when None) to ``to``."""
-    doc = loads(text, read, path=path)
+    doc = loads(text, read, path=path, lenient_access=lenient_access)
     return dumps(doc, to, on_loss=on_loss, carry=carry)

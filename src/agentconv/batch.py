@@ -126,6 +126,7 @@ class Job:
     carry: bool = True
     strict: bool = False
     in_place: bool = False
+    lenient_access: bool = False
     #: output path (case-folded) → the source that got it first
     claimed: dict[str, str] = field(default_factory=dict)
     dialect: Any = field(init=False)
@@ -171,7 +172,7 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes]:
             reason = skip_by_content(source, data, job.read)
         if reason is not None:
             return result.model_copy(update={"reason": reason})
-        doc = load_agent(data, job.read, source.path)
+        doc = load_agent(data, job.read, source.path, lenient_access=job.lenient_access)
         result.source_dialect, result.warnings = doc.dialect, list(doc.warnings)
         if job.in_place and doc.dialect != job.to:
             return result.model_copy(update={
@@ -305,14 +306,15 @@ def _unified_diff(old: bytes | None, new: bytes, target: str) -> str:
 def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, *, to: str,
                       read: str | None = None, force: bool = False, dry_run: bool = False,
                       check: bool = False, diff: bool = False, carry: bool = True, strict: bool = False,
-                      in_place: bool = False, jobs: int | None = None) -> Iterator[FileResult]:
+                      in_place: bool = False, jobs: int | None = None,
+                      lenient_access: bool = False) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
     with ``in_place`` each file already in dialect ``to`` is normalised where it is.
     """
     job, exclude = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check,
-                        diff=diff, carry=carry, strict=strict, in_place=in_place)
+                        diff=diff, carry=carry, strict=strict, in_place=in_place, lenient_access=lenient_access)
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     walk = iter_sources(sources, exclude=exclude)

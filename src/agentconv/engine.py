@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import RANK, effective_action, probes, widenings
+from .access import RANK, _members, effective_action, probes, tool_changes, widenings
 from .errors import AgentconvError
 from .losses import Loss
 from .model import CANONICAL_FIELDS, Agent, ToolRule
+from .registry import get_dialect
 
 
 def _empty(value: Any) -> bool:
@@ -38,7 +39,12 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
     who = source.name
     for field in CANONICAL_FIELDS:
         before, after = getattr(source, field), getattr(result, field)
-        if before == after:
+        if before == after and (field != "tools" or not get_dialect(dst).expresses_access):
+            continue
+        if field == "tools" and get_dialect(dst).expresses_access:
+            losses += [Loss(field=name, kind=kind, detail=detail, source=src, target=dst, agent=who)
+                       for name, kind, detail in tool_changes(
+                           source.tools, result.tools, get_dialect(src) if src else None, get_dialect(dst))]
             continue
         if field == "tools" and (narrowed or _restricts(source.tools, result.tools)):
             kind, detail = "narrowed", "the target cannot express these rules; access was restricted"
@@ -68,8 +74,10 @@ def carry_payload(source: Agent, losses: list[Loss]) -> dict:
     natives = []
     dumped = source.model_dump(mode="json")
     for loss in losses:
-        if loss.kind != "required" and not loss.field.startswith("native."):
-            payload[loss.field] = dumped[loss.field]
+        head = loss.field.partition(".")[0]       # tools.read is a part of tools
+        note = head != loss.field and loss.kind == "defaulted"
+        if loss.kind != "required" and head != "native" and not note:
+            payload[head] = dumped[head]
     lost_native = {l.field[len("native."):] for l in losses if l.field.startswith("native.")}
     for native in source.native:
         if native.key in lost_native:
@@ -86,10 +94,10 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
     for _ in range(6):
         text = dialect.write(work, trivia, None, path)
         result = dialect.read(text, path, apply_carry=False).agents[0]
-        wide = widenings(agent.tools, result.tools) if dialect.expresses_access else []
+        wide = widenings(agent.tools, result.tools, holds=dialect.holds_tool) if dialect.expresses_access else []
         if not wide:
             return work, text, result
-        denies = [ToolRule(tool=tool, action="deny") for tool in sorted({t for t, _ in wide})]
+        denies = [ToolRule(tool=t, action="deny") for tool in sorted({t for t, _ in wide}) for t in _members(tool)]
         work = work.model_copy(update={"tools": Agent(tools=list(work.tools) + denies).tools})
     # Denies the target merges with an allow or ask (edit and write share opencode's 'edit'
     # key) can keep coming back wide: keep only denies, which never widens.
@@ -97,7 +105,7 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
     work = work.model_copy(update={"tools": denies})
     text = dialect.write(work, trivia, None, path)
     result = dialect.read(text, path, apply_carry=False).agents[0]
-    if not widenings(agent.tools, result.tools):
+    if not widenings(agent.tools, result.tools, holds=dialect.holds_tool):
         return work, text, result
     raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access",
                          path=path, hint="convert to a dialect that can express its rules")
@@ -139,7 +147,8 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
             payload = kept
             text = dialect.write(work, trivia, {**kept, **extra} or None, path)
         carried = set(payload) | {f"native.{n['key']}" for n in payload.get("native", [])}
-        losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" and l.field in carried else l
+        losses = [l.model_copy(update={"kind": "carried"})
+                  if l.kind == "dropped" and (l.field in carried or l.field.partition(".")[0] in carried) else l
                   for l in losses]
     return text, losses
 

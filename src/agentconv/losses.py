@@ -48,6 +48,9 @@ class Diagnostic(BaseModel):
     message: str
     line: int | None = None
     hint: str | None = None
+    #: the canonical field a reading narrowed (an unreadable access value under lenient
+    #: reading): each conversion reports it as a loss of that field
+    field: str | None = None
 
 
 class LossWarning(UserWarning):

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
+from ..access import key_lines
 from ..document import Document
 from ..errors import ParseError, SchemaError
 from ..formats import frontmatter, yamlsrc, yamlwrite
@@ -33,6 +34,20 @@ class Dialect:
     required: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
     expresses_access: ClassVar[bool] = True
+    #: the real tool's own access defaults, applied before an agent's rules
+    access_defaults: ClassVar[list] = []
+
+    #: the access guards (access.GUARDS) this dialect's tool enforces
+    guards: ClassVar[frozenset[str]] = frozenset()
+
+    def holds_tool(self, canon: str) -> bool:
+        """Whether this dialect has a place for a rule on the canonical tool ``canon``."""
+        from ..access import GUARDS
+        return canon not in GUARDS or canon in self.guards
+
+    def tool_name(self, canon: str) -> str:
+        """How this dialect names the canonical tool ``canon`` (for reports)."""
+        return canon
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -177,7 +192,8 @@ class MarkdownDialect(Dialect):
                 repair=self.repair if self.has_repair else None, known_keys=self.known_keys)
             warnings += [Diagnostic(message=n, line=split.yaml_line, hint=self.lenient_hint) for n in notes]
             values, body, newline = block.values(), split.body, split.newline
-        fields = self.agent_fields(values, path, warnings)
+        with key_lines(lambda key: getattr(block.entry(key) if block else None, "line", None)):
+            fields = self.agent_fields(values, path, warnings)
         fields["prompt"] = _lf(body.strip()) or None
         agent = self._validated(fields, block, path)
         if apply_carry and block is not None and block.carry:
