@@ -115,7 +115,7 @@ def test_report_json_goes_to_stderr_when_stdout_holds_the_text():
 def test_report_json_goes_to_stdout_with_an_output_folder(tmp_path):
     result = run("convert", OPENCODE_MINIMAL, "--to", "claude", "-o", tmp_path, "--report", "json")
     entry = json.loads(result.stdout)["files"][0]
-    assert entry["status"] == "ok" and entry["losses"] == []
+    assert entry["status"] == "ok" and [l for l in entry["losses"] if l["kind"] != "defaulted"] == []
     assert entry["source"] == str(OPENCODE_MINIMAL)
 
 
