@@ -57,9 +57,13 @@ def effective_action(rules: Iterable[ToolRule], tool: str, arg: str | None = Non
 
 
 def power_action(rules: Iterable[ToolRule], tool: str, arg: str | None = None) -> str:
-    """What the agent may do with ``tool``'s power: the widest action among tools that have it."""
+    """What the agent may do with ``tool``'s power: the widest action among the tools that have
+    it and that the rules name (a tool they leave unnamed is not a way around the others:
+    `disallowedTools: Edit, Write` leaves no file writing tool)."""
     rules = tuple(rules)
-    return max((effective_action(rules, t, arg) for t in _members(tool)), key=RANK.__getitem__)
+    members = _members(tool)
+    named = [t for t in members if any(r.tool == t for r in rules)] or [members[0]]
+    return max((effective_action(rules, t, arg) for t in named), key=RANK.__getitem__)
 
 
 def _sample(pattern: str) -> str:

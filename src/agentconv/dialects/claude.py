@@ -126,7 +126,7 @@ def tool_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any]:
     old_tools, old_denied = old.get("tools", MISSING), old.get("disallowedTools", MISSING)
     if old_tools is not MISSING or old_denied is not MISSING:
         before = _parsed_access(old_tools, old_denied)
-        if before is not None and before == rules or access.same_power(before, rules, holds_tool):
+        if before is not None and (before == rules or access.same_power(before, rules, holds_tool)):
             return old_tools, old_denied
     allowed, denied = render_tool_access(rules)
     return _shaped(allowed, old_tools), _shaped(denied, old_denied)
