@@ -25,6 +25,7 @@ _OTHER_ARG = "zz-unmatched-argument"
 
 #: canonical tools → the tool whose power they have (see the module docstring)
 SAME_POWER = {"write": "edit", "multiedit": "edit", "patch": "edit"}
+_EVERYWHERE = {"edit", "write"}
 
 
 #: canonical ids of permission rules that guard something other than a tool call (paths
@@ -58,12 +59,11 @@ def effective_action(rules: Iterable[ToolRule], tool: str, arg: str | None = Non
 
 def power_action(rules: Iterable[ToolRule], tool: str, arg: str | None = None) -> str:
     """What the agent may do with ``tool``'s power: the widest action among the tools that have
-    it and that the rules name (a tool they leave unnamed is not a way around the others:
-    `disallowedTools: Edit, Write` leaves no file writing tool)."""
+    it. Edit and Write are in every dialect here; MultiEdit and apply_patch count only where
+    the rules name them (`disallowedTools: Edit, Write` leaves no way to write a file)."""
     rules = tuple(rules)
-    members = _members(tool)
-    named = [t for t in members if any(r.tool == t for r in rules)] or [members[0]]
-    return max((effective_action(rules, t, arg) for t in named), key=RANK.__getitem__)
+    members = [t for t in _members(tool) if t in _EVERYWHERE or any(r.tool == t for r in rules)]
+    return max((effective_action(rules, t, arg) for t in members or [tool]), key=RANK.__getitem__)
 
 
 def _sample(pattern: str) -> str:

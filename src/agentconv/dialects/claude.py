@@ -253,7 +253,8 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
     if not rules:
         return MISSING, MISSING
     rules = [r for r in rules if _balanced(r.pattern)]
-    stated = list(dict.fromkeys(r.tool for r in rules if r.tool != ALL_TOOLS and holds_tool(r.tool)))
+    # in the model's order (a wildcard rule between them does not reorder a fresh write)
+    stated = sorted({r.tool for r in rules if r.tool != ALL_TOOLS and holds_tool(r.tool)})
     allow_list = effective_action(rules, OTHER_TOOL) != "allow"
     grants = [t for t in stated if t != "task" and _grantable(rules, t)]
     types = _granted_types(rules)
