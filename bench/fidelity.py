@@ -13,10 +13,12 @@ are counted as "unsupported", not as failures.
 Silent losses are measured here, independently of the engine's own diff: a canonical field or
 native key that differs after X→Y (read back without the carry) or after X→Y→X, and that the
 X→Y loss report does not name. Widenings compare the source's rules with the Y output read
-back without the carry (what the target tool enforces). Outputs are checked against
-dialects/<Y>/schema.json, except those the report already says the tool will skip (a
-required field is missing). Exit status 1 when there are silent losses, widenings, identity
-failures (a supported file that cannot be read counts as one), schema rejects or crashes (an
+back without the carry (what the target tool enforces), by power (access.SAME_POWER); needless
+narrowings are those the target's real tool could have avoided (see needless_narrowings).
+Outputs are checked against dialects/<Y>/schema.json, except those the report already says
+the tool will skip (a required field is missing). Exit status 1 when there are silent losses,
+widenings, needless narrowings, identity failures (a supported file that cannot be read counts
+as one), schema rejects or crashes (an
 exception that is not an AgentconvError).
 """
 

@@ -231,8 +231,8 @@ def tool_changes(source: list[ToolRule], result: list[ToolRule], src: Any, dst: 
 def _why(tool: str, calls: list[tuple[str | None, str, str]], source: list[ToolRule], dst: Any) -> str:
     if tool == ALL_TOOLS:
         before = calls[0][1]
-        return (f"{dst.title} cannot ask before other tools; denied" if before == "ask"
-                else f"{dst.title} cannot grant the tools this agent does not name; denied")
+        return (f"{dst.title} cannot ask before using a tool; the tools this agent does not name are denied"
+                if before == "ask" else f"{dst.title} cannot grant the tools this agent does not name; denied")
     name = dst.tool_name(tool)
     patterns = {_sample(r.pattern): r.pattern for r in source
                 if r.pattern and power_of(r.tool) == tool}
