@@ -148,7 +148,7 @@ def test_star_beside_a_tool_name_is_an_allow_list_as_claude_code_reads_it():
 
 @pytest.mark.parametrize("key", ["doom_loop", "external_directory", "plan_exit", "plan_enter"])
 def test_permission_keys_that_are_not_tools_never_become_claude_tool_names(key):
-    out, _, losses = converted(opencode(f'{{"*": deny, read: allow, {key}: deny}}'), "opencode", "claude")
+    out, _, losses = converted(opencode(f'{{read: allow, {key}: ask}}'), "opencode", "claude")
     assert key not in out.split("---")[1] and "mcp__" not in out
     assert losses[f"tools.{key}"][0] == "dropped"
 
