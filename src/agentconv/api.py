@@ -128,6 +128,9 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
                                  path=where, style=style or None, spell_with=spell_with,
                                  source_values=source.file_values(doc.trivia) if source is not None else None)
+        if not same and target.name not in doc.style:
+            text, notes = _with_comments(text, doc, source, target, agent)
+            lost += notes
         texts.append(text)
         losses += lost
     if not same:
@@ -136,6 +139,19 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+def _with_comments(text: str, doc: Document, source, target, agent) -> tuple[str, list[Loss]]:
+    """The source front matter's comments, above the target keys that say the same (a trip
+    back rebuilt from style hints has them already)."""
+    block = getattr(doc.trivia, "block", None)
+    if block is None or source is None:
+        return text, []
+    from .comments import attach, of_block
+    found = of_block(block)
+    if not found:
+        return text, []
+    return attach(text, found, source, target, agent, block.values(), "\r\n" if "\r\n" in text else "\n")
 
 
 def _refused_losses(doc: Document, target: str) -> list[Loss]:
