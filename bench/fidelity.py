@@ -39,7 +39,8 @@ AGENT_SUFFIXES = (".md", ".markdown", ".txt")
 if str(REPO / "src") not in sys.path:          # runnable from a checkout without installing
     sys.path.insert(0, str(REPO / "src"))
 
-from agentconv.access import RANK, _OTHER_ARG, _sample, narrowings, power_action, same_power, widenings  # noqa: E402
+from agentconv.access import OTHER_ARG, narrowings, power_action, same_power, widenings  # noqa: E402
+from agentconv.access import sample as _sample  # noqa: E402
 from agentconv.api import loads, to_dialect  # noqa: E402
 from agentconv.data import schema as dialect_schema  # noqa: E402
 from agentconv.errors import AgentconvError  # noqa: E402
@@ -144,16 +145,16 @@ def needless_narrowings(source: list, enforced: list, target: str, holds) -> lis
 
 
 def _expressible(source: list, tool: str, arg: str | None, before: str, target: str) -> bool:
-    args = [None, _OTHER_ARG, *(_sample(r.pattern) for r in source if r.pattern and r.tool == tool)]
+    args = [None, OTHER_ARG, *(_sample(r.pattern) for r in source if r.pattern and r.tool == tool)]
     uniform = len({power_action(source, tool, a) for a in args}) == 1
     if target == "claude":
         if before == "ask":
             return False                       # Claude cannot ask
         if tool == "*":
             return True                        # a deny-list grants every other tool
-        if tool == "task" and arg not in (None, _OTHER_ARG) and not any(c in arg for c in "*?["):
+        if tool == "task" and arg not in (None, OTHER_ARG) and not any(c in arg for c in "*?["):
             # Agent(type): exact unless every type but some is allowed
-            return power_action(source, "task", _OTHER_ARG) != "allow"
+            return power_action(source, "task", OTHER_ARG) != "allow"
         return uniform and before == "allow"
     if target == "opencode":
         return uniform or tool not in _OPENCODE_ACTION_ONLY

@@ -185,3 +185,24 @@ def test_an_opencode_tools_map_write_false_denies_edit_as_opencode_does():
 def test_the_fidelity_judge_tells_needless_from_forced_narrowings(source, enforced, target, needless):
     rules = lambda spec: [ToolRule(tool=t, pattern=p, action=a) for t, p, a in spec]
     assert fidelity.needless_narrowings(rules(source), rules(enforced), target, lambda t: True) == needless
+
+
+def test_a_guard_claude_cannot_say_comes_back_through_the_carry_without_trust():
+    # restoring carried rules that only narrow grants nothing: no --trust-carry needed
+    source = opencode("{external_directory: deny, doom_loop: deny, webfetch: deny}")
+    claude_text = agentconv.convert(source, to="claude", read="opencode", path=".opencode/agent/a.md",
+                                    on_loss="ignore")
+    back = agentconv.loads(agentconv.convert(claude_text, to="opencode", read="claude", on_loss="ignore"),
+                           "opencode").agent
+    assert effective_action(back.tools, "doom_loop") == "deny"
+    assert effective_action(back.tools, "external_directory") == "deny"
+
+
+def test_carried_tool_rules_that_would_widen_still_need_trust():
+    claude_text = agentconv.convert(opencode("{bash: ask}"), to="claude", read="opencode",
+                                    path=".opencode/agent/a.md", on_loss="ignore")
+    assert "disallowedTools: Bash" in claude_text and "bash: ask" in claude_text     # carried
+    for trust, action in ((False, "deny"), (True, "ask")):
+        doc = agentconv.loads(claude_text, "claude", trust_carry=trust)
+        back = agentconv.loads(agentconv.dumps(doc, "opencode", on_loss="ignore"), "opencode").agent
+        assert effective_action(back.tools, "bash") == action, trust

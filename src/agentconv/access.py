@@ -20,8 +20,9 @@ from .losses import Diagnostic
 from .model import ALL_TOOLS, ToolRule
 
 RANK = {"deny": 0, "ask": 1, "allow": 2}
-_OTHER_TOOL = "some-other-tool"
-_OTHER_ARG = "zz-unmatched-argument"
+#: probes for a tool no rule names, and an argument no pattern matches
+OTHER_TOOL = "some-other-tool"
+OTHER_ARG = "zz-unmatched-argument"
 
 #: canonical tools → the tool whose power they have (see the module docstring)
 SAME_POWER = {"write": "edit", "multiedit": "edit", "patch": "edit"}
@@ -38,7 +39,7 @@ def power_of(tool: str) -> str:
     return SAME_POWER.get(tool, tool)
 
 
-def _members(tool: str) -> tuple[str, ...]:
+def power_members(tool: str) -> tuple[str, ...]:
     power = power_of(tool)
     return (power, *sorted(t for t, p in SAME_POWER.items() if p == power))
 
@@ -62,27 +63,28 @@ def power_action(rules: Iterable[ToolRule], tool: str, arg: str | None = None) -
     it. Edit and Write are in every dialect here; MultiEdit and apply_patch count only where
     the rules name them (`disallowedTools: Edit, Write` leaves no way to write a file)."""
     rules = tuple(rules)
-    members = [t for t in _members(tool) if t in _EVERYWHERE or any(r.tool == t for r in rules)]
+    members = [t for t in power_members(tool) if t in _EVERYWHERE or any(r.tool == t for r in rules)]
     return max((effective_action(rules, t, arg) for t in members or [tool]), key=RANK.__getitem__)
 
 
-def _sample(pattern: str) -> str:
+def sample(pattern: str) -> str:
+    """An argument ``pattern`` matches."""
     return pattern.replace("**", "x").replace("*", "x").replace("?", "x")
 
 
 def probes(*rule_lists: Iterable[ToolRule], extra_tools: Iterable[str] = ()) -> list[tuple[str, str | None]]:
-    tools = {_OTHER_TOOL, *extra_tools}
+    tools = {OTHER_TOOL, *extra_tools}
     args: dict[str, set[str]] = {}
     for rules in rule_lists:
         for rule in rules:
             if not rule.is_wildcard:
                 tools.add(rule.tool)
             if rule.pattern:
-                args.setdefault(rule.tool, set()).add(_sample(rule.pattern))
+                args.setdefault(rule.tool, set()).add(sample(rule.pattern))
     out: list[tuple[str, str | None]] = []
     for tool in sorted(tools):
         out.append((tool, None))
-        for arg in sorted(args.get(tool, set()) | {_OTHER_ARG} if tool in args else set()):
+        for arg in sorted(args.get(tool, set()) | {OTHER_ARG} if tool in args else set()):
             out.append((tool, arg))
     return out
 
@@ -127,12 +129,12 @@ def narrowings(source: list[ToolRule], target: list[ToolRule], holds: Holds | No
     holds = holds or _held_by_all
     out: dict[str, list[tuple[str | None, str, str]]] = {}
     for tool, arg in power_probes(source, target):
-        if tool == _OTHER_TOOL or not holds(tool):
+        if tool == OTHER_TOOL or not holds(tool):
             continue
         before, after = power_action(source, tool, arg), power_action(target, tool, arg)
         if RANK[after] < RANK[before]:
             out.setdefault(tool, []).append((arg, before, after))
-    other = (power_action(source, _OTHER_TOOL), power_action(target, _OTHER_TOOL))
+    other = (power_action(source, OTHER_TOOL), power_action(target, OTHER_TOOL))
     if RANK[other[1]] < RANK[other[0]]:
         out[ALL_TOOLS] = [(None, *other)]
     return out
@@ -234,9 +236,9 @@ def _why(tool: str, calls: list[tuple[str | None, str, str]], source: list[ToolR
         return (f"{dst.title} cannot ask before using a tool; the tools this agent does not name are denied"
                 if before == "ask" else f"{dst.title} cannot grant the tools this agent does not name; denied")
     name = dst.tool_name(tool)
-    patterns = {_sample(r.pattern): r.pattern for r in source
+    patterns = {sample(r.pattern): r.pattern for r in source
                 if r.pattern and power_of(r.tool) == tool}
-    whole = power_action(source, tool, _OTHER_ARG)
+    whole = power_action(source, tool, OTHER_ARG)
     denied = "denied" if all(after == "deny" for _, _, after in calls) else "asks"
     for arg, before, after in calls:
         pattern = patterns.get(arg or "")
@@ -264,7 +266,7 @@ def _defaults_applied(source: list[ToolRule], result: list[ToolRule], src: Any, 
         restricted = [r.pattern or "*" for r in src.access_defaults
                       if power_of(r.tool) == tool and r.action != "allow"]
         if tool in stated or not restricted or restricted == ["*"] or f"tools.{tool}" in reported or not dst.holds_tool(tool) \
-                or power_action(result, tool, _OTHER_ARG) == "deny":
+                or power_action(result, tool, OTHER_ARG) == "deny":
             continue
         asks = any(r.action == "ask" for r in src.access_defaults if power_of(r.tool) == tool)
         verb = _VERBS.get(tool, f"using {src.tool_name(tool)}")

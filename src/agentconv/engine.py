@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import RANK, _members, effective_action, probes, tool_changes, widenings
+from .access import RANK, effective_action, power_members, probes, tool_changes, widenings
 from .errors import AgentconvError
 from .losses import Loss
 from .carry import Carry, merge, sections_for
@@ -80,7 +80,7 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
         wide = widenings(agent.tools, result.tools, holds=dialect.holds_tool) if dialect.expresses_access else []
         if not wide:
             return work, text, result
-        denies = [ToolRule(tool=t, action="deny") for tool in sorted({t for t, _ in wide}) for t in _members(tool)]
+        denies = [ToolRule(tool=t, action="deny") for tool in sorted({t for t, _ in wide}) for t in power_members(tool)]
         work = work.model_copy(update={"tools": Agent(tools=list(work.tools) + denies).tools})
     # Denies the target merges with an allow or ask (edit and write share opencode's 'edit'
     # key) can keep coming back wide: keep only denies, which never widens.

@@ -9,7 +9,7 @@ from .. import briefs
 from ..data import mapping
 from ..losses import Diagnostic
 from .. import access
-from ..access import _OTHER_ARG as OTHER_ARG, _OTHER_TOOL as OTHER_TOOL, effective_action, power_of
+from ..access import OTHER_ARG, OTHER_TOOL, effective_action, power_of
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .. import vocabulary
 from . import toolnames
@@ -280,7 +280,7 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
 
 def _grantable(rules: list[ToolRule], tool: str) -> bool:
     """Every call of ``tool`` is allowed (patterns only pre-approve calls in Claude)."""
-    args = [None, OTHER_ARG, *(_sample(r.pattern) for r in rules if r.pattern and r.tool == tool)]
+    args = [None, OTHER_ARG, *(access.sample(r.pattern) for r in rules if r.pattern and r.tool == tool)]
     return all(effective_action(rules, tool, a) == "allow" for a in args)
 
 
@@ -301,9 +301,6 @@ def _granted_types(rules: list[ToolRule]) -> bool | list[str]:
              and not any(c in r.pattern for c in "*?[")]
     return [t for t in dict.fromkeys(named) if effective_action(rules, "task", t) == "allow"] or False
 
-
-def _sample(pattern: str) -> str:
-    return pattern.replace("**", "x").replace("*", "x").replace("?", "x")
 
 
 def _balanced(pattern: str | None) -> bool:

@@ -274,7 +274,7 @@ def _rendered_permission(rules: tuple[ToolRule, ...]) -> dict[str, Any]:
 def _one_per_power(rules: list[ToolRule]) -> list[ToolRule]:
     """Rules for tools of one power (write, multiedit, patch: edit's) become rules for that
     power, saying per argument what the widest of them may do, where its first rule was."""
-    shared = {access.power_of(r.tool) for r in rules if len(access._members(r.tool)) > 1}
+    shared = {access.power_of(r.tool) for r in rules if len(access.power_members(r.tool)) > 1}
     if not shared:
         return rules
     out: list[ToolRule] = []
@@ -292,17 +292,14 @@ def _one_per_power(rules: list[ToolRule]) -> list[ToolRule]:
 def _merged(rules: list[ToolRule], power: str) -> list[ToolRule]:
     mine = [r for r in rules if access.power_of(r.tool) == power]
     others = [r for r in rules if access.power_of(r.tool) != power]
-    base = access.power_action(rules, power, access._OTHER_ARG)
+    base = access.power_action(rules, power, access.OTHER_ARG)
     patterns = list(dict.fromkeys(r.pattern for r in mine if r.pattern not in (None, ALL_TOOLS)))
-    entries = [(p, access.power_action(rules, power, _sample(p))) for p in patterns]
+    entries = [(p, access.power_action(rules, power, access.sample(p))) for p in patterns]
     entries = [(p, a) for p, a in entries if a != base]
-    if not entries and base == access.power_action(others, power, access._OTHER_ARG):
+    if not entries and base == access.power_action(others, power, access.OTHER_ARG):
         return []            # what the other rules give already
     return [ToolRule(tool=power, action=base)] + [ToolRule(tool=power, pattern=p, action=a) for p, a in entries]
 
-
-def _sample(pattern: str) -> str:
-    return pattern.replace("**", "x").replace("*", "x").replace("?", "x")
 
 
 def _keyed(rules: list[ToolRule]) -> list[tuple[str, ToolRule]]:
