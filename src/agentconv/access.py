@@ -243,10 +243,10 @@ def _why(tool: str, calls: list[tuple[str | None, str, str]], source: list[ToolR
     for arg, before, after in calls:
         pattern = patterns.get(arg or "")
         if before == "ask" and after == "deny":
-            what = f"{_VERBS[tool]} '{pattern}'" if pattern and tool in _VERBS else \
-                f"using {name}" + (f" on '{pattern}'" if pattern else "")
-            if not pattern and tool in _VERBS:
+            if pattern is None:
                 what = f"using {name}"
+            else:
+                what = f"{_VERBS[tool]} '{pattern}'" if tool in _VERBS else f"using {name} on '{pattern}'"
             return f"{dst.title} cannot ask before {what}; {denied}"
         if pattern and whole != "allow":
             return f"{dst.title} cannot limit {name} to '{pattern}'; {denied}"
@@ -265,13 +265,14 @@ def _defaults_applied(source: list[ToolRule], result: list[ToolRule], src: Any, 
     for tool in dict.fromkeys(power_of(r.tool) for r in src.access_defaults if not r.is_wildcard):
         restricted = [r.pattern or "*" for r in src.access_defaults
                       if power_of(r.tool) == tool and r.action != "allow"]
-        if tool in stated or not restricted or restricted == ["*"] or f"tools.{tool}" in reported or not dst.holds_tool(tool) \
-                or power_action(result, tool, OTHER_ARG) == "deny":
+        # only defaults on some calls of a tool the agent may use (read asks for *.env)
+        if tool in stated or restricted in ([], ["*"]) or f"tools.{tool}" in reported \
+                or not dst.holds_tool(tool) or power_action(result, tool, OTHER_ARG) == "deny":
             continue
         asks = any(r.action == "ask" for r in src.access_defaults if power_of(r.tool) == tool)
         verb = _VERBS.get(tool, f"using {src.tool_name(tool)}")
-        what = "" if restricted == ["*"] else " '" + "', '".join(p for p in restricted if p != "*") + "'"
+        what = "', '".join(p for p in restricted if p != "*")
         out.append((f"tools.{tool}", "defaulted",
-                    f"{src.title} {'asks before' if asks else 'denies'} {verb}{what} by default; "
+                    f"{src.title} {'asks before' if asks else 'denies'} {verb} '{what}' by default; "
                     f"{dst.title}'s own defaults apply"))
     return out
