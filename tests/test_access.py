@@ -206,3 +206,49 @@ def test_carried_tool_rules_that_would_widen_still_need_trust():
         doc = agentconv.loads(claude_text, "claude", trust_carry=trust)
         back = agentconv.loads(agentconv.dumps(doc, "opencode", on_loss="ignore"), "opencode").agent
         assert effective_action(back.tools, "bash") == action, trust
+
+
+# -- a named widening, accepted knowingly ---------------------------------------------------------
+
+ASKS_ENV = opencode('{"*": deny, grep: allow, read: {"*": allow, "*.env": ask}}')
+
+
+def test_an_accepted_widening_grants_the_tool_and_is_reported():
+    doc = agentconv.loads(ASKS_ENV, "opencode", path=".opencode/agent/a.md")
+    out = agentconv.dumps(doc, "claude", on_loss="ignore", accept_widening=["read"])
+    assert "tools: Grep, Read\n" in out
+    assert {(l.field, l.kind) for l in doc.losses if l.field.startswith("tools")} == {("tools.read", "widened")}
+    with pytest.raises(agentconv.LossError):
+        agentconv.convert(ASKS_ENV, to="claude", read="opencode", on_loss="raise", accept_widening=["read"])
+
+
+def test_a_widening_is_accepted_only_for_the_tools_named():
+    doc = agentconv.loads(ASKS_ENV, "opencode", path=".opencode/agent/a.md")
+    out = agentconv.dumps(doc, "claude", on_loss="ignore", accept_widening=["bash"])
+    assert "Read" not in out and ("tools.read", "narrowed") in {(l.field, l.kind) for l in doc.losses}
+
+
+def test_an_accepted_widening_of_an_action_only_opencode_key():
+    # opencode's webfetch takes one action, no URL patterns
+    from agentconv.access import accepting_widenings
+    from agentconv.engine import write_agent
+    from agentconv.model import Agent
+    from agentconv.registry import get_dialect
+    agent = Agent(name="a", description="d", tools=[ToolRule(tool="*", action="deny"), ToolRule(tool="read"),
+                                                    ToolRule(tool="webfetch", pattern="https://docs.*")])
+    plain, lost = write_agent(get_dialect("opencode"), agent, carry=False)
+    with accepting_widenings(["webfetch"]):
+        wide, accepted = write_agent(get_dialect("opencode"), agent, carry=False)
+    assert "webfetch" not in plain and ("tools.webfetch", "narrowed") in {(l.field, l.kind) for l in lost}
+    assert "webfetch: allow" in wide and ("tools.webfetch", "widened") in {(l.field, l.kind) for l in accepted}
+
+
+def test_the_cli_accepts_a_named_widening(tmp_path):
+    from click.testing import CliRunner
+    from agentconv.cli import cli
+    source = tmp_path / ".opencode" / "agent" / "a.md"
+    source.parent.mkdir(parents=True)
+    source.write_text(ASKS_ENV)
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "claude", "--accept-widening", "read"])
+    assert result.exit_code == 0 and "tools: Grep, Read" in result.stdout
+    assert "tools.read: widened" in result.stderr

@@ -107,20 +107,23 @@ def _held_by_all(tool: str) -> bool:
 
 
 def widenings(source: list[ToolRule], target: list[ToolRule], extra_tools: Iterable[str] = (),
-              holds: Holds | None = None) -> list[tuple[str, str | None]]:
+              holds: Holds | None = None, *, accepted: bool = True) -> list[tuple[str, str | None]]:
     """Calls the target allows more freely than the source: must be empty after a conversion.
     ``holds`` says which tools the target can state rules for at all (a rule it has no place
-    for is reported as dropped, not measured here)."""
-    return list(_widenings(tuple(source), tuple(target), tuple(extra_tools), holds or _held_by_all))
+    for is reported as dropped, not measured here). Tools the user accepts widening for
+    (``accepting_widenings``) are left out unless ``accepted`` is False."""
+    return list(_widenings(tuple(source), tuple(target), tuple(extra_tools), holds or _held_by_all,
+                           _ACCEPTED.get() if accepted else frozenset()))
 
 
 @lru_cache(maxsize=1024)
 def _widenings(source: tuple[ToolRule, ...], target: tuple[ToolRule, ...], extra_tools: tuple[str, ...],
-               holds: Holds) -> tuple[tuple[str, str | None], ...]:
+               holds: Holds, accepted: frozenset[str]) -> tuple[tuple[str, str | None], ...]:
     # the engine checks every output (and every carry trial) against its source: the same
     # rule sets recur across a tree, and ToolRules are frozen, so they key a cache
     return tuple((tool, arg) for tool, arg in power_probes(source, target, extra_tools=extra_tools)
-                 if holds(tool) and RANK[power_action(target, tool, arg)] > RANK[power_action(source, tool, arg)])
+                 if holds(tool) and tool not in accepted
+                 and RANK[power_action(target, tool, arg)] > RANK[power_action(source, tool, arg)])
 
 
 def narrowings(source: list[ToolRule], target: list[ToolRule], holds: Holds | None = None
@@ -153,6 +156,7 @@ def stated_tools(rules: Iterable[ToolRule]) -> set[str]:
 # -- values no reader can interpret ----------------------------------------------------------
 
 _LENIENT: ContextVar[bool] = ContextVar("agentconv_lenient_access", default=False)
+_ACCEPTED: ContextVar[frozenset[str]] = ContextVar("agentconv_accepted_widenings", default=frozenset())
 _LINES: ContextVar[Callable[[str], int | None] | None] = ContextVar("agentconv_key_lines", default=None)
 NO_TOOLS = [ToolRule(tool=ALL_TOOLS, action="deny")]
 
@@ -166,6 +170,22 @@ def lenient_access(on: bool) -> Iterator[None]:
         yield
     finally:
         _LENIENT.reset(token)
+
+
+@contextmanager
+def accepting_widenings(tools: Iterable[str]) -> Iterator[None]:
+    """Within this block, a target that cannot say a tool's rules grants the tool whole
+    instead of denying it, for the canonical tools named (reported as widened). Off unless
+    the user names the tool."""
+    token = _ACCEPTED.set(frozenset(power_of(str(t).strip().lower()) for t in tools))
+    try:
+        yield
+    finally:
+        _ACCEPTED.reset(token)
+
+
+def accepted_widenings() -> frozenset[str]:
+    return _ACCEPTED.get()
 
 
 @contextmanager
@@ -225,6 +245,9 @@ def tool_changes(source: list[ToolRule], result: list[ToolRule], src: Any, dst: 
            for tool, calls in narrowings(source, result, holds).items()]
     unheld = [t for t in dict.fromkeys(r.tool for r in source) if t != ALL_TOOLS and not holds(t)]
     out += [(f"tools.{t}", "dropped", f"{dst.title} has no rule for '{t}'") for t in unheld]
+    wide = dict.fromkeys(t for t, _ in widenings(source, result, holds=holds, accepted=False))
+    out += [(f"tools.{t}", "widened", f"{dst.title} cannot say every rule for {dst.tool_name(t)}; "
+             f"granted whole, as --accept-widening {t} asks") for t in wide]
     if src is not None and src.name != dst.name:
         out += _defaults_applied(source, result, src, dst, {f for f, _, _ in out})
     return out

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Union
+from typing import Iterable, Union
 
-from .access import lenient_access as access_reading
+from .access import accepting_widenings, lenient_access as access_reading
 from .document import Document
 from .engine import carry_mode, write_agent
 from .errors import AgentconvError, OutputExistsError, ParseError
@@ -108,7 +108,15 @@ def load(path: PathLike, dialect: str | None = None, *, trust_carry: bool = Fals
 
 
 def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
-               path: PathLike | None = None) -> tuple[str, list[Loss]]:
+               path: PathLike | None = None, accept_widening: Iterable[str] = ()) -> tuple[str, list[Loss]]:
+    """``accept_widening``: canonical tools (``read``, ``bash``, ``task``) a target that cannot
+    say their rules grants whole instead of denying, each reported as widened."""
+    with accepting_widenings(accept_widening):
+        return _to_dialect(doc, dialect, carry=carry, path=path)
+
+
+def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
+                path: PathLike | None = None) -> tuple[str, list[Loss]]:
     """Render ``doc`` in ``dialect`` (default: its own); return the text and the losses.
 
     ``carry``: True or "meaning" keeps what the target cannot say in a comment it ignores,
@@ -204,10 +212,10 @@ def split_style(style: dict, target, agent) -> tuple[dict, dict]:
 
 
 def dumps(doc: Document, dialect: str | None = None, *, on_loss: str = "warn", carry: bool | str = True,
-          path: PathLike | None = None) -> str:
+          path: PathLike | None = None, accept_widening: Iterable[str] = ()) -> str:
     """Render a document; ``dialect=None`` writes the dialect it was read from (same bytes
     when nothing changed). Losses land in ``doc.losses`` and go through ``on_loss``."""
-    text, losses = to_dialect(doc, dialect, carry=carry, path=path)
+    text, losses = to_dialect(doc, dialect, carry=carry, path=path, accept_widening=accept_widening)
     doc.losses = losses
     if (dialect is None or get_dialect(dialect).name == doc.dialect):
         # a field the source already lacked is not lost by writing it back (the reader warned)
@@ -230,7 +238,7 @@ def dump(doc: Document, path: PathLike, dialect: str | None = None, *, overwrite
 
 def convert(text: str | bytes, *, to: str, read: str | None = None, path: PathLike | None = None,
             on_loss: str = "warn", carry: bool | str = True, trust_carry: bool = False,
-            lenient_access: bool = False) -> str:
+            lenient_access: bool = False, accept_widening: Iterable[str] = ()) -> str:
     """Convert agent text from one dialect (``read``, detected when None) to ``to``."""
     doc = loads(text, read, path=path, trust_carry=trust_carry, lenient_access=lenient_access)
-    return dumps(doc, to, on_loss=on_loss, carry=carry)
+    return dumps(doc, to, on_loss=on_loss, carry=carry, accept_widening=accept_widening)

@@ -130,6 +130,7 @@ class Job:
     strict: bool = False
     in_place: bool = False
     lenient_access: bool = False
+    accept_widening: tuple[str, ...] = ()
     #: output path (case-folded) → the source that got it first
     claimed: dict[str, str] = field(default_factory=dict)
     dialect: Any = field(init=False)
@@ -227,7 +228,7 @@ def _escapes(name: str) -> bool:
 def _render(doc: Document, job: Job, target: str) -> tuple[bytes, list[Loss]]:
     if job.in_place:
         return _normalised(doc, target), []
-    text, losses = to_dialect(doc, job.to, carry=job.carry, path=target)
+    text, losses = to_dialect(doc, job.to, carry=job.carry, path=target, accept_widening=job.accept_widening)
     return text.encode(doc.encoding if doc.dialect == job.to else "utf-8"), losses
 
 
@@ -313,7 +314,7 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
                       check: bool = False, diff: bool = False, carry: bool | str = True,
                       trust_carry: bool = False, strict: bool = False,
                       in_place: bool = False, jobs: int | None = None,
-                      lenient_access: bool = False) -> Iterator[FileResult]:
+                      lenient_access: bool = False, accept_widening: Iterable[str] = ()) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
@@ -321,7 +322,7 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     """
     job, exclude = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check,
                         diff=diff, carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place,
-                        lenient_access=lenient_access)
+                        lenient_access=lenient_access, accept_widening=tuple(accept_widening))
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     walk = iter_sources(sources, exclude=exclude)

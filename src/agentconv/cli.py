@@ -142,6 +142,9 @@ Examples:
               help="The sources' agentconv comments are yours: also take back what they hold that "
                    "grants something (tools, permission mode, hooks, MCP servers, skills, model, "
                    "memory, ...). Without it those are reported as 'untrusted' and left out.")
+@click.option("--accept-widening", "accept_widening", multiple=True, metavar="TOOL",
+              help="Where the target cannot say TOOL's rules (read, bash, task, ...), grant it "
+                   "instead of denying it, reported as widened. Repeatable; off by default.")
 @click.option("--lenient-access", is_flag=True,
               help="Read a tools/permission value agentconv cannot interpret as no tools at all "
                    "(reported as narrowed) instead of failing.")
@@ -155,8 +158,8 @@ Examples:
                    "reports are the same either way.")
 def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
             dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, carry: str,
-            no_carry: bool, trust_carry: bool, lenient_access: bool, report: str, quiet: bool,
-            verbose: bool, jobs: int | None) -> None:
+            no_carry: bool, trust_carry: bool, accept_widening: tuple[str, ...], lenient_access: bool,
+            report: str, quiet: bool, verbose: bool, jobs: int | None) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
     One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
@@ -171,16 +174,18 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     carry = "none" if no_carry else carry
     if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
             (paths[0] == "-" or not os.path.isdir(paths[0])):
-        _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, lenient_access)
+        _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, lenient_access,
+                     accept_widening)
         return
     _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
                    in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
-                   lenient_access=lenient_access,
+                   lenient_access=lenient_access, accept_widening=accept_widening,
                    verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs)
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
-                 carry: str, trust_carry: bool, report: str, lenient_access: bool = False) -> None:
+                 carry: str, trust_carry: bool, report: str, lenient_access: bool = False,
+                 accept_widening: tuple[str, ...] = ()) -> None:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -191,7 +196,7 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     doc = loads(data, from_, path=path, trust_carry=trust_carry, lenient_access=lenient_access)
     target = get_dialect(to)
     out_path = _output_path(output, target, doc.agent) if output else None
-    text, losses = to_dialect(doc, to, carry=carry, path=out_path)
+    text, losses = to_dialect(doc, to, carry=carry, path=out_path, accept_widening=accept_widening)
     status = "lossy" if strict_losses(losses) else "ok"      # a note on defaults is no loss
     if strict and strict_losses(losses):
         status = "failed"

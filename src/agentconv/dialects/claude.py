@@ -279,8 +279,11 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
 
 
 def _grantable(rules: list[ToolRule], tool: str) -> bool:
-    """Every call of ``tool`` is allowed (patterns only pre-approve calls in Claude)."""
+    """Every call of ``tool`` is allowed (patterns only pre-approve calls in Claude); or, for a
+    tool the user accepts widening for, some call is."""
     args = [None, OTHER_ARG, *(access.sample(r.pattern) for r in rules if r.pattern and r.tool == tool)]
+    if power_of(tool) in access.accepted_widenings():
+        return any(effective_action(rules, tool, a) != "deny" for a in args)
     return all(effective_action(rules, tool, a) == "allow" for a in args)
 
 

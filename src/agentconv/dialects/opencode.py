@@ -245,12 +245,12 @@ DEFAULTS: list[ToolRule] = normalise_rules([
 def render_permission(rules: list[ToolRule]) -> dict[str, Any]:
     """Rules → a permission map. Tools sharing one key (edit, write, patch) have one power:
     the key gets what the widest of them may do (see access.SAME_POWER)."""
-    rendered = _rendered_permission(tuple(rules))
+    rendered = _rendered_permission(tuple(rules), access.accepted_widenings())
     return {key: dict(value) if isinstance(value, dict) else value for key, value in rendered.items()}
 
 
 @lru_cache(maxsize=1024)
-def _rendered_permission(rules: tuple[ToolRule, ...]) -> dict[str, Any]:
+def _rendered_permission(rules: tuple[ToolRule, ...], accepted: frozenset[str] = frozenset()) -> dict[str, Any]:
     # every write of an agent renders its rules again; callers get a copy of the cached map
     perm: dict[str, Any] = {}
     for key, rule in _keyed(_one_per_power(list(rules))):
@@ -262,7 +262,12 @@ def _rendered_permission(rules: tuple[ToolRule, ...]) -> dict[str, Any]:
                 current[ALL_TOOLS] = action
             else:
                 perm[key] = action
-        elif key not in _ACTION_ONLY:
+        elif key in _ACTION_ONLY:
+            # one action only: a pattern's wider action is granted whole when accepted
+            current = perm.get(key)
+            if access.power_of(rule.tool) in accepted and (current is None or access.RANK[action] > access.RANK[current]):
+                perm[key] = action
+        else:
             current = perm.get(key)
             table = current if isinstance(current, dict) else ({ALL_TOOLS: current} if current else {})
             table.pop(rule.pattern, None)
