@@ -130,7 +130,7 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
                for f in dialect.required if _empty(getattr(result, f))]
     extra = {"style": style} if style and carry else {}
     if not losses and not extra:
-        return text, losses
+        return _read_as_written(dialect, text, path, trivia), losses
     if carry:
         payload = carry_payload(agent, losses)
         text = dialect.write(work, trivia, {**payload, **extra}, path)
@@ -141,7 +141,18 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
         carried = set(payload) | {f"native.{n['key']}" for n in payload.get("native", [])}
         losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" and l.field in carried else l
                   for l in losses]
-    return text, losses
+    return _read_as_written(dialect, text, path, trivia), losses
+
+
+def _read_as_written(dialect, text: str, path: str | None, trivia: Any) -> str:
+    """An output in house style must be read by the real tool as agentconv reads it
+    (toolread); text rebuilt from the source's own formatting is judged by `check --for`."""
+    from .toolread import misread
+    wrong = misread(dialect, text, path) if trivia is None else []
+    if wrong:
+        raise AgentconvError(f"{dialect.title} would read the output otherwise than it was written: "
+                             + "; ".join(wrong), path=path, hint="please report this agent: a writer bug")
+    return text
 
 
 def _restorable(dialect, text: str, path: str | None, source: Agent, payload: dict) -> dict:

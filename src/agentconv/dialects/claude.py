@@ -26,10 +26,21 @@ class Claude(MarkdownDialect):
     layout = ".claude/agents"
     path_hints = (".claude/agents/", ".claude/agents")
     has_repair = True
+    reading_model = "claude-code"
     required = ("name", "description")
+    #: every key Claude Code 2.1.332 reads (its agent schema ``Fit``); the last seven are new
+    #: since 2.1.197. Capability-granting ones: see CAPABILITY_KEYS.
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
                             "permissionMode", "maxTurns", "skills", "mcpServers", "hooks", "memory",
-                            "background", "isolation", "initialPrompt"})
+                            "background", "isolation", "initialPrompt",
+                            "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
+                            "observeToolResults", "observeSubagents", "experimental"})
+    #: keys whose value gives the agent more than its tools list says: tools or servers
+    #: (memory adds Read/Write/Edit), a background/isolated run, a first message, or an
+    #: observer agent spawned beside it (2.1.332). A carry never restores them untrusted.
+    capability_keys = frozenset({"tools", "disallowedTools", "permissionMode", "mcpServers", "hooks",
+                                 "memory", "background", "isolation", "initialPrompt", "model",
+                                 "observer", "observerMessage", "observeSubagents", "observeToolResults"})
     lenient_hint = "Claude Code itself will skip this file; quote the description (\"...\")"
 
     def repair(self, yaml_text: str) -> str:
@@ -47,7 +58,9 @@ class Claude(MarkdownDialect):
         return "".join(out)
 
     exclusive_keys = frozenset({"disallowedTools", "permissionMode", "maxTurns", "skills", "mcpServers",
-                                "hooks", "memory", "background", "isolation", "initialPrompt", "effort"})
+                                "hooks", "memory", "background", "isolation", "initialPrompt", "effort",
+                                "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
+                                "observeToolResults", "observeSubagents"})
 
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("tools"), (str, list))     # opencode's tools is a map

@@ -50,6 +50,8 @@ _KEY_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 def render_entry(key: str, value: Any, newline: str = "\n") -> str:
+    if _KEY_SAFE.match(key) and _has_dash_run(value):
+        return f"{key}: {_dash_safe_json(value)}{newline}"
     if _KEY_SAFE.match(key):
         if isinstance(value, str) and _plain(value):
             return f"{key}: {value}{newline}"
@@ -60,6 +62,29 @@ def render_entry(key: str, value: Any, newline: str = "\n") -> str:
     frozen = _frozen(value)
     text = _dumped(key, frozen) if frozen is not None else _dump(key, value)
     return text.replace("\n", newline)
+
+
+# Claude Code ends the front matter at the first '---' anywhere in it, even inside a value,
+# and gray-matter (opencode) at the first line starting with '---': a value holding '---'
+# is written as a double-quoted (JSON) scalar whose dashes are escaped, so no run of three
+# dashes appears in the text.
+_DASH_RUN = re.compile(r"-(?=--)")
+
+
+def _has_dash_run(value: Any) -> bool:
+    if isinstance(value, str):
+        return "---" in value
+    if isinstance(value, dict):
+        return any(_has_dash_run(k) or _has_dash_run(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_dash_run(v) for v in value)
+    return False
+
+
+def _dash_safe_json(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    text = _UNSAFE_IN_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _DASH_RUN.sub(r"\\u002d", text)
 
 
 def _dump(key: str, value: Any) -> str:
@@ -138,7 +163,7 @@ _UNSAFE_IN_COMMENT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-
 def carry_line(payload: dict, newline: str) -> str:
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     text = _UNSAFE_IN_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return CARRY_PREFIX + text + newline
+    return CARRY_PREFIX + _DASH_RUN.sub(r"\\u002d", text) + newline
 
 
 def dump_block(items: list[tuple[str, Any]], original: Block | None, newline: str,
