@@ -145,10 +145,10 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
 
 
 def _read_as_written(dialect, text: str, path: str | None, trivia: Any) -> str:
-    """An output in house style must be read by the real tool as agentconv reads it
-    (toolread); text rebuilt from the source's own formatting is judged by `check --for`."""
+    """A new output must be read by the real tool as agentconv reads it (toolread); a file
+    written back in its own dialect keeps its bytes, and `check --for` judges those."""
     from .toolread import misread
-    wrong = misread(dialect, text, path) if trivia is None else []
+    wrong = misread(dialect, text, path) if trivia is None or getattr(trivia, "synthetic", False) else []
     if wrong:
         raise AgentconvError(f"{dialect.title} would read the output otherwise than it was written: "
                              + "; ".join(wrong), path=path, hint="please report this agent: a writer bug")

@@ -11,6 +11,7 @@ reads differently from agentconv. The engine runs ``misread`` on every output it
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -115,13 +116,13 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
     for key in model.skip_keys:
         if key not in values:
             reading.verdict = SKIPS
-            reading.findings.append(Finding(SKIPS, key, f"{model.tool} skips the file: no '{key}'"))
+            reading.findings.append(Finding(SKIPS, key, f"no '{key}'"))
             return
     for key in sorted(model.unloadable_keys & set(values)):
         if values[key] not in (None, []):
             reading.verdict = REJECTS
-            reading.findings.append(Finding(REJECTS, key, f"{model.tool} does not load the agent: "
-                                            f"'{key}' hooks are declared outside 'hooks'"))
+            reading.findings.append(Finding(REJECTS, key, f"'{key}' hooks are declared at the top level, "
+                                            f"outside 'hooks'"))
             return
     for key in list(values):
         if key not in properties:
@@ -136,16 +137,15 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
             continue
         if key in model.skip_keys:
             reading.verdict = SKIPS
-            reading.findings.append(Finding(SKIPS, key, f"{model.tool} skips the file: {key} {_short(values[key])} "
-                                            f"{error}"))
+            reading.findings.append(Finding(SKIPS, key, f"{key} {_short(values[key])} {error}"))
             return
         if model.invalid_value == REJECTS:
             reading.verdict = REJECTS
-            reading.findings.append(Finding(REJECTS, key, f"{model.tool} rejects the file: {key} {_short(values[key])} "
-                                            f"{error}; one such file stops the whole project"))
+            reading.findings.append(Finding(REJECTS, key, f"{key} {_short(values[key])} {error} "
+                                            f"(one such file stops the whole project)"))
         else:
-            reading.findings.append(Finding(DROPS, key, f"{model.tool} drops {key}: {_short(values.pop(key))} "
-                                            f"{error}; the agent loads without it"))
+            reading.findings.append(Finding(DROPS, key, f"{key} {_short(values.pop(key))} {error}: {model.tool} "
+                                            f"drops it and loads the agent without it"))
 
 
 def _first_error(dialect: str, key: str, value: Any) -> str | None:
@@ -153,7 +153,8 @@ def _first_error(dialect: str, key: str, value: Any) -> str | None:
     if error is None:
         return None
     if error.validator == "enum":
-        return "must be one of " + ", ".join(map(str, error.validator_value))
+        spelled = (v if isinstance(v, str) else json.dumps(v) for v in error.validator_value)
+        return "must be one of " + ", ".join(dict.fromkeys(spelled))
     if error.validator == "type":
         return f"must be {'an' if error.validator_value in ('object', 'integer', 'array') else 'a'} " \
                f"{error.validator_value}"
@@ -228,6 +229,29 @@ def how_tool_reads(dialect, text: str, path: str | None = None) -> ToolReading |
         return compare(model, text, None, None)
     block = getattr(trivia, "block", None)
     return compare(model, text, block.values() if block is not None else {}, getattr(trivia, "body", None))
+
+
+def check_for(tool: str, text: str | bytes, path: str | None = None) -> ToolReading:
+    """How the real tool of dialect ``tool`` ("claude", "opencode") reads ``text``.
+
+    >>> check_for("claude", "---\\nname: a\\ndescription: Diff A---B\\n---\\nBe brief.\\n").lines()[0]
+    "description: agentconv reads 'Diff A---B'; Claude Code reads 'Diff A'"
+    """
+    from .api import decode
+    from .registry import get_dialect
+    dialect = get_dialect(tool)
+    if isinstance(text, bytes):
+        text = decode(text, path)[0]
+    reading = how_tool_reads(dialect, text, path)
+    if reading is None:
+        raise AgentconvError(f"no real tool reads {dialect.name} files", path=path,
+                             hint="choose one of: " + ", ".join(n for n, d in _dialects() if d.reading_model))
+    return reading
+
+
+def _dialects():
+    from .registry import dialect_names, get_dialect
+    return [(n, get_dialect(n)) for n in dialect_names()]
 
 
 def misread(dialect, text: str, path: str | None = None) -> list[str]:
