@@ -22,10 +22,13 @@ from .sample import SHARED
 ORACLES = SHARED / "oracles"
 #: tool -> (npm client folder in the cache, version variable, pinned version, binary)
 CLIENTS = {
-    "claude": ("claude-code", "CLAUDE_CODE_VERSION", "2.1.197", "claude"),
-    "opencode": ("opencode", "OPENCODE_VERSION", "1.18.33", "opencode"),
+    "claude": ("claude-code", "CLAUDE_CODE_VERSION", "2.1.332", "claude"),     # 2.1.197 still runs
+    "opencode": ("opencode", "OPENCODE_VERSION", "1.18.33", "opencode"),  # the newest stable (2026-12-01)
 }
 MOCK = Path(__file__).with_name("claude_mock.py")
+#: entries of a request's tool list that are no tool an agent can call (2.1.332 sends a
+#: stand-in marked defer_loading for tools it loads on demand through ToolSearch)
+_NOT_TOOLS = {"DeferredToolPlaceholder"}
 _PROBE_MARK = re.compile(r"agentconv-oracle-probe:(.+?):end")
 _AGENT_HEADER = re.compile(r"(?m)^(\S[^\n]*) \((primary|subagent|all)\)\n")
 
@@ -58,7 +61,9 @@ class Verdict:
 def judge(tool: str, project: Path) -> Verdict:
     """One run of ``../shared/oracles/<tool>.sh`` over a project folder."""
     script = ORACLES / f"{tool}.sh"
-    proc = subprocess.run(["bash", str(script), str(project)], capture_output=True, text=True, timeout=900)
+    # the shared scripts pin older clients: run them with ours (the same variables)
+    env = {**os.environ, CLIENTS[tool][1]: client_version(tool)}
+    proc = subprocess.run(["bash", str(script), str(project)], capture_output=True, text=True, timeout=900, env=env)
     complaints = [line for line in proc.stderr.splitlines() if line.strip()]
     if proc.returncode in (2, 3):      # usage error, or the client could not be installed
         raise JudgeUnavailable(f"{script.name} could not run {tool} {client_version(tool)} "
@@ -151,7 +156,9 @@ def claude_session(project: Path, names: list[str]) -> ClaudeSession:
             env.update(CLAUDE_CONFIG_DIR=str(work / "home" / ".claude"), DISABLE_AUTOUPDATER="1",
                        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_TELEMETRY="1",
                        DISABLE_ERROR_REPORTING="1", ANTHROPIC_BASE_URL=f"http://127.0.0.1:{port}",
-                       ANTHROPIC_API_KEY="dummy-offline-oracle")
+                       ANTHROPIC_API_KEY="dummy-offline-oracle",
+                       # 2.1.332 runs at most 20 sub-agents at once and refuses the rest
+                       CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=str(max(20, len(names) + 1)))
             turn = json.dumps({"type": "user", "message": {"role": "user", "content": "hi"}}) + "\n"
             proc = subprocess.run([str(_binary("claude")), "-p", "--input-format", "stream-json",
                                    "--output-format", "stream-json", "--verbose"],
@@ -172,7 +179,8 @@ def _session(capture: str) -> ClaudeSession:
         for text in _texts(messages[0] if messages else {}):
             mark = _PROBE_MARK.search(text)
             if mark:
-                session.granted[mark.group(1)] = sorted(t["name"] for t in request.get("tools", []))
+                session.granted[mark.group(1)] = sorted(t["name"] for t in request.get("tools", [])
+                                                        if t["name"] not in _NOT_TOOLS)
         if not session.listing:
             session.listing = next((t for m in messages for t in _texts(m) if "Available agent types" in t), "")
     return session
