@@ -191,3 +191,38 @@ def _texts(message: dict) -> list[str]:
     if isinstance(content, str):
         return [content]
     return [p.get("text", "") for p in content or [] if isinstance(p, dict) and p.get("type") == "text"]
+
+
+@dataclass
+class ClaudeListing:
+    agents: dict[str, str]          # name -> description, as Claude Code loaded them
+    log: list[str]                  # its debug-log lines about agent files
+
+
+def claude_listing(project: Path) -> ClaudeListing:
+    """Every agent Claude Code loads from the project (its `initialize` control response,
+    which names agents however their files spell `name`), and what it logged about files."""
+    with tempfile.TemporaryDirectory(prefix="oracle-claude-list.") as tmp:
+        work = Path(tmp)
+        proj, env = _sandbox(work, project)
+        debug = work / "debug.log"
+        env.update(CLAUDE_CONFIG_DIR=str(work / "home" / ".claude"), DISABLE_AUTOUPDATER="1",
+                   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_TELEMETRY="1", DISABLE_ERROR_REPORTING="1",
+                   ANTHROPIC_BASE_URL="http://127.0.0.1:9", ANTHROPIC_API_KEY="dummy-offline-oracle")
+        init = json.dumps({"type": "control_request", "request_id": "list", "request": {"subtype": "initialize"}})
+        proc = subprocess.run([str(_binary("claude")), "-p", "--input-format", "stream-json", "--output-format",
+                               "stream-json", "--verbose", "--debug-file", str(debug)],
+                              cwd=proj, env=env, input=init + "\n", capture_output=True, text=True, timeout=300)
+        agents: dict[str, str] = {}
+        for line in proc.stdout.splitlines():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if event.get("type") == "control_response" and event["response"].get("request_id") == "list":
+                agents = {a["name"]: a.get("description") for a in event["response"].get("response", {}).get("agents", [])}
+        if not agents and "control_response" not in proc.stdout:
+            raise JudgeUnavailable(f"claude gave no initialize response (exit {proc.returncode}): {proc.stderr[-800:]}")
+        log = debug.read_text(encoding="utf-8", errors="replace").splitlines() if debug.exists() else []
+        return ClaudeListing(agents, [line.split("] ", 1)[-1] for line in log if "Agent file " in line
+                                      or "Agent '" in line or "Failed to parse agent" in line])

@@ -235,8 +235,19 @@ def opencode_fields(case: Case, verdict: Verdict) -> list[str]:
             + _mismatch("hidden", "opencode", told.get("hidden"), meant.hidden)
             + _mismatch("disable", "opencode", told.get("disable"), meant.disabled)
             + _mismatch("color", "opencode", told.get("color"), meant.color)
-            + _mismatch("provider options (unknown keys)", "opencode", told.get("unknown_keys") or {}, natives)
+            + _mismatch("provider options (unknown keys)", "opencode",
+                        _unredacted(told.get("unknown_keys") or {}, natives), natives)
             + _mismatch("prompt", "opencode", _lf(told.get("prompt")), meant.prompt))
+
+
+def _unredacted(told: Any, meant: Any) -> Any:
+    """`opencode debug config` prints '***' for values under keys that look secret (a
+    permission pattern '**/*.secret' included): such a value stands for the one meant."""
+    if told == "***":
+        return meant
+    if isinstance(told, dict) and isinstance(meant, dict):
+        return {k: _unredacted(v, meant.get(k)) for k, v in told.items()}
+    return told
 
 
 def _lf(text: str | None) -> str | None:
