@@ -23,7 +23,7 @@ class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value.strip("\n") else None
+    style = '"' if "---" in value else "|" if "\n" in value.strip("\n") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -50,8 +50,8 @@ _KEY_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 def render_entry(key: str, value: Any, newline: str = "\n") -> str:
-    if _KEY_SAFE.match(key) and _has_dash_run(value):
-        return f"{key}: {_dash_safe_json(value)}{newline}"
+    if _has_dash_run(key) or _has_dash_run(value):
+        return _break_dash_runs(_dump(key, value)).replace("\n", newline)
     if _KEY_SAFE.match(key):
         if isinstance(value, str) and _plain(value):
             return f"{key}: {value}{newline}"
@@ -65,10 +65,17 @@ def render_entry(key: str, value: Any, newline: str = "\n") -> str:
 
 
 # Claude Code ends the front matter at the first '---' anywhere in it, even inside a value,
-# and gray-matter (opencode) at the first line starting with '---': a value holding '---'
-# is written as a double-quoted (JSON) scalar whose dashes are escaped, so no run of three
-# dashes appears in the text.
-_DASH_RUN = re.compile(r"-(?=--)")
+# and gray-matter (opencode) at the first line starting with '---': a string holding '---' is
+# written double-quoted (see _represent_str) with every third dash of a run escaped, so no
+# run of three dashes appears in the text and the value reads back the same.
+_DASH_RUN = re.compile(r"-{3,}")
+
+
+def _break_dash_runs(text: str) -> str:
+    """Every third dash of a run as the escape \\u002d (YAML double quotes and JSON alike);
+    only for text whose dash runs all sit in double-quoted strings."""
+    return _DASH_RUN.sub(lambda m: "".join("\\u002d" if i % 3 == 2 else "-" for i in range(len(m.group()))),
+                         text)
 
 
 def _has_dash_run(value: Any) -> bool:
@@ -79,12 +86,6 @@ def _has_dash_run(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_dash_run(v) for v in value)
     return False
-
-
-def _dash_safe_json(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    text = _UNSAFE_IN_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return _DASH_RUN.sub(r"\\u002d", text)
 
 
 def _dump(key: str, value: Any) -> str:
@@ -163,7 +164,7 @@ _UNSAFE_IN_COMMENT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-
 def carry_line(payload: dict, newline: str) -> str:
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     text = _UNSAFE_IN_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return CARRY_PREFIX + _DASH_RUN.sub(r"\\u002d", text) + newline
+    return CARRY_PREFIX + _break_dash_runs(text) + newline
 
 
 def dump_block(items: list[tuple[str, Any]], original: Block | None, newline: str,
