@@ -21,6 +21,7 @@ from agentconv.dialects import opencode as opencode_dialect
 from agentconv.dialects import toolnames
 from agentconv.dialects.base import MISSING
 from agentconv.model import ToolRule
+from agentconv.vocabulary import canonical_color
 
 from .judges import ClaudeSession, Verdict
 from .sample import Case
@@ -99,7 +100,8 @@ def claude_fields(case: Case, verdict: Verdict, session: ClaudeSession, baseline
     meant_description = case.front_matter.get("description", "").replace("\\n", "\n")
     model = told.get("model")
     return (_mismatch("description", "claude", told.get("description"), meant_description)
-            + _mismatch("model", "claude", None if model in (None, "inherit") else model, case.effect.model)
+            # the canonical model holds provider-qualified ids: Claude's spelling, read as agentconv does
+            + _mismatch("model", "claude", claude_dialect.canonical_model(model) if model else None, case.effect.model)
             + _mismatch("declared tools", "claude", _tool_set(declared_tools(session.listing, case.name, meant_description)),
                         _tool_set(claude_display(case)))
             + claude_grants_as_read(case, session, baseline))
@@ -234,7 +236,7 @@ def opencode_fields(case: Case, verdict: Verdict) -> list[str]:
             + _mismatch("steps", "opencode", told.get("steps"), meant.max_turns)
             + _mismatch("hidden", "opencode", told.get("hidden"), meant.hidden)
             + _mismatch("disable", "opencode", told.get("disable"), meant.disabled)
-            + _mismatch("color", "opencode", told.get("color"), meant.color)
+            + _mismatch("color", "opencode", canonical_color(told["color"]) if told.get("color") else None, meant.color)
             + _mismatch("provider options (unknown keys)", "opencode",
                         _unredacted(told.get("unknown_keys") or {}, natives), natives)
             + _mismatch("prompt", "opencode", _lf(told.get("prompt")), meant.prompt))
