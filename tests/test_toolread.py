@@ -108,6 +108,8 @@ CLAUDE_CASES = {
                             extra="background: yes\nautoCompactWindow: 5\neffort: extreme\ncolor: mauve\n"), "loads",
                    ["background 'yes' must be one of true, false", "autoCompactWindow 5 must be an integer of at least 100000",
                     "effort 'extreme'", "color 'mauve'"]),
+    "duplicate key": ("---\nname: dup\ndescription: first\ndescription: second\n---\nYou help.\n", "loads",
+                      ["agentconv itself cannot read this file: key 'description' appears twice"]),
     "2.1.332 keys": (C.format(name="o", description="Helps.",
                               extra="autoCompactWindow: 200000\nomitClaudeMd: true\nobserver: watcher\n"
                                     "observerMessage: hi\nobserveToolResults: false\nobserveSubagents: false\n"

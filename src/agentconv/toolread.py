@@ -24,8 +24,9 @@ from .errors import AgentconvError, ParseError
 from .formats import yamlsrc
 
 LOADS, SKIPS, REJECTS = "loads", "skips", "rejects"
-#: kinds of finding; the first three mean the tool does not use the file as meant
-MISREADS, DROPS, IGNORES, FORWARDS = "misreads", "drops", "ignores", "forwards"
+#: kinds of finding besides the verdicts: only MISREADS means the tool does not use a file it
+#: loads as written; NOTE is agentconv's own remark
+MISREADS, DROPS, IGNORES, FORWARDS, NOTE = "misreads", "drops", "ignores", "forwards", "note"
 _ABSENT: Any = object()
 
 
@@ -38,7 +39,8 @@ class ToolModel:
     dialect: str                                # whose schema.json states the valid values
     split: Callable[[str], tuple[str | None, str]]   # text -> (front matter or None, body)
     repair: Callable[[str], str] | None         # the retry when the front matter is not YAML
-    unparsable: str                             # what an unparsable front matter means (below)
+    unparsable: str                             # front matter not YAML even after repair: "empty"
+                                                # (no keys) or "whole-file" (all of it is prompt)
     invalid_value: str                          # DROPS the key, or REJECTS the file/project
     unknown_key: str                            # IGNORES or FORWARDS (opencode: provider options)
     skip_keys: tuple[str, ...] = ()             # a missing or bad value here skips the file
@@ -225,8 +227,10 @@ def how_tool_reads(dialect, text: str, path: str | None = None) -> ToolReading |
         return None
     try:
         trivia = dialect.read(text, path, apply_carry=False).trivia
-    except AgentconvError:
-        return compare(model, text, None, None)
+    except AgentconvError as exc:
+        reading = compare(model, text, None, None)
+        reading.findings.append(Finding(NOTE, None, f"agentconv itself cannot read this file: {exc.message}"))
+        return reading
     block = getattr(trivia, "block", None)
     return compare(model, text, block.values() if block is not None else {}, getattr(trivia, "body", None))
 

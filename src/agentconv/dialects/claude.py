@@ -30,18 +30,12 @@ class Claude(MarkdownDialect):
     reading_model = "claude-code"
     required = ("name", "description")
     #: every key Claude Code 2.1.332 reads (its agent schema ``Fit``); the last seven are new
-    #: since 2.1.197. Capability-granting ones: see CAPABILITY_KEYS.
+    #: since 2.1.197. Native keys that grant something: ``capability_keys`` below.
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
                             "permissionMode", "maxTurns", "skills", "mcpServers", "hooks", "memory",
                             "background", "isolation", "initialPrompt",
                             "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
                             "observeToolResults", "observeSubagents", "experimental"})
-    #: keys whose value gives the agent more than its tools list says: tools or servers
-    #: (memory adds Read/Write/Edit), a background/isolated run, a first message, or an
-    #: observer agent spawned beside it (2.1.332). A carry never restores them untrusted.
-    capability_keys = frozenset({"tools", "disallowedTools", "permissionMode", "mcpServers", "hooks",
-                                 "memory", "background", "isolation", "initialPrompt", "model",
-                                 "observer", "observerMessage", "observeSubagents", "observeToolResults"})
     lenient_hint = "Claude Code itself will skip this file; quote the description (\"...\")"
     # memory gives Read, Write and Edit on the memory folder; initialPrompt runs unasked;
     # background/isolation change where it runs; observers spawn other agents
