@@ -74,6 +74,22 @@ def test_a_carried_value_with_dashes_does_not_cut_the_front_matter():
     assert out[CLAUDE_FRONT.match(out).end():].strip() == "Body."                   # not cut short
 
 
+def test_a_source_comment_holding_dashes_does_not_travel_into_the_front_matter():
+    source = "---\n# the reviewer --- keep it short\ndescription: Reviews diffs\n" + OPENCODE_DENY + "---\nYou review.\n"
+    doc = agentconv.loads(source, "opencode", path=".opencode/agent/rev.md")
+    out, losses = agentconv.to_dialect(doc, "claude")
+    assert claude_reads(out).get("description") == "Reviews diffs"
+    assert any(l.kind == "formatting" and "holds '---'" in l.detail for l in losses)
+
+
+def test_the_engine_refuses_an_output_the_tool_would_skip_unlike_agentconv(monkeypatch):
+    from agentconv.dialects import claude
+    monkeypatch.setattr(claude.Claude, "write", lambda self, agent, *a, **k: "---\nname: x\n# ---\ndescription: y\n---\n")
+    with pytest.raises(agentconv.AgentconvError, match="description: agentconv reads 'y'; Claude Code reads nothing"):
+        agentconv.convert("---\ndescription: y\n---\nBody.\n", to="claude", read="opencode", path=".opencode/agent/x.md",
+                          on_loss="ignore")
+
+
 def test_the_engine_refuses_an_output_the_tool_would_misread(monkeypatch):
     from agentconv.formats import yamlwrite
     monkeypatch.setattr(yamlwrite, "_has_dash_run", lambda value: False)

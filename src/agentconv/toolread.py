@@ -177,14 +177,16 @@ def _short(value: Any, limit: int = 50) -> str:
 
 # -- comparing with agentconv's own reading ----------------------------------------------------
 
-def compare(model: ToolModel, text: str, ours: dict[str, Any] | None, our_prompt: str | None) -> ToolReading:
+def compare(model: ToolModel, text: str, ours: dict[str, Any] | None, our_prompt: str | None,
+            *, every_field: bool = False) -> ToolReading:
     """The tool's reading of ``text`` with a MISREADS finding for every key (and the prompt)
-    it reads otherwise than agentconv (``ours``: agentconv's front-matter values)."""
+    it reads otherwise than agentconv (``ours``: agentconv's front-matter values); for a file
+    the tool does not load, only with ``every_field`` (the verdict says enough to a person)."""
     reading = read_as_tool(model, text)
     if ours is None:
         return reading
     theirs = reading.values
-    if reading.verdict != LOADS:
+    if reading.verdict != LOADS and not every_field:
         return reading
     for key in dict.fromkeys([*ours, *theirs]):
         mine, told = ours.get(key, _ABSENT), theirs.get(key, _ABSENT)
@@ -198,7 +200,7 @@ def compare(model: ToolModel, text: str, ours: dict[str, Any] | None, our_prompt
 
 
 def _dropped(reading: ToolReading, key: str) -> bool:
-    return any(f.key == key and f.kind in (DROPS, REJECTS, SKIPS) for f in reading.findings)
+    return any(f.key == key and f.kind in (DROPS, REJECTS) for f in reading.findings)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -219,7 +221,7 @@ def _reading(value: Any) -> str:
     return repr(value)
 
 
-def how_tool_reads(dialect, text: str, path: str | None = None) -> ToolReading | None:
+def how_tool_reads(dialect, text: str, path: str | None = None, *, every_field: bool = False) -> ToolReading | None:
     """How the tool of ``dialect`` reads ``text``, compared with agentconv's reading (None:
     no tool reads this dialect). A text agentconv cannot read gets the tool's verdict only."""
     model = model_of(dialect)
@@ -232,7 +234,8 @@ def how_tool_reads(dialect, text: str, path: str | None = None) -> ToolReading |
         reading.findings.append(Finding(NOTE, None, f"agentconv itself cannot read this file: {exc.message}"))
         return reading
     block = getattr(trivia, "block", None)
-    return compare(model, text, block.values() if block is not None else {}, getattr(trivia, "body", None))
+    return compare(model, text, block.values() if block is not None else {}, getattr(trivia, "body", None),
+                   every_field=every_field)
 
 
 def check_for(tool: str, text: str | bytes, path: str | None = None) -> ToolReading:
@@ -260,7 +263,7 @@ def _dialects():
 
 def misread(dialect, text: str, path: str | None = None) -> list[str]:
     """Each field the tool would read otherwise than agentconv wrote it (empty: as meant)."""
-    reading = how_tool_reads(dialect, text, path)
+    reading = how_tool_reads(dialect, text, path, every_field=True)
     return [] if reading is None else [f.message for f in reading.findings if f.kind == MISREADS]
 
 
