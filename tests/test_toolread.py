@@ -90,6 +90,14 @@ def test_the_engine_refuses_an_output_the_tool_would_skip_unlike_agentconv(monke
                           on_loss="ignore")
 
 
+@pytest.mark.parametrize("name", ["a:b", "a\uff1ab", "-lead"])
+def test_a_name_claude_code_would_not_load_is_reported_as_skipped(name):
+    doc = agentconv.loads("---\ndescription: d\n---\nBody.\n", "opencode", path=f".opencode/agent/{name}.md")
+    _, losses = agentconv.to_dialect(doc, "claude")
+    [skip] = [l for l in losses if l.kind == "required"]
+    assert skip.field == "name" and skip.detail.startswith(f"Claude Code skips the file: name {name!r}")
+
+
 def test_the_engine_refuses_an_output_the_tool_would_misread(monkeypatch):
     from agentconv.formats import yamlwrite
     monkeypatch.setattr(yamlwrite, "_has_dash_run", lambda value: False)

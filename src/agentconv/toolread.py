@@ -261,10 +261,21 @@ def _dialects():
     return [(n, get_dialect(n)) for n in dialect_names()]
 
 
+def judge_output(dialect, text: str, path: str | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """(each field the tool would read otherwise than agentconv wrote it, each (key, reason)
+    for which it would not load the file at all). A missing required key is in neither: the
+    engine reports it as 'required' already."""
+    reading = how_tool_reads(dialect, text, path, every_field=True)
+    if reading is None:
+        return [], []
+    refused = [(f.key, f"{reading.model.tool} {reading.verdict} the file: {f.message}") for f in reading.findings
+               if f.kind in (SKIPS, REJECTS) and f.key in reading.values]
+    return [f.message for f in reading.findings if f.kind == MISREADS], refused
+
+
 def misread(dialect, text: str, path: str | None = None) -> list[str]:
     """Each field the tool would read otherwise than agentconv wrote it (empty: as meant)."""
-    reading = how_tool_reads(dialect, text, path, every_field=True)
-    return [] if reading is None else [f.message for f in reading.findings if f.kind == MISREADS]
+    return judge_output(dialect, text, path)[0]
 
 
 # -- the delimiters -----------------------------------------------------------------------------
