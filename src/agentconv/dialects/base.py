@@ -33,6 +33,10 @@ class Dialect:
     required: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
     expresses_access: ClassVar[bool] = True
+    #: where the real tool loads agents from, as globs from a project root (``**`` = any folders)
+    agent_globs: ClassVar[tuple[str, ...]] = ()
+    #: names the real tool keeps for its own agents: a file of that name replaces one
+    reserved_names: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -80,6 +84,16 @@ class Dialect:
 
     def name_from_path(self, path: str | None) -> str | None:
         return None
+
+    def name_problem(self, name: str) -> str | None:
+        """Why the real tool would not load ``name`` as a new agent of its own, or None."""
+        if name in self.reserved_names:
+            return f"{name!r} is one of {self.title}'s built-in agents, which a file of that name replaces"
+        return None
+
+    def agent_shape(self, values: dict[str, Any]) -> bool:
+        """Front matter the real tool would load as an agent, found outside its agent folders."""
+        return False
 
     # -- carry: what a trip through this dialect must give back ---------------------------------
     def restore_carry(self, agent: Agent, payload: dict, path: str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from .. import briefs
@@ -18,6 +19,9 @@ _REPAIR_LINE = re.compile(r"^([a-zA-Z_-]+):[ \t]+(.+?)(\r?)$")
 _SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 _SHELLS = {"bash", "powershell"}
 _ENFORCED_PATTERNS = {"task"}       # Agent(a, b): the only tool pattern a sub-agent's tools enforce
+#: keys of Claude's skills and commands, which share name + description with agents
+_OTHER_ARTEFACT_KEYS = frozenset({"allowed-tools", "argument-hint", "user-invocable", "disable-model-invocation"})
+MAX_NAME = 256
 
 
 class Claude(MarkdownDialect):
@@ -25,6 +29,7 @@ class Claude(MarkdownDialect):
     title = "Claude Code"
     layout = ".claude/agents"
     path_hints = (".claude/agents/", ".claude/agents")
+    agent_globs = (".claude/agents/**/*.md",)          # ripgrep --glob *.md, recursive
     has_repair = True
     required = ("name", "description")
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
@@ -54,6 +59,20 @@ class Claude(MarkdownDialect):
 
     def weak_claim(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("name"), str)              # Claude Code skips a file without one
+
+    def agent_shape(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("name"), str) and isinstance(values.get("description"), str) \
+            and not _OTHER_ARTEFACT_KEYS & set(values)
+
+    def name_problem(self, name: str) -> str | None:
+        """Claude Code 2.1.332 refuses these names (':' is kept for plugin namespaces)."""
+        if ":" in unicodedata.normalize("NFKC", name):
+            return f"Claude Code refuses agent names holding ':' (reserved for plugins): {name!r}"
+        if name.startswith("-"):
+            return f"Claude Code refuses agent names starting with '-': {name!r}"
+        if len(name) > MAX_NAME:
+            return f"Claude Code refuses agent names longer than {MAX_NAME} characters ({len(name)})"
+        return super().name_problem(name)
 
     # -- native → canonical ---------------------------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
