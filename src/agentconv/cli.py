@@ -45,7 +45,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except AgentconvError as exc:
-            click.echo(f"agentconv: {exc}", err=True)
+            click.echo(f"agentconv: {error_text(exc)}", err=True)
             ctx.exit(1)
         except BrokenPipeError:
             sys.stderr.close()
@@ -66,10 +66,37 @@ def cli() -> None:
     silently: whatever a target cannot express is reported (and carried for the trip back)."""
 
 
+def error_text(exc) -> str:
+    """``path:line:col: message`` and ``hint: ...`` with everything a terminal would act on
+    or hide escaped: a file name cannot forge a line or hide what it is."""
+    from .paths import printable
+    text = f"{printable(exc.location)}: {printable(exc.message)}"
+    return text + (f"\nhint: {printable(exc.hint)}" if exc.hint else "")
+
+
+def _shown(text: str | None) -> str:
+    from .paths import printable
+    return printable(text or "")
+
+
+def _echo_json(document: dict, err: bool = False) -> None:
+    """JSON as valid UTF-8 whatever a file name holds: bytes that were not UTF-8 (kept as
+    surrogates) become \\udcXX escapes, which read back as the same file name."""
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    click.echo(text.encode("utf-8", "backslashreplace"), nl=False, err=err)
+
+
 def _read_source(source: str) -> tuple[bytes, str | None]:
     from .api import MAX_BYTES, read_bytes
     if source == "-":
-        return sys.stdin.buffer.read(MAX_BYTES + 1), None      # loads() refuses what is too long
+        from .errors import AgentconvError
+        try:
+            if sys.stdin is None:
+                raise ValueError("closed")
+            return sys.stdin.buffer.read(MAX_BYTES + 1), None      # loads() refuses what is too long
+        except (OSError, ValueError):
+            raise AgentconvError("cannot read standard input: it is closed", path="-",
+                                 hint="pipe the agent file in, or pass its path") from None
     return read_bytes(source), source
 
 
@@ -81,28 +108,49 @@ def _for_each_file(files: tuple[str, ...], action: Callable[[str], str]) -> None
         try:
             click.echo(action(file))
         except AgentconvError as exc:
-            click.echo(f"agentconv: {exc.located(file)}", err=True)
+            click.echo(f"agentconv: {error_text(exc.located(file))}", err=True)
             failed = True
     sys.exit(1 if failed else 0)
 
 
 def _loss_lines(losses, source: str | None) -> list[str]:
-    return [f"agentconv: {source or '<stdin>'}: {l.field}: {l.kind}" + (f" ({l.detail})" if l.detail else "")
-            for l in losses]
+    return [f"agentconv: {_shown(source or '<stdin>')}: {l.field}: {l.kind}"
+            + (f" ({_shown(l.detail)})" if l.detail else "") for l in losses]
+
+
+def _is_folder(out: str) -> bool:
+    """-o names a folder when it is one, or ends with '/' (made when missing)."""
+    return os.path.isdir(out) or out.endswith(("/", os.sep))
 
 
 def _output_path(out: str, target, agent) -> str:
-    """-o naming an existing directory: the target tool's layout inside it, never outside."""
-    if not os.path.isdir(out):
+    """-o naming a folder: the target tool's layout inside it, never outside."""
+    if not _is_folder(out):
         return out
+    from .errors import AgentconvError
+    problem = target.name_problem(agent.name) if agent.name else None
+    if problem:
+        raise AgentconvError(f"{problem}; not written", path=out,
+                             hint=f"give it another name with --rename '{agent.name}=NEW-NAME'")
     relative = target.output_path(agent)
     path = os.path.join(out, *relative.parts)
     root = os.path.realpath(out)
     if os.path.commonpath([root, os.path.realpath(path)]) != root:
-        from .errors import AgentconvError
         raise AgentconvError("the agent's name would put the output outside the output folder",
                              path=path, hint="rename the agent")
     return path
+
+
+class RenameType(click.ParamType):
+    """OLD=NEW: write the agent named OLD under the name NEW."""
+
+    name = "rename"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
+        old, sep, new = str(value).partition("=")
+        if not sep or not old or not new.strip():
+            self.fail(f"{value!r} is not OLD=NEW (e.g. --rename build=builder)", param, ctx)
+        return old, new.strip()
 
 
 @cli.command(epilog="""\b
@@ -142,9 +190,12 @@ Examples:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for large trees (default: one per core; 1: none). Output and "
                    "reports are the same either way.")
+@click.option("--rename", "renames", type=RenameType(), multiple=True, metavar="OLD=NEW",
+              help="Write the agent named OLD as NEW, e.g. when OLD is a name the target tool "
+                   "keeps for itself (opencode's build, plan, ...). Repeatable.")
 def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
             dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, no_carry: bool,
-            report: str, quiet: bool, verbose: bool, jobs: int | None) -> None:
+            report: str, quiet: bool, verbose: bool, jobs: int | None, renames: tuple) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
     One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
@@ -158,15 +209,15 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
         raise click.UsageError("-q and -v cannot be used together")
     if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
             (paths[0] == "-" or not os.path.isdir(paths[0])):
-        _convert_one(paths[0], to, from_, output, force, strict, no_carry, report)
+        _convert_one(paths[0], to, from_, output, force, strict, no_carry, report, quiet, dict(renames))
         return
     _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
                    in_place=in_place, strict=strict, carry=not no_carry, report=report,
-                   verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs)
+                   verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames))
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
-                 no_carry: bool, report: str) -> None:
+                 no_carry: bool, report: str, quiet: bool = False, renames: dict | None = None) -> None:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -175,6 +226,8 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
 
     data, path = _read_source(source)
     doc = loads(data, from_, path=path)
+    if renames and doc.agent.name in renames:
+        doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
     target = get_dialect(to)
     out_path = _output_path(output, target, doc.agent) if output else None
     text, losses = to_dialect(doc, to, carry=not no_carry, path=out_path)
@@ -185,10 +238,10 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
              "status": status, "losses": [l.model_dump(exclude_none=True) for l in losses],
              "warnings": [w.model_dump(exclude_none=True) for w in doc.warnings]}
     if report == "json":
-        click.echo(json.dumps({"files": [entry]}, ensure_ascii=False, indent=2), err=out_path is None)
-    else:
+        _echo_json({"files": [entry]}, err=out_path is None)
+    elif not quiet:
         for warning in doc.warnings:
-            click.echo(f"agentconv: {path or '<stdin>'}: warning: {warning.message}", err=True)
+            click.echo(f"agentconv: {_shown(path or '<stdin>')}: warning: {_shown(warning.message)}", err=True)
         for line in _loss_lines(losses, path):
             click.echo(line, err=True)
     if strict and strict_losses(losses):
@@ -199,8 +252,8 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     if os.path.lexists(out_path) and not force:
         raise OutputExistsError(out_path)
     write_atomic(out_path, text.encode("utf-8"), overwrite=force)
-    if report == "text":
-        click.echo(f"agentconv: wrote {out_path}", err=True)
+    if report == "text" and not quiet:
+        click.echo(f"agentconv: wrote {_shown(out_path)}", err=True)
 
 
 PROGRESS_AT = 200      # files; smaller batches finish before a bar would help
@@ -238,7 +291,7 @@ def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: s
         _echo_err([_summary(tally, verbosity)])
     if report == "json":
         batch = BatchResult(files=files, totals=tally.totals(), losses=dict(tally.losses))
-        click.echo(json.dumps(batch.report(), ensure_ascii=False, indent=2))
+        _echo_json(batch.report())
     sys.exit(tally.exit_code)
 
 
@@ -271,26 +324,27 @@ def _echo_err(lines: list[str]) -> None:
 
 def _result_lines(result, verbosity: int) -> list[str]:
     """What one file's result says on stderr at this verbosity (failures always)."""
-    status, source = result.status, result.source
+    status, source, target, reason = result.status, _shown(result.source), _shown(result.target), \
+        _shown(result.reason)
     if status == "failed":
-        return [f"agentconv: {result.error}"]
+        return [f"agentconv: {error_text(result.error.as_error())}"]
     if status == "conflict":
-        return [f"agentconv: {source}: conflict: {result.reason}; not written",
-                "hint: rename one of the agents"]
+        return [f"agentconv: {source}: conflict: {reason}; not written",
+                "hint: rename one of the agents (--rename OLD=NEW)"]
     if status == "exists":
-        return [f"agentconv: {result.target}: output file already exists with other content "
+        return [f"agentconv: {target}: output file already exists with other content "
                 f"(from {source}); not replaced", "hint: pass --force to replace it"]
     lines = []
     if status == "differs" and verbosity >= 0:
-        lines.append(f"agentconv: would change {result.target} ({result.reason})")
+        lines.append(f"agentconv: would change {target} ({reason})")
     if verbosity > 0:
-        arrow = f" -> {result.target}" if result.target else ""
-        why = f" ({result.reason})" if result.reason and status != "differs" else ""
+        arrow = f" -> {target}" if result.target else ""
+        why = f" ({reason})" if result.reason and status != "differs" else ""
         lines.append(f"{status}: {source}{arrow}{why}")
-        lines += [f"  {l.field}: {l.kind}" + (f" ({l.detail})" if l.detail else "") for l in result.losses]
-        lines += [f"  warning: {w.message}" for w in result.warnings]
+        lines += [f"  {l.field}: {l.kind}" + (f" ({_shown(l.detail)})" if l.detail else "") for l in result.losses]
+        lines += [f"  warning: {_shown(w.message)}" for w in result.warnings]
     elif verbosity == 0:
-        lines += [f"agentconv: {source}: warning: {w.message}" for w in result.warnings]
+        lines += [f"agentconv: {source}: warning: {_shown(w.message)}" for w in result.warnings]
     return lines
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import RANK, effective_action, probes, widenings
+from .access import restricts, widenings
 from .errors import AgentconvError
 from .losses import Loss
 from .model import CANONICAL_FIELDS, Agent, ToolRule
@@ -59,8 +59,7 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
 
 def _restricts(source: list[ToolRule], target: list[ToolRule]) -> bool:
     """Some call is less free in the target (e.g. a writer turned ask into deny)."""
-    return any(RANK[effective_action(target, t, a)] < RANK[effective_action(source, t, a)]
-               for t, a in probes(source, target))
+    return restricts(tuple(source), tuple(target))
 
 
 def carry_payload(source: Agent, losses: list[Loss]) -> dict:

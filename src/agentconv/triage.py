@@ -44,6 +44,8 @@ _NEVER_FOLDERS = {"skills": "skills", "skill": "skills", "commands": "commands",
 _PLACEHOLDER = re.compile(r"\{\{\s*[A-Za-z_][\w.\- ]*\}\}")
 _DESCRIPTION_KEY = re.compile(r"^description[ \t]*:", re.MULTILINE)
 _NAME_KEY = re.compile(r"^name[ \t]*:", re.MULTILINE)
+_INDENTED_OPENING = re.compile(r"[ \t]+---[ \t]*\r?\n")
+_INDENTED_KEY = re.compile(r"^[ \t]*description[ \t]*:", re.MULTILINE)
 #: agentconv's own carry comments, today's and the readable block's
 _OWN_MARK = re.compile(rb"^[ \t]*# agentconv|<!-- agentconv", re.MULTILINE)
 
@@ -99,8 +101,8 @@ def triage(source: Source, data: bytes, read: str | None) -> Verdict:
     own = _OWN_MARK.search(data) is not None
     if frontmatter.has_front_matter(text):
         return _fronted(source, text, read, folder, own)
-    if source.explicit:
-        return Verdict(own_output=own)
+    if source.explicit or _indented_front_matter(text, folder):
+        return Verdict(own_output=own)      # the reader says what is wrong, if anything
     if folder is not None and not get_dialect(folder[0]).requires_front_matter:
         return Verdict(read=folder[0], own_output=own)      # opencode loads it: the file is the prompt
     if _stem(path) in _DOC_NAMES:
@@ -128,6 +130,11 @@ def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int
     if shaped:
         return Verdict(read=read, own_output=own)
     return Verdict("front matter is not an agent's: " + _shape_hint(read))
+
+
+def _indented_front_matter(text: str, folder: tuple[str, int] | None) -> bool:
+    """Front matter whose '---' is indented: meant as an agent, read by no tool as one."""
+    return _INDENTED_OPENING.match(text) is not None and (folder is not None or _INDENTED_KEY.search(text) is not None)
 
 
 def _shape_hint(read: str | None) -> str:

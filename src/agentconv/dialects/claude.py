@@ -190,12 +190,25 @@ def parse_tool_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
         else:
             rules.append(ToolRule(tool=ALL_TOOLS, action="deny"))
             allows = [r for n in names for r in _allow_rules(n)]
-            rules += [r for i, r in enumerate(allows) if r.pattern is not None or r not in allows[:i]]
+            rules += _first_whole_tool_grants(allows)
     if disallowed is not MISSING and disallowed is not None:
         if not isinstance(disallowed, str) and not _str_list(disallowed):
             return None
         rules += [_rule(n, "deny") for n in toolnames.split_list(disallowed)]
     return normalise_rules(rules)
+
+
+def _first_whole_tool_grants(allows: list[ToolRule]) -> list[ToolRule]:
+    """Each whole-tool grant once (its first place), every pattern grant as it comes."""
+    seen: set[ToolRule] = set()
+    kept = []
+    for rule in allows:
+        if rule.pattern is None:
+            if rule in seen:
+                continue
+            seen.add(rule)
+        kept.append(rule)
+    return kept
 
 
 def _rule(token: str, action: str) -> ToolRule:
@@ -247,9 +260,8 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
 def _allow_list(tail: list[ToolRule]) -> tuple[list[str], list[str]]:
     """Allow-list mode: what is not listed is denied already, so only denies that carve an
     exception out of a listed tool are written (Claude's disallowedTools beats tools)."""
-    def overridden(i: int, rule: ToolRule) -> bool:
-        return any(r.tool == rule.tool and r.pattern is None and r.action != "allow" for r in tail[i + 1:])
-    allowed = [r for i, r in enumerate(tail) if r.action == "allow" and not overridden(i, r)]
+    last_whole_deny = {r.tool: i for i, r in enumerate(tail) if r.pattern is None and r.action != "allow"}
+    allowed = [r for i, r in enumerate(tail) if r.action == "allow" and last_whole_deny.get(r.tool, -1) < i]
     allowed = _as_claude_grants(allowed)
     listed = {r.tool for r in allowed}
     denied = [r for r in tail if r.action != "allow" and r.pattern is not None and r.tool in listed]
