@@ -12,6 +12,7 @@ import os
 import sys
 from collections import deque
 from dataclasses import replace
+from dataclasses import replace as dataclass_replace
 from typing import Callable, Iterable, Iterator
 
 from .api import PathLike, to_dialect
@@ -23,7 +24,7 @@ from .outputs import Facts, Job, claim_key, renamed, settle, target_path
 from .paths import printable, unsafe_characters
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
-from .triage import load_agent, read_source_bytes, skip_by_name, triage
+from .triage import load_agent, matching_glob, read_source_bytes, skip_by_name, triage
 from .walk import Source, iter_sources
 
 __all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "FileResult", "FileError",
@@ -60,7 +61,10 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes, 
     result = FileResult(source=source.path, status="skipped", target_dialect=job.to)
     if source.error is not None:
         return failed(result, source.error)
-    reason = source.skip or skip_by_name(source.path, source.explicit)
+    reason = source.skip or _excluded(source, job)
+    if reason is None and matching_glob(job.include, source):
+        source = dataclass_replace(source, explicit=True)          # as if named: no triage by content
+    reason = reason or skip_by_name(source.path, source.explicit)
     try:
         if reason is None:
             data = read_source_bytes(source.path)
@@ -84,6 +88,11 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes, 
     except Exception as exc:  # one bad file must not abort an unattended run
         return failed(result, AgentconvError(f"internal error: {exc!r}", path=source.path,
                                              hint="please report this file"))
+
+
+def _excluded(source: Source, job: Job) -> str | None:
+    glob = matching_glob(job.exclude, source)
+    return f"excluded by --exclude {glob}" if glob else None
 
 
 def _file_name_warnings(path: str) -> list[Diagnostic]:
@@ -138,17 +147,20 @@ def _valid_entry(entry: yamlsrc.Entry, newline: str) -> yamlsrc.Entry:
 def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, *, to: str,
                       read: str | None = None, force: bool = False, dry_run: bool = False,
                       check: bool = False, diff: bool = False, carry: bool = True, strict: bool = False,
-                      in_place: bool = False, jobs: int | None = None,
-                      renames: dict[str, str] | None = None) -> Iterator[FileResult]:
+                      in_place: bool = False, jobs: int | None = None, renames: dict[str, str] | None = None,
+                      include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
     with ``in_place`` each file already in dialect ``to`` is normalised where it is.
-    ``renames`` maps an agent's name to the one to write it under (``{"build": "builder"}``).
+    ``renames`` maps an agent's name to the one to write it under (``{"build": "builder"}``);
+    files matching an ``include`` glob are converted whatever triage says (as if named), files
+    matching an ``exclude`` glob are skipped.
     """
     sources = [os.fspath(s) for s in sources]
     job = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
-               carry=carry, strict=strict, in_place=in_place, renames=dict(renames or {}))
+               carry=carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
+               include=tuple(include), exclude=tuple(exclude))
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     walk = iter_sources(sources, exclude=job.excluded)

@@ -193,9 +193,15 @@ Examples:
 @click.option("--rename", "renames", type=RenameType(), multiple=True, metavar="OLD=NEW",
               help="Write the agent named OLD as NEW, e.g. when OLD is a name the target tool "
                    "keeps for itself (opencode's build, plan, ...). Repeatable.")
+@click.option("--include", "include", multiple=True, metavar="GLOB",
+              help="Convert files matching GLOB even where they would not count as agents "
+                   "(e.g. 'docs/agents/*.md'). A GLOB without '/' matches file names. Repeatable.")
+@click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
+              help="Skip files matching GLOB ('vendor/**', '*.draft.md'). Repeatable.")
 def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
             dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, no_carry: bool,
-            report: str, quiet: bool, verbose: bool, jobs: int | None, renames: tuple) -> None:
+            report: str, quiet: bool, verbose: bool, jobs: int | None, renames: tuple,
+            include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
     One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
@@ -213,7 +219,8 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
         return
     _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
                    in_place=in_place, strict=strict, carry=not no_carry, report=report,
-                   verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames))
+                   verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames),
+                   include=include, exclude=exclude)
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,

@@ -16,7 +16,7 @@ from .document import Document
 from .errors import AgentconvError, OutputExistsError
 from .fsio import ChangedSinceReadError, Keep, write_atomic
 from .losses import Diagnostic
-from .paths import is_safe_name, safe_relative_name, unsafe_characters
+from .paths import is_safe_name, printable, safe_relative_name, unsafe_characters
 from .registry import get_dialect
 from .results import FileResult, failed
 from .triage import read_source_bytes
@@ -45,6 +45,9 @@ class Job:
     in_place: bool = False
     #: agent name -> the name to write it under (--rename OLD=NEW)
     renames: dict[str, str] = field(default_factory=dict)
+    #: globs: files taken as agents whatever triage says, and files left out
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     #: folders and files the walk reads (real paths), and folders it does not enter
     roots: tuple[str, ...] = ()
     files: frozenset[str] = frozenset()
@@ -93,13 +96,25 @@ def claim_key(path: str) -> str:
 # -------------------------------------------------------------------------------- naming
 
 def renamed(doc: Document, job: Job, result: FileResult) -> Document:
+    """The agent under the name it is written as: --rename's, and a name taken from a file
+    name that is not UTF-8 read as the tools read it (U+FFFD for each bad byte)."""
     name = doc.agent.name
-    if name is None or name not in job.renames:
+    if name is None:
         return doc
-    new = job.renames[name]
-    result.warnings.append(Diagnostic(message=f"renamed {name!r} to {new!r} (--rename)"))
-    agent = doc.agent.model_copy(update={"name": new})
-    return doc.model_copy(update={"agents": [agent]})
+    new = name
+    if _SURROGATE.search(name):
+        new = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        result.warnings.append(Diagnostic(message=f"the name {printable(name)} comes from a file name that "
+                                                  f"is not UTF-8; written as {new!r}"))
+    if new in job.renames:
+        result.warnings.append(Diagnostic(message=f"renamed {new!r} to {job.renames[new]!r} (--rename)"))
+        new = job.renames[new]
+    if new == name:
+        return doc
+    return doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": new})]})
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str:

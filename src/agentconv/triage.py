@@ -85,6 +85,10 @@ def triage(source: Source, data: bytes, read: str | None) -> Verdict:
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Verdict("binary file")
     folder = _agent_folder(path, read)
+    if folder is None and not source.explicit:
+        passed_over = _unloaded_in_agent_folder(path, read)
+        if passed_over:
+            return Verdict(passed_over)
     fronted = data.lstrip(b"\xef\xbb\xbf").startswith(b"---")
     try:
         text = decode(data, path)[0]
@@ -170,9 +174,24 @@ def _agent_folder(path: str, read: str | None) -> tuple[str, int] | None:
     return None
 
 
+def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
+    """Why a file inside a dialect's agent folder is not loaded (its name does not fit)."""
+    posix = os.path.normpath(path).replace(os.sep, "/")
+    for name in [read] if read else DIALECTS:
+        for glob in get_dialect(name).agent_globs:
+            if _folder_regex(glob).search(posix):
+                return f"{get_dialect(name).title} loads only {glob.rsplit('/', 1)[-1]} files from its agent folder"
+    return None
+
+
 @lru_cache(maxsize=None)
 def _globs(dialect: str) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(_glob_regex(g)) for g in get_dialect(dialect).agent_globs)
+
+
+@lru_cache(maxsize=None)
+def _folder_regex(glob: str) -> re.Pattern:
+    return re.compile(_glob_regex(glob.rsplit("/", 1)[0] + "/*"))
 
 
 def _glob_regex(glob: str) -> str:
@@ -185,6 +204,33 @@ def _glob_regex(glob: str) -> str:
 
 def _segment(part: str) -> str:
     return "".join("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c) for c in part)
+
+
+def matching_glob(globs: tuple[str, ...], source: Source) -> str | None:
+    """The first of ``globs`` (``--include`` / ``--exclude``) that matches ``source``: a glob
+    with a '/' against the path below the walked folder, one without against the file name."""
+    if not globs:
+        return None
+    path = os.path.normpath(source.path)
+    if source.root and os.path.normpath(source.root) != os.curdir:
+        path = os.path.relpath(path, source.root)
+    posix = path.replace(os.sep, "/")
+    name = posix.rsplit("/", 1)[-1]
+    return next((g for g in globs if _path_glob(g).match(posix if "/" in g else name)), None)
+
+
+@lru_cache(maxsize=256)
+def _path_glob(glob: str) -> re.Pattern:
+    out, i = "", 0
+    glob = glob.strip("/")
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif glob.startswith("**", i):
+            out, i = out + ".*", i + 2
+        else:
+            out, i = out + ("[^/]*" if glob[i] == "*" else "[^/]" if glob[i] == "?" else re.escape(glob[i])), i + 1
+    return re.compile(out + "(?:/.*)?$", re.DOTALL)
 
 
 def _never(source: Source, folder: tuple[str, int] | None) -> str | None:
