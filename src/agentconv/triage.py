@@ -46,8 +46,9 @@ _DESCRIPTION_KEY = re.compile(r"^description[ \t]*:", re.MULTILINE)
 _NAME_KEY = re.compile(r"^name[ \t]*:", re.MULTILINE)
 _INDENTED_OPENING = re.compile(r"[ \t]+---[ \t]*\r?\n")
 _INDENTED_KEY = re.compile(r"^[ \t]*description[ \t]*:", re.MULTILINE)
-#: agentconv's own carry comments, today's and the readable block's
-_OWN_MARK = re.compile(rb"^[ \t]*# agentconv|<!-- agentconv", re.MULTILINE)
+#: agentconv's own carry comments (today's and the readable block's): in front matter, in prose
+_FRONT_MARK = re.compile(r"^[ \t]*# agentconv", re.MULTILINE)
+_PROSE_MARK = "<!-- agentconv"
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def triage(source: Source, data: bytes, read: str | None) -> Verdict:
         never = _never(source, folder)
         if never:
             return Verdict(never)
-    own = _OWN_MARK.search(data) is not None
+    own = _own_output(text)
     if frontmatter.has_front_matter(text):
         return _fronted(source, text, read, folder, own)
     if source.explicit or _indented_front_matter(text, folder):
@@ -134,6 +135,14 @@ def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int
     if shaped:
         return Verdict(read=read, own_output=own)
     return Verdict("front matter is not an agent's: " + _shape_hint(read))
+
+
+def _own_output(text: str) -> bool:
+    """Whether the file carries agentconv's own mark, so an earlier run wrote it. Only a
+    hint for telling an output from its original: the mark is input like anything else."""
+    if frontmatter.has_front_matter(text):
+        return _FRONT_MARK.search(_front_matter_text(text)) is not None
+    return _PROSE_MARK in text
 
 
 def _indented_front_matter(text: str, folder: tuple[str, int] | None) -> bool:
