@@ -195,7 +195,7 @@ def test_a_source_is_never_replaced_by_its_conversion(tmp_path, force):
 
 
 def test_an_output_agentconv_wrote_beside_its_source_is_not_converted_again(tmp_path):
-    repo = make_tree(tmp_path / "repo", {".claude/agents/a.md": agent("a", color="purple")})
+    repo = make_tree(tmp_path / "repo", {".claude/agents/a.md": agent("a", effort="high")})
     assert convert_tree(repo, repo, to="opencode").exit_code == 0
     carried = (repo / ".opencode/agent/a.md").read_text()
     assert "# agentconv" in carried

@@ -72,8 +72,9 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes, 
             reason = verdict.skip
         if reason is not None:
             return result.model_copy(update={"reason": reason})
-        doc = load_agent(data, verdict.read or job.read, source.path)
+        doc = load_agent(data, verdict.read or job.read, source.path, trust_carry=job.trust_carry)
         result.source_dialect, result.warnings = doc.dialect, _file_name_warnings(source.path) + list(doc.warnings)
+        result.restored = list(doc.restored)
         if job.in_place and doc.dialect != job.to:
             return result.model_copy(update={
                 "reason": f"a {doc.dialect} file: --in-place only rewrites {job.to} files"})
@@ -146,8 +147,8 @@ def _valid_entry(entry: yamlsrc.Entry, newline: str) -> yamlsrc.Entry:
 
 def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, *, to: str,
                       read: str | None = None, force: bool = False, dry_run: bool = False,
-                      check: bool = False, diff: bool = False, carry: bool = True, strict: bool = False,
-                      in_place: bool = False, jobs: int | None = None, renames: dict[str, str] | None = None,
+                      check: bool = False, diff: bool = False, carry: bool | str = True,
+                      trust_carry: bool = False, strict: bool = False, in_place: bool = False, jobs: int | None = None, renames: dict[str, str] | None = None,
                       include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
@@ -159,7 +160,7 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     """
     sources = [os.fspath(s) for s in sources]
     job = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
-               carry=carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
+               carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
                include=tuple(include), exclude=tuple(exclude))
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")

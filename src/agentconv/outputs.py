@@ -40,7 +40,8 @@ class Job:
     dry_run: bool = False
     check: bool = False
     diff: bool = False
-    carry: bool = True
+    carry: bool | str = True
+    trust_carry: bool = False
     strict: bool = False
     in_place: bool = False
     #: agent name -> the name to write it under (--rename OLD=NEW)

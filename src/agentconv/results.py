@@ -50,6 +50,8 @@ class FileResult(BaseModel):
     error: FileError | None = None
     losses: list[Loss] = Field(default_factory=list)
     warnings: list[Diagnostic] = Field(default_factory=list)
+    #: fields taken back from the source's agentconv comment
+    restored: list[str] = Field(default_factory=list)
     diff: str | None = None
 
     @property
