@@ -217,6 +217,9 @@ def test_opencode_built_in_agent_names_are_refused_with_a_way_out(tmp_path, name
     assert not (tmp_path / "out/.opencode/agent" / f"{name}.md").exists()
     [renamed] = convert_tree(src, tmp_path / "out", to="opencode", renames={name: f"my-{name}"}).files
     assert renamed.status == "converted" and Path(renamed.target).name == f"my-{name}.md"
+    # an opencode file of that name overrides the built-in on purpose: kept as it is
+    own = make_tree(tmp_path / "own", {f".opencode/agent/{name}.md": "---\ndescription: d\nmode: primary\n---\nHi.\n"})
+    assert [f.status for f in convert_tree(own, tmp_path / "out2", to="opencode").files] == ["converted"]
 
 
 @pytest.mark.parametrize("name, why", [("team:reviewer", "':'"), ("team\uff1areviewer", "':'"),

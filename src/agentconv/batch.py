@@ -24,7 +24,7 @@ from .outputs import Facts, Job, claim_key, renamed, settle, target_path
 from .paths import printable, unsafe_characters
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
-from .triage import load_agent, matching_glob, read_source_bytes, skip_by_name, triage
+from .triage import forget_skill_folders, load_agent, matching_glob, read_source_bytes, skip_by_name, triage
 from .walk import Source, iter_sources
 
 __all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "FileResult", "FileError",
@@ -164,6 +164,7 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
                include=tuple(include), exclude=tuple(exclude))
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
+    forget_skill_folders()             # the tree may have changed since an earlier run in this process
     walk = iter_sources(sources, exclude=job.excluded)
     if in_place:           # a source is rewritten where a later one may read it: one at a time
         jobs = 1
@@ -174,13 +175,14 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
 def _left_in_output_folders(job: Job) -> Iterator[FileResult]:
     """Files in OUT's layout folders inside the walked trees that this run did not write:
     outputs are never read as sources, but such files are reported, never passed over."""
-    for folder in job.excluded:
-        if not any(_inside(folder, root) for root in job.roots):
+    for real in job.excluded:
+        if not any(_inside(real, root) for root in job.roots):
             continue
+        folder = os.path.join(job.out, os.path.relpath(real, job.out_real)).removeprefix(os.curdir + os.sep)
         for path in sorted(_files_below(folder)):
             if claim_key(path) not in job.claimed:
                 yield FileResult(source=path, status="skipped", target_dialect=job.to,
-                                 reason=f"in the output folder's layout ({os.path.relpath(folder)}): "
+                                 reason=f"in the output folder's layout ({folder}): "
                                         "outputs are not read as sources; convert it with another -o")
 
 

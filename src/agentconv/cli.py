@@ -393,7 +393,7 @@ def detect(files: tuple[str, ...]) -> None:
 
     def one(file: str) -> str:
         data, path = _read_source(file)
-        return f"{file}\t{detect_dialect(decode(data, path)[0], path)}"
+        return f"{_shown(file)}\t{detect_dialect(decode(data, path)[0], path)}"
 
     _for_each_file(files, one)
 
@@ -408,7 +408,7 @@ def inspect(file: str, from_: str | None) -> None:
     from .api import loads
     data, path = _read_source(file)
     doc = loads(data, from_, path=path)
-    click.echo(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    _echo_json(doc.model_dump(mode="json"))
 
 
 @cli.command(epilog="""\b
@@ -428,7 +428,7 @@ def check(files: tuple[str, ...], from_: str | None) -> None:
             raise AgentconvError("writing the file back would change it", path=file,
                                  hint="please report this file: identity is a bug otherwise")
         notes = "".join(f"; warning: {w.message}" for w in doc.warnings)
-        return f"ok\t{file}\t{doc.dialect}{notes}"
+        return f"ok\t{_shown(file)}\t{doc.dialect}{_shown(notes)}"
 
     _for_each_file(files, one)
 

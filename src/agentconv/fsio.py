@@ -72,8 +72,7 @@ def _open_folder(path: str, root: str | None) -> int:
         os.makedirs(root, exist_ok=True)
         fd = os.open(root, _DIRECTORY)
     except OSError as exc:
-        raise AgentconvError(f"cannot write: {exc.strerror or exc}", path=path,
-                             hint="check that the output folder is writable") from None
+        raise _folder_error(exc, path) from None
     relative = os.path.relpath(folder, os.path.abspath(root))
     parts = [] if relative == os.curdir else relative.split(os.sep)
     if os.pardir in parts:
@@ -83,6 +82,14 @@ def _open_folder(path: str, root: str | None) -> int:
     for part in parts:
         fd = _descend(fd, part, path)
     return fd
+
+
+def _folder_error(exc: OSError, path: str) -> AgentconvError:
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return AgentconvError("cannot write: a file is in the way of the output folder", path=path,
+                              hint="move the file, or choose another output folder")
+    return AgentconvError(f"cannot write: {exc.strerror or exc}", path=path,
+                          hint="check that the output folder is writable")
 
 
 def _descend(fd: int, part: str, path: str) -> int:

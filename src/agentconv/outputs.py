@@ -126,7 +126,8 @@ def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str
         raise AgentconvError(f"the agent's name {name!r} would put the output outside the output folder",
                              path=source, hint="rename the agent: a name may hold sub-folders, not '..' "
                                                "or an absolute path")
-    _refuse_reserved(name, source, job)
+    if doc.dialect != job.to:          # an opencode file named build overrides the built-in on purpose
+        _refuse_reserved(name, source, job)
     relative = job.dialect.output_path(doc.agent)
     if name and not is_safe_name(name):
         result.warnings.append(Diagnostic(message=f"the name {name!r} is not a safe file name; written as "

@@ -268,6 +268,10 @@ def _holds_skill(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder or os.curdir, "SKILL.md"))
 
 
+def forget_skill_folders() -> None:
+    _holds_skill.cache_clear()
+
+
 def _front_matter_text(text: str) -> str:
     try:
         split = frontmatter.split(text)
