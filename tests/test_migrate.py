@@ -67,17 +67,20 @@ def _relative(result, root: Path) -> dict[str, object]:
     return {Path(os.path.relpath(f.source, root)).as_posix(): f for f in result.files}
 
 
-def test_a_repository_run_converts_exactly_the_agents_with_no_conflict(tmp_path):
+LAYOUT = {"prose": "agents", "opencode": ".opencode/agent", "claude": ".claude/agents"}
+
+
+@pytest.mark.parametrize("to", ["prose", "opencode", "claude"])
+def test_a_repository_run_converts_exactly_the_agents_with_no_conflict(tmp_path, to):
     repo = make_tree(tmp_path / "repo", REPO)
-    result = convert_tree(repo, repo / "out", to="prose", renames=RENAMES)
+    result = convert_tree(repo, repo / "out", to=to, renames=RENAMES)
     files = _relative(result, repo)
     converted = {p for p, f in files.items() if f.status == "converted"}
     assert converted == AGENTS, {p: (f.status, f.reason, f.error) for p, f in files.items() if p in AGENTS}
     assert result.totals["conflict"] == result.totals["failed"] == 0
     assert {p for p, f in files.items() if f.status == "skipped"} == set(REPO) - AGENTS
     assert all(f.reason for f in files.values() if f.status == "skipped")
-    assert not (repo / "out/agents/{{AGENT_NAME}}.md").exists()
-    assert sorted(p.name for p in (repo / "out/agents").iterdir()) == [
+    assert sorted(p.name for p in (repo / "out" / LAYOUT[to]).rglob("*")) == [
         "backend.md", "bare.md", "builder.md", "helper.md", "planner.md", "python-pro.md", "reviewer.md"]
 
 
