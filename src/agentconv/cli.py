@@ -15,6 +15,8 @@ import click
 
 from . import __version__
 from .registry import DIALECTS
+from .terminal import (NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines,
+                       shown, summary)
 
 class DialectType(click.ParamType):
     """A dialect name; an unknown one fails with a did-you-mean."""
@@ -66,26 +68,6 @@ def cli() -> None:
     silently: whatever a target cannot express is reported (and carried for the trip back)."""
 
 
-def error_text(exc) -> str:
-    """``path:line:col: message`` and ``hint: ...`` with everything a terminal would act on
-    or hide escaped: a file name cannot forge a line or hide what it is."""
-    from .paths import printable
-    text = f"{printable(exc.location)}: {printable(exc.message)}"
-    return text + (f"\nhint: {printable(exc.hint)}" if exc.hint else "")
-
-
-def _shown(text: str | None) -> str:
-    from .paths import printable
-    return printable(text or "")
-
-
-def _echo_json(document: dict, err: bool = False) -> None:
-    """JSON as valid UTF-8 whatever a file name holds: bytes that were not UTF-8 (kept as
-    surrogates) become \\udcXX escapes, which read back as the same file name."""
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    click.echo(text.encode("utf-8", "backslashreplace"), nl=False, err=err)
-
-
 def _read_source(source: str) -> tuple[bytes, str | None]:
     from .api import MAX_BYTES, read_bytes
     if source == "-":
@@ -111,11 +93,6 @@ def _for_each_file(files: tuple[str, ...], action: Callable[[str], str]) -> None
             click.echo(f"agentconv: {error_text(exc.located(file))}", err=True)
             failed = True
     sys.exit(1 if failed else 0)
-
-
-def _loss_lines(losses, source: str | None) -> list[str]:
-    return [f"agentconv: {_shown(source or '<stdin>')}: {l.field}: {l.kind}"
-            + (f" ({_shown(l.detail)})" if l.detail else "") for l in losses]
 
 
 def _is_folder(out: str) -> bool:
@@ -257,14 +234,14 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
              "restored": list(doc.restored),
              "warnings": [w.model_dump(exclude_none=True) for w in doc.warnings]}
     if report == "json":
-        _echo_json({"files": [entry]}, err=out_path is None)
+        echo_json({"files": [entry]}, err=out_path is None)
     elif not quiet:
         for warning in doc.warnings:
-            click.echo(f"agentconv: {_shown(path or '<stdin>')}: warning: {_shown(warning.message)}", err=True)
+            click.echo(f"agentconv: {shown(path or '<stdin>')}: warning: {shown(warning.message)}", err=True)
         if doc.restored:
-            click.echo(f"agentconv: {_shown(path or '<stdin>')}: taken back from its agentconv comment: "
+            click.echo(f"agentconv: {shown(path or '<stdin>')}: taken back from its agentconv comment: "
                        f"{', '.join(doc.restored)}", err=True)
-        for line in _loss_lines(losses, path):
+        for line in loss_lines(losses, path):
             click.echo(line, err=True)
     if strict and strict_losses(losses):
         raise LossError(strict_losses(losses), path=path)
@@ -275,10 +252,7 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
         raise OutputExistsError(out_path)
     write_atomic(out_path, text.encode("utf-8"), overwrite=force)
     if report == "text" and not quiet:
-        click.echo(f"agentconv: wrote {_shown(out_path)}", err=True)
-
-
-PROGRESS_AT = 200      # files; smaller batches finish before a bar would help
+        click.echo(f"agentconv: wrote {shown(out_path)}", err=True)
 
 
 def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, *,
@@ -294,7 +268,7 @@ def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: s
         raise click.UsageError("converting folders or several files needs -o OUT (or --in-place)")
     results = iter_convert_tree(paths, output, to=to, read=from_, **options)
     tally, files, held = Tally(), [], []
-    bar = _progress_bar(paths, verbosity)
+    bar = progress_bar(paths, verbosity)
     with bar:
         for result in results:
             tally.add(result)
@@ -302,84 +276,19 @@ def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: s
                 files.append(result)
             elif result.diff:
                 click.echo(result.diff, nl=False)
-            lines = _result_lines(result, verbosity)
-            if bar is _NO_BAR:
-                _echo_err(lines)
+            lines = result_lines(result, verbosity)
+            if bar is NO_BAR:
+                echo_err(lines)
             else:
                 held += lines
                 bar.update(1)
-    _echo_err(held)
+    echo_err(held)
     if verbosity >= 0:
-        _echo_err([_summary(tally, verbosity)])
+        echo_err([summary(tally, verbosity)])
     if report == "json":
         batch = BatchResult(files=files, totals=tally.totals(), losses=dict(tally.losses))
-        _echo_json(batch.report())
+        echo_json(batch.report())
     sys.exit(tally.exit_code)
-
-
-class _NoBar:
-    def __enter__(self) -> "_NoBar":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
-
-
-_NO_BAR = _NoBar()
-
-
-def _progress_bar(paths: tuple[str, ...], verbosity: int) -> Any:
-    """A bar on stderr only when a person is watching a large batch."""
-    if verbosity < 0 or not sys.stderr.isatty():
-        return _NO_BAR
-    from .walk import iter_sources
-    count = sum(1 for _ in iter_sources(paths))
-    if count < PROGRESS_AT:
-        return _NO_BAR
-    return click.progressbar(length=count, label="converting", file=sys.stderr)
-
-
-def _echo_err(lines: list[str]) -> None:
-    for line in lines:
-        click.echo(line, err=True)
-
-
-def _result_lines(result, verbosity: int) -> list[str]:
-    """What one file's result says on stderr at this verbosity (failures always)."""
-    status, source, target, reason = result.status, _shown(result.source), _shown(result.target), \
-        _shown(result.reason)
-    if status == "failed":
-        return [f"agentconv: {error_text(result.error.as_error())}"]
-    if status == "conflict":
-        return [f"agentconv: {source}: conflict: {reason}; not written",
-                "hint: rename one of the agents (--rename OLD=NEW)"]
-    if status == "exists":
-        return [f"agentconv: {target}: output file already exists with other content "
-                f"(from {source}); not replaced", "hint: pass --force to replace it"]
-    lines = []
-    if status == "differs" and verbosity >= 0:
-        lines.append(f"agentconv: would change {target} ({reason})")
-    if verbosity > 0:
-        arrow = f" -> {target}" if result.target else ""
-        why = f" ({reason})" if result.reason and status != "differs" else ""
-        lines.append(f"{status}: {source}{arrow}{why}")
-        lines += [f"  {l.field}: {l.kind}" + (f" ({_shown(l.detail)})" if l.detail else "") for l in result.losses]
-        lines += [f"  warning: {_shown(w.message)}" for w in result.warnings]
-    elif verbosity == 0:
-        lines += [f"agentconv: {source}: warning: {_shown(w.message)}" for w in result.warnings]
-    return lines
-
-
-def _summary(tally, verbosity: int) -> str:
-    """``agentconv: 12 file(s): 9 converted, 2 skipped, 1 failed; losses: 3 carried``."""
-    from .batch import STATUSES
-    counts = ", ".join(f"{tally.statuses[s]} {s}" for s in STATUSES if tally.statuses[s])
-    text = f"agentconv: {sum(tally.statuses.values())} file(s): {counts or 'none found'}"
-    if tally.losses:
-        text += "; losses: " + ", ".join(f"{n} {kind}" for kind, n in sorted(tally.losses.items()))
-    if verbosity == 0 and (tally.losses or tally.statuses["skipped"]):
-        text += " (-v for details per file)"
-    return text
 
 
 @cli.command(epilog="""\b
@@ -393,7 +302,7 @@ def detect(files: tuple[str, ...]) -> None:
 
     def one(file: str) -> str:
         data, path = _read_source(file)
-        return f"{_shown(file)}\t{detect_dialect(decode(data, path)[0], path)}"
+        return f"{shown(file)}\t{detect_dialect(decode(data, path)[0], path)}"
 
     _for_each_file(files, one)
 
@@ -408,7 +317,7 @@ def inspect(file: str, from_: str | None) -> None:
     from .api import loads
     data, path = _read_source(file)
     doc = loads(data, from_, path=path)
-    _echo_json(doc.model_dump(mode="json"))
+    echo_json(doc.model_dump(mode="json"))
 
 
 @cli.command(epilog="""\b
@@ -428,7 +337,7 @@ def check(files: tuple[str, ...], from_: str | None) -> None:
             raise AgentconvError("writing the file back would change it", path=file,
                                  hint="please report this file: identity is a bug otherwise")
         notes = "".join(f"; warning: {w.message}" for w in doc.warnings)
-        return f"ok\t{_shown(file)}\t{doc.dialect}{_shown(notes)}"
+        return f"ok\t{shown(file)}\t{doc.dialect}{shown(notes)}"
 
     _for_each_file(files, one)
 
