@@ -242,3 +242,18 @@ def test_the_cli_refuses_a_reserved_name_for_one_file_into_a_folder_and_renames_
     assert done.exit_code == 0 and (tmp_path / "out/.opencode/agent/builder.md").exists()
     bad = CliRunner().invoke(cli, ["convert", str(source), "--to", "opencode", "--rename", "build"])
     assert bad.exit_code == 2 and "OLD=NEW" in bad.stderr
+
+
+@pytest.mark.parametrize("first_to", ["opencode", "claude"])
+def test_outputs_an_earlier_run_left_beside_their_sources_are_no_conflict(tmp_path, first_to):
+    """In-place migrations leave outputs beside the sources (-o .), often with no comment at
+    all; a later run into another folder sees both and converts each agent once."""
+    repo = make_tree(tmp_path / "repo", {".claude/agents/a.md": agent("a"),
+                                         ".opencode/agent/b.md": "---\ndescription: Helps.\nmode: subagent\n---\nHelp.\n",
+                                         "team/c.md": agent("c", "Third.")})
+    assert convert_tree(repo, repo, to=first_to).exit_code == 0
+    later = convert_tree(repo, tmp_path / "out", to="prose")
+    assert later.totals["conflict"] == 0 and later.exit_code == 0, [f.reason for f in later.files]
+    assert sorted(p.name for p in (tmp_path / "out/agents").iterdir()) == ["a.md", "b.md", "c.md"]
+    assert all("converts to exactly this file" in f.reason for f in later.files if f.status == "skipped"
+               and f.source_dialect)

@@ -27,6 +27,7 @@ from .walk import SKIP_DIRS
 class Claim:
     source: str
     own_output: bool = False
+    dialect: str | None = None
 
 
 @dataclass
@@ -170,9 +171,9 @@ class Facts:
 def settle(result: FileResult, payload: bytes, facts: Facts, job: Job) -> FileResult:
     """Compare with what is on disk, then write (or say what would be written)."""
     target = result.target
-    claim = job.claimed.setdefault(claim_key(target), Claim(result.source, facts.own_output))
+    claim = job.claimed.setdefault(claim_key(target), Claim(result.source, facts.own_output, result.source_dialect))
     if claim.source != result.source:
-        return _clash(result, claim, facts, job)
+        return _clash(result, payload, claim, facts, job)
     if not job.in_place:
         refused = _replaces_source(result, job)
         if refused is not None:
@@ -195,14 +196,40 @@ def settle(result: FileResult, payload: bytes, facts: Facts, job: Job) -> FileRe
     return result.model_copy(update={"status": status, "reason": reason})
 
 
-def _clash(result: FileResult, claim: Claim, facts: Facts, job: Job) -> FileResult:
+def _clash(result: FileResult, payload: bytes, claim: Claim, facts: Facts, job: Job) -> FileResult:
+    """A second source for one output. It is no conflict when one of the two is agentconv's
+    conversion of the other (an earlier run wrote it into the tree): it carries agentconv's
+    mark, or it holds exactly what converting the other one writes there."""
     if job.in_place:
         return result.model_copy(update={"status": "skipped", "reason": f"the same file as {claim.source}"})
     if facts.own_output:
         return result.model_copy(update={"status": "skipped", "reason": f"agentconv's own output of an agent "
                                           f"converted here ({claim.source}): not converted again"})
+    if _converts_to(claim.source, result.source, result.source_dialect, job):
+        return result.model_copy(update={"status": "skipped", "reason": f"the same agent as {claim.source}, "
+                                          "which converts to exactly this file: not converted again"})
+    if _converts_to(result.source, claim.source, claim.dialect, job) and _existing(result.target) == payload:
+        return result.model_copy(update={"status": "unchanged", "reason": f"{claim.source}, its agentconv "
+                                          "output from an earlier run, gave the same output"})
     return result.model_copy(update={"status": "conflict",
                                      "reason": f"{result.target} is already the output of {claim.source}"})
+
+
+def _converts_to(original: str, output: str, dialect: str | None, job: Job) -> bool:
+    """Whether ``output`` holds exactly what converting ``original`` into ``dialect`` writes
+    at that path (with this run's options), so an earlier run made it from ``original``."""
+    from .api import to_dialect
+    from .triage import load_agent
+    if dialect is None:
+        return False
+    try:
+        written = read_source_bytes(output)
+        doc = load_agent(read_source_bytes(original), job.read, original)
+        doc = renamed(doc, job, FileResult(source=original, status="skipped"))
+        text, _ = to_dialect(doc, dialect, carry=job.carry, path=output)
+    except AgentconvError:
+        return False
+    return text.encode("utf-8") == written
 
 
 def _replaces_source(result: FileResult, job: Job) -> FileResult | None:
