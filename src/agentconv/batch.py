@@ -12,7 +12,6 @@ import os
 import sys
 from collections import deque
 from dataclasses import replace
-from dataclasses import replace as dataclass_replace
 from typing import Callable, Iterable, Iterator
 
 from .api import PathLike, to_dialect
@@ -63,7 +62,7 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes, 
         return failed(result, source.error)
     reason = source.skip or _excluded(source, job)
     if reason is None and matching_glob(job.include, source):
-        source = dataclass_replace(source, explicit=True)          # as if named: no triage by content
+        source = replace(source, explicit=True)          # as if named: no triage by content
     reason = reason or skip_by_name(source.path, source.explicit)
     try:
         if reason is None:
