@@ -343,7 +343,7 @@ def test_a_quoted_description_is_always_read_and_written_back(value: str, style,
         text = text.replace("\n", "\r\n")
     doc = loads(text.encode("utf-8"), "claude", path=".claude/agents/gen.md")
     assert to_dialect(doc)[0] == text
-    assert doc.agent.description is not None or not value.strip()
+    assert doc.agent.description is not None or not value.replace("\\n", "\n").strip()   # Claude expands \n
 
 
 def test_the_example_budget_can_be_raised_from_the_environment():

@@ -120,13 +120,17 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
         style = dict(doc.style)
         own = source.style_of(doc.trivia, agent) if source is not None and doc.trivia is not None else None
         shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
-        if specific:
-            style[source.name] = specific
         hints = {**shared, **style.pop(target.name, {})} if not same else {}
         trivia = doc.trivia if same else target.trivia_from_style(hints or None, agent)
+        unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
+        if specific or unshown:
+            style[source.name] = {**specific, **unshown}
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
                                  path=where, style=style or None, spell_with=spell_with,
                                  source_values=source.file_values(doc.trivia) if source is not None else None)
+        if not same and target.name not in doc.style:
+            text, notes = _with_comments(text, doc, source, target, agent)
+            lost += notes
         texts.append(text)
         losses += lost
     if not same:
@@ -135,6 +139,19 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+def _with_comments(text: str, doc: Document, source, target, agent) -> tuple[str, list[Loss]]:
+    """The source front matter's comments, above the target keys that say the same (a trip
+    back rebuilt from style hints has them already)."""
+    block = getattr(doc.trivia, "block", None)
+    if block is None or source is None:
+        return text, []
+    from .comments import attach, of_block
+    found = of_block(block)
+    if not found:
+        return text, []
+    return attach(text, found, source, target, agent, block.values(), "\r\n" if "\r\n" in text else "\n")
 
 
 def _refused_losses(doc: Document, target: str) -> list[Loss]:

@@ -28,6 +28,8 @@ class ProseTrivia:
     newline: str
     carry_text: str = ""
     carry: Any = None
+    synthetic: bool = False        # rebuilt from carried style hints, not read from a file
+    end: str | None = None         # what follows the prompt, when not one newline
 
 
 class Prose(Dialect):
@@ -36,6 +38,7 @@ class Prose(Dialect):
     layout = "agents"
     path_hints = ()
     expresses_access = False
+    shows_style = frozenset({"newline"})
 
     def claim(self, text: str) -> int:
         plain = bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
@@ -70,6 +73,26 @@ class Prose(Dialect):
     def file_carry(self, trivia: Any) -> Any:
         return trivia.carry if isinstance(trivia, ProseTrivia) else None
 
+    def style_of(self, trivia: Any, agent: Agent) -> dict | None:
+        """A brief's line ends and what follows its prompt, where a fresh write differs."""
+        if not isinstance(trivia, ProseTrivia) or trivia.synthetic or not trivia.region.strip():
+            return None
+        style: dict[str, Any] = {}
+        if trivia.newline != "\n":
+            style["newline"] = trivia.newline
+        end = trivia.region[len(trivia.region.rstrip()):]
+        if end != trivia.newline:
+            style["end"] = end
+        return style or None
+
+    def trivia_from_style(self, style: dict | None, agent: Agent) -> Any:
+        if not style:
+            return None
+        newline = style.get("newline") if style.get("newline") in ("\n", "\r\n") else "\n"
+        end = style.get("end")
+        end = end if isinstance(end, str) and not end.strip() else None
+        return ProseTrivia("", "", "", newline, synthetic=True, end=end)
+
     def write(self, agent: Agent, trivia: ProseTrivia | None = None, carry: Any = None,
               path: str | None = None) -> str:
         newline = trivia.newline if trivia else "\n"
@@ -79,6 +102,9 @@ class Prose(Dialect):
 
         prompt = agent.prompt or ""
         implied = _implied_by_prompt(agent)
+        synthetic = trivia is not None and trivia.synthetic
+        end = trivia.end if synthetic else None
+        trivia = None if synthetic else trivia
         keep_brief = trivia is not None and (
             (not trivia.brief.strip() and implied)
             or _brief_fields(trivia.brief) == {k: getattr(agent, k) for k in _BRIEF_FIELDS})
@@ -97,6 +123,8 @@ class Prose(Dialect):
                 region = region.lstrip("\r\n")
             if marker and not brief.endswith(newline * 2):
                 brief = brief.rstrip("\r\n") + newline * 2
+        if end is not None and region:
+            region = region.rstrip("\r\n") + end
         text = brief + marker + region
         if frontmatter.has_front_matter(text) and not keep_brief:
             text = newline + text          # a brief opening with '---' must not read as front matter
