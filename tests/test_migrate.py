@@ -136,6 +136,7 @@ def test_skips_are_counted_listed_with_their_reason_under_v_and_in_json(tmp_path
     (".claude/output-styles/terse.md", agent("terse"), "output styles"),
     ("brief.md", "You review code.\n", "--from prose"),
     (".claude/agents/notes.txt", agent("n"), "Claude Code loads only"),
+    (".claude/agents/nameless.md", "---\ndescription: No name.\n---\nBody.\n", "Claude Code skips the file silently"),
 ]])
 def test_what_is_never_an_agent(tmp_path, path, text, why):
     if path == "tool/ref/more.md":

@@ -123,6 +123,9 @@ def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int
     yaml_text = _front_matter_text(text)
     if not source.explicit and _PLACEHOLDER.search(yaml_text):
         return Verdict(f"a template: {_PLACEHOLDER.search(yaml_text).group(0)} is not filled in")
+    needed = get_dialect(folder[0]).skipped_without if folder is not None and not source.explicit else None
+    if needed and not _key_line(needed).search(yaml_text):
+        return Verdict(f"no '{needed}' in its front matter: {get_dialect(folder[0]).title} skips the file silently")
     if source.explicit or folder is not None:
         return Verdict(own_output=own)
     if not _DESCRIPTION_KEY.search(yaml_text):
@@ -135,6 +138,11 @@ def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int
     if shaped:
         return Verdict(read=read, own_output=own)
     return Verdict("front matter is not an agent's: " + _shape_hint(read))
+
+
+@lru_cache(maxsize=None)
+def _key_line(key: str) -> re.Pattern:
+    return re.compile(rf"^[\"']?{re.escape(key)}[\"']?[ \t]*:", re.MULTILINE)
 
 
 def _own_output(text: str) -> bool:

@@ -37,6 +37,8 @@ class Dialect:
     agent_globs: ClassVar[tuple[str, ...]] = ()
     #: names the real tool keeps for its own agents: a file of that name replaces one
     reserved_names: ClassVar[frozenset[str]] = frozenset()
+    #: a front-matter key without which the real tool skips a file in its agent folder silently
+    skipped_without: ClassVar[str | None] = None
     #: native keys that grant something (memory, code run at start): a carry restores them
     #: only when trusted
     capability_keys: ClassVar[frozenset[str]] = frozenset()

@@ -31,6 +31,7 @@ class Claude(MarkdownDialect):
     layout = ".claude/agents"
     path_hints = (".claude/agents/", ".claude/agents")
     agent_globs = (".claude/agents/**/*.md",)          # ripgrep --glob *.md, recursive
+    skipped_without = "name"
     has_repair = True
     required = ("name", "description")
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
