@@ -16,7 +16,8 @@ from typing import Iterable, Iterator
 from .errors import AgentconvError
 
 #: folders that never hold agent definitions and can be huge
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "site-packages",
+                       ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis"})
 
 
 @dataclass(frozen=True)
