@@ -258,3 +258,9 @@ def test_outputs_an_earlier_run_left_beside_their_sources_are_no_conflict(tmp_pa
     assert sorted(p.name for p in (tmp_path / "out/agents").iterdir()) == ["a.md", "b.md", "c.md"]
     assert all("converts to exactly this file" in f.reason for f in later.files if f.status == "skipped"
                and f.source_dialect)
+
+
+def test_virtual_environments_and_caches_are_not_walked(tmp_path):
+    src = make_tree(tmp_path / "src", {f"{d}/pkg/agent.md": agent("dep") for d in (".venv", "venv", ".tox", ".pytest_cache")})
+    make_tree(src, {".claude/agents/a.md": agent("a")})
+    assert [Path(f.source).name for f in convert_tree(src, tmp_path / "out", to="opencode").files] == ["a.md"]
