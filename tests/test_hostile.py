@@ -763,3 +763,28 @@ def test_every_windows_device_name_is_made_safe(name: str):
 def test_convert_dash_with_a_closed_stdin_is_a_clear_error():
     done = _cli_bytes("convert", "-", "--to", "opencode", preexec=lambda: os.close(0))
     assert done.returncode == 1 and b"standard input" in done.stderr
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_writing_without_the_at_calls_is_still_atomic_and_keeps_modes(tmp_path: Path, monkeypatch, overwrite):
+    """Where a system has no openat/linkat (Windows), files are written by path, as before."""
+    from agentconv import fsio
+    monkeypatch.setattr(fsio, "_AT_CALLS", False)
+    path = tmp_path / "sub" / "a.md"
+    if overwrite:
+        path.parent.mkdir()
+        path.write_bytes(b"old\n")
+        path.chmod(0o600)
+    keep = fsio.Keep.of(str(path)) if overwrite else None
+    fsio.write_atomic(str(path), b"new\n", overwrite=overwrite, keep=keep, expect=b"old\n" if overwrite else None)
+    assert path.read_bytes() == b"new\n" and [p.name for p in path.parent.iterdir()] == ["a.md"]
+    assert path.stat().st_mode & 0o777 == (0o600 if overwrite else 0o666 & ~_umask())
+    with pytest.raises(OutputExistsError if not overwrite else fsio.ChangedSinceReadError):
+        fsio.write_atomic(str(path), b"again\n", overwrite=overwrite, expect=b"stale\n" if overwrite else None)
+    assert path.read_bytes() == b"new\n"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

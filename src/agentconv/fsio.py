@@ -51,6 +51,8 @@ def write_atomic(path: str, data: bytes, *, overwrite: bool = False, root: str |
     symlinks, at the moment of writing, so a link planted after any earlier check cannot send
     the write elsewhere. ``keep`` gives the new file the old one's mode (and owner); with
     ``expect``, the old file must still hold exactly those bytes."""
+    if not _AT_CALLS:
+        return _write_by_path(path, data, overwrite, keep, expect)
     folder_fd = _open_folder(path, root)
     try:
         if _write_unnamed(folder_fd, path, data, overwrite, keep, expect):
@@ -61,6 +63,55 @@ def write_atomic(path: str, data: bytes, *, overwrite: bool = False, root: str |
                              hint="check free space and permissions of the output folder") from None
     finally:
         os.close(folder_fd)
+
+
+#: the *at() calls (openat, mkdirat, linkat, renameat, unlinkat) that resolve a folder once;
+#: without them (Windows) paths are used, as before
+_AT_CALLS = {os.open, os.mkdir, os.link, os.rename, os.unlink} <= os.supports_dir_fd
+
+
+def _write_by_path(path: str, data: bytes, overwrite: bool, keep: Keep | None, expect: bytes | None) -> None:
+    import tempfile
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".agentconv-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _folder_error(exc, path) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            _fill(handle, data, overwrite, keep, path)
+        if keep is None:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)          # mkstemp makes 0600; a new file gets the usual mode
+        if overwrite:
+            if expect is not None and _read_quietly(path) != expect:
+                raise ChangedSinceReadError(path)
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise OutputExistsError(path) from None
+        except OSError:
+            if os.path.lexists(path):
+                raise OutputExistsError(path) from None
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise AgentconvError(f"cannot write: {exc.strerror or exc}", path=path,
+                             hint="check free space and permissions of the output folder") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _read_quietly(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def _open_folder(path: str, root: str | None) -> int:
@@ -137,6 +188,8 @@ def _fill(handle, data: bytes, overwrite: bool, keep: Keep | None, path: str) ->
 
 
 def _keep(fd: int, keep: Keep, path: str) -> None:
+    if not hasattr(os, "fchown"):                       # Windows: no owners or modes to keep
+        return
     info = os.fstat(fd)
     if (info.st_uid, info.st_gid) != (keep.uid, keep.gid):
         try:
