@@ -105,7 +105,7 @@ def renamed(doc: Document, job: Job, result: FileResult) -> Document:
         return doc
     new = name
     if _SURROGATE.search(name):
-        new = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        new = _SURROGATE.sub("\ufffd", name)
         result.warnings.append(Diagnostic(message=f"the name {printable(name)} comes from a file name that "
                                                   f"is not UTF-8; written as {new!r}"))
     if new in job.renames:
