@@ -147,10 +147,13 @@ def _descend(fd: int, part: str, path: str) -> int:
     """The sub-folder ``part`` of ``fd`` (made when missing), never through a symlink."""
     try:
         try:
-            os.mkdir(part, dir_fd=fd)
-        except FileExistsError:
-            pass
-        return os.open(part, _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+            return os.open(part, _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+        except FileNotFoundError:
+            try:
+                os.mkdir(part, dir_fd=fd)
+            except FileExistsError:       # made meanwhile: open it as it is
+                pass
+            return os.open(part, _DIRECTORY | _NOFOLLOW, dir_fd=fd)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EEXIST):
             raise AgentconvError(f"{part} in the output folder is a symlink or not a folder; outputs are "
