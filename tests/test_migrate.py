@@ -134,6 +134,8 @@ def test_skips_are_counted_listed_with_their_reason_under_v_and_in_json(tmp_path
     ("fixtures/a.md", agent("f"), "test fixtures"),
     ("testdata/.claude/agents/a.md", agent("f"), "test fixtures"),
     (".claude/output-styles/terse.md", agent("terse"), "output styles"),
+    (".github/prompts/review.prompt.md", "---\nmode: agent\ndescription: D\ntools: [a]\n---\nGo.\n", "prompt"),
+    ("x/review.prompt.md", "---\nmode: agent\ndescription: D\ntools: [a]\n---\nGo.\n", "Copilot prompt file"),
     ("brief.md", "You review code.\n", "--from prose"),
     (".claude/agents/notes.txt", agent("n"), "Claude Code loads only"),
     (".claude/agents/nameless.md", "---\ndescription: No name.\n---\nBody.\n", "Claude Code skips the file silently"),

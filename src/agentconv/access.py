@@ -154,4 +154,5 @@ def _widenings(source: tuple[ToolRule, ...], target: tuple[ToolRule, ...],
 def restricts(source: tuple[ToolRule, ...], target: tuple[ToolRule, ...]) -> bool:
     """Some call is less free under ``target`` than under ``source``."""
     before, after = Evaluator(source), Evaluator(target)
-    return any(RANK[after.action(tool, arg)] < RANK[before.action(tool, arg)] for tool, arg in probes(source, target))
+    return any(RANK[after.action(tool, arg)] < RANK[before.action(tool, arg)]
+               for tool, arg in probes(source, target))

@@ -147,7 +147,8 @@ def _valid_entry(entry: yamlsrc.Entry, newline: str) -> yamlsrc.Entry:
 def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, *, to: str,
                       read: str | None = None, force: bool = False, dry_run: bool = False,
                       check: bool = False, diff: bool = False, carry: bool | str = True,
-                      trust_carry: bool = False, strict: bool = False, in_place: bool = False, jobs: int | None = None, renames: dict[str, str] | None = None,
+                      trust_carry: bool = False, strict: bool = False, in_place: bool = False,
+                      jobs: int | None = None, renames: dict[str, str] | None = None,
                       include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 

@@ -171,7 +171,8 @@ class Facts:
 def settle(result: FileResult, payload: bytes, facts: Facts, job: Job) -> FileResult:
     """Compare with what is on disk, then write (or say what would be written)."""
     target = result.target
-    claim = job.claimed.setdefault(claim_key(target), Claim(result.source, facts.own_output, result.source_dialect))
+    claim = job.claimed.setdefault(claim_key(target),
+                                   Claim(result.source, facts.own_output, result.source_dialect))
     if claim.source != result.source:
         return _clash(result, payload, claim, facts, job)
     if not job.in_place:
@@ -255,7 +256,8 @@ def _write(result: FileResult, payload: bytes, old: bytes | None, facts: Facts, 
                      root=os.path.dirname(target) if job.in_place else job.out,
                      expect=facts.original if job.in_place else None)
     except OutputExistsError:
-        return result.model_copy(update={"status": "exists", "reason": "appeared during the run; --force replaces it"})
+        return result.model_copy(update={"status": "exists",
+                                         "reason": "appeared during the run; --force replaces it"})
     except ChangedSinceReadError as exc:
         return failed(result, exc)
     return result.model_copy(update={"status": "converted", "reason": None})

@@ -37,10 +37,15 @@ _NEVER_NAMES = {"skill": "a skill", "claude": "Claude Code's project instruction
                 "licence": "a licence", "contributing": "documentation", "code_of_conduct": "documentation"}
 #: folders whose files are never agents (outside an agent folder): what they hold
 _NEVER_FOLDERS = {"skills": "skills", "skill": "skills", "commands": "commands", "command": "commands",
+                  "prompts": "prompts",
                   "output-styles": "output styles", "memory": "memory notes", "memories": "memory notes",
                   "docs": "documentation", "doc": "documentation", "fixtures": "test fixtures",
                   "__fixtures__": "test fixtures", "testdata": "test fixtures", "test-fixtures": "test fixtures",
                   "test_fixtures": "test fixtures", "__snapshots__": "test snapshots"}
+#: file name endings of other artefacts that share the front-matter shape: what each one is
+_NEVER_ENDINGS = {".prompt.md": "a GitHub Copilot prompt file",
+                  ".instructions.md": "a GitHub Copilot instructions file",
+                  ".chatmode.md": "a GitHub Copilot chat mode"}
 _PLACEHOLDER = re.compile(r"\{\{\s*[A-Za-z_][\w.\- ]*\}\}")
 _DESCRIPTION_KEY = re.compile(r"^description[ \t]*:", re.MULTILINE)
 _NAME_KEY = re.compile(r"^name[ \t]*:", re.MULTILINE)
@@ -125,7 +130,8 @@ def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int
         return Verdict(f"a template: {_PLACEHOLDER.search(yaml_text).group(0)} is not filled in")
     needed = get_dialect(folder[0]).skipped_without if folder is not None and not source.explicit else None
     if needed and not _key_line(needed).search(yaml_text):
-        return Verdict(f"no '{needed}' in its front matter: {get_dialect(folder[0]).title} skips the file silently")
+        title = get_dialect(folder[0]).title
+        return Verdict(f"no '{needed}' in its front matter: {title} skips the file silently")
     if source.explicit or folder is not None:
         return Verdict(own_output=own)
     if not _DESCRIPTION_KEY.search(yaml_text):
@@ -155,7 +161,8 @@ def _own_output(text: str) -> bool:
 
 def _indented_front_matter(text: str, folder: tuple[str, int] | None) -> bool:
     """Front matter whose '---' is indented: meant as an agent, read by no tool as one."""
-    return _INDENTED_OPENING.match(text) is not None and (folder is not None or _INDENTED_KEY.search(text) is not None)
+    return _INDENTED_OPENING.match(text) is not None \
+        and (folder is not None or _INDENTED_KEY.search(text) is not None)
 
 
 def _shape_hint(read: str | None) -> str:
@@ -197,7 +204,8 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
     for name in [read] if read else DIALECTS:
         for glob in get_dialect(name).agent_globs:
             if _folder_regex(glob).search(posix):
-                return f"{get_dialect(name).title} loads only {glob.rsplit('/', 1)[-1]} files from its agent folder"
+                pattern = glob.rsplit("/", 1)[-1]
+                return f"{get_dialect(name).title} loads only {pattern} files from its agent folder"
     return None
 
 
@@ -254,9 +262,10 @@ def _never(source: Source, folder: tuple[str, int] | None) -> str | None:
     """Why a walked file is never an agent, whatever it holds: its name, or a folder it is in
     (below the walked root and outside any agent folder)."""
     path = source.path
-    what = _NEVER_NAMES.get(_stem(path))
+    name = os.path.basename(path)
+    what = _NEVER_NAMES.get(_stem(path)) or next((w for e, w in _NEVER_ENDINGS.items() if name.lower().endswith(e)), None)
     if what:
-        return f"{os.path.basename(path)} is {what}, not an agent"
+        return f"{name} is {what}, not an agent"
     parts = os.path.normpath(path).split(os.sep)
     root = os.path.normpath(source.root) if source.root else os.curdir
     first = 0 if root == os.curdir else len(root.split(os.sep))
