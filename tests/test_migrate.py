@@ -229,7 +229,9 @@ def test_opencode_built_in_agent_names_are_refused_with_a_way_out(tmp_path, name
 
 
 @pytest.mark.parametrize("name, why", [("team:reviewer", "':'"), ("team\uff1areviewer", "':'"),
-                                       ("-dash", "'-'"), ("x" * 257, "longer than 256")])
+                                       ("-dash", "'-'"), ("x" * 257, "longer than 256"),
+                                       ("Explore", "built-in"), ("general-purpose", "built-in"),
+                                       ("claude", "built-in"), ("Plan", "built-in")])
 def test_names_claude_code_refuses_are_refused(tmp_path, name, why):
     src = make_tree(tmp_path / "src", {".opencode/agent/x.md": "---\ndescription: d\nmode: subagent\n---\nHi.\n"})
     [result] = convert_tree(src, tmp_path / "out", to="claude", renames={"x": name}).files

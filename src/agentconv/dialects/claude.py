@@ -32,6 +32,8 @@ class Claude(MarkdownDialect):
     path_hints = (".claude/agents/", ".claude/agents")
     agent_globs = (".claude/agents/**/*.md",)          # ripgrep --glob *.md, recursive
     skipped_without = "name"
+    # Claude Code 2.1.197's own agents; a project agent of the same name (case counts) replaces it
+    reserved_names = frozenset({"claude", "Explore", "general-purpose", "Plan", "statusline-setup"})
     has_repair = True
     required = ("name", "description")
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
