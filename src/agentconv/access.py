@@ -27,6 +27,7 @@ OTHER_ARG = "zz-unmatched-argument"
 #: canonical tools → the tool whose power they have (see the module docstring)
 SAME_POWER = {"write": "edit", "multiedit": "edit", "patch": "edit"}
 _EVERYWHERE = {"edit", "write"}
+_SHARED_POWER = set(SAME_POWER) | set(SAME_POWER.values())
 
 
 #: canonical ids of permission rules that guard something other than a tool call (paths
@@ -39,6 +40,7 @@ def power_of(tool: str) -> str:
     return SAME_POWER.get(tool, tool)
 
 
+@lru_cache(maxsize=None)
 def power_members(tool: str) -> tuple[str, ...]:
     power = power_of(tool)
     return (power, *sorted(t for t, p in SAME_POWER.items() if p == power))
@@ -62,9 +64,18 @@ def power_action(rules: Iterable[ToolRule], tool: str, arg: str | None = None) -
     """What the agent may do with ``tool``'s power: the widest action among the tools that have
     it. Edit and Write are in every dialect here; MultiEdit and apply_patch count only where
     the rules name them (`disallowedTools: Edit, Write` leaves no way to write a file)."""
-    rules = tuple(rules)
-    members = [t for t in power_members(tool) if t in _EVERYWHERE or any(r.tool == t for r in rules)]
-    return max((effective_action(rules, t, arg) for t in members or [tool]), key=RANK.__getitem__)
+    return evaluator(rules).power(tool, arg)
+
+
+def evaluator(rules: Iterable[ToolRule]) -> "Evaluator":
+    """The Evaluator of a rule list, shared: a conversion asks about the same lists again and
+    again (writing, reading back, diffing), and ToolRules are frozen."""
+    return _evaluator(tuple(rules))
+
+
+@lru_cache(maxsize=64)
+def _evaluator(rules: tuple[ToolRule, ...]) -> "Evaluator":
+    return Evaluator(rules)
 
 
 def sample(pattern: str) -> str:
@@ -99,6 +110,103 @@ def power_probes(*rule_lists: Iterable[ToolRule], extra_tools: Iterable[str] = (
     return list(out)
 
 
+_GLOB_CHARS = frozenset("*?[")
+
+
+class Evaluator:
+    """``effective_action`` for one rule list, indexed by tool and by the literal start of
+    each pattern, so that asking about every probe costs about n log n, not n squared."""
+
+    def __init__(self, rules: Iterable[ToolRule]):
+        self._tools: dict[str, _ToolRules] = {}
+        self._wildcards: list[tuple[int, ToolRule]] = []
+        self._wild_for: dict[str, list[tuple[int, ToolRule]]] = {}
+        for index, rule in enumerate(rules):
+            self._tools.setdefault(rule.tool, _ToolRules()).add(index, rule)
+            if rule.is_wildcard:
+                self._wildcards.append((index, rule))
+
+    def names(self, tool: str) -> bool:
+        """Some rule is about ``tool`` itself (not a wildcard)."""
+        return tool in self._tools
+
+    def power(self, tool: str, arg: str | None = None) -> str:
+        """``power_action`` for this rule list."""
+        if tool not in _SHARED_POWER:
+            return self.action(tool, arg)
+        members = [t for t in power_members(tool) if t in _EVERYWHERE or self.names(t)] or [tool]
+        return max((self.action(t, arg) for t in members), key=RANK.__getitem__)
+
+    def action(self, tool: str, arg: str | None = None) -> str:
+        own = self._tools.get(tool)
+        best = own.last_match(arg) if own is not None else (-1, "allow")
+        for index, rule in self._wild_matching(tool):
+            if index > best[0] and _matches_arg(rule.pattern, arg):
+                best = (index, rule.action)
+        return best[1]
+
+    def _wild_matching(self, tool: str) -> list[tuple[int, ToolRule]]:
+        if tool not in self._wild_for:
+            self._wild_for[tool] = [(i, r) for i, r in self._wildcards
+                                    if r.tool == ALL_TOOLS or fnmatchcase(tool, r.tool)]
+        return self._wild_for[tool]
+
+
+def _matches_arg(pattern: str | None, arg: str | None) -> bool:
+    if pattern is None or pattern == "*":
+        return True
+    return arg is not None and fnmatchcase(arg, pattern)
+
+
+class _ToolRules:
+    """One tool's rules: the last rule for every argument, exact patterns, patterns by the
+    literal text before their first wildcard. Each entry is (rule index, action)."""
+
+    __slots__ = ("any_arg", "exact", "prefix", "other", "lengths")
+
+    def __init__(self) -> None:
+        self.any_arg: tuple[int, str] = (-1, "allow")
+        self.exact: dict[str, tuple[int, str]] = {}
+        self.prefix: dict[str, tuple[int, str]] = {}           # "git diff*" under "git diff"
+        self.other: dict[str, list[tuple[int, str, str]]] = {}  # by the literal start
+        self.lengths: set[int] = set()
+
+    def add(self, index: int, rule: ToolRule) -> None:
+        pattern = rule.pattern
+        if pattern is None or pattern == "*":
+            self.any_arg = (index, rule.action)
+            return
+        first = next((i for i, c in enumerate(pattern) if c in _GLOB_CHARS), None)
+        if first is None:
+            self.exact[pattern] = (index, rule.action)
+            return
+        literal = pattern[:first]
+        self.lengths.add(len(literal))
+        if first == len(pattern) - 1 and pattern[-1] == "*":
+            self.prefix[literal] = (index, rule.action)
+        else:
+            self.other.setdefault(literal, []).append((index, pattern, rule.action))
+
+    def last_match(self, arg: str | None) -> tuple[int, str]:
+        best = self.any_arg
+        if arg is None:
+            return best
+        hit = self.exact.get(arg)
+        if hit is not None and hit[0] > best[0]:
+            best = hit
+        for length in self.lengths:
+            if length > len(arg):
+                continue
+            start = arg[:length]
+            hit = self.prefix.get(start)
+            if hit is not None and hit[0] > best[0]:
+                best = hit
+            for index, pattern, action in self.other.get(start, ()):
+                if index > best[0] and fnmatchcase(arg, pattern):
+                    best = (index, action)
+        return best
+
+
 Holds = Callable[[str], bool]
 
 
@@ -121,23 +229,25 @@ def _widenings(source: tuple[ToolRule, ...], target: tuple[ToolRule, ...], extra
                holds: Holds, accepted: frozenset[str]) -> tuple[tuple[str, str | None], ...]:
     # the engine checks every output (and every carry trial) against its source: the same
     # rule sets recur across a tree, and ToolRules are frozen, so they key a cache
+    before, after = evaluator(source), evaluator(target)
     return tuple((tool, arg) for tool, arg in power_probes(source, target, extra_tools=extra_tools)
                  if holds(tool) and tool not in accepted
-                 and RANK[power_action(target, tool, arg)] > RANK[power_action(source, tool, arg)])
+                 and RANK[after.power(tool, arg)] > RANK[before.power(tool, arg)])
 
 
 def narrowings(source: list[ToolRule], target: list[ToolRule], holds: Holds | None = None
                ) -> dict[str, list[tuple[str | None, str, str]]]:
     """Tool (by power) → [(argument, source action, target action)] where the target is stricter."""
     holds = holds or _held_by_all
+    old, new = evaluator(source), evaluator(target)
     out: dict[str, list[tuple[str | None, str, str]]] = {}
     for tool, arg in power_probes(source, target):
         if tool == OTHER_TOOL or not holds(tool):
             continue
-        before, after = power_action(source, tool, arg), power_action(target, tool, arg)
+        before, after = old.power(tool, arg), new.power(tool, arg)
         if RANK[after] < RANK[before]:
             out.setdefault(tool, []).append((arg, before, after))
-    other = (power_action(source, OTHER_TOOL), power_action(target, OTHER_TOOL))
+    other = (old.power(OTHER_TOOL), new.power(OTHER_TOOL))
     if RANK[other[1]] < RANK[other[0]]:
         out[ALL_TOOLS] = [(None, *other)]
     return out
@@ -146,7 +256,16 @@ def narrowings(source: list[ToolRule], target: list[ToolRule], holds: Holds | No
 def same_power(a: list[ToolRule], b: list[ToolRule], holds: Holds | None = None) -> bool:
     """Two rule lists grant the same (every probe answers alike, by power)."""
     holds = holds or _held_by_all
-    return all(power_action(a, t, x) == power_action(b, t, x) for t, x in power_probes(a, b) if holds(t))
+    left, right = evaluator(a), evaluator(b)
+    return all(left.power(t, x) == right.power(t, x) for t, x in power_probes(a, b) if holds(t))
+
+
+@lru_cache(maxsize=1024)
+def restricts(source: tuple[ToolRule, ...], target: tuple[ToolRule, ...]) -> bool:
+    """Some call is less free under ``target`` than under ``source`` (by power)."""
+    before, after = evaluator(source), evaluator(target)
+    return any(RANK[after.power(tool, arg)] < RANK[before.power(tool, arg)]
+               for tool, arg in power_probes(source, target))
 
 
 def stated_tools(rules: Iterable[ToolRule]) -> set[str]:
@@ -227,75 +346,3 @@ def looks_like(dialect: Any, values: dict[str, Any]) -> Any:
         if other.exclusive_shape(values) or any(k in values for k in other.exclusive_keys):
             return other
     return None
-
-
-# -- what a conversion did to access, element by element -------------------------------------
-
-#: how a report says "before using the tool on X"
-_VERBS = {"read": "reading", "edit": "editing", "bash": "running", "powershell": "running",
-          "webfetch": "fetching", "grep": "searching", "glob": "searching", "list": "listing",
-          "task": "starting the sub-agent", "skill": "loading the skill"}
-
-
-def tool_changes(source: list[ToolRule], result: list[ToolRule], src: Any, dst: Any) -> list[tuple[str, str, str]]:
-    """(field, kind, detail) for every access element the conversion changed, judged by power
-    in the target: a different spelling of the same grant is no change."""
-    holds = dst.holds_tool
-    out = [(f"tools.{tool}", "narrowed", _why(tool, calls, source, dst))
-           for tool, calls in narrowings(source, result, holds).items()]
-    unheld = [t for t in dict.fromkeys(r.tool for r in source) if t != ALL_TOOLS and not holds(t)]
-    out += [(f"tools.{t}", "dropped", f"{dst.title} has no rule for '{t}'") for t in unheld]
-    wide = dict.fromkeys(t for t, _ in widenings(source, result, holds=holds, accepted=False))
-    out += [(f"tools.{t}", "widened", f"{dst.title} cannot say every rule for {dst.tool_name(t)}; "
-             f"granted whole, as --accept-widening {t} asks") for t in wide]
-    if src is not None and src.name != dst.name:
-        out += _defaults_applied(source, result, src, dst, {f for f, _, _ in out})
-    return out
-
-
-def _why(tool: str, calls: list[tuple[str | None, str, str]], source: list[ToolRule], dst: Any) -> str:
-    if tool == ALL_TOOLS:
-        before = calls[0][1]
-        return (f"{dst.title} cannot ask before using a tool; the tools this agent does not name are denied"
-                if before == "ask" else f"{dst.title} cannot grant the tools this agent does not name; denied")
-    name = dst.tool_name(tool)
-    patterns = {sample(r.pattern): r.pattern for r in source
-                if r.pattern and power_of(r.tool) == tool}
-    whole = power_action(source, tool, OTHER_ARG)
-    denied = "denied" if all(after == "deny" for _, _, after in calls) else "asks"
-    for arg, before, after in calls:
-        pattern = patterns.get(arg or "")
-        if before == "ask" and after == "deny":
-            if pattern is None:
-                what = f"using {name}"
-            else:
-                what = f"{_VERBS[tool]} '{pattern}'" if tool in _VERBS else f"using {name} on '{pattern}'"
-            return f"{dst.title} cannot ask before {what}; {denied}"
-        if pattern and whole != "allow":
-            return f"{dst.title} cannot limit {name} to '{pattern}'; {denied}"
-    restricted = [p for s, p in patterns.items() if power_action(source, tool, s) != "allow"]
-    if restricted and whole == "allow":
-        return f"{dst.title} cannot restrict {name} for '{restricted[0]}' alone; {denied}"
-    return f"{dst.title} cannot say these rules for {name}; {denied}"
-
-
-def _defaults_applied(source: list[ToolRule], result: list[ToolRule], src: Any, dst: Any,
-                      reported: set[str]) -> list[tuple[str, str, str]]:
-    """Tools the source leaves to its host, whose defaults restrict them: the target's own
-    defaults apply instead (a note, not a loss of the agent's rules)."""
-    out = []
-    stated = {power_of(t) for t in stated_tools(source)}
-    for tool in dict.fromkeys(power_of(r.tool) for r in src.access_defaults if not r.is_wildcard):
-        restricted = [r.pattern or "*" for r in src.access_defaults
-                      if power_of(r.tool) == tool and r.action != "allow"]
-        # only defaults on some calls of a tool the agent may use (read asks for *.env)
-        if tool in stated or restricted in ([], ["*"]) or f"tools.{tool}" in reported \
-                or not dst.holds_tool(tool) or power_action(result, tool, OTHER_ARG) == "deny":
-            continue
-        asks = any(r.action == "ask" for r in src.access_defaults if power_of(r.tool) == tool)
-        verb = _VERBS.get(tool, f"using {src.tool_name(tool)}")
-        what = "', '".join(p for p in restricted if p != "*")
-        out.append((f"tools.{tool}", "defaulted",
-                    f"{src.title} {'asks before' if asks else 'denies'} {verb} '{what}' by default; "
-                    f"{dst.title}'s own defaults apply"))
-    return out

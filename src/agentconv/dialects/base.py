@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
-from ..access import key_lines
+from ..access import GUARDS, key_lines
 from ..document import Document
 from ..errors import ParseError, SchemaError
 from ..formats import frontmatter, yamlsrc, yamlwrite
@@ -34,6 +34,15 @@ class Dialect:
     required: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
     expresses_access: ClassVar[bool] = True
+    #: how the real client reads a file: a key of ``toolread.MODELS`` (None: no tool reads it)
+    reading_model: ClassVar[str | None] = None
+    #: where the real tool loads agents from, as globs from a project root (``**`` = any folders)
+    agent_globs: ClassVar[tuple[str, ...]] = ()
+    #: names the real tool keeps for its own agents: a file of that name replaces one
+    reserved_names: ClassVar[frozenset[str]] = frozenset()
+    #: a front-matter key without which the real tool skips a file in its agent folder silently
+    skipped_without: ClassVar[str | None] = None
+
     #: the real tool's own access defaults, applied before an agent's rules
     access_defaults: ClassVar[list] = []
 
@@ -42,7 +51,6 @@ class Dialect:
 
     def holds_tool(self, canon: str) -> bool:
         """Whether this dialect has a place for a rule on the canonical tool ``canon``."""
-        from ..access import GUARDS
         return canon not in GUARDS or canon in self.guards
 
     def tool_name(self, canon: str) -> str:
@@ -111,6 +119,16 @@ class Dialect:
 
     def name_from_path(self, path: str | None) -> str | None:
         return None
+
+    def name_problem(self, name: str) -> str | None:
+        """Why the real tool would not load ``name`` as a new agent of its own, or None."""
+        if name in self.reserved_names:
+            return f"{name!r} is one of {self.title}'s built-in agents, which a file of that name replaces"
+        return None
+
+    def agent_shape(self, values: dict[str, Any]) -> bool:
+        """Front matter the real tool would load as an agent, found outside its agent folders."""
+        return False
 
     # -- carry: what a trip through this dialect must give back ---------------------------------
     def restore_carry(self, agent: Agent, carry: Any, path: str | None,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from .. import briefs
 from ..data import mapping
 from ..losses import Diagnostic
 from .. import access
-from ..access import OTHER_ARG, OTHER_TOOL, effective_action, power_of
+from ..access import OTHER_ARG, OTHER_TOOL, power_of
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .. import vocabulary
 from . import toolnames
@@ -20,6 +21,9 @@ _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
 _REPAIR_LINE = re.compile(r"^([a-zA-Z_-]+):[ \t]+(.+?)(\r?)$")
 _SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 _SHELLS = {"bash", "powershell"}
+#: keys of Claude's skills and commands, which share name + description with agents
+_OTHER_ARTEFACT_KEYS = frozenset({"allowed-tools", "argument-hint", "user-invocable", "disable-model-invocation"})
+MAX_NAME = 256
 
 
 class Claude(MarkdownDialect):
@@ -27,11 +31,20 @@ class Claude(MarkdownDialect):
     title = "Claude Code"
     layout = ".claude/agents"
     path_hints = (".claude/agents/", ".claude/agents")
+    agent_globs = (".claude/agents/**/*.md",)          # ripgrep --glob *.md, recursive
+    skipped_without = "name"
+    # Claude Code 2.1.197's own agents; a project agent of the same name (case counts) replaces it
+    reserved_names = frozenset({"claude", "Explore", "general-purpose", "Plan", "statusline-setup"})
     has_repair = True
+    reading_model = "claude-code"
     required = ("name", "description")
+    #: every key Claude Code 2.1.332 reads (its agent schema ``Fit``); the last seven are new
+    #: since 2.1.197. Native keys that grant something: ``capability_keys`` below.
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
                             "permissionMode", "maxTurns", "skills", "mcpServers", "hooks", "memory",
-                            "background", "isolation", "initialPrompt"})
+                            "background", "isolation", "initialPrompt",
+                            "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
+                            "observeToolResults", "observeSubagents", "experimental"})
     lenient_hint = "Claude Code itself will skip this file; quote the description (\"...\")"
     # memory gives Read, Write and Edit on the memory folder; initialPrompt runs unasked;
     # background/isolation change where it runs; observers spawn other agents
@@ -53,7 +66,9 @@ class Claude(MarkdownDialect):
         return "".join(out)
 
     exclusive_keys = frozenset({"disallowedTools", "permissionMode", "maxTurns", "skills", "mcpServers",
-                                "hooks", "memory", "background", "isolation", "initialPrompt", "effort"})
+                                "hooks", "memory", "background", "isolation", "initialPrompt", "effort",
+                                "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
+                                "observeToolResults", "observeSubagents"})
 
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("tools"), (str, list))     # opencode's tools is a map
@@ -63,6 +78,20 @@ class Claude(MarkdownDialect):
 
     def weak_claim(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("name"), str)              # Claude Code skips a file without one
+
+    def agent_shape(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("name"), str) and isinstance(values.get("description"), str) \
+            and not _OTHER_ARTEFACT_KEYS & set(values)
+
+    def name_problem(self, name: str) -> str | None:
+        """Claude Code 2.1.332 refuses these names (':' is kept for plugin namespaces)."""
+        if ":" in unicodedata.normalize("NFKC", name):
+            return f"Claude Code refuses agent names holding ':' (reserved for plugins): {name!r}"
+        if name.startswith("-"):
+            return f"Claude Code refuses agent names starting with '-': {name!r}"
+        if len(name) > MAX_NAME:
+            return f"Claude Code refuses agent names longer than {MAX_NAME} characters ({len(name)})"
+        return super().name_problem(name)
 
     # -- native → canonical ---------------------------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
@@ -199,7 +228,7 @@ def _parsed_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
             allows = [r for n in names if n != ALL_TOOLS for r in _allow_rules(n)]
             if any(r.tool == "task" and r.pattern is not None for r in allows):
                 allows = [r for r in allows if not (r.tool == "task" and r.pattern is None)]
-            rules += [r for i, r in enumerate(allows) if r.pattern is not None or r not in allows[:i]]
+            rules += _first_whole_tool_grants(allows)
     if disallowed is not MISSING and disallowed is not None:
         rules += [_rule(n, "deny") for n in toolnames.split_list(disallowed)]
     return normalise_rules(rules)
@@ -218,6 +247,19 @@ def _agent_types(token: str) -> list[str]:
 
 def _type_rules(types: list[str]) -> list[ToolRule]:
     return [ToolRule(tool="task", pattern=t, action="allow") for t in dict.fromkeys(types)]
+
+
+def _first_whole_tool_grants(allows: list[ToolRule]) -> list[ToolRule]:
+    """Each whole-tool grant once (its first place), every pattern grant as it comes."""
+    seen: set[ToolRule] = set()
+    kept = []
+    for rule in allows:
+        if rule.pattern is None:
+            if rule in seen:
+                continue
+            seen.add(rule)
+        kept.append(rule)
+    return kept
 
 
 def _rule(token: str, action: str) -> ToolRule:
@@ -256,14 +298,13 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
     other is not: the least narrowing there is. The engine checks nothing widened."""
     if not rules:
         return MISSING, MISSING
-    rules = [r for r in rules if _balanced(r.pattern)]
+    view = _Rules([r for r in rules if _balanced(r.pattern)])
     # in the model's order (a wildcard rule between them does not reorder a fresh write)
-    stated = sorted({r.tool for r in rules if r.tool != ALL_TOOLS and holds_tool(r.tool)})
-    allow_list = effective_action(rules, OTHER_TOOL) != "allow"
-    grants = [t for t in stated if t != "task" and _grantable(rules, t)]
-    types = _granted_types(rules)
-    if allow_list:
-        allowed = [_token(r) for t in grants for r in _grant_rules(rules, t)]
+    stated = sorted(t for t in view.by_tool if t != ALL_TOOLS and holds_tool(t))
+    grants = [t for t in stated if t != "task" and view.grantable(t)]
+    types = view.granted_types()
+    if view.action(OTHER_TOOL) != "allow":         # an allow-list
+        allowed = [_token(r) for t in grants for r in view.grant_rules(t)]
         if types is True:
             allowed.append(_token(ToolRule(tool="task")))
         elif types:
@@ -278,32 +319,38 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
     return tools, (denied or MISSING)
 
 
-def _grantable(rules: list[ToolRule], tool: str) -> bool:
-    """Every call of ``tool`` is allowed (patterns only pre-approve calls in Claude); or, for a
-    tool the user accepts widening for, some call is."""
-    args = [None, OTHER_ARG, *(access.sample(r.pattern) for r in rules if r.pattern and r.tool == tool)]
-    if power_of(tool) in access.accepted_widenings():
-        return any(effective_action(rules, tool, a) != "deny" for a in args)
-    return all(effective_action(rules, tool, a) == "allow" for a in args)
+class _Rules:
+    """One rule list as Claude's renderer asks about it: by tool, answers indexed once."""
 
+    def __init__(self, rules: list[ToolRule]):
+        self.by_tool: dict[str, list[ToolRule]] = {}
+        for rule in rules:
+            self.by_tool.setdefault(rule.tool, []).append(rule)
+        self.action = access.evaluator(rules).action
 
-def _grant_rules(rules: list[ToolRule], tool: str) -> list[ToolRule]:
-    """The tool's allowed patterns (each grants the whole tool and pre-approves its calls, as
-    written), or the bare tool."""
-    patterns = [r for r in rules if r.tool == tool and r.pattern is not None and r.action == "allow"]
-    return list(dict.fromkeys(patterns)) or [ToolRule(tool=tool)]
+    def grantable(self, tool: str) -> bool:
+        """Every call of ``tool`` is allowed (patterns only pre-approve calls in Claude); or,
+        for a tool the user accepts widening for, some call is."""
+        args = [None, OTHER_ARG, *(access.sample(r.pattern) for r in self.by_tool.get(tool, ()) if r.pattern)]
+        if power_of(tool) in access.accepted_widenings():
+            return any(self.action(tool, a) != "deny" for a in args)
+        return all(self.action(tool, a) == "allow" for a in args)
 
+    def grant_rules(self, tool: str) -> list[ToolRule]:
+        """The tool's allowed patterns (each grants the whole tool and pre-approves its calls,
+        as written), or the bare tool."""
+        patterns = [r for r in self.by_tool.get(tool, ()) if r.pattern is not None and r.action == "allow"]
+        return list(dict.fromkeys(patterns)) or [ToolRule(tool=tool)]
 
-def _granted_types(rules: list[ToolRule]) -> bool | list[str]:
-    """Sub-agent types: True (every type), False (none) or the names Agent(...) may start."""
-    if _grantable(rules, "task"):
-        return True
-    if effective_action(rules, "task", OTHER_ARG) == "allow":
-        return False        # every type but some: Claude can only name the types it allows
-    named = [r.pattern for r in rules if r.tool == "task" and r.pattern and r.action == "allow"
-             and not any(c in r.pattern for c in "*?[")]
-    return [t for t in dict.fromkeys(named) if effective_action(rules, "task", t) == "allow"] or False
-
+    def granted_types(self) -> bool | list[str]:
+        """Sub-agent types: True (every type), False (none) or the names Agent(...) may start."""
+        if self.grantable("task"):
+            return True
+        if self.action("task", OTHER_ARG) == "allow":
+            return False        # every type but some: Claude can only name the types it allows
+        named = [r.pattern for r in self.by_tool.get("task", ()) if r.pattern and r.action == "allow"
+                 and not any(c in r.pattern for c in "*?[")]
+        return [t for t in dict.fromkeys(named) if self.action("task", t) == "allow"] or False
 
 
 def _balanced(pattern: str | None) -> bool:

@@ -31,7 +31,10 @@ class OpenCode(MarkdownDialect):
     title = "opencode"
     layout = ".opencode/agent"
     path_hints = (".opencode/agent/", ".opencode/agents/", ".config/opencode/agent")
+    agent_globs = (".opencode/agent/**/*.md", ".opencode/agents/**/*.md")
+    reserved_names = frozenset({"build", "plan", "general", "explore", "compaction", "summary", "title"})
     has_repair = True
+    reading_model = "opencode"
     requires_front_matter = False
     known_keys = frozenset({"name", "description", "mode", "model", "variant", "temperature", "top_p",
                             "prompt", "tools", "permission", "disable", "hidden", "color", "steps",
@@ -60,6 +63,10 @@ class OpenCode(MarkdownDialect):
 
     def weak_claim(self, values: dict[str, Any]) -> bool:
         return "description" in values and not isinstance(values.get("name"), str)   # named by its path
+
+    def agent_shape(self, values: dict[str, Any]) -> bool:
+        # a docs page has a description too, and keys opencode would send the model as options
+        return isinstance(values.get("description"), str) and set(values) <= self.known_keys
 
     def name_from_path(self, path: str | None) -> str | None:
         return _name_from_path(path)
@@ -297,9 +304,10 @@ def _one_per_power(rules: list[ToolRule]) -> list[ToolRule]:
 def _merged(rules: list[ToolRule], power: str) -> list[ToolRule]:
     mine = [r for r in rules if access.power_of(r.tool) == power]
     others = [r for r in rules if access.power_of(r.tool) != power]
-    base = access.power_action(rules, power, access.OTHER_ARG)
+    action = access.evaluator(rules).power
+    base = action(power, access.OTHER_ARG)
     patterns = list(dict.fromkeys(r.pattern for r in mine if r.pattern not in (None, ALL_TOOLS)))
-    entries = [(p, access.power_action(rules, power, access.sample(p))) for p in patterns]
+    entries = [(p, action(power, access.sample(p))) for p in patterns]
     entries = [(p, a) for p, a in entries if a != base]
     if not entries and base == access.power_action(others, power, access.OTHER_ARG):
         return []            # what the other rules give already
