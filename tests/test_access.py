@@ -252,3 +252,8 @@ def test_the_cli_accepts_a_named_widening(tmp_path):
     result = CliRunner().invoke(cli, ["convert", str(source), "--to", "claude", "--accept-widening", "read"])
     assert result.exit_code == 0 and "tools: Grep, Read" in result.stdout
     assert "tools.read: widened" in result.stderr
+
+
+def test_opencode_lsp_is_claude_codes_lsp_tool():
+    out, back, _ = converted(opencode("{lsp: deny}"), "opencode", "claude")
+    assert "disallowedTools: LSP" in out and "lsp" not in out.split("---")[1]

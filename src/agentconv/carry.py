@@ -80,7 +80,8 @@ def _entry_lines(key: str, value: Any) -> list[str]:
     lines = text.rstrip("\n").split("\n")
     # a blank line inside a value (or one YAML would end the comment on) cannot stand in a
     # comment: such a value is written as one line of JSON, which YAML reads the same
-    if _UNSAFE.search(text) or "-->" in text or any(not line.strip() for line in lines):
+    # (so is one that ends in whitespace a reader strips, such as a no-break space)
+    if _UNSAFE.search(text) or "-->" in text or any(not line.strip() or line != line.rstrip() for line in lines):
         return [f"{json.dumps(key)}: {_json(value)}"]
     return lines
 
