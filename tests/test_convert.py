@@ -88,10 +88,9 @@ INSTRUCTIONS:
 Be brief.
 <!-- agentconv-carry: {"name":"reviewer","model":"sonnet","tools":[{"tool":"*","pattern":null,"action":"deny"},\
 {"tool":"glob","pattern":null,"action":"allow"},{"tool":"grep","pattern":null,"action":"allow"},\
-{"tool":"read","pattern":null,"action":"allow"}],"color":"blue","mode":"subagent",\
+{"tool":"read","pattern":null,"action":"allow"}],"color":"blue",\
 "style":{"claude":{"values":{"tools":"Read, Grep, Glob"}}}} -->
-"""}, losses={"prose": {("name", "carried"), ("model", "carried"), ("tools", "carried"), ("color", "carried"),
-                         ("mode", "carried")}})
+"""}, losses={"prose": {("name", "carried"), ("model", "carried"), ("tools", "carried"), ("color", "carried")}})
 
 
 def test_opencode_to_claude_names_the_agent_by_its_path_and_narrows_ask_to_deny():
@@ -121,6 +120,7 @@ description: |-
 
   DON'T USE FOR:
   - writing code
+mode: subagent
 # agentconv-carry: {"name":"reviewer"}
 ---
 
@@ -153,7 +153,7 @@ assistant: I'll use the helper agent.
 
 INSTRUCTIONS:
 Help.
-<!-- agentconv-carry: {"name":"helper","mode":"subagent","style":{"claude":{"values":{"description":"Helps.\\n\
+<!-- agentconv-carry: {"name":"helper","style":{"claude":{"values":{"description":"Helps.\\n\
 <example>user: hi\\nassistant: I'll use the helper agent.</example>"},"quotes":{"description":"\\""}}}} -->
 """})
 

@@ -104,10 +104,12 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
 
 
 def fill_required(dialect, agent: Agent) -> Agent:
-    """A target that skips agents without a description gets one derived from the prompt
-    (reported as 'defaulted' and carried, so the trip back leaves it unset again)."""
+    """A target that skips agents without a description, or offers a sub-agent only by its
+    description, gets one derived from the prompt (reported as 'defaulted' and carried, so
+    the trip back leaves it unset again)."""
     from .briefs import SECTION_FIELDS, derive_description
-    if "description" not in dialect.required or agent.description or agent.examples \
+    needed = "description" in dialect.required or (agent.mode != "primary" and "description" in dialect.delegated_by)
+    if not needed or agent.description or agent.examples \
             or any(getattr(agent, f) for f in SECTION_FIELDS) or not agent.prompt:
         return agent
     derived = derive_description(agent.prompt)

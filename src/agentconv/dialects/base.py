@@ -31,6 +31,8 @@ class Dialect:
     path_hints: ClassVar[tuple[str, ...]] = ()
     #: canonical fields the real tool needs, or it skips the file
     required: ClassVar[tuple[str, ...]] = ()
+    #: canonical fields the real tool needs to offer a sub-agent for delegation (it picks one by them)
+    delegated_by: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
     expresses_access: ClassVar[bool] = True
 

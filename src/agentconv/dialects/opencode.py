@@ -34,6 +34,7 @@ class OpenCode(MarkdownDialect):
     path_hints = (".opencode/agent/", ".opencode/agents/", ".config/opencode/agent")
     has_repair = True
     requires_front_matter = False
+    delegated_by = ("description",)        # the task tool lists sub-agents by description
     known_keys = frozenset({"name", "description", "mode", "model", "variant", "temperature", "top_p",
                             "prompt", "tools", "permission", "disable", "hidden", "color", "steps",
                             "maxSteps", "options"})

@@ -35,6 +35,8 @@ class Prose(Dialect):
     layout = "agents"
     path_hints = ()
     expresses_access = False
+    # A brief describes an agent to delegate to: a sub-agent, never the one the user talks to.
+    implied = {"mode": "subagent"}
 
     def claim(self, text: str) -> int:
         plain = bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
@@ -49,7 +51,8 @@ class Prose(Dialect):
                              path=path, line=1, column=1, hint="read it as claude or opencode (--from)")
         body, carry, carry_text = _split_carry(text)
         brief, marker, region = _split_brief(body)
-        fields: dict[str, Any] = briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {}
+        fields: dict[str, Any] = dict(self.implied)
+        fields.update(briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {})
         fields["name"] = self.name_from_path(path)
         fields["prompt"] = region.strip().replace("\r\n", "\n") or None
         agent = Agent.model_validate(fields)
