@@ -133,9 +133,11 @@ def _parse_description_uncached(text):
     before, examples = parse_examples(text)
     sections = parse_sections(before)
     fields = {"examples": examples}
+    headings = {}
     if sections.items and not sections.rest.strip():
         fields.update(sections.items)
-        before = sections.lead
+        headings, before = sections.headings, sections.lead
+    fields["section_headings"] = headings
     fields["description"] = before.strip() or None
     return fields
 
@@ -145,6 +147,8 @@ _DESCRIPTIONS = [
     "<commentary>\nwhy\n</commentary>\n</example>\n\nafter text\n\n<example>user: c</example>",
     "Summary.\n\nWHEN TO USE:\n- one\n- two\n\nDON'T USE FOR:\n- three\n", "<example></example>",
     "WHEN TO USE:\n- a\n\ntrailing prose", "<example>Human: hi\nAssistant: yo</example>   ",
+    "Use it. Examples: <example>Context: x user: a</example> <example>user: b</example>",
+    "WHEN TO USE THIS AGENT:\n- a\n\nDELIVERABLES THIS AGENT CREATES:\n- b",
 ]
 
 

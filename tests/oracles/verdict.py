@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from agentconv.access import RANK, effective_action, probes
-from agentconv.briefs import SECTION_FIELDS
+from agentconv.briefs import DESCRIPTION_FIELDS
 from agentconv.data import mapping
 from agentconv.dialects import claude as claude_dialect
 from agentconv.dialects import opencode as opencode_dialect
@@ -26,7 +26,7 @@ from .judges import ClaudeSession, Verdict
 from .sample import Case
 
 #: fields every target expresses in some form: a change must be in the loss report
-ACCOUNTED = ("name", "description", "examples", *SECTION_FIELDS, "model", "tools", "mode")
+ACCOUNTED = ("name", *DESCRIPTION_FIELDS, "model", "tools", "mode")
 OTHER_ARG = "zz-unmatched-argument"
 #: opencode's apply_patch (what GPT models get instead of edit and write) can do exactly
 #: what edit and write together can: offering it widens nothing when both are allowed
@@ -49,7 +49,7 @@ def accounted(case: Case) -> list[str]:
 
 
 def _reported(field: str, case: Case) -> bool:
-    description_part = field in ("description", "examples", *SECTION_FIELDS)
+    description_part = field in DESCRIPTION_FIELDS
     return field in case.lost or (description_part and any(f in case.lost for f in ("description", "examples")))
 
 

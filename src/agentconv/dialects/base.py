@@ -286,11 +286,11 @@ class NativeItems:
     def put_description(self, agent: Agent, unescape: bool = False) -> None:
         """The description with its examples and sections (Claude expands a literal \\n)."""
         from .. import briefs
-        current = {k: getattr(agent, k) for k in ("description", "examples", *briefs.SECTION_FIELDS)}
+        current = {k: getattr(agent, k) for k in briefs.DESCRIPTION_FIELDS}
 
         def meaning(value: Any) -> dict:
-            parsed = briefs.parse_description(value.replace("\\n", "\n") if unescape else value)
-            return {k: parsed.get(k, None if k == "description" else []) for k in current}
+            return briefs.description_fields(
+                briefs.parse_description(value.replace("\\n", "\n") if unescape else value))
 
         self.put("description", current, meaning, lambda: briefs.render_description(agent))
 

@@ -17,7 +17,7 @@ from .base import Dialect, path_stem
 
 _CARRY_OPEN = "<!-- agentconv-carry: {"
 _CARRY_END = re.compile(r"\} -->[ \t]*(\r?\n)?\Z")
-_BRIEF_FIELDS = ("description", "examples", *briefs.SECTION_FIELDS)
+_BRIEF_FIELDS = briefs.DESCRIPTION_FIELDS
 
 
 @dataclass
@@ -78,23 +78,16 @@ class Prose(Dialect):
             return text.replace("\r\n", "\n").replace("\n", newline)
 
         prompt = agent.prompt or ""
-        keep_brief = trivia is not None and _brief_fields(trivia.brief) == {k: getattr(agent, k) for k in _BRIEF_FIELDS}
+        keep_brief = trivia is not None and _brief_fields(trivia.brief) == _agent_brief(agent)
         keep_region = trivia is not None and trivia.region.strip().replace("\r\n", "\n") == prompt
         rendered = briefs.render_description(agent) or ""
         brief = trivia.brief if keep_brief else (fresh(rendered + "\n") if rendered else "")
         if keep_brief and keep_region:
-            marker, region = trivia.marker, trivia.region
+            text = brief + trivia.marker + trivia.region
         else:
             region = (trivia.region if keep_region else fresh(prompt + "\n")) if prompt else ""
-            # without the marker a brief with no instructions after it would read as the prompt
-            marker = fresh("INSTRUCTIONS:\n") if brief.strip() else ""
-            if keep_region and trivia.marker:
-                marker = trivia.marker
-            elif marker:
-                region = region.lstrip("\r\n")
-            if marker and not brief.endswith(newline * 2):
-                brief = brief.rstrip("\r\n") + newline * 2
-        text = brief + marker + region
+            own_marker = trivia.marker if keep_region and trivia else ""
+            text = _joined(brief, own_marker, region, newline, agent)
         if frontmatter.has_front_matter(text) and not keep_brief:
             text = newline + text          # a brief opening with '---' must not read as front matter
         if carry and trivia is not None and trivia.carry_text and _split_carry(trivia.carry_text)[1] == carry:
@@ -143,6 +136,36 @@ def _split_brief(text: str) -> tuple[str, str, str]:
     return "", "", text
 
 
+def _joined(brief: str, marker: str, region: str, newline: str, agent: Agent) -> str:
+    """Brief and instructions, with an INSTRUCTIONS: line only where the author wrote one or
+    the text would read differently without it (a brief with no sections, a prompt that
+    opens with a section label): a heading the author never wrote is not added."""
+    if not marker:
+        plain = _paragraphs(brief, region, newline)
+        if _reads_as(plain, agent):
+            return plain
+        marker = newline.join(("INSTRUCTIONS:", ""))
+        region = region.lstrip("\r\n")
+    if marker and brief.strip() and not brief.endswith(newline * 2):
+        brief = brief.rstrip("\r\n") + newline * 2
+    return brief + marker + region
+
+
+def _paragraphs(brief: str, region: str, newline: str) -> str:
+    if not (brief.strip() and region.strip()):
+        return brief + region
+    return brief.rstrip("\r\n") + newline * 2 + region.lstrip("\r\n")
+
+
+def _reads_as(text: str, agent: Agent) -> bool:
+    brief, _, region = _split_brief(text)
+    return _brief_fields(brief) == _agent_brief(agent) and \
+        (region.strip().replace("\r\n", "\n") or None) == (agent.prompt or None)
+
+
+def _agent_brief(agent: Agent) -> dict:
+    return {k: getattr(agent, k) for k in _BRIEF_FIELDS}
+
+
 def _brief_fields(brief: str) -> dict:
-    parsed = briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {}
-    return {k: parsed.get(k, [] if k not in ("description",) else None) for k in _BRIEF_FIELDS}
+    return briefs.description_fields(briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {})
