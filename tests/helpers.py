@@ -47,12 +47,15 @@ def loss_pairs(losses) -> set[tuple[str, str]]:
     return {(loss.field, loss.kind) for loss in losses}
 
 
-def round_trip(doc: Document, via: str, *, carry: bool = True) -> tuple[Document, list]:
-    """doc → ``via`` → doc's dialect; returns the document read back and the first step's losses."""
-    middle_text, losses = agentconv.to_dialect(doc, via, carry=carry)
-    middle = agentconv.loads(middle_text, via)
-    back_text, _ = agentconv.to_dialect(middle, doc.dialect, carry=carry)
-    return agentconv.loads(back_text, doc.dialect, path=doc.path), losses
+def round_trip(doc: Document, via: str, *, carry: bool | str = True, trust: bool = True) -> tuple[Document, list]:
+    """doc → ``via`` → doc's dialect, each file read where the tool would read it, as the
+    user who wrote them (``trust``: the carry is theirs); returns the document read back and
+    the first step's losses."""
+    middle_path = str(agentconv.get_dialect(via).output_path(doc.agent))
+    middle_text, losses = agentconv.to_dialect(doc, via, carry=carry, path=middle_path)
+    middle = agentconv.loads(middle_text, via, path=middle_path, trust_carry=trust)
+    back_text, _ = agentconv.to_dialect(middle, doc.dialect, carry=carry, path=doc.path)
+    return agentconv.loads(back_text, doc.dialect, path=doc.path, trust_carry=trust), losses
 
 
 def canonical_diff(a, b, ignore: Iterable[str] = ()) -> dict:

@@ -11,6 +11,7 @@ from agentconv import (AgentconvError, Document, LossError, LossWarning, Multipl
                        OutputExistsError, ParseError, UnknownDialectError)
 
 CLAUDE = "---\nname: reviewer\ndescription: Reviews diffs.\ncolor: blue\n---\nBe brief.\n"
+LOSSY = CLAUDE.replace("color: blue", "effort: high\npermissionMode: plan")
 
 
 def test_public_names_resolve():
@@ -52,25 +53,27 @@ def test_dumps_defaults_to_the_source_dialect_and_records_losses():
     doc = agentconv.loads(CLAUDE)
     assert agentconv.dumps(doc) == CLAUDE and doc.losses == []
     text = agentconv.dumps(doc, "opencode")
-    assert "color: '#3B82F6'" in text
-    assert {(l.field, l.kind) for l in doc.losses} == {("name", "carried"), ("color", "approximated")}
+    assert "color: '#3B82F6'" in text and doc.losses == []          # the same colour, spelled for opencode
+    lossy = agentconv.loads(LOSSY)
+    agentconv.dumps(lossy, "opencode")
+    assert {(l.field, l.kind) for l in lossy.losses} == {("reasoning_effort", "carried"), ("permission_mode", "carried")}
 
 
 def test_dumps_warns_about_each_loss_by_default():
-    doc = agentconv.loads(CLAUDE)
+    doc = agentconv.loads(LOSSY)
     with pytest.warns(LossWarning) as record:
         agentconv.dumps(doc, "opencode")
-    assert len(record) == 2 and any("color" in str(w.message) for w in record)
+    assert len(record) == 2 and any("reasoning_effort" in str(w.message) for w in record)
 
 
 def test_on_loss_ignore_is_silent_and_raise_raises():
-    doc = agentconv.loads(CLAUDE)
+    doc = agentconv.loads(LOSSY)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         agentconv.dumps(doc, "opencode", on_loss="ignore")
     with pytest.raises(LossError) as info:
         agentconv.dumps(doc, "opencode", on_loss="raise")
-    assert [l.field for l in info.value.losses] == ["name", "color"]
+    assert [l.field for l in info.value.losses] == ["reasoning_effort", "permission_mode"]
 
 
 def test_on_loss_must_be_a_known_policy():
@@ -96,9 +99,9 @@ def test_convert_reads_and_writes_in_one_step():
 
 
 def test_convert_back_and_forth_restores_the_text_meaning():
-    there = agentconv.convert(CLAUDE, to="opencode")
-    back = agentconv.convert(there, to="claude", read="opencode")
-    assert agentconv.loads(back).agent == agentconv.loads(CLAUDE).agent
+    there = agentconv.convert(LOSSY, to="opencode")       # saved where opencode reads it
+    back = agentconv.convert(there, to="claude", read="opencode", path=".opencode/agent/reviewer.md")
+    assert agentconv.loads(back).agent == agentconv.loads(LOSSY).agent
 
 
 def test_dump_writes_and_refuses_to_overwrite(tmp_path):

@@ -17,7 +17,8 @@ import agentconv
 from agentconv.cli import cli
 from conftest import FIXTURES, REPO
 
-MINIMAL = FIXTURES / "claude" / "minimal.md"                 # name: code-reviewer; loses only its name
+MAXIMAL = FIXTURES / "claude" / "maximal.md"
+MINIMAL = FIXTURES / "claude" / "minimal.md"                 # name: code-reviewer; loses nothing
 OPENCODE_MINIMAL = FIXTURES / "opencode" / "minimal.md"      # lossless to claude
 NESTED = FIXTURES / "opencode" / "agent" / "review" / "security.md"
 
@@ -33,10 +34,10 @@ def run(*args: str, input: str | bytes | None = None):
 # -- convert -----------------------------------------------------------------------------------
 
 def test_convert_prints_the_text_on_stdout_and_the_losses_on_stderr():
-    result = run("convert", MINIMAL, "--to", "opencode")
+    result = run("convert", MAXIMAL, "--to", "opencode")
     assert result.exit_code == 0
-    assert result.stdout == agentconv.convert(MINIMAL.read_bytes(), to="opencode", path=MINIMAL)
-    assert "name: carried" in result.stderr and "agentconv-carry" not in result.stderr
+    assert result.stdout == agentconv.convert(MAXIMAL.read_bytes(), to="opencode", path=MAXIMAL, on_loss="ignore")
+    assert "permission_mode: carried" in result.stderr and "for converting back" not in result.stderr
 
 
 def test_convert_reads_stdin():
@@ -90,9 +91,10 @@ def test_convert_to_a_file_refuses_to_overwrite_without_force(tmp_path):
 
 
 def test_strict_fails_on_losses_and_writes_nothing(tmp_path):
-    result = run("convert", MINIMAL, "--to", "opencode", "--strict")
+    assert run("convert", MINIMAL, "--to", "opencode", "--strict").exit_code == 0    # nothing is lost
+    result = run("convert", MAXIMAL, "--to", "opencode", "--strict")
     assert result.exit_code == 1 and result.stdout == ""
-    assert "cannot be expressed exactly: name" in result.stderr
+    assert "cannot be expressed exactly: " in result.stderr and "permission_mode" in result.stderr
     result = run("convert", FIXTURES / "claude" / "maximal.md", "--to", "opencode", "--strict", "-o", tmp_path)
     assert result.exit_code == 1 and not list(tmp_path.rglob("*.md"))
 
@@ -104,11 +106,11 @@ def test_strict_passes_a_lossless_conversion():
 
 
 def test_report_json_goes_to_stderr_when_stdout_holds_the_text():
-    result = run("convert", MINIMAL, "--to", "opencode", "--report", "json")
+    result = run("convert", MAXIMAL, "--to", "opencode", "--report", "json")
     assert result.stdout.startswith("---\n")
     entry = json.loads(result.stderr)["files"][0]
     assert (entry["from"], entry["to"], entry["status"]) == ("claude", "opencode", "lossy")
-    assert [(l["field"], l["kind"]) for l in entry["losses"]] == [("name", "carried")]
+    assert ("permission_mode", "carried") in [(l["field"], l["kind"]) for l in entry["losses"]]
 
 
 def test_report_json_goes_to_stdout_with_an_output_folder(tmp_path):
@@ -119,9 +121,10 @@ def test_report_json_goes_to_stdout_with_an_output_folder(tmp_path):
 
 
 def test_no_carry_drops_instead_of_carrying():
-    result = run("convert", MINIMAL, "--to", "opencode", "--no-carry")
-    assert result.exit_code == 0 and "agentconv-carry" not in result.stdout
-    assert "name: dropped" in result.stderr
+    for flags in (["--no-carry"], ["--carry", "none"]):
+        result = run("convert", MAXIMAL, "--to", "opencode", *flags)
+        assert result.exit_code == 0 and "agentconv" not in result.stdout
+        assert "permission_mode: dropped" in result.stderr
 
 
 def test_a_broken_file_is_reported_with_its_location_and_a_hint(tmp_path):

@@ -119,7 +119,7 @@ def test_yaml_12_booleans_and_no_dates():
 
 def test_lenient_read_keeps_the_intended_fields_and_warns():
     doc = agentconv.loads(CLAUDE["lenient-user-lines"], "claude")
-    assert doc.agent.model == "opus"
+    assert doc.agent.model == "anthropic/claude-opus-4-8"      # Claude's alias, as a canonical id
     assert doc.agent.description.startswith("Use it. Examples:") and "assistant" in doc.agent.description
     assert doc.warnings and "Claude Code itself will skip" in doc.warnings[0].hint
 

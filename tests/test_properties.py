@@ -129,7 +129,7 @@ def agents(draw) -> Agent:
         when_to_use=draw(lists), not_for=draw(lists), triggers=draw(lists), section_headings=draw(SECTION_HEADINGS),
         prompt=draw(optional(realistic_or_nasty(["You review code.", "Be brief.\n\n1. Read\n2. Report"],
                                                 max_pieces=12))),
-        model=draw(optional(realistic_or_nasty(["sonnet", "opus", "inherit", "anthropic/claude-sonnet-4-5",
+        model=draw(optional(realistic_or_nasty(["sonnet", "opus", "anthropic/claude-opus-4-8", "anthropic/claude-sonnet-4-5",
                                                 "google/gemini-2.5-flash", "claude-4-sonnet"], single_line=True))),
         reasoning_effort=draw(optional(st.sampled_from(["low", "high", "max"]) | st.integers(1, 10))),
         temperature=draw(optional(st.floats(0, 2, allow_nan=False))),
@@ -187,7 +187,7 @@ def test_every_field_a_dialect_cannot_express_is_reported(dialect: str, agent: A
     reported = {loss.field for loss in losses}
     enforced = get_dialect(dialect).read(text, path, apply_carry=False).agent
     assert differing_fields(agent, enforced) <= reported
-    restored = loads(text, dialect, path=path).agent
+    restored = loads(text, dialect, path=path, trust_carry=True).agent
     assert differing_fields(agent, restored) <= reported
 
 
@@ -205,7 +205,7 @@ def test_writing_never_widens_access(dialect: str, agent: Agent):
 @given(agent=agents())
 def test_carried_fields_come_back_when_read_in_the_same_dialect(dialect: str, agent: Agent):
     path, text, losses = write_fresh(agent, dialect)
-    restored = loads(text, dialect, path=path).agent
+    restored = loads(text, dialect, path=path, trust_carry=True).agent      # the carry is ours
     carried = {loss.field for loss in losses if loss.kind == "carried"} - {"name"}
     assert not (differing_fields(agent, restored) & carried)
 
@@ -328,7 +328,9 @@ def prose_texts(draw) -> str:
                      st.builds(lambda t: "- " + t, nasty_text(max_pieces=3, single_line=True)))
     text = "\n".join(draw(st.lists(line, min_size=1, max_size=12))) + "\n"
     if draw(st.integers(0, 4)) == 0:
-        text += '<!-- agentconv-carry: {"model":"sonnet"} -->\n'
+        text += draw(st.sampled_from(['<!-- agentconv-carry: {"model":"sonnet"} -->\n',
+                                      '<!-- agentconv: for converting back to Claude Code (x ignores this):\n'
+                                      '  effort: high\n-->\n']))
     return finish(draw, text)
 
 

@@ -27,6 +27,7 @@ SEEDS = SHARED / "seeds"
 PROSE_CORPUS = SHARED / "corpus" / "prose"
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^-{3,}[ \t]*\r?$\n?(.*)\Z", re.DOTALL | re.MULTILINE)
 _MARKER = re.compile(r"^INSTRUCTIONS:$")
+_TAG = re.compile(r"(</?(?:example|commentary)>)")          # markup, not part of a word
 
 
 def _files(root: Path) -> list[Path]:
@@ -41,13 +42,16 @@ def _trip_cases() -> list:
 
 
 def words(dialect: str, text: str) -> list[str]:
-    """What a reader of the file gets, formatting aside: the non-blank lines of the
-    description and of the prompt (of a prose brief: all of it), each line's words."""
+    """What a reader of the file gets, formatting aside: the words of the description and
+    each non-blank line of the prompt (of a prose brief: every line, the whole text)."""
     if dialect == "prose":
-        lines = [l for l in text.splitlines() if not l.startswith("<!-- agentconv-carry:")]
-        return [line for line in _plain(lines) if not _MARKER.match(line)]
+        return [line for line in _plain(_without_carry(text).splitlines()) if not _MARKER.match(line)]
     description, body = _front_matter_parts(dialect, text)
-    return _plain(description.splitlines()) + ["<prompt>"] + _plain(body.splitlines())
+    return [" ".join(_TAG.sub(r" \1 ", description).split()), "<prompt>"] + _plain(body.splitlines())
+
+
+def _without_carry(text: str) -> str:
+    return text[:text.index("<!-- agentconv")] if "<!-- agentconv" in text else text
 
 
 def markers(text: str) -> int:
@@ -78,25 +82,29 @@ def _front_matter_parts(dialect: str, text: str) -> tuple[str, str]:
     return (description.replace("\\n", "\n") if dialect == "claude" else description), body
 
 
-def trip(path: Path, via: str) -> tuple[agentconv.Document, str, str]:
+def trip(path: Path, via: str, *, trust: bool) -> tuple[agentconv.Document, str, str]:
     """(source document, the file in ``via``, the file converted back), each written where
-    its tool reads it, as a user converting a repository does."""
+    its tool reads it, as a user converting a repository does (``trust``: their own carry)."""
     source = agentconv.loads(path.read_bytes(), path=str(path))
     middle_path = str(get_dialect(via).output_path(source.agent))
     middle, _ = agentconv.to_dialect(source, via, path=middle_path)
-    back, _ = agentconv.to_dialect(agentconv.loads(middle, via, path=middle_path), source.dialect, path=str(path))
+    read_back = agentconv.loads(middle, via, path=middle_path, trust_carry=trust)
+    back, _ = agentconv.to_dialect(read_back, source.dialect, path=str(path))
     return source, middle, back
 
 
 @pytest.mark.parametrize("path, via", _trip_cases())
 def test_a_trip_keeps_the_model_and_the_words(path, via):
-    source, middle, back = trip(path, via)
+    source, _, back = trip(path, via, trust=True)
+    assert agentconv.loads(back, source.dialect, path=str(path), trust_carry=True).agent == source.agent
+    # the words are in the files themselves: they come back without trusting any carry
+    source, middle, back = trip(path, via, trust=False)
     original = path.read_bytes().decode(source.encoding).lstrip("\ufeff")
-    assert agentconv.loads(back, source.dialect, path=str(path)).agent == source.agent
     assert words(source.dialect, back) == words(source.dialect, original)
     assert markers(back) <= markers(original), "an INSTRUCTIONS: heading the author never wrote"
     one_line = description_lines(source.dialect, original) if source.dialect != "prose" else []
-    if len(one_line) == 1 and via != source.dialect:
+    if len(one_line) == 1:
+        assert description_lines(source.dialect, back) == one_line, "a one-line description came back a block"
         kept = description_lines(via, middle) if via != "prose" else words(via, middle)[:1]
         assert kept == one_line, f"the one-line description is not one line in {via}"
 
@@ -150,7 +158,9 @@ def test_prose_writes_an_instructions_line_only_where_the_text_needs_one(agent, 
     text, losses = agentconv.to_dialect(agentconv.Document(agents=[agent]), "prose", carry=False)
     assert bool(re.search(r"(?m)^INSTRUCTIONS:$", text.split("Do it.")[0] if "Do it." in text else text)) is marker
     back = agentconv.loads(text, "prose").agent
-    assert (back.description, back.when_to_use, back.prompt) == (agent.description, agent.when_to_use, agent.prompt)
+    assert (back.when_to_use, back.prompt) == (agent.when_to_use, agent.prompt)
+    # without a brief, a prose reader derives the description from the prompt
+    assert back.description == (agent.description or briefs.derive_description(agent.prompt or ""))
 
 
 # -- found 9: a one-line description stays one line --------------------------------------------
@@ -178,7 +188,8 @@ def test_a_one_line_description_is_one_line_in_every_target():
     assert [e.inline for e in doc.agent.examples] == [True, True]
     for target in ("opencode", "prose"):
         text, _ = agentconv.to_dialect(doc, target, carry=False)
-        assert words(target, text)[0] == ONE_LINE
+        first = description_lines(target, text) if target != "prose" else words(target, text)[:1]
+        assert first == [ONE_LINE]
 
 
 def test_an_example_with_a_turn_of_several_lines_cannot_be_inline():
@@ -221,9 +232,10 @@ def test_a_prose_brief_becomes_a_described_subagent(text, description, target):
     assert ("description" in {l.field for l in losses}) is (doc.agent.description is None)
 
 
-@pytest.mark.parametrize("mode, kept", [("subagent", True), ("primary", False), ("all", False), (None, False)])
-def test_prose_says_subagent_and_carries_any_other_mode(mode, kept):
+@pytest.mark.parametrize("mode, lost", [("subagent", False), ("primary", True), ("all", True)])
+def test_prose_says_subagent_and_carries_any_other_mode(mode, lost):
     agent = Agent(name="helper", description="Helps.", prompt="Help.", mode=mode)
     text, losses = agentconv.to_dialect(agentconv.Document(agents=[agent]), "prose", path="agents/helper.txt")
-    assert ("mode" not in {loss.field for loss in losses}) is kept
-    assert agentconv.loads(text, "prose", path="agents/helper.txt").agent.mode == mode
+    assert ("mode" in {loss.field for loss in losses}) is lost
+    assert agentconv.loads(text, "prose", path="agents/helper.txt").agent.mode == "subagent"
+    assert agentconv.loads(text, "prose", path="agents/helper.txt", trust_carry=True).agent.mode == mode

@@ -38,8 +38,14 @@ def decode(data: bytes, path: str | None = None) -> tuple[str, str, bool]:
     return text, "utf-8", bom
 
 
-def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | None = None) -> Document:
+def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | None = None,
+          trust_carry: bool = False) -> Document:
     """Parse agent text. ``dialect=None`` detects it from ``path`` and content.
+
+    An agentconv comment in the file (what another dialect could not say) is taken back only
+    where it grants nothing the file does not; ``trust_carry=True`` (for your own files)
+    takes back tools, hooks, MCP servers, models and the like too. ``Document.restored`` and
+    ``Document.refused`` say which.
 
     >>> doc = loads("---\\nname: a\\ndescription: b\\n---\\nBe brief.\\n")
     >>> doc.dialect, doc.agent.name
@@ -56,9 +62,10 @@ def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | Non
     elif text.startswith("\ufeff"):
         text, bom = text[1:], True
     try:
-        name, doc = detect_and_read(text, where) if dialect is None else (get_dialect(dialect).name, None)
+        name, doc = detect_and_read(text, where, trust_carry=trust_carry) if dialect is None \
+            else (get_dialect(dialect).name, None)
         if doc is None:
-            doc = get_dialect(name).read(text, where)
+            doc = get_dialect(name).read(text, where, trust_carry=trust_carry)
     except AgentconvError as exc:
         raise exc.located(where)
     except RecursionError:
@@ -88,20 +95,28 @@ def read_bytes(path: PathLike, *, refuse_large: bool = True) -> bytes:
                              hint="check that the file exists and is readable") from None
 
 
-def load(path: PathLike, dialect: str | None = None) -> Document:
-    """Read and parse an agent file."""
-    return loads(read_bytes(path), dialect, path=os.fspath(path))
+def load(path: PathLike, dialect: str | None = None, *, trust_carry: bool = False) -> Document:
+    """Read and parse an agent file (``trust_carry``: see ``loads``)."""
+    return loads(read_bytes(path), dialect, path=os.fspath(path), trust_carry=trust_carry)
 
 
-def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool = True,
+def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
                path: PathLike | None = None) -> tuple[str, list[Loss]]:
-    """Render ``doc`` in ``dialect`` (default: its own); return the text and the losses."""
+    """Render ``doc`` in ``dialect`` (default: its own); return the text and the losses.
+
+    ``carry``: True or "meaning" keeps what the target cannot say in a comment it ignores,
+    "style" adds formatting hints so a trip back gives the original bytes, False drops it.
+    Without ``path`` the output is judged where the target tool would read it
+    (``Dialect.output_path``), so a name its path expresses is no loss."""
     target = get_dialect(dialect or doc.dialect or "")
     same = doc.dialect == target.name
-    where = os.fspath(path) if path is not None else (doc.path if same else None)
     texts, losses = [], []
     source = get_dialect(doc.dialect) if doc.dialect else None
+    own_carry = source.file_carry(doc.trivia) if source is not None and doc.trivia is not None else None
+    spell_with = tuple(get_dialect(n) for n in (own_carry.sections if own_carry else {}) if n)
     for agent in doc.agents:
+        where = os.fspath(path) if path is not None else \
+            (doc.path if same else str(target.output_path(agent)))
         style = dict(doc.style)
         own = source.style_of(doc.trivia, agent) if source is not None and doc.trivia is not None else None
         shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
@@ -110,13 +125,25 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool = True,
         hints = {**shared, **style.pop(target.name, {})} if not same else {}
         trivia = doc.trivia if same else target.trivia_from_style(hints or None, agent)
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
-                                 path=where, style=style or None)
+                                 path=where, style=style or None, spell_with=spell_with,
+                                 source_values=source.file_values(doc.trivia) if source is not None else None)
         texts.append(text)
         losses += lost
+    if not same:
+        losses = _refused_losses(doc, target.name) + losses
     text = "".join(texts)
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+def _refused_losses(doc: Document, target: str) -> list[Loss]:
+    """What the file's agentconv comment held but reading did not take back: it does not
+    reach the output, and the user should know."""
+    who = doc.agents[0].name if len(doc.agents) == 1 else None
+    return [Loss(field=field, kind="untrusted", source=doc.dialect, target=target, agent=who,
+                 detail=f"in its agentconv comment, not taken back: {why}")
+            for field, why in doc.refused]
 
 
 _SHARED = ("body", "newline", "opening", "closing")
@@ -142,7 +169,7 @@ def split_style(style: dict, target, agent) -> tuple[dict, dict]:
     return shared, specific
 
 
-def dumps(doc: Document, dialect: str | None = None, *, on_loss: str = "warn", carry: bool = True,
+def dumps(doc: Document, dialect: str | None = None, *, on_loss: str = "warn", carry: bool | str = True,
           path: PathLike | None = None) -> str:
     """Render a document; ``dialect=None`` writes the dialect it was read from (same bytes
     when nothing changed). Losses land in ``doc.losses`` and go through ``on_loss``."""
@@ -156,7 +183,7 @@ def dumps(doc: Document, dialect: str | None = None, *, on_loss: str = "warn", c
 
 
 def dump(doc: Document, path: PathLike, dialect: str | None = None, *, overwrite: bool = False,
-         on_loss: str = "warn", carry: bool = True) -> None:
+         on_loss: str = "warn", carry: bool | str = True) -> None:
     """Write a document to ``path`` atomically; refuses to replace a file unless ``overwrite``."""
     from .fsio import write_atomic
     where = os.fspath(path)
@@ -168,7 +195,7 @@ def dump(doc: Document, path: PathLike, dialect: str | None = None, *, overwrite
 
 
 def convert(text: str | bytes, *, to: str, read: str | None = None, path: PathLike | None = None,
-            on_loss: str = "warn", carry: bool = True) -> str:
+            on_loss: str = "warn", carry: bool | str = True, trust_carry: bool = False) -> str:
     """Convert agent text from one dialect (``read``, detected when None) to ``to``."""
-    doc = loads(text, read, path=path)
+    doc = loads(text, read, path=path, trust_carry=trust_carry)
     return dumps(doc, to, on_loss=on_loss, carry=carry)

@@ -68,6 +68,8 @@ class FileResult(BaseModel):
     error: FileError | None = None
     losses: list[Loss] = Field(default_factory=list)
     warnings: list[Diagnostic] = Field(default_factory=list)
+    #: fields taken back from the source's agentconv comment
+    restored: list[str] = Field(default_factory=list)
     diff: str | None = None
 
     @property
@@ -123,7 +125,8 @@ class Job:
     dry_run: bool = False
     check: bool = False
     diff: bool = False
-    carry: bool = True
+    carry: bool | str = True
+    trust_carry: bool = False
     strict: bool = False
     in_place: bool = False
     #: output path (case-folded) → the source that got it first
@@ -171,8 +174,9 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes]:
             reason = skip_by_content(source, data, job.read)
         if reason is not None:
             return result.model_copy(update={"reason": reason})
-        doc = load_agent(data, job.read, source.path)
+        doc = load_agent(data, job.read, source.path, trust_carry=job.trust_carry)
         result.source_dialect, result.warnings = doc.dialect, list(doc.warnings)
+        result.restored = list(doc.restored)
         if job.in_place and doc.dialect != job.to:
             return result.model_copy(update={
                 "reason": f"a {doc.dialect} file: --in-place only rewrites {job.to} files"})
@@ -304,7 +308,8 @@ def _unified_diff(old: bytes | None, new: bytes, target: str) -> str:
 
 def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, *, to: str,
                       read: str | None = None, force: bool = False, dry_run: bool = False,
-                      check: bool = False, diff: bool = False, carry: bool = True, strict: bool = False,
+                      check: bool = False, diff: bool = False, carry: bool | str = True,
+                      trust_carry: bool = False, strict: bool = False,
                       in_place: bool = False, jobs: int | None = None) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
@@ -312,7 +317,7 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     with ``in_place`` each file already in dialect ``to`` is normalised where it is.
     """
     job, exclude = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check,
-                        diff=diff, carry=carry, strict=strict, in_place=in_place)
+                        diff=diff, carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place)
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     walk = iter_sources(sources, exclude=exclude)

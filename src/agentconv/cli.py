@@ -132,8 +132,16 @@ Examples:
               help="Normalise each PATH already in the --to dialect where it is, writing only files "
                    "whose bytes change; files in other dialects are skipped.")
 @click.option("--strict", is_flag=True, help="Fail (and write nothing for) any file that would lose anything.")
-@click.option("--no-carry", is_flag=True,
-              help="Do not keep inexpressible fields in a comment for the trip back (they are dropped, and reported).")
+@click.option("--carry", "carry", type=click.Choice(["meaning", "style", "none"]), default="meaning",
+              show_default=True,
+              help="What the target cannot say goes into a comment it ignores, for the trip back: "
+                   "'meaning' (the source's own keys), 'style' (also formatting hints, so the trip "
+                   "back gives the original bytes) or 'none'.")
+@click.option("--no-carry", is_flag=True, help="Same as --carry none: report and drop what the target cannot say.")
+@click.option("--trust-carry", is_flag=True,
+              help="The sources' agentconv comments are yours: also take back what they hold that "
+                   "grants something (tools, permission mode, hooks, MCP servers, skills, model, "
+                   "memory, ...). Without it those are reported as 'untrusted' and left out.")
 @click.option("--report", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json prints one JSON document (an entry per file, the totals) on stdout; "
                    "with one FILE converted to stdout, on stderr.")
@@ -143,8 +151,9 @@ Examples:
               help="Worker processes for large trees (default: one per core; 1: none). Output and "
                    "reports are the same either way.")
 def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
-            dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, no_carry: bool,
-            report: str, quiet: bool, verbose: bool, jobs: int | None) -> None:
+            dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, carry: str,
+            no_carry: bool, trust_carry: bool, report: str, quiet: bool, verbose: bool,
+            jobs: int | None) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
     One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
@@ -156,17 +165,18 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     """
     if quiet and verbose:
         raise click.UsageError("-q and -v cannot be used together")
+    carry = "none" if no_carry else carry
     if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
             (paths[0] == "-" or not os.path.isdir(paths[0])):
-        _convert_one(paths[0], to, from_, output, force, strict, no_carry, report)
+        _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report)
         return
     _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
-                   in_place=in_place, strict=strict, carry=not no_carry, report=report,
+                   in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
                    verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs)
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
-                 no_carry: bool, report: str) -> None:
+                 carry: str, trust_carry: bool, report: str) -> None:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -174,21 +184,25 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     from .registry import get_dialect
 
     data, path = _read_source(source)
-    doc = loads(data, from_, path=path)
+    doc = loads(data, from_, path=path, trust_carry=trust_carry)
     target = get_dialect(to)
     out_path = _output_path(output, target, doc.agent) if output else None
-    text, losses = to_dialect(doc, to, carry=not no_carry, path=out_path)
+    text, losses = to_dialect(doc, to, carry=carry, path=out_path)
     status = "lossy" if losses else "ok"
     if strict and strict_losses(losses):
         status = "failed"
     entry = {"source": path or "-", "target": out_path, "from": doc.dialect, "to": target.name,
              "status": status, "losses": [l.model_dump(exclude_none=True) for l in losses],
+             "restored": list(doc.restored),
              "warnings": [w.model_dump(exclude_none=True) for w in doc.warnings]}
     if report == "json":
         click.echo(json.dumps({"files": [entry]}, ensure_ascii=False, indent=2), err=out_path is None)
     else:
         for warning in doc.warnings:
             click.echo(f"agentconv: {path or '<stdin>'}: warning: {warning.message}", err=True)
+        if doc.restored:
+            click.echo(f"agentconv: {path or '<stdin>'}: taken back from its agentconv comment: "
+                       f"{', '.join(doc.restored)}", err=True)
         for line in _loss_lines(losses, path):
             click.echo(line, err=True)
     if strict and strict_losses(losses):

@@ -18,8 +18,8 @@ def data_root() -> Path:
 
 
 @lru_cache(maxsize=None)
-def mapping(dialect: str) -> dict:
-    path = data_root() / dialect / "mapping.toml"
+def mapping(dialect: str, file: str = "mapping.toml") -> dict:
+    path = data_root() / dialect / file
     if not path.is_file():
         return {}
     with path.open("rb") as handle:

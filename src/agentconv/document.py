@@ -30,6 +30,10 @@ class Document(BaseModel):
     #: byte-level facts of the source file, restored on a same-dialect write
     encoding: SkipJsonSchema[str] = Field(default="utf-8", exclude=True, repr=False)
     bom: SkipJsonSchema[bool] = Field(default=False, exclude=True, repr=False)
+    #: fields taken back from the file's agentconv comment (canonical names, ``native.KEY``)
+    restored: list[str] = Field(default_factory=list)
+    #: fields that comment holds but were not taken back, with the reason (see carry.py)
+    refused: list[tuple[str, str]] = Field(default_factory=list)
     #: how the agent was formatted in other dialects (dialect -> hints), from a carry comment
     style: SkipJsonSchema[dict] = Field(default_factory=dict, exclude=True, repr=False)
 

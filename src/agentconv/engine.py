@@ -13,6 +13,7 @@ from typing import Any
 from .access import RANK, effective_action, probes, widenings
 from .errors import AgentconvError
 from .losses import Loss
+from .carry import Carry, merge, sections_for
 from .model import CANONICAL_FIELDS, Agent, ToolRule
 
 
@@ -63,22 +64,6 @@ def _restricts(source: list[ToolRule], target: list[ToolRule]) -> bool:
                for t, a in probes(source, target))
 
 
-def carry_payload(source: Agent, losses: list[Loss]) -> dict:
-    payload: dict[str, Any] = {}
-    natives = []
-    dumped = source.model_dump(mode="json")
-    for loss in losses:
-        if loss.kind != "required" and not loss.field.startswith("native."):
-            payload[loss.field] = dumped[loss.field]
-    lost_native = {l.field[len("native."):] for l in losses if l.field.startswith("native.")}
-    for native in source.native:
-        if native.key in lost_native:
-            natives.append(native.model_dump(mode="json"))
-    if natives:
-        payload["native"] = natives
-    return payload
-
-
 def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = None) -> tuple[Agent, str, Agent]:
     """(agent as narrowed for ``dialect``, its text, the text read back). Narrowing adds deny
     rules until the output allows nothing the source denies."""
@@ -104,24 +89,42 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
 
 
 def fill_required(dialect, agent: Agent) -> Agent:
-    """A target that skips agents without a description, or offers a sub-agent only by its
-    description, gets one derived from the prompt (reported as 'defaulted' and carried, so
-    the trip back leaves it unset again)."""
+    """A target that skips agents without a description gets one derived from the prompt
+    (reported as 'defaulted' and carried, so the trip back leaves it unset again)."""
     from .briefs import SECTION_FIELDS, derive_description
-    needed = "description" in dialect.required or (agent.mode != "primary" and "description" in dialect.delegated_by)
-    if not needed or agent.description or agent.examples \
+    if "description" not in dialect.required or agent.description or agent.examples \
             or any(getattr(agent, f) for f in SECTION_FIELDS) or not agent.prompt:
         return agent
     derived = derive_description(agent.prompt)
     return agent.model_copy(update={"description": derived}) if derived else agent
 
 
+CarryMode = str        # "meaning" | "style" | "none"
+
+
+def carry_mode(carry: bool | str | None) -> CarryMode:
+    """True / "meaning": what the target cannot say; "style": also formatting hints for
+    byte-exact trips; False / "none": no comment at all."""
+    if carry is True or carry is None:
+        return "meaning"
+    if carry is False:
+        return "none"
+    if carry in ("meaning", "style", "none"):
+        return carry
+    raise AgentconvError(f"carry must be meaning, style or none, not {carry!r}")
+
+
 def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: str | None = None,
-                carry: bool = True, path: str | None = None, style: dict | None = None) -> tuple[str, list[Loss]]:
+                carry: bool | str = True, path: str | None = None, style: dict | None = None,
+                spell_with: tuple = (), source_values: dict | None = None) -> tuple[str, list[Loss]]:
     """Render one agent in ``dialect``; return the text and what could not be said.
 
-    ``style`` (formatting of the agent in other dialects) rides along in the carry comment,
-    so a trip back can give the original bytes."""
+    What is lost goes into a carry comment (carry.py), spelled as the source dialect (or,
+    failing that, one of ``spell_with``) spells it; ``style`` (formatting of the agent in
+    other dialects) rides along only with ``carry="style"``. ``source_values``: the source
+    file's own keys, reused in the carry where they still mean the agent."""
+    from .registry import get_dialect
+    mode = carry_mode(carry)
     # a file written back in its own dialect (trivia given) stays as it was: identity first
     fresh = trivia is None or getattr(trivia, "synthetic", False)
     filled = fill_required(dialect, agent) if fresh else agent
@@ -130,32 +133,70 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
     losses += [Loss(field=f, kind="required", source=source_dialect, target=dialect.name, agent=agent.name,
                     detail=f"{dialect.title} needs '{f}' and skips the file without it")
                for f in dialect.required if _empty(getattr(result, f))]
-    extra = {"style": style} if style and carry else {}
-    if not losses and not extra:
+    if not fresh:
+        own = dialect.file_carry(trivia)
+        if own and mode != "none":
+            text = dialect.write(work, trivia, own, path)
+            losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" else l for l in losses]
         return text, losses
-    if carry:
-        payload = carry_payload(agent, losses)
-        text = dialect.write(work, trivia, {**payload, **extra}, path)
-        kept = _restorable(dialect, text, path, agent, payload)
-        if kept != payload:
-            payload = kept
-            text = dialect.write(work, trivia, {**kept, **extra} or None, path)
-        carried = set(payload) | {f"native.{n['key']}" for n in payload.get("native", [])}
-        losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" and l.field in carried else l
-                  for l in losses]
-    return text, losses
+    if mode == "none" or (not losses and not (style and mode == "style")):
+        return text, losses
+    fields, natives = _lost(agent, losses)
+    source = _dialect(get_dialect, source_dialect)
+    old = {source.name: source_values} if source is not None and source_values else {}
+    per_field = sections_for(agent, fields, natives, [source, *spell_with], old)
+    hints = style if mode == "style" and style else None
+    if not per_field and not hints:
+        return text, losses
+    kept = _restorable(dialect, work, result, trivia, path, per_field, hints)
+    if kept or hints:
+        text = dialect.write(work, trivia, Carry(merge(per_field, kept), style=hints), path)
+    return text, [_as_carried(l) if _base(l.field) in kept else l for l in losses]
 
 
-def _restorable(dialect, text: str, path: str | None, source: Agent, payload: dict) -> dict:
-    """The part of ``payload`` that reading ``text`` gives back. A value the reader refuses
-    (it would contradict the file, e.g. a name its path overrides) would only go stale in the
-    comment, and the next write of the file would drop it."""
-    restored = dialect.read(text, path).agents[0].model_dump(mode="json")
-    wanted = source.model_dump(mode="json")
-    kept = {k: v for k, v in payload.items() if k in wanted and k != "native" and restored[k] == wanted[k]}
-    back = {(n["dialect"], n["key"]): n["value"] for n in restored["native"]}
-    natives = [n for n in payload.get("native", []) if (n["dialect"], n["key"]) in back
-               and back[(n["dialect"], n["key"])] == n["value"]]
-    if natives:
-        kept["native"] = natives
-    return kept
+def _lost(agent: Agent, losses: list[Loss]) -> tuple[list[str], list]:
+    """Canonical fields and native keys whose meaning the target lost (a default the target
+    filled in is not one: it has nothing to carry)."""
+    fields: list[str] = []
+    natives = []
+    lost = {_base(l.field) for l in losses if l.kind in ("dropped", "approximated", "narrowed")}
+    for name in lost:
+        if not name.startswith("native.") and name not in fields:
+            fields.append(name)
+    wanted = {name[len("native."):] for name in lost if name.startswith("native.")}
+    natives = [n for n in agent.native if n.key in wanted]
+    return sorted(fields, key=CANONICAL_FIELDS.index), natives
+
+
+def _base(field: str) -> str:
+    """``tools.read`` → ``tools``: the canonical field a loss is about (``native.KEY`` kept)."""
+    return field if field.startswith("native.") else field.split(".", 1)[0]
+
+
+def _as_carried(loss: Loss) -> Loss:
+    if loss.kind == "dropped":
+        return loss.model_copy(update={"kind": "carried"})
+    return loss
+
+
+def _dialect(get_dialect, name: str | None):
+    if not name:
+        return None
+    try:
+        return get_dialect(name)
+    except AgentconvError:
+        return None
+
+
+def _restorable(dialect, work: Agent, result: Agent, trivia: Any, path: str | None,
+                per_field: dict, hints: dict | None) -> list[str]:
+    """The lost fields a trusted read of the output gives back. A value the reader would
+    refuse (it contradicts the file, e.g. a name its path overrides) would only go stale in
+    the comment. Checked on the read-back agent and the written keys: no second parse."""
+    from .carry import restore
+    probe = Carry(merge(per_field, per_field), style=hints)
+    old = dialect.file_values(trivia) or {}
+    written = dict(dialect.native_items(work, old))
+    outcome = restore(dialect, result, probe, path=path, file_values=written, trust=True)
+    back = set(outcome.restored)
+    return [name for name in per_field if name in back]

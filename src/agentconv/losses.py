@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required", "defaulted"]
+LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required", "defaulted", "untrusted"]
 
 
 class Loss(BaseModel):
@@ -23,6 +23,8 @@ class Loss(BaseModel):
     - defaulted: unset in the source; the target's default (or a value derived from the
       prompt) applies — not a loss for --strict / on_loss="raise"
     - required: the target needs this field and the source has none: the tool skips the file
+    - untrusted: the source file's agentconv comment holds it, but it was not taken back (it
+      would grant a capability, or replace what the file says); ``--trust-carry`` takes it
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -6,6 +6,7 @@ comma string or list) lives on the Document, never in these fields.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -111,7 +112,18 @@ def normalise_rules(rules: list[ToolRule]) -> list[ToolRule]:
         else:
             segment.append(rule)
     out.extend(sorted(segment, key=lambda r: r.tool))
-    return out
+    return _without_redundant_denies(out)
+
+
+def _without_redundant_denies(rules: list[ToolRule]) -> list[ToolRule]:
+    """In an allow-list (a leading deny-all), denying a tool nothing allows again says
+    nothing: dropped, so two spellings of one allow-list compare equal."""
+    if not rules or rules[0].tool != ALL_TOOLS or rules[0].action != "deny" or rules[0].pattern is not None:
+        return rules
+    if any(r.is_wildcard for r in rules[1:]):
+        return rules
+    granted = {r.tool for r in rules if r.action != "deny"}
+    return [r for i, r in enumerate(rules) if i == 0 or r.action != "deny" or r.tool in granted]
 
 
 class Agent(_Model):
@@ -163,6 +175,13 @@ class Agent(_Model):
             from .briefs import own_headings      # the heading grammar lives with the brief parser
             self.section_headings = own_headings(self.section_headings, self)
         return self
+
+    @field_validator("temperature", "top_p")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
+            raise ValueError("must be a finite number")        # no tool accepts NaN or infinity
+        return value
 
     @field_validator("tools")
     @classmethod

@@ -68,7 +68,8 @@ def detect(text: str, path: str | None = None) -> str:
     return detect_and_read(text, path)[0]
 
 
-def detect_and_read(text: str, path: str | None = None) -> "tuple[str, Document | None]":
+def detect_and_read(text: str, path: str | None = None, *,
+                    trust_carry: bool = False) -> "tuple[str, Document | None]":
     """``detect``, with the document when telling the dialect meant reading it whole (a path
     hint), so that loading a file does not read it twice."""
     if "\x00" in text:
@@ -78,7 +79,7 @@ def detect_and_read(text: str, path: str | None = None) -> "tuple[str, Document 
     hinted = dialect_for_path(path)
     if hinted is not None:
         try:
-            doc = get_dialect(hinted).read(text, path)
+            doc = get_dialect(hinted).read(text, path, trust_carry=trust_carry)
             if hinted != "prose" and get_dialect("prose").sniff(text):
                 raise AgentconvError("no front matter")
             return hinted, doc

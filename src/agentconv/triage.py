@@ -81,9 +81,9 @@ def _front_matter_text(text: str) -> str:
     return split.yaml if split else ""
 
 
-def load_agent(data: bytes, read: str | None, path: str) -> Document:
+def load_agent(data: bytes, read: str | None, path: str, *, trust_carry: bool = False) -> Document:
     try:
-        return loads(data, read, path=path)
+        return loads(data, read, path=path, trust_carry=trust_carry)
     except DetectionError as exc:
         raise _precise(data, path, exc) from None
 

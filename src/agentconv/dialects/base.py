@@ -14,7 +14,7 @@ from ..document import Document
 from ..errors import ParseError, SchemaError
 from ..formats import frontmatter, yamlsrc, yamlwrite
 from ..losses import Diagnostic
-from ..model import CANONICAL_FIELDS, Agent, NativeField
+from ..model import Agent
 
 REGISTRY: dict[str, type["Dialect"]] = {}
 
@@ -31,10 +31,11 @@ class Dialect:
     path_hints: ClassVar[tuple[str, ...]] = ()
     #: canonical fields the real tool needs, or it skips the file
     required: ClassVar[tuple[str, ...]] = ()
-    #: canonical fields the real tool needs to offer a sub-agent for delegation (it picks one by them)
-    delegated_by: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
     expresses_access: ClassVar[bool] = True
+    #: native keys that grant something (memory, code run at start): a carry restores them
+    #: only when trusted
+    capability_keys: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -42,12 +43,22 @@ class Dialect:
             REGISTRY[cls.name] = cls
 
     # -- reading / writing ------------------------------------------------------------------
-    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True) -> Document:
+    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True,
+             trust_carry: bool = False) -> Document:
         raise NotImplementedError
 
-    def write(self, agent: Agent, trivia: Any = None, carry: dict | None = None,
+    def write(self, agent: Agent, trivia: Any = None, carry: Any = None,
               path: str | None = None) -> str:
+        """``carry`` (a carry.Carry) is written as a comment the real tool ignores."""
         raise NotImplementedError
+
+    def file_carry(self, trivia: Any) -> Any:
+        """The carry the file was read with (a carry.Carry), if any."""
+        return None
+
+    def file_values(self, trivia: Any) -> dict[str, Any] | None:
+        """The file's own keys and values, as the carry check compares them."""
+        return None
 
     #: how strongly content claims a dialect; detection takes the single strongest claim
     NO_CLAIM, WEAK, STRONG = 0, 1, 2
@@ -84,53 +95,11 @@ class Dialect:
         return None
 
     # -- carry: what a trip through this dialect must give back ---------------------------------
-    def restore_carry(self, agent: Agent, payload: dict, path: str | None,
-                      file_values: dict[str, Any] | None = None) -> Agent:
-        """Take back carried fields that are consistent with the file: writing the restored
-        agent must give the file's own values (so an edit in the target wins over the carry).
-        Without ``file_values`` the check compares fresh renderings."""
-        fields = {k: v for k, v in payload.items() if k in CANONICAL_FIELDS}
-        natives = [NativeField.model_validate(n) for n in payload.get("native", [])]
-        if "name" in fields and agent.name is not None and path is not None:
-            from ..paths import safe_relative_name
-            if safe_relative_name(fields["name"] or "") != agent.name:
-                fields.pop("name")             # the file was renamed: its path is the identity
-        from ..engine import expressed, fill_required
-        old = file_values if file_values is not None else {}
-        baseline = list(file_values.items()) if file_values is not None else self.native_items(agent, {})
-        accepted: dict[str, Any] = {}
-        for key, value in fields.items():
-            trial = _updated(agent, {**accepted, key: value})
-            if trial is None:
-                continue
-            # once carried tools are accepted, the text holds them narrowed: compare likewise
-            trial = fill_required(self, trial)
-            if self.expresses_access and (key == "tools" or "tools" in accepted):
-                trial_items = self.native_items(expressed(self, trial)[0], old)
-            else:
-                trial_items = self.native_items(trial, old)
-            if _same_items(trial_items, baseline, ordered=file_values is None):
-                accepted[key] = value
-        restored = _updated(agent, accepted) or agent
-        known = {(n.dialect, n.key) for n in restored.native}
-        extra = [n for n in natives if (n.dialect, n.key) not in known]
-        if extra:
-            restored = restored.model_copy(update={"native": restored.native + extra})
-        return restored
-
-
-def _updated(agent: Agent, update: dict[str, Any]) -> Agent | None:
-    try:
-        return Agent.model_validate({**agent.model_dump(), **update})
-    except ValidationError:
-        return None
-
-
-def _same_items(a: list[tuple[str, Any]], b: list[tuple[str, Any]], *, ordered: bool = True) -> bool:
-    left, right = dict(a), dict(b)
-    if set(left) != set(right) or (ordered and list(left) != list(right)):
-        return False
-    return all(yamlwrite.same_value(left[k], right[k]) for k in left)
+    def restore_carry(self, agent: Agent, carry: Any, path: str | None,
+                      file_values: dict[str, Any] | None = None, trust: bool = False) -> Any:
+        """Take back what the file's carry keeps and the file cannot say (see carry.restore)."""
+        from ..carry import restore
+        return restore(self, agent, carry, path=path, file_values=file_values, trust=trust)
 
 
 @dataclass
@@ -163,7 +132,8 @@ class MarkdownDialect(Dialect):
         raise NotImplementedError
 
     # -- reading ------------------------------------------------------------------------------
-    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True) -> Document:
+    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True,
+             trust_carry: bool = False) -> Document:
         split = frontmatter.split(text, path)
         warnings: list[Diagnostic] = []
         block = None
@@ -182,12 +152,21 @@ class MarkdownDialect(Dialect):
         fields = self.agent_fields(values, path, warnings)
         fields["prompt"] = _lf(body.strip()) or None
         agent = self._validated(fields, block, path)
-        if apply_carry and block is not None and block.carry:
-            agent = self.restore_carry(agent, block.carry, path, file_values=block.values())
-        style = block.carry.get("style") if block is not None and block.carry else None
+        restored, refused = [], []
+        carry = block.carry if block is not None else None
+        if apply_carry and carry:
+            outcome = self.restore_carry(agent, carry, path, file_values=block.values(), trust=trust_carry)
+            agent, restored, refused = outcome.agent, outcome.restored, outcome.refused
+        style = carry.style if carry else None
         return Document(agents=[agent], dialect=self.name, path=path, warnings=warnings,
-                        trivia=MarkdownTrivia(split, block, body, newline),
+                        trivia=MarkdownTrivia(split, block, body, newline), restored=restored, refused=refused,
                         style=style if isinstance(style, dict) else {})
+
+    def file_carry(self, trivia: Any) -> Any:
+        return trivia.block.carry if isinstance(trivia, MarkdownTrivia) and trivia.block is not None else None
+
+    def file_values(self, trivia: Any) -> dict[str, Any] | None:
+        return trivia.block.values() if isinstance(trivia, MarkdownTrivia) and trivia.block is not None else None
 
     def style_of(self, trivia: MarkdownTrivia, agent: Agent) -> dict | None:
         from . import style as styling
@@ -210,7 +189,7 @@ class MarkdownDialect(Dialect):
                               hint="fix the value or remove the key") from None
 
     # -- writing ------------------------------------------------------------------------------
-    def write(self, agent: Agent, trivia: MarkdownTrivia | None = None, carry: dict | None = None,
+    def write(self, agent: Agent, trivia: MarkdownTrivia | None = None, carry: Any = None,
               path: str | None = None) -> str:
         old = trivia.block.values() if trivia is not None and trivia.block is not None else {}
         items = self.native_items(agent, old)
@@ -225,7 +204,17 @@ class MarkdownDialect(Dialect):
         if body and not closing.endswith("\n"):
             closing += newline
         block = trivia.block if trivia is not None else None
-        return opening + yamlwrite.dump_block(items, block, newline, carry) + closing + body
+        return opening + yamlwrite.dump_block(items, block, newline, self._carry_text(carry, block, newline)) \
+            + closing + body
+
+    def _carry_text(self, carry: Any, block: yamlsrc.Block | None, newline: str) -> str | None:
+        if not carry:
+            return None
+        old = block.carry if block is not None else None
+        if old is not None and old.text and carry.same_meaning(old):
+            return old.text            # as the file wrote it: identity
+        from ..carry import logical_lines
+        return yamlwrite.comment_block(logical_lines(carry, self.title), newline) or None
 
     def _body(self, agent: Agent, trivia: MarkdownTrivia | None, newline: str) -> str:
         prompt = agent.prompt or ""

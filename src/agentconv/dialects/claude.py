@@ -9,6 +9,7 @@ from .. import briefs
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
+from .. import vocabulary
 from . import toolnames
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 
@@ -31,6 +32,10 @@ class Claude(MarkdownDialect):
                             "permissionMode", "maxTurns", "skills", "mcpServers", "hooks", "memory",
                             "background", "isolation", "initialPrompt"})
     lenient_hint = "Claude Code itself will skip this file; quote the description (\"...\")"
+    # memory gives Read, Write and Edit on the memory folder; initialPrompt runs unasked;
+    # background/isolation change where it runs; observers spawn other agents
+    capability_keys = frozenset({"memory", "initialPrompt", "background", "isolation", "observer",
+                                 "observerMessage", "observeToolResults", "observeSubagents"})
 
     def repair(self, yaml_text: str) -> str:
         """Claude Code's own retry: quote plain values holding ': ' or YAML indicators."""
@@ -81,9 +86,9 @@ class Claude(MarkdownDialect):
         elif key == "description" and isinstance(value, str):
             fields.update(briefs.parse_description(value.replace("\\n", "\n")))
         elif key == "model" and isinstance(value, str):
-            fields["model"] = None if value.strip().lower() == "inherit" else value.strip()
-        elif key == "color" and isinstance(value, str):
-            fields["color"] = value
+            fields["model"] = canonical_model(value)
+        elif key == "color" and isinstance(value, str) and value in _VALID_COLORS:
+            fields["color"] = value                 # any other colour Claude Code drops silently
         elif key == "effort" and isinstance(value, (str, int)) and not isinstance(value, bool):
             fields["reasoning_effort"] = value
         elif key == "permissionMode" and isinstance(value, str):
@@ -108,9 +113,8 @@ class Claude(MarkdownDialect):
         out.put_description(agent, unescape=True)
         allowed, denied = tool_values(agent.tools, out.old)
         out.add("tools", allowed)
-        out.put("model", agent.model, lambda v: None if v.strip().lower() == "inherit" else v.strip(),
-                lambda: claude_model(agent.model))
-        out.put("color", agent.color, same, lambda: claude_color(agent.color))
+        out.put("model", agent.model, canonical_model, lambda: claude_model(agent.model))
+        out.put("color", agent.color, vocabulary.canonical_color, lambda: claude_color(agent.color))
         out.put("effort", agent.reasoning_effort, same, agent.reasoning_effort)
         out.put("permissionMode", agent.permission_mode, same, agent.permission_mode)
         out.put("maxTurns", agent.max_turns, _positive_int, agent.max_turns)
@@ -259,17 +263,35 @@ def _balanced(pattern: str | None) -> bool:
     return depth == 0
 
 
+_MODELS = _TABLE.get("models", {})
+_ALIASES: dict[str, str] = dict(_MODELS.get("aliases", {}))
+_VALID_COLORS = frozenset(_TABLE.get("colors", {}).get("valid", []))
+
+
+def canonical_model(spelling: str) -> str | None:
+    """Claude's spelling → canonical id: ``inherit`` is no model of its own, an alias is the
+    id it ran as, a bare ``claude-…`` id gets its provider."""
+    value = spelling.strip()
+    if value.lower() == _MODELS.get("inherit", "inherit"):
+        return None
+    if value in _ALIASES:
+        return _ALIASES[value]
+    return vocabulary.qualified_model(value) if vocabulary.nearest_model(value) is None else value
+
+
 def claude_model(model: str | None) -> str | None:
+    """Canonical id → what Claude Code can run: Anthropic's models only (another
+    provider's model is dropped, and the agent inherits the parent's)."""
     if model is None:
         return None
     provider, _, ident = model.partition("/")
     if not ident:
         return model
-    return ident if provider == "anthropic" else None
+    return ident if provider == _MODELS.get("provider", "anthropic") else None
 
 
 def claude_color(color: str | None) -> str | None:
-    table = _TABLE.get("colors", {})
-    if color is None or color in table.get("valid", []):
-        return color
-    return table.get("approximate", {}).get(color.lower()) or table.get("from_hex", {}).get(color.upper())
+    if color is None:
+        return None
+    canonical = vocabulary.canonical_color(color)
+    return canonical if canonical in _VALID_COLORS else vocabulary.nearest_named(canonical, _VALID_COLORS)

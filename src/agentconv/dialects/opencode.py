@@ -12,6 +12,7 @@ from ..access import RANK
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
+from .. import vocabulary
 from . import toolnames
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
 
@@ -19,9 +20,7 @@ _TABLE = mapping("opencode")
 _KEY_OF: dict[str, str] = dict(_TABLE.get("tools", {}))
 _EXPANDS: dict[str, list[str]] = dict(_TABLE.get("expands", {}))
 _ACTION_ONLY = set(_TABLE.get("action_only", {}).get("keys", []))
-_COLORS = {k: v for k, v in _TABLE.get("colors", {}).items() if isinstance(v, str)}
 _THEMES = set(_TABLE.get("colors", {}).get("themes", []))
-_MODELS: dict[str, str] = dict(_TABLE.get("models", {}))
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ACTIONS = ("allow", "ask", "deny")
 _SANITIZE_LINE = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*):[ \t]*(.*?)(\r?)$")
@@ -34,7 +33,6 @@ class OpenCode(MarkdownDialect):
     path_hints = (".opencode/agent/", ".opencode/agents/", ".config/opencode/agent")
     has_repair = True
     requires_front_matter = False
-    delegated_by = ("description",)        # the task tool lists sub-agents by description
     known_keys = frozenset({"name", "description", "mode", "model", "variant", "temperature", "top_p",
                             "prompt", "tools", "permission", "disable", "hidden", "color", "steps",
                             "maxSteps", "options"})
@@ -91,7 +89,7 @@ class OpenCode(MarkdownDialect):
         elif key == "mode" and value in ("primary", "subagent", "all"):
             fields["mode"] = value
         elif key == "model" and isinstance(value, str):
-            fields["model"] = value
+            fields["model"] = vocabulary.qualified_model(value)
         elif key in ("temperature", "top_p") and _number(value):
             fields[key] = float(value)
         elif key == "steps" and _count(value):
@@ -101,7 +99,7 @@ class OpenCode(MarkdownDialect):
         elif key in ("hidden", "disable") and isinstance(value, bool):
             fields["hidden" if key == "hidden" else "disabled"] = value
         elif key == "color" and isinstance(value, str) and (_HEX.match(value) or value in _THEMES):
-            fields["color"] = value
+            fields["color"] = vocabulary.canonical_color(value)
         else:
             return False
         return True
@@ -114,14 +112,14 @@ class OpenCode(MarkdownDialect):
             out.put("name", agent.name, same, agent.name)
         out.put_description(agent)
         out.put("mode", agent.mode, same, agent.mode)
-        out.put("model", agent.model, same, lambda: opencode_model(agent.model))
+        out.put("model", agent.model, vocabulary.qualified_model, lambda: opencode_model(agent.model))
         out.put("temperature", agent.temperature, float, agent.temperature)
         out.put("top_p", agent.top_p, float, agent.top_p)
         steps_key = "maxSteps" if "maxSteps" in out.old and "steps" not in out.old else "steps"
         out.put(steps_key, agent.max_turns, same, agent.max_turns)
         out.put("hidden", agent.hidden, same, agent.hidden)
         out.put("disable", agent.disabled, same, agent.disabled)
-        out.put("color", agent.color, same, lambda: opencode_color(agent.color))
+        out.put("color", agent.color, vocabulary.canonical_color, lambda: opencode_color(agent.color))
         old_tools, old_perm = out.old.get("tools", MISSING), out.old.get("permission", MISSING)
         if (old_tools is not MISSING or old_perm is not MISSING) and parse_access(old_tools, old_perm) == agent.tools:
             out.add("tools", old_tools)
@@ -249,14 +247,14 @@ def _keyed(rules: list[ToolRule]) -> list[tuple[str, ToolRule]]:
 
 
 def opencode_model(model: str | None) -> str | None:
+    """Canonical id → opencode's ``provider/model``; a name for several models is written as
+    the nearest one (reported by the engine as approximated)."""
     if model is None or "/" in model:
         return model
-    if model in _MODELS:
-        return _MODELS[model]
-    return f"anthropic/{model}" if model.startswith("claude-") else model
+    return vocabulary.nearest_model(model) or vocabulary.qualified_model(model)
 
 
 def opencode_color(color: str | None) -> str | None:
     if color is None or _HEX.match(color) or color in _THEMES:
         return color
-    return _COLORS.get(color.lower())
+    return vocabulary.hex_of(color)

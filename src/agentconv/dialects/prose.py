@@ -3,7 +3,6 @@ instructions. The file name is the agent's name."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -12,11 +11,12 @@ from .. import briefs
 from ..document import Document
 from ..errors import ParseError
 from ..formats import frontmatter, yamlsrc
-from ..model import CANONICAL_FIELDS, Agent
+from ..carry import Carry, logical_lines, parse_lines
+from ..model import Agent
 from .base import Dialect, path_stem
 
-_CARRY_OPEN = "<!-- agentconv-carry: {"
-_CARRY_END = re.compile(r"\} -->[ \t]*(\r?\n)?\Z")
+_CARRY_OPEN = "<!-- agentconv"
+_CARRY_END = re.compile(r"-->[ \t]*(\r?\n)?\Z")
 _BRIEF_FIELDS = briefs.DESCRIPTION_FIELDS
 
 
@@ -27,6 +27,7 @@ class ProseTrivia:
     region: str       # the instructions (prompt), verbatim
     newline: str
     carry_text: str = ""
+    carry: Any = None
 
 
 class Prose(Dialect):
@@ -35,8 +36,6 @@ class Prose(Dialect):
     layout = "agents"
     path_hints = ()
     expresses_access = False
-    # A brief describes an agent to delegate to: a sub-agent, never the one the user talks to.
-    implied = {"mode": "subagent"}
 
     def claim(self, text: str) -> int:
         plain = bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
@@ -45,32 +44,30 @@ class Prose(Dialect):
     def name_from_path(self, path: str | None) -> str | None:
         return path_stem(path)
 
-    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True) -> Document:
+    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True,
+             trust_carry: bool = False) -> Document:
         if frontmatter.has_front_matter(text):
             raise ParseError("a prose brief has no front matter, but this file starts with '---'",
                              path=path, line=1, column=1, hint="read it as claude or opencode (--from)")
         body, carry, carry_text = _split_carry(text)
         brief, marker, region = _split_brief(body)
-        fields: dict[str, Any] = dict(self.implied)
-        fields.update(briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {})
+        fields: dict[str, Any] = _content(brief, region)
         fields["name"] = self.name_from_path(path)
-        fields["prompt"] = region.strip().replace("\r\n", "\n") or None
+        fields["mode"] = "subagent"          # a brief describes an agent to hand work to
         agent = Agent.model_validate(fields)
+        restored, refused = [], []
         if apply_carry and carry:
-            agent = self.restore_carry(agent, carry, path)
-        trivia = ProseTrivia(brief, marker, region, frontmatter.newline_of(text), carry_text)
-        style = carry.get("style") if carry else None
-        return Document(agents=[agent], dialect=self.name, path=path, trivia=trivia,
-                        style=style if isinstance(style, dict) else {})
+            outcome = self.restore_carry(agent, carry, path, trust=trust_carry)
+            agent, restored, refused = outcome.agent, outcome.restored, outcome.refused
+        trivia = ProseTrivia(brief, marker, region, frontmatter.newline_of(text), carry_text, carry)
+        style = carry.style if carry else None
+        return Document(agents=[agent], dialect=self.name, path=path, trivia=trivia, restored=restored,
+                        refused=refused, style=style if isinstance(style, dict) else {})
 
-    def restore_carry(self, agent: Agent, payload: dict, path: str | None) -> Agent:
-        # Prose expresses only the brief and the prompt; everything carried is restorable.
-        fields = {k: v for k, v in payload.items() if k in CANONICAL_FIELDS and k not in _BRIEF_FIELDS + ("prompt",)}
-        if "name" in fields and agent.name is not None and path is not None:
-            fields.pop("name")
-        return super().restore_carry(agent, {**fields, "native": payload.get("native", [])}, path)
+    def file_carry(self, trivia: Any) -> Any:
+        return trivia.carry if isinstance(trivia, ProseTrivia) else None
 
-    def write(self, agent: Agent, trivia: ProseTrivia | None = None, carry: dict | None = None,
+    def write(self, agent: Agent, trivia: ProseTrivia | None = None, carry: Any = None,
               path: str | None = None) -> str:
         newline = trivia.newline if trivia else "\n"
 
@@ -78,9 +75,11 @@ class Prose(Dialect):
             return text.replace("\r\n", "\n").replace("\n", newline)
 
         prompt = agent.prompt or ""
-        keep_brief = trivia is not None and _brief_fields(trivia.brief) == _agent_brief(agent)
+        implied = _implied_by_prompt(agent)
+        keep_brief = trivia is not None and (
+            (not trivia.brief.strip() and implied) or _brief_fields(trivia.brief) == _agent_brief(agent))
         keep_region = trivia is not None and trivia.region.strip().replace("\r\n", "\n") == prompt
-        rendered = briefs.render_description(agent) or ""
+        rendered = "" if implied else briefs.render_description(agent) or ""
         brief = trivia.brief if keep_brief else (fresh(rendered + "\n") if rendered else "")
         if keep_brief and keep_region:
             text = brief + trivia.marker + trivia.region
@@ -90,36 +89,39 @@ class Prose(Dialect):
             text = _joined(brief, own_marker, region, newline, agent)
         if frontmatter.has_front_matter(text) and not keep_brief:
             text = newline + text          # a brief opening with '---' must not read as front matter
-        if carry and trivia is not None and trivia.carry_text and _split_carry(trivia.carry_text)[1] == carry:
+        if carry and trivia is not None and trivia.carry_text and carry.same_meaning(trivia.carry):
             return text + (re.sub(r"^\r?\n", "", trivia.carry_text) if text.endswith("\n") else trivia.carry_text)
         if carry:
-            text = text.rstrip("\r\n") + newline + "<!-- agentconv-carry: " + _carry_json(carry) + " -->" + newline
+            lines = logical_lines(carry, self.title)
+            if lines:
+                text = text.rstrip("\r\n") + newline + "<!-- " + newline.join(lines) + newline + "-->" + newline
         return text
 
 
-def _split_carry(text: str) -> tuple[str, dict | None, str]:
-    """(body, payload, the carry comment as written): the comment is the file's last line.
+def _split_carry(text: str) -> tuple[str, Carry | None, str]:
+    """(body, carry, the comment as written): the carry is the file's last HTML comment.
     Found without a backtracking regex, which took quadratic time on a line of many openers."""
     end = _CARRY_END.search(text)
     if not end:
         return text, None, ""
-    line_start = text.rfind("\n", 0, end.start()) + 1
-    start = text.find(_CARRY_OPEN, line_start, end.start() + 1)
-    if start < 0:
+    start = text.rfind(_CARRY_OPEN, 0, end.start())
+    if start < 0 or "-->" in text[start:end.start()] or (start and text[start - 1] not in "\n"):
         return text, None, ""
-    try:
-        payload = json.loads(text[start + len(_CARRY_OPEN) - 1:end.start() + 1])
-    except (json.JSONDecodeError, RecursionError):
-        return text, None, ""
-    if not isinstance(payload, dict) or yamlsrc.nesting_depth(payload) > yamlsrc.MAX_DEPTH:
+    content = text[start + len("<!-- "):end.start()]
+    carry = parse_lines([line.rstrip() for line in content.replace("\r\n", "\n").split("\n")])
+    if carry is None:
         return text, None, ""
     lead = "\r\n" if text.endswith("\r\n", 0, start) else "\n" if text.endswith("\n", 0, start) else ""
     cut = start - len(lead)
-    return text[:cut] + lead, payload, text[cut:]
+    carry.text = text[cut:]
+    return text[:cut] + lead, carry, text[cut:]
 
 
-def _carry_json(payload: dict) -> str:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("-->", "--\\u003e")
+def _implied_by_prompt(agent: Agent) -> bool:
+    """A brief that is only the description the reader derives from the prompt says nothing
+    the prompt does not: it is not written."""
+    return bool(agent.prompt) and agent.description == briefs.derive_description(agent.prompt) \
+        and not agent.examples and not any(getattr(agent, f) for f in briefs.SECTION_FIELDS)
 
 
 def _split_brief(text: str) -> tuple[str, str, str]:
@@ -140,13 +142,17 @@ def _joined(brief: str, marker: str, region: str, newline: str, agent: Agent) ->
     """Brief and instructions, with an INSTRUCTIONS: line only where the author wrote one or
     the text would read differently without it (a brief with no sections, a prompt that
     opens with a section label): a heading the author never wrote is not added."""
-    if not marker:
-        plain = _paragraphs(brief, region, newline)
-        if _reads_as(plain, agent):
-            return plain
-        marker = newline.join(("INSTRUCTIONS:", ""))
-        region = region.lstrip("\r\n")
-    if marker and brief.strip() and not brief.endswith(newline * 2):
+    if marker:
+        return _marked(brief, marker, region, newline)
+    plain = _paragraphs(brief, region, newline)
+    marked = _marked(brief, newline.join(("INSTRUCTIONS:", "")), region.lstrip("\r\n"), newline)
+    if _reads_as(plain, agent) or not (_reads_as(marked, agent) or brief.strip()):
+        return plain
+    return marked
+
+
+def _marked(brief: str, marker: str, region: str, newline: str) -> str:
+    if brief.strip() and not brief.endswith(newline * 2):
         brief = brief.rstrip("\r\n") + newline * 2
     return brief + marker + region
 
@@ -159,8 +165,21 @@ def _paragraphs(brief: str, region: str, newline: str) -> str:
 
 def _reads_as(text: str, agent: Agent) -> bool:
     brief, _, region = _split_brief(text)
-    return _brief_fields(brief) == _agent_brief(agent) and \
-        (region.strip().replace("\r\n", "\n") or None) == (agent.prompt or None)
+    said = _content(brief, region)
+    meant = _agent_brief(agent)
+    if not any(meant.values()):                  # no brief to write: the reader derives one
+        meant = briefs.description_fields(_content("", agent.prompt or ""))
+    return briefs.description_fields(said) == meant and said["prompt"] == (agent.prompt or None)
+
+
+def _content(brief: str, region: str) -> dict[str, Any]:
+    """What a brief and its instructions say: the description's fields and the prompt;
+    without a brief, the description is the one derived from the prompt."""
+    fields: dict[str, Any] = briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {}
+    fields["prompt"] = region.strip().replace("\r\n", "\n") or None
+    if not brief.strip() and fields["prompt"]:
+        fields["description"] = briefs.derive_description(fields["prompt"])
+    return fields
 
 
 def _agent_brief(agent: Agent) -> dict:

@@ -112,8 +112,41 @@ def _reads_back(dialect, text: str, key: str, value: Any) -> bool:
     return not notes and block.mode != "lenient" and yamlwrite.same_value(block.values(), {key: value})
 
 
+_RULE = re.compile(r"^-{3,}[ \t]*(\r?\n)?$")
+_QUOTES = re.compile(r"^(?:[\"']|plain|flow|indent:[0-9]{1,2}|[|>][-+0-9]?)$")
+
+
+def safe_style(style: Any) -> dict:
+    """Only the hints a style may give: formatting, never text of its own. A carried style
+    is untrusted input (anyone can write one), so a hint that could put keys, comments or
+    words into the output is dropped: delimiters must be plain rules, framing whitespace."""
+    if not isinstance(style, dict):
+        return {}
+    safe: dict[str, Any] = {}
+    newline = style.get("newline", "\n")
+    if newline in ("\n", "\r\n"):
+        safe["newline"] = newline
+    for key in ("opening", "closing"):
+        if isinstance(style.get(key), str) and _RULE.match(style[key]):
+            safe[key] = style[key]
+    if isinstance(style.get("lead"), str) and not style["lead"].strip():
+        safe["lead"] = style["lead"]
+    body = style.get("body")
+    if isinstance(body, list) and len(body) == 2 and all(isinstance(b, str) and not b.strip() for b in body):
+        safe["body"] = body
+    if isinstance(style.get("order"), list) and all(isinstance(k, str) for k in style["order"]):
+        safe["order"] = style["order"]
+    if isinstance(style.get("values"), dict):
+        safe["values"] = {k: v for k, v in style["values"].items() if isinstance(k, str)}
+    if isinstance(style.get("quotes"), dict):
+        safe["quotes"] = {k: q for k, q in style["quotes"].items()
+                          if isinstance(k, str) and isinstance(q, str) and _QUOTES.match(q)}
+    return safe
+
+
 def markdown_trivia(dialect, style: dict, agent: Agent):
     from .base import MarkdownTrivia
+    style = safe_style(style)
     newline = style.get("newline", "\n")
     items = dialect.native_items(agent, dict(style.get("values", {})))
     values = dict(items)

@@ -15,7 +15,6 @@ from ..errors import ParseError
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-CARRY_PREFIX = "# agentconv-carry: "
 _EXAMPLE_LABELS = {"context", "user", "assistant", "commentary", "human", "example", "examples"}
 
 
@@ -50,7 +49,7 @@ class Block:
     lead: str = ""
     entries: list[Entry] = field(default_factory=list)
     mode: str = "yaml"               # yaml | repaired | lenient
-    carry: dict | None = None        # the agentconv-carry payload, if any
+    carry: Any = None                # the agentconv comment (carry.Carry), if any
     carry_slot: tuple[int, int] | None = None   # (entry index or -1 for lead, offset in its trivia)
     newline: str = "\n"
 
@@ -297,26 +296,47 @@ def _lenient_value(entry_text: str, key: str) -> Any:
     return "\n".join(" ".join(p for p in para if p) for para in paragraphs if para).strip()
 
 
-_CARRY_LINE = re.compile(r"(?m)^" + re.escape(CARRY_PREFIX) + r"(.*)(\r?\n|\Z)")
-
-
 def _extract_carry(block: Block) -> Block:
+    """Take the agentconv comment out of the trivia (lead or an entry's trailing lines),
+    remembering where it stood and its exact text; it is parsed, not trusted (see carry.py)."""
+    from ..carry import is_carry_comment, parse_lines
     slots = [(-1, block.lead)] + [(i, e.gap) for i, e in enumerate(block.entries)]
     for index, trivia in slots:
-        if CARRY_PREFIX not in trivia:
+        if "# agentconv" not in trivia:
             continue
-        for match in _CARRY_LINE.finditer(trivia):
-            try:
-                payload = json.loads(match.group(1))
-            except (json.JSONDecodeError, RecursionError):
+        lines = trivia.splitlines(keepends=True)
+        offset = 0
+        for n, line in enumerate(lines):
+            content = _comment_content(line)
+            if content is None or not is_carry_comment(content):
+                offset += len(line)
                 continue
-            if not isinstance(payload, dict) or nesting_depth(payload) > MAX_DEPTH:
+            taken = [content]
+            end = n + 1
+            while end < len(lines):
+                more = _comment_content(lines[end])
+                if more is None or not (more[:1] in (" ", "\t") or is_carry_comment(more)):
+                    break
+                taken.append(more)
+                end += 1
+            carry = parse_lines(taken)
+            if carry is None:
+                offset += len(line)
                 continue
-            remaining = trivia[:match.start()] + trivia[match.end():]
+            text = "".join(lines[n:end])
+            carry.text = text
+            remaining = trivia[:offset] + trivia[offset + len(text):]
             if index < 0:
                 block.lead = remaining
             else:
                 block.entries[index].gap = remaining
-            block.carry, block.carry_slot = payload, (index, match.start())
+            block.carry, block.carry_slot = carry, (index, offset)
             return block
     return block
+
+
+def _comment_content(line: str) -> str | None:
+    stripped = line.rstrip("\r\n")
+    if not stripped.startswith("#"):
+        return None
+    return stripped[2:] if stripped.startswith("# ") else stripped[1:]

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .yamlsrc import CARRY_PREFIX, Block
+from .yamlsrc import Block
 
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -131,19 +131,15 @@ def same_value(a: Any, b: Any) -> bool:
     return a == b
 
 
-# What YAML rejects even in a comment (control characters) or reads as a line break there
-_UNSAFE_IN_COMMENT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-
-
-def carry_line(payload: dict, newline: str) -> str:
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    text = _UNSAFE_IN_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return CARRY_PREFIX + text + newline
+def comment_block(lines: list[str], newline: str) -> str:
+    """Comment content lines as YAML comment lines."""
+    return "".join(("# " + line if line else "#") + newline for line in lines)
 
 
 def dump_block(items: list[tuple[str, Any]], original: Block | None, newline: str,
-               carry: dict | None = None) -> str:
-    """Render items as front matter, reusing the original text of every unchanged entry."""
+               carry: str | None = None) -> str:
+    """Render items as front matter, reusing the original text of every unchanged entry;
+    ``carry`` is comment text, placed where the file's own carry stood, else at the end."""
     if original is not None and original.mode == "flow":
         only = original.entries[0]
         if same_value(dict(items), only.value):
@@ -176,15 +172,15 @@ def _merge_order(new: list[str], old: list[str]) -> list[str]:
     return order
 
 
-def _carry_text(carry: dict | None, newline: str) -> str:
-    return carry_line(carry, newline) if carry else ""
+def _carry_text(carry: str | None, newline: str) -> str:
+    return carry or ""
 
 
 def _place_carry(lead: str, slots: list[str], order: list[str], original: Block | None,
-                 carry: dict | None, newline: str) -> str:
+                 carry: str | None, newline: str) -> str:
     if not carry:
         return lead + "".join(slots)
-    line = carry_line(carry, newline)
+    line = carry
     if original is not None and original.carry_slot is not None:
         index, offset = original.carry_slot
         if index < 0:
