@@ -120,10 +120,11 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
         style = dict(doc.style)
         own = source.style_of(doc.trivia, agent) if source is not None and doc.trivia is not None else None
         shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
-        if specific:
-            style[source.name] = specific
         hints = {**shared, **style.pop(target.name, {})} if not same else {}
         trivia = doc.trivia if same else target.trivia_from_style(hints or None, agent)
+        unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
+        if specific or unshown:
+            style[source.name] = {**specific, **unshown}
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
                                  path=where, style=style or None, spell_with=spell_with,
                                  source_values=source.file_values(doc.trivia) if source is not None else None)

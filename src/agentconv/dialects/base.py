@@ -36,6 +36,8 @@ class Dialect:
     #: native keys that grant something (memory, code run at start): a carry restores them
     #: only when trusted
     capability_keys: ClassVar[frozenset[str]] = frozenset()
+    #: formatting hints of another markdown dialect this one shows itself (see api.split_style)
+    shows_style: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -117,6 +119,7 @@ class MarkdownDialect(Dialect):
     """Markdown with YAML front matter; the body is the system prompt."""
 
     known_keys: ClassVar[frozenset[str]] = frozenset()
+    shows_style = frozenset({"body", "newline", "opening", "closing", "quotes"})
     #: False when a file without front matter is still a valid agent (opencode)
     requires_front_matter: ClassVar[bool] = True
 

@@ -18,6 +18,7 @@ from .base import Dialect, path_stem
 _CARRY_OPEN = "<!-- agentconv"
 _CARRY_END = re.compile(r"-->[ \t]*(\r?\n)?\Z")
 _BRIEF_FIELDS = briefs.DESCRIPTION_FIELDS
+_MARKER_LINE = re.compile(r"[ \t]*INSTRUCTIONS:[ \t]*\r?\n?")
 
 
 @dataclass
@@ -28,6 +29,8 @@ class ProseTrivia:
     newline: str
     carry_text: str = ""
     carry: Any = None
+    synthetic: bool = False        # rebuilt from carried style hints, not read from a file
+    end: str | None = None         # what follows the prompt, when not one newline
 
 
 class Prose(Dialect):
@@ -36,6 +39,7 @@ class Prose(Dialect):
     layout = "agents"
     path_hints = ()
     expresses_access = False
+    shows_style = frozenset({"newline"})
 
     def claim(self, text: str) -> int:
         plain = bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
@@ -67,6 +71,30 @@ class Prose(Dialect):
     def file_carry(self, trivia: Any) -> Any:
         return trivia.carry if isinstance(trivia, ProseTrivia) else None
 
+    def style_of(self, trivia: Any, agent: Agent) -> dict | None:
+        """A brief's line ends and what follows its prompt, where a fresh write differs."""
+        if not isinstance(trivia, ProseTrivia) or trivia.synthetic or not trivia.region.strip():
+            return None
+        style: dict[str, Any] = {}
+        if trivia.newline != "\n":
+            style["newline"] = trivia.newline
+        end = trivia.region[len(trivia.region.rstrip()):]
+        if end != trivia.newline:
+            style["end"] = end
+        if trivia.marker and not _fresh_marker(trivia, agent):
+            style["marker"] = trivia.marker
+        return style or None
+
+    def trivia_from_style(self, style: dict | None, agent: Agent) -> Any:
+        if not style:
+            return None
+        newline = style.get("newline") if style.get("newline") in ("\n", "\r\n") else "\n"
+        end = style.get("end")
+        end = end if isinstance(end, str) and not end.strip() else None
+        marker = style.get("marker")
+        marker = marker if isinstance(marker, str) and _MARKER_LINE.fullmatch(marker) else ""
+        return ProseTrivia("", marker, "", newline, synthetic=True, end=end)
+
     def write(self, agent: Agent, trivia: ProseTrivia | None = None, carry: Any = None,
               path: str | None = None) -> str:
         newline = trivia.newline if trivia else "\n"
@@ -76,6 +104,10 @@ class Prose(Dialect):
 
         prompt = agent.prompt or ""
         implied = _implied_by_prompt(agent)
+        synthetic = trivia is not None and trivia.synthetic
+        end = trivia.end if synthetic else None
+        styled_marker = trivia.marker if synthetic else ""
+        trivia = None if synthetic else trivia
         keep_brief = trivia is not None and (
             (not trivia.brief.strip() and implied) or _brief_fields(trivia.brief) == _agent_brief(agent))
         keep_region = trivia is not None and trivia.region.strip().replace("\r\n", "\n") == prompt
@@ -85,7 +117,9 @@ class Prose(Dialect):
             text = brief + trivia.marker + trivia.region
         else:
             region = (trivia.region if keep_region else fresh(prompt + "\n")) if prompt else ""
-            own_marker = trivia.marker if keep_region and trivia else ""
+            if end is not None and region:
+                region = region.rstrip("\r\n") + end
+            own_marker = (trivia.marker if keep_region and trivia else "") or styled_marker
             text = _joined(brief, own_marker, region, newline, agent)
         if frontmatter.has_front_matter(text) and not keep_brief:
             text = newline + text          # a brief opening with '---' must not read as front matter
@@ -149,6 +183,12 @@ def _joined(brief: str, marker: str, region: str, newline: str, agent: Agent) ->
     if _reads_as(plain, agent) or not (_reads_as(marked, agent) or brief.strip()):
         return plain
     return marked
+
+
+def _fresh_marker(trivia: ProseTrivia, agent: Agent) -> bool:
+    """A fresh write gives the file's INSTRUCTIONS: line: the house one, where it is needed."""
+    needed = not _reads_as(_paragraphs(trivia.brief, trivia.region, trivia.newline), agent)
+    return needed and trivia.marker == "INSTRUCTIONS:" + trivia.newline
 
 
 def _marked(brief: str, marker: str, region: str, newline: str) -> str:

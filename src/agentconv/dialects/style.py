@@ -15,7 +15,6 @@ from ..formats import frontmatter, yamlsrc, yamlwrite
 from ..model import Agent
 
 _QUOTE = re.compile(r"[^:]*:[ \t]*([\"']|[|>][-+0-9]*)?")
-_SHORT = 300
 
 
 _FLOW = re.compile(r"[^:]*:[ \t]*\[")
@@ -34,29 +33,35 @@ def _quote(entry_text: str) -> str:
     return (match.group(1) if match and match.group(1) else "plain") if match else "plain"
 
 
-def _short(value: Any) -> bool:
-    return len(json.dumps(value, ensure_ascii=False, default=str)) <= _SHORT
-
-
 def markdown_style(dialect, trivia, agent: Agent) -> dict | None:
     block, split = trivia.block, trivia.split
     if block is None or split is None or block.mode not in ("yaml", "repaired") or trivia.synthetic:
         return None
-    house = dict(dialect.native_items(_as_written(dialect, block, trivia) or agent, None))
+    written = _as_written(dialect, block, trivia) or agent
+    house = dict(dialect.native_items(written, None))
     style: dict[str, Any] = {}
     order = [e.key for e in block.entries]
-    if order != [k for k in house if k in order] + [k for k in order if k not in house]:
+    rebuilt = [k for k, _ in dialect.native_items(written, block.values())]   # as a trip back orders them
+    if order != [k for k in rebuilt if k in order] + [k for k in order if k not in rebuilt]:
         style["order"] = order
     values = {e.key: e.value for e in block.entries
-              if (e.key not in house or not yamlwrite.same_value(house[e.key], e.value)) and _short(e.value)}
+              if e.key not in house or not yamlwrite.same_value(house[e.key], e.value)}
     if values:
         style["values"] = values
     quotes = {e.key: _quote(e.text) for e in block.entries if isinstance(e.value, (str, list))
               and _quote(e.text) != _quote(yamlwrite.render_entry(e.key, e.value))}
-    if block.lead.strip() == "" and block.lead:
+    if block.lead:
         style["lead"] = block.lead
     if quotes:
         style["quotes"] = quotes
+    newline = trivia.newline
+    texts = {e.key: e.text for e in block.entries
+             if _styled_entry(dialect, e.key, e.value, quotes.get(e.key), newline) != e.text}
+    if texts:
+        style["text"] = texts
+    gaps = {e.key: e.gap for e in block.entries if e.gap}
+    if gaps:
+        style["gaps"] = gaps
     prompt = trivia.body.strip()
     if prompt:
         start = trivia.body.find(prompt)
@@ -129,8 +134,12 @@ def safe_style(style: Any) -> dict:
     for key in ("opening", "closing"):
         if isinstance(style.get(key), str) and _RULE.match(style[key]):
             safe[key] = style[key]
-    if isinstance(style.get("lead"), str) and not style["lead"].strip():
+    if isinstance(style.get("lead"), str) and _inert(style["lead"]):
         safe["lead"] = style["lead"]
+    for key in ("text", "gaps"):
+        if isinstance(style.get(key), dict):
+            safe[key] = {k: v for k, v in style[key].items() if isinstance(k, str) and isinstance(v, str)
+                         and "agentconv" not in v and (key == "text" or _inert(v))}
     body = style.get("body")
     if isinstance(body, list) and len(body) == 2 and all(isinstance(b, str) and not b.strip() for b in body):
         safe["body"] = body
@@ -144,6 +153,12 @@ def safe_style(style: Any) -> dict:
     return safe
 
 
+def _inert(text: str) -> bool:
+    """Blank lines and comments only (and none that could pass for an agentconv comment)."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()) \
+        and "agentconv" not in text
+
+
 def markdown_trivia(dialect, style: dict, agent: Agent):
     from .base import MarkdownTrivia
     style = safe_style(style)
@@ -151,13 +166,15 @@ def markdown_trivia(dialect, style: dict, agent: Agent):
     items = dialect.native_items(agent, dict(style.get("values", {})))
     values = dict(items)
     order = [k for k in style.get("order", []) if k in values] + [k for k, _ in items]
-    quotes = style.get("quotes", {})
+    quotes, texts, gaps = style.get("quotes", {}), style.get("text", {}), style.get("gaps", {})
     entries, seen = [], set()
     for key in order:
         if key not in seen:
             seen.add(key)
-            entries.append(yamlsrc.Entry(key, _styled_entry(dialect, key, values[key], quotes.get(key), newline),
-                                         values[key], 0))
+            text = texts.get(key)
+            if text is None or not _reads_back(dialect, text, key, values[key]):
+                text = _styled_entry(dialect, key, values[key], quotes.get(key), newline)
+            entries.append(yamlsrc.Entry(key, text, values[key], 0, gaps.get(key, "")))
     block = yamlsrc.Block(lead=style.get("lead", ""), entries=entries, newline=newline)
     prefix, suffix = style.get("body", [newline, newline])
     prompt = (agent.prompt or "").replace("\n", newline)
