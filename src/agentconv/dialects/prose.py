@@ -180,9 +180,11 @@ def _joined(brief: str, marker: str, region: str, newline: str, agent: Agent) ->
         return _marked(brief, marker, region, newline)
     plain = _paragraphs(brief, region, newline)
     marked = _marked(brief, newline.join(("INSTRUCTIONS:", "")), region.lstrip("\r\n"), newline)
-    if _reads_as(plain, agent) or not (_reads_as(marked, agent) or brief.strip()):
+    if _reads_as(plain, agent):
         return plain
-    return marked
+    if _reads_as(marked, agent) or brief.strip():
+        return marked         # needed, or (text prose cannot say exactly) it keeps the brief apart
+    return plain
 
 
 def _fresh_marker(trivia: ProseTrivia, agent: Agent) -> bool:
