@@ -192,3 +192,20 @@ def test_a_real_change_of_model_is_still_a_loss():
     doc = agentconv.loads(text)
     agentconv.dumps(doc, "opencode", on_loss="ignore")
     assert ("model", "approximated") in loss_pairs(doc.losses)
+
+
+def test_a_batch_lists_what_each_file_took_back_and_refused(tmp_path):
+    from agentconv import convert_tree
+    src = tmp_path / "src" / ".opencode" / "agent"
+    src.mkdir(parents=True)
+    (src / "reader.md").write_text(READ_ONLY_OPENCODE.format(
+        carry=CLAUDE_HEADER + "#   effort: high\n#   memory: user\n"))
+    result = convert_tree([tmp_path / "src"], tmp_path / "out", to="claude")
+    (only,) = result.files
+    assert only.restored == ["reasoning_effort"] and ("native.memory", "untrusted") in loss_pairs(only.losses)
+    verbose = CliRunner().invoke(cli, ["convert", str(tmp_path / "src"), "--to", "claude", "-o",
+                                       str(tmp_path / "v"), "-v"])
+    assert "taken back from its agentconv comment: reasoning_effort" in verbose.stderr
+    assert "native.memory: untrusted" in verbose.stderr
+    trusted = convert_tree([tmp_path / "src"], tmp_path / "t", to="claude", trust_carry=True)
+    assert trusted.files[0].restored == ["reasoning_effort", "native.memory"]

@@ -372,8 +372,7 @@ def test_a_quoted_description_is_always_read_and_written_back(value: str, style,
         text = text.replace("\n", "\r\n")
     doc = loads(text.encode("utf-8"), "claude", path=".claude/agents/gen.md")
     assert to_dialect(doc)[0] == text
-    # Claude Code expands a literal backslash-n: '\\n' alone is a blank description
-    assert doc.agent.description is not None or not value.replace("\\n", "\n").strip()
+    assert doc.agent.description is not None or not value.replace("\\n", "\n").strip()   # Claude expands \n
 
 
 def test_the_example_budget_can_be_raised_from_the_environment():

@@ -7,7 +7,7 @@ import stat
 from typing import Union
 
 from .document import Document
-from .engine import write_agent
+from .engine import carry_mode, write_agent
 from .errors import AgentconvError, OutputExistsError, ParseError
 from .losses import Loss, apply_loss_policy
 from .registry import detect_and_read, get_dialect
@@ -113,12 +113,14 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
     texts, losses = [], []
     source = get_dialect(doc.dialect) if doc.dialect else None
     own_carry = source.file_carry(doc.trivia) if source is not None and doc.trivia is not None else None
+    styled = carry_mode(carry) == "style"
     spell_with = tuple(get_dialect(n) for n in (own_carry.sections if own_carry else {}) if n)
     for agent in doc.agents:
         where = os.fspath(path) if path is not None else \
             (doc.path if same else str(target.output_path(agent)))
         style = dict(doc.style)
-        own = source.style_of(doc.trivia, agent) if source is not None and doc.trivia is not None else None
+        own = source.style_of(doc.trivia, agent, full=styled) \
+            if source is not None and doc.trivia is not None and not same else None
         shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
         hints = {**shared, **style.pop(target.name, {})} if not same else {}
         trivia = doc.trivia if same else target.trivia_from_style(hints or None, agent)
@@ -128,6 +130,9 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
                                  path=where, style=style or None, spell_with=spell_with,
                                  source_values=source.file_values(doc.trivia) if source is not None else None)
+        if not same and target.name not in doc.style:
+            text, notes = _with_comments(text, doc, source, target, agent)
+            lost += notes
         texts.append(text)
         losses += lost
     if not same:
@@ -136,6 +141,19 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+def _with_comments(text: str, doc: Document, source, target, agent) -> tuple[str, list[Loss]]:
+    """The source front matter's comments, above the target keys that say the same (a trip
+    back rebuilt from style hints has them already)."""
+    block = getattr(doc.trivia, "block", None)
+    if block is None or source is None:
+        return text, []
+    from .comments import attach, of_block
+    found = of_block(block)
+    if not found:
+        return text, []
+    return attach(text, found, source, target, agent, block.values(), "\r\n" if "\r\n" in text else "\n")
 
 
 def _refused_losses(doc: Document, target: str) -> list[Loss]:

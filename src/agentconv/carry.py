@@ -118,7 +118,7 @@ def parse_lines(lines: list[str]) -> Carry | None:
                 _, values = load_yaml(textwrap.dedent("\n".join(body)) + "\n")
             except (AgentconvError, RecursionError):
                 continue
-            if isinstance(values, dict) and all(isinstance(k, str) for k in values) and _depth(values) <= MAX_DEPTH:
+            if isinstance(values, dict) and all(isinstance(k, str) for k in values) and _nesting(values) <= MAX_DEPTH:
                 carry.sections.setdefault(name, {}).update(values)
             continue
         if line.startswith(STYLE_PREFIX):
@@ -140,19 +140,12 @@ def _loads(text: str) -> Any:
         value = json.loads(text)
     except (json.JSONDecodeError, RecursionError):
         return None
-    return value if _depth(value) <= MAX_DEPTH else None
+    return value if _nesting(value) <= MAX_DEPTH else None
 
 
-def _depth(value: Any) -> int:
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        current, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(current, dict):
-            stack.extend((v, depth + 1) for v in current.values())
-        elif isinstance(current, list):
-            stack.extend((v, depth + 1) for v in current)
-    return deepest
+def _nesting(value: Any) -> int:
+    from .formats.yamlsrc import nesting_depth
+    return nesting_depth(value)
 
 
 def is_carry_comment(content: str) -> bool:

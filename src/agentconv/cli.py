@@ -303,6 +303,8 @@ def _result_lines(result, verbosity: int) -> list[str]:
         lines.append(f"{status}: {source}{arrow}{why}")
         lines += [f"  {l.field}: {l.kind}" + (f" ({l.detail})" if l.detail else "") for l in result.losses]
         lines += [f"  warning: {w.message}" for w in result.warnings]
+        if result.restored:
+            lines.append(f"  taken back from its agentconv comment: {', '.join(result.restored)}")
     elif verbosity == 0:
         lines += [f"agentconv: {source}: warning: {w.message}" for w in result.warnings]
     return lines

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required", "defaulted", "untrusted"]
+LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required", "defaulted", "untrusted",
+                   "formatting"]
 
 
 class Loss(BaseModel):
@@ -23,6 +24,8 @@ class Loss(BaseModel):
     - defaulted: unset in the source; the target's default (or a value derived from the
       prompt) applies — not a loss for --strict / on_loss="raise"
     - required: the target needs this field and the source has none: the tool skips the file
+    - formatting: how the source was written (a comment) has no place in the target; the
+      meaning is whole — not a loss for --strict / on_loss="raise"
     - untrusted: the source file's agentconv comment holds it, but it was not taken back (it
       would grant a capability, or replace what the file says); ``--trust-carry`` takes it
     """
@@ -57,8 +60,9 @@ class LossWarning(UserWarning):
 
 
 def strict_losses(losses: list[Loss]) -> list[Loss]:
-    """The losses --strict / on_loss="raise" act on: a default filling an unset field is not one."""
-    return [l for l in losses if l.kind != "defaulted"]
+    """The losses --strict / on_loss="raise" act on: a default filling an unset field is not
+    one, nor is formatting that has no place in the target."""
+    return [l for l in losses if l.kind not in ("defaulted", "formatting")]
 
 
 OnLoss = Literal["warn", "raise", "ignore"]

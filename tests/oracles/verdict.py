@@ -20,7 +20,9 @@ from agentconv.dialects import claude as claude_dialect
 from agentconv.dialects import opencode as opencode_dialect
 from agentconv.dialects import toolnames
 from agentconv.dialects.base import MISSING
+from agentconv.dialects.claude import canonical_model
 from agentconv.model import ToolRule
+from agentconv.vocabulary import canonical_color, qualified_model
 
 from .judges import ClaudeSession, Verdict
 from .sample import Case
@@ -94,7 +96,7 @@ def claude_fields(case: Case, verdict: Verdict, session: ClaudeSession, baseline
     meant_description = case.front_matter.get("description", "").replace("\\n", "\n")
     model = told.get("model")
     return (_mismatch("description", "claude", told.get("description"), meant_description)
-            + _mismatch("model", "claude", None if model in (None, "inherit") else model, case.effect.model)
+            + _mismatch("model", "claude", None if model is None else canonical_model(model), case.effect.model)
             + _mismatch("declared tools", "claude", _tool_set(declared_tools(session.listing, case.name, meant_description)),
                         _tool_set(claude_display(case)))
             + claude_grants_as_read(case, session, baseline))
@@ -222,14 +224,14 @@ def opencode_fields(case: Case, verdict: Verdict) -> list[str]:
                if n.dialect == "opencode" and n.key not in opencode_dialect.OpenCode.known_keys}
     return (_mismatch("description", "opencode", told.get("description"), case.front_matter.get("description"))
             + _mismatch("mode", "opencode", told.get("mode"), meant.mode)
-            + _mismatch("model", "opencode", told.get("model"), meant.model)
+            + _mismatch("model", "opencode", told.get("model") and qualified_model(told["model"]), meant.model)
             + _access_mismatch("tools/permission", "opencode", access, meant.tools)
             + _mismatch("temperature", "opencode", told.get("temperature"), meant.temperature)
             + _mismatch("top_p", "opencode", told.get("top_p"), meant.top_p)
             + _mismatch("steps", "opencode", told.get("steps"), meant.max_turns)
             + _mismatch("hidden", "opencode", told.get("hidden"), meant.hidden)
             + _mismatch("disable", "opencode", told.get("disable"), meant.disabled)
-            + _mismatch("color", "opencode", told.get("color"), meant.color)
+            + _mismatch("color", "opencode", told.get("color") and canonical_color(told["color"]), meant.color)
             + _mismatch("provider options (unknown keys)", "opencode", told.get("unknown_keys") or {}, natives)
             + _mismatch("prompt", "opencode", _lf(told.get("prompt")), meant.prompt))
 

@@ -78,9 +78,10 @@ class Dialect:
         return []
 
     # -- formatting that other dialects cannot hold --------------------------------------------
-    def style_of(self, trivia: Any, agent: Agent) -> dict | None:
+    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict | None:
         """How ``agent`` was formatted in this dialect, where a fresh write would differ; carried
-        through other dialects so a trip back gives the original bytes."""
+        through other dialects so a trip back gives the original bytes. Without ``full``, only
+        what another dialect may show itself (line ends, framing, quoting)."""
         return None
 
     def trivia_from_style(self, style: dict | None, agent: Agent) -> Any:
@@ -171,9 +172,9 @@ class MarkdownDialect(Dialect):
     def file_values(self, trivia: Any) -> dict[str, Any] | None:
         return trivia.block.values() if isinstance(trivia, MarkdownTrivia) and trivia.block is not None else None
 
-    def style_of(self, trivia: MarkdownTrivia, agent: Agent) -> dict | None:
+    def style_of(self, trivia: MarkdownTrivia, agent: Agent, full: bool = True) -> dict | None:
         from . import style as styling
-        return styling.markdown_style(self, trivia, agent)
+        return styling.markdown_style(self, trivia, agent, full)
 
     def trivia_from_style(self, style: dict | None, agent: Agent) -> MarkdownTrivia | None:
         from . import style as styling

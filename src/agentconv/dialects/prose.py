@@ -71,7 +71,7 @@ class Prose(Dialect):
     def file_carry(self, trivia: Any) -> Any:
         return trivia.carry if isinstance(trivia, ProseTrivia) else None
 
-    def style_of(self, trivia: Any, agent: Agent) -> dict | None:
+    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict | None:
         """A brief's line ends and what follows its prompt, where a fresh write differs."""
         if not isinstance(trivia, ProseTrivia) or trivia.synthetic or not trivia.region.strip():
             return None

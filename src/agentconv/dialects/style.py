@@ -33,7 +33,7 @@ def _quote(entry_text: str) -> str:
     return (match.group(1) if match and match.group(1) else "plain") if match else "plain"
 
 
-def markdown_style(dialect, trivia, agent: Agent) -> dict | None:
+def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | None:
     block, split = trivia.block, trivia.split
     if block is None or split is None or block.mode not in ("yaml", "repaired") or trivia.synthetic:
         return None
@@ -55,11 +55,11 @@ def markdown_style(dialect, trivia, agent: Agent) -> dict | None:
     if quotes:
         style["quotes"] = quotes
     newline = trivia.newline
-    texts = {e.key: e.text for e in block.entries
+    texts = {} if not full else {e.key: e.text for e in block.entries
              if _styled_entry(dialect, e.key, e.value, quotes.get(e.key), newline) != e.text}
     if texts:
         style["text"] = texts
-    gaps = {e.key: e.gap for e in block.entries if e.gap}
+    gaps = {e.key: e.gap for e in block.entries if e.gap and full}
     if gaps:
         style["gaps"] = gaps
     prompt = trivia.body.strip()
