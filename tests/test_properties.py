@@ -127,6 +127,7 @@ def agents(draw) -> Agent:
         description=draw(optional(realistic_or_nasty(["Reviews diffs.", "Use after a change."]))),
         examples=draw(examples()),
         when_to_use=draw(lists), not_for=draw(lists), triggers=draw(lists), section_headings=draw(SECTION_HEADINGS),
+        section_order=draw(st.permutations(sorted(HEADINGS))),
         prompt=draw(optional(realistic_or_nasty(["You review code.", "Be brief.\n\n1. Read\n2. Report"],
                                                 max_pieces=12))),
         model=draw(optional(realistic_or_nasty(["sonnet", "opus", "anthropic/claude-opus-4-8", "anthropic/claude-sonnet-4-5",
@@ -234,7 +235,7 @@ def plain_descriptions(draw) -> Agent:
     sections = st.lists(PLAIN, max_size=3)
     return Agent(description=draw(st.none() | PLAIN), examples=draw(st.lists(example, max_size=3)),
                  when_to_use=draw(sections), not_for=draw(sections), triggers=draw(sections),
-                 section_headings=draw(SECTION_HEADINGS))
+                 section_headings=draw(SECTION_HEADINGS), section_order=draw(st.permutations(sorted(HEADINGS))))
 
 
 @PROPERTY

@@ -165,6 +165,38 @@ def test_every_target_keeps_the_authors_headings_and_adds_none(target):
     assert "INSTRUCTIONS:" not in text and "DELIVERABLES:" not in text
 
 
+REORDERED_BRIEF = """\
+Use this agent for backend work.
+
+DON'T USE FOR:
+- Frontend components
+
+WHEN TO USE:
+- Building REST APIs
+
+Be brief.
+"""
+
+
+@pytest.mark.parametrize("target", ["claude", "opencode", "prose"])
+def test_every_target_keeps_the_order_the_author_wrote_the_sections_in(target):
+    doc = agentconv.loads(REORDERED_BRIEF, "prose", path="backend.txt")
+    assert doc.agent.section_order == ["not_for", "when_to_use"]
+    text, _ = agentconv.to_dialect(doc, target, carry=False, path=str(get_dialect(target).output_path(doc.agent)))
+    assert text.index("DON'T USE FOR:") < text.index("WHEN TO USE:")
+
+
+@pytest.mark.parametrize("order, kept", [
+    (["not_for", "when_to_use"], ["not_for", "when_to_use"]),
+    (["when_to_use", "not_for"], []),                       # the standard order: nothing to keep
+    (["not_for"], ["not_for", "when_to_use"]),              # the rest follow, in standard order
+    (["when_to_use"], []),
+    (["triggers", "not_for", "not_for"], ["not_for", "when_to_use"]),   # unwritten and repeated: dropped
+])
+def test_a_section_order_is_kept_only_where_it_is_the_authors(order, kept):
+    assert Agent(when_to_use=["a"], not_for=["b"], section_order=order).section_order == kept
+
+
 @pytest.mark.parametrize("agent, marker", [
     (Agent(description="Summary.", when_to_use=["a"], prompt="Do it."), False),   # sections end the brief
     (Agent(description="Summary.", prompt="Do it."), True),             # without it all is prompt

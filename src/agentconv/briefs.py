@@ -13,7 +13,7 @@ from functools import lru_cache
 from .model import Example, ExampleTurn
 
 SECTION_FIELDS = ("when_to_use", "scenarios", "deliverables", "not_for", "triggers")
-DESCRIPTION_FIELDS = ("description", "examples", *SECTION_FIELDS, "section_headings")
+DESCRIPTION_FIELDS = ("description", "examples", *SECTION_FIELDS, "section_headings", "section_order")
 """The canonical fields a description's text holds."""
 SECTION_LABELS = {
     "when_to_use": "WHEN TO USE",
@@ -63,6 +63,17 @@ def own_headings(headings: dict[str, str], sections) -> dict[str, str]:
             raise ValueError(f"{heading!r} is not a heading of {key}; use one like {SECTION_LABELS[key]!r}")
     return {key: headings[key] for key in SECTION_FIELDS
             if key in headings and headings[key] != SECTION_LABELS[key] and getattr(sections, key)}
+
+
+def own_order(order: list[str], sections) -> list[str]:
+    """The written sections in the author's order, or [] when that is the standard one."""
+    written = [key for key in SECTION_FIELDS if getattr(sections, key)]
+    return _unless_standard([key for key in dict.fromkeys(order) if key in written]
+                            + [key for key in written if key not in order])
+
+
+def _unless_standard(order: list[str]) -> list[str]:
+    return [] if order == sorted(order, key=SECTION_FIELDS.index) else order
 
 
 def parse_examples(text: str) -> tuple[str, list[Example]]:
@@ -173,9 +184,10 @@ def _section_items(text: str, start: int, stop: int) -> tuple[list[str], int]:
     return items, used
 
 
-def render_sections(items: dict[str, list[str]], headings: dict[str, str] | None = None) -> str:
+def render_sections(items: dict[str, list[str]], headings: dict[str, str] | None = None,
+                    order: list[str] | None = None) -> str:
     blocks = []
-    for key in SECTION_FIELDS:
+    for key in dict.fromkeys([*(order or ()), *SECTION_FIELDS]):
         if items.get(key):
             heading = (headings or {}).get(key, SECTION_LABELS[key])
             lines = [heading + ":"] + ["- " + item.replace("\n", "\n  ") for item in items[key]]
@@ -192,6 +204,7 @@ def parse_description(text: str | None) -> dict:
                                          after=after, inline=inline) for turns, after, inline in examples]}
     fields.update((key, list(items)) for key, items in sections)
     fields["section_headings"] = dict(headings)
+    fields["section_order"] = _unless_standard([key for key, _ in sections])
     fields["description"] = description
     return fields
 
@@ -215,14 +228,15 @@ def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
 
 def description_fields(fields: dict) -> dict:
     """The description part of parsed or dumped fields, unset ones as the model's defaults."""
-    empty = {"description": None, "section_headings": {}}
+    empty: dict = {"description": None, "section_headings": {}}
     return {k: fields.get(k, empty.get(k, [])) for k in DESCRIPTION_FIELDS}
 
 
 def render_description(agent) -> str | None:
     """Canonical fields → description text (inverse of parse_description)."""
     text = agent.description or ""
-    sections = render_sections({k: getattr(agent, k) for k in SECTION_FIELDS}, agent.section_headings)
+    sections = render_sections({k: getattr(agent, k) for k in SECTION_FIELDS}, agent.section_headings,
+                               agent.section_order)
     if sections:
         text = text + "\n\n" + sections if text else sections
     for example in agent.examples:

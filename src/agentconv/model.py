@@ -143,6 +143,10 @@ class Agent(_Model):
         description="A section's heading as the author wrote it where it differs from the standard "
                     "one, e.g. {'deliverables': 'DELIVERABLES THIS AGENT CREATES'}: the author's "
                     "words, kept in every target.")
+    section_order: list[SectionField] = Field(
+        default_factory=list,
+        description="The order the author wrote the sections in, where it is not the standard "
+                    "one (when_to_use, scenarios, deliverables, not_for, triggers).")
     prompt: str | None = Field(None, description="The system prompt.")
     model: str | None = Field(None, description="Model as the source names it; None = inherit.")
     reasoning_effort: str | int | None = None
@@ -170,10 +174,11 @@ class Agent(_Model):
         return value or None            # '' and unset mean the same to every tool
 
     @model_validator(mode="after")
-    def _headings_of_written_sections(self) -> "Agent":
-        if self.section_headings:
-            from .briefs import own_headings      # the heading grammar lives with the brief parser
+    def _headings_and_order_of_written_sections(self) -> "Agent":
+        if self.section_headings or self.section_order:
+            from .briefs import own_headings, own_order      # the grammar lives with the brief parser
             self.section_headings = own_headings(self.section_headings, self)
+            self.section_order = own_order(self.section_order, self)
         return self
 
     @field_validator("temperature", "top_p")
