@@ -230,7 +230,11 @@ PLAIN = st.lists(_WORDS, min_size=1, max_size=5).map(" ".join)
 def plain_descriptions(draw) -> Agent:
     """Descriptions in words only (no labels inside a turn): every layout, heading and
     section of these must read back exactly as rendered."""
-    turn = st.builds(ExampleTurn, role=st.sampled_from(["context", "user", "assistant", "commentary"]), text=PLAIN)
+    labels = {"context": ["Context", "CONTEXT", "context"], "user": ["user", "User", "Human", "human"],
+              "assistant": ["assistant", "Assistant"]}
+    turn = st.sampled_from(["context", "user", "assistant", "commentary"]).flatmap(
+        lambda role: st.builds(ExampleTurn, role=st.just(role), text=PLAIN,
+                               label=st.sampled_from(labels[role]) if role in labels else st.none()))
     example = st.builds(Example, turns=st.lists(turn, max_size=4), after=st.none() | PLAIN, inline=st.booleans())
     sections = st.lists(PLAIN, max_size=3)
     return Agent(description=draw(st.none() | PLAIN), examples=draw(st.lists(example, max_size=3)),

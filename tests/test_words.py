@@ -228,6 +228,8 @@ ONE_LINE = ('Use for APIs. Examples: <example>Context: A new endpoint. user: "Ad
     "Lead.\n\nSecond paragraph. <example>user: hi assistant: yo</example>",
     "Lead.\n\n<example>\nuser: hi\n</example> <example>user: inline after a block</example>",
     "Lead.\n\nWHEN TO USE:\n- a\n\nDELIVERABLES THIS AGENT CREATES:\n- b\n\n<example>\nuser: hi\n</example>",
+    "Lead.\n\n<example>\nCONTEXT: a release\nUser: hi\nAssistant: yo\n</example>",
+    "<example>Human: hi assistant: yo</example>",
 ])
 def test_a_description_renders_as_written(text):
     fields = briefs.parse_description(text)
@@ -242,6 +244,18 @@ def test_a_one_line_description_is_one_line_in_every_target():
         text, _ = agentconv.to_dialect(doc, target, carry=False)
         first = description_lines(target, text) if target != "prose" else words(target, text)[:1]
         assert first == [ONE_LINE]
+
+
+@pytest.mark.parametrize("role, label, kept", [
+    ("user", "User", "User"), ("user", "Human", "Human"), ("user", "user", None), ("context", "Context", None),
+    ("assistant", "ASSISTANT", "ASSISTANT"), ("user", "Assistant", ValidationError), ("text", "User", ValidationError),
+])
+def test_a_turn_keeps_the_label_the_author_wrote(role, label, kept):
+    if kept is ValidationError:
+        with pytest.raises(ValidationError, match="is not a label of"):
+            ExampleTurn(role=role, text="hi", label=label)
+        return
+    assert ExampleTurn(role=role, text="hi", label=label).label == kept
 
 
 def test_an_example_with_a_turn_of_several_lines_cannot_be_inline():

@@ -40,6 +40,7 @@ _EXAMPLE_CLOSE = re.compile(r"</example>", re.IGNORECASE)
 _TURN = re.compile(r"(?:(?<=\s)|^)(?P<label>context|user|assistant|human)\s*:|"
                    r"<commentary>(?P<commentary>(?:(?!<commentary>).)*?)</commentary>", re.IGNORECASE | re.DOTALL)
 _ROLE_OF = {"context": "context", "user": "user", "human": "user", "assistant": "assistant"}
+_STANDARD_LABEL = {"context": "Context", "user": "user", "assistant": "assistant"}
 
 
 _HEADING_OF = {key: re.compile(pattern) for key, pattern in _SECTION_PATTERNS.items()}
@@ -76,6 +77,14 @@ def _unless_standard(order: list[str]) -> list[str]:
     return [] if order == sorted(order, key=SECTION_FIELDS.index) else order
 
 
+def own_label(role: str, label: str) -> str | None:
+    """A turn's label worth keeping: one that differs from the standard label of its role.
+    A label the parser would read as another role (or none) is refused."""
+    if role not in _STANDARD_LABEL or _ROLE_OF.get(label.lower()) != role:
+        raise ValueError(f"{label!r} is not a label of a {role} turn")
+    return None if label == _STANDARD_LABEL[role] else label
+
+
 def parse_examples(text: str) -> tuple[str, list[Example]]:
     """Split text into the part before the first example and the structured examples."""
     last_close = None
@@ -103,20 +112,21 @@ def _in_line(text: str, match: re.Match) -> bool:
 
 def parse_turns(inner: str) -> list[ExampleTurn]:
     turns: list[ExampleTurn] = []
-    role, start = "text", 0
+    role, label, start = "text", None, 0
 
     def close(stop: int) -> None:
         chunk = inner[start:stop].strip()
         if chunk or role != "text":
-            turns.append(ExampleTurn(role=role, text=chunk))
+            turns.append(ExampleTurn(role=role, text=chunk, label=label))
 
     for match in _TURN.finditer(inner):
         close(match.start())
         if match.group("commentary") is not None:
             turns.append(ExampleTurn(role="commentary", text=match.group("commentary").strip()))
-            role, start = "text", match.end()
+            role, label, start = "text", None, match.end()
         else:
-            role, start = _ROLE_OF[match.group("label").lower()], match.end()
+            label = match.group("label")
+            role, start = _ROLE_OF[label.lower()], match.end()
     close(len(inner))
     return turns
 
@@ -130,8 +140,7 @@ def render_example(example: Example) -> str:
         elif turn.role == "text":
             said.append(turn.text)
         else:
-            label = "Context" if turn.role == "context" else turn.role
-            said.append(f"{label}: {turn.text}")
+            said.append(f"{turn.label or _STANDARD_LABEL[turn.role]}: {turn.text}")
     if example.inline:
         text = "<example>" + " ".join(said) + "</example>"
     else:
@@ -200,7 +209,8 @@ def parse_description(text: str | None) -> dict:
     if text is None:
         return {"description": None}
     examples, sections, headings, description = _description_parts(text)
-    fields: dict = {"examples": [Example(turns=[ExampleTurn(role=role, text=said) for role, said in turns],
+    fields: dict = {"examples": [Example(turns=[ExampleTurn(role=role, text=said, label=label)
+                                                for role, said, label in turns],
                                          after=after, inline=inline) for turns, after, inline in examples]}
     fields.update((key, list(items)) for key, items in sections)
     fields["section_headings"] = dict(headings)
@@ -222,7 +232,7 @@ def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
         before = sections.lead
     # surrounding whitespace is how the file wrote it (a '|' block keeps a final newline)
     description = before.strip() or None
-    return (tuple((tuple((t.role, t.text) for t in e.turns), e.after, e.inline) for e in examples),
+    return (tuple((tuple((t.role, t.text, t.label) for t in e.turns), e.after, e.inline) for e in examples),
             tuple((key, tuple(values)) for key, values in items.items()), tuple(headings.items()), description)
 
 

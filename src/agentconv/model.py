@@ -45,6 +45,16 @@ class ToolRule(_Model):
 class ExampleTurn(_Model):
     role: Role
     text: str
+    label: str | None = Field(None, description="The turn's label as the author wrote it ('User', 'Human') "
+                                                "where it differs from the standard one ('Context', 'user', "
+                                                "'assistant').")
+
+    @model_validator(mode="after")
+    def _label_as_written(self) -> "ExampleTurn":
+        if self.label is not None:
+            from .briefs import own_label           # the label grammar lives with the brief parser
+            self.label = own_label(self.role, self.label)
+        return self
 
 
 class Example(_Model):
