@@ -1,9 +1,10 @@
 """The author's words are content, not formatting (issue 9, found 8 and 9).
 
 X → Y → X between claude, opencode and prose, by default, gives back the same canonical model
-and the same words: each section keeps its heading as written, no heading appears that the
-author never wrote (``INSTRUCTIONS:``), and a one-line description stays one line. A prose
-brief describes a sub-agent: in opencode it is one (``mode: subagent``) with a description.
+and the same words: each section keeps its heading as written and its place, an example turn
+its label, no heading appears that the author never wrote (``INSTRUCTIONS:``), and a one-line
+description stays one line. A prose brief describes a sub-agent: in opencode it is one
+(``mode: subagent``) with a description.
 The seeds and the prose corpus in ../shared are swept when present; the fixtures always are.
 """
 
@@ -34,11 +35,15 @@ def _files(root: Path) -> list[Path]:
     return sorted(Path(d) / n for d, _, names in os.walk(root) for n in names) if root.is_dir() else []
 
 
-def _trip_cases() -> list:
-    sources = ([("seeds/" + p.name, p) for p in _files(SEEDS)]
-               + [("corpus/" + p.relative_to(PROSE_CORPUS).as_posix(), p) for p in _files(PROSE_CORPUS)]
-               + [("fixtures/" + fixture_id(p), p) for p in fixture_files()])
-    return [pytest.param(path, via, id=f"{name}-via-{via}") for name, path in sources for via in DIALECTS]
+def _sources(fixture_dialect: str | None = None) -> list[tuple[str, Path]]:
+    return ([("seeds/" + p.name, p) for p in _files(SEEDS)]
+            + [("corpus/" + p.relative_to(PROSE_CORPUS).as_posix(), p) for p in _files(PROSE_CORPUS)]
+            + [("fixtures/" + fixture_id(p), p) for p in fixture_files(fixture_dialect)])
+
+
+def _trip_cases(fixture_dialect: str | None = None) -> list:
+    return [pytest.param(path, via, id=f"{name}-via-{via}")
+            for name, path in _sources(fixture_dialect) for via in DIALECTS]
 
 
 def words(dialect: str, text: str) -> list[str]:
@@ -109,17 +114,10 @@ def test_a_trip_keeps_the_model_and_the_words(path, via):
         assert kept == one_line, f"the one-line description is not one line in {via}"
 
 
-def _style_cases() -> list:
-    sources = ([("seeds/" + p.name, p) for p in _files(SEEDS)]
-               + [("corpus/" + p.relative_to(PROSE_CORPUS).as_posix(), p) for p in _files(PROSE_CORPUS)]
-               + [("fixtures/" + fixture_id(p), p) for p in fixture_files("prose")])
-    return [pytest.param(path, via, id=f"{name}-via-{via}") for name, path in sources for via in DIALECTS]
-
-
-@pytest.mark.parametrize("path, via", _style_cases())
+@pytest.mark.parametrize("path, via", _trip_cases("prose"))
 def test_with_carry_style_a_trip_gives_the_bytes_back(path, via):
-    """Headings and a needless INSTRUCTIONS: line are words and formatting the prose side
-    must not break for --carry style (the lead's byte-exact trips)."""
+    """With --carry style the original bytes come back, the author's headings and an
+    INSTRUCTIONS: line the text does not need included."""
     data = path.read_bytes()
     source = agentconv.loads(data, path=str(path))
     middle_path = str(get_dialect(via).output_path(source.agent))
