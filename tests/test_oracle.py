@@ -158,3 +158,42 @@ def test_our_reading_of_opencode_tool_switches_matches_debug_agent(run: Run) -> 
     rules = run.extra["granted"][restricted.name]
     ours = {tool: verdict.opencode_tool_on(rules, tool) for tool in resolved["tools"] if tool != "invalid"}
     assert ours == {tool: on for tool, on in resolved["tools"].items() if tool != "invalid"}
+
+
+# -- check --for agrees with the real tools (issue 9, Build 3) ----------------------------------
+
+def _files_for(dialect: str) -> list[tuple[str, str]]:
+    """Every corpus file of the tool's dialect, the fixtures, and the crafted cases of
+    tests/test_toolread.py, as (label, text)."""
+    from test_toolread import CLAUDE_CASES, OPENCODE_CASES
+    crafted = CLAUDE_CASES if dialect == "claude" else OPENCODE_CASES
+    out = [(f"probe:{name}", text) for name, (text, *_) in crafted.items()]
+    for folder, label in ((sample.SHARED / "corpus" / dialect, "corpus"), (sample.FIXTURES / dialect, "fixtures")):
+        for path in sample._files(folder):
+            try:
+                out.append((f"{label}/{path.relative_to(folder).as_posix()}", path.read_bytes().decode("utf-8")))
+            except UnicodeDecodeError:
+                continue
+    return out
+
+
+@pytest.mark.parametrize("tool", sample.TARGETS)
+def test_check_for_agrees_with_the_real_tool_on_every_corpus_file(tool, tmp_path, summary) -> None:
+    from oracles import agreement
+    reason = judges.unavailable_reason()
+    if reason:
+        _unavailable(reason)
+    if not (sample.SHARED / "corpus" / tool).is_dir():
+        _unavailable(f"no corpus at {sample.SHARED / 'corpus' / tool}")
+    from agentconv.registry import get_dialect
+    from agentconv.toolread import model_of
+    modelled = model_of(get_dialect(tool)).client
+    if not modelled.endswith(" " + judges.client_version(tool)):
+        pytest.skip(f"check --for {tool} states {modelled}; the judge runs {judges.client_version(tool)}")
+    judge = agreement.claude_agreement if tool == "claude" else agreement.opencode_agreement
+    try:
+        result = judge(_files_for(tool), tmp_path)
+    except judges.JudgeUnavailable as exc:
+        _unavailable(str(exc))
+    summary.lines.append(result.summary())
+    assert not result.disagreements, _report(result.disagreements)

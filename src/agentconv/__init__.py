@@ -10,6 +10,7 @@ __all__ = [
     "NativeField", "Loss", "LossWarning", "Diagnostic", "AgentconvError", "ParseError",
     "SchemaError", "DetectionError", "UnknownDialectError", "LossError", "OutputExistsError",
     "MultipleAgentsError", "convert_tree", "iter_convert_tree", "BatchResult", "FileResult",
+    "check_for",
 ]
 
 _LAZY = {
@@ -18,7 +19,7 @@ _LAZY = {
     "Agent": "model", "Example": "model", "ExampleTurn": "model", "ToolRule": "model",
     "NativeField": "model", "Document": "document", "Loss": "losses", "LossWarning": "losses",
     "Diagnostic": "losses", "convert_tree": "batch", "iter_convert_tree": "batch",
-    "BatchResult": "batch", "FileResult": "batch",
+    "BatchResult": "batch", "FileResult": "batch", "check_for": "toolread",
 }
 _ERRORS = {"AgentconvError", "ParseError", "SchemaError", "DetectionError", "UnknownDialectError",
            "LossError", "OutputExistsError", "MultipleAgentsError"}

@@ -125,7 +125,9 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
         hints = {**shared, **style.pop(target.name, {})} if not same else {}
         trivia = doc.trivia if same else target.trivia_from_style(hints or None, agent)
         unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
-        if specific or unshown:
+        # on a trip back the target's own hints rebuild the file: the formatting of the file
+        # read (agentconv's, and the comments it moved) is not carried on
+        if (specific or unshown) and target.name not in doc.style:
             style[source.name] = {**specific, **unshown}
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
                                  path=where, style=style or None, spell_with=spell_with,

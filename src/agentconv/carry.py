@@ -88,7 +88,9 @@ def _entry_lines(key: str, value: Any) -> list[str]:
 def _json(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text.replace("-->", "--\\u003e")
+    # and no run of three dashes: Claude Code's front matter ends at the first '---' anywhere
+    from .formats.yamlwrite import break_dash_runs
+    return break_dash_runs(text.replace("-->", "--\\u003e"))
 
 
 # -------------------------------------------------------------------------------- parsing

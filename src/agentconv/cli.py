@@ -351,13 +351,40 @@ def inspect(file: str, from_: str | None) -> None:
     click.echo(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
 
 
+class ToolType(DialectType):
+    """A tool agentconv knows how to read as (a dialect with a reading model)."""
+
+    name = "tool"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(_tools()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        name = super().convert(value, param, ctx)
+        if name not in _tools():
+            self.fail(f"no real tool reads {name} files; choose one of {', '.join(_tools())}", param, ctx)
+        return name
+
+
+def _tools() -> list[str]:
+    from .registry import get_dialect
+    return [name for name in DIALECTS if get_dialect(name).reading_model]
+
+
 @cli.command(epilog="""\b
-Example:
-  agentconv check .claude/agents/*.md && echo all good""")
+Examples:
+  agentconv check .claude/agents/*.md && echo all good
+  agentconv check --for claude .claude/agents/*.md     # how Claude Code itself reads them""")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--from", "from_", type=DIALECT_CHOICE, help="Dialect to read (detected when omitted).")
-def check(files: tuple[str, ...], from_: str | None) -> None:
-    """Parse and validate each file and check it writes back byte for byte."""
+@click.option("--for", "for_", type=ToolType(),
+              help="Say how this tool reads each file: loads, skips, rejects or misreads (naming "
+                   "the field and both readings); exit 1 unless it loads every file as written.")
+def check(files: tuple[str, ...], from_: str | None, for_: str | None) -> None:
+    """Parse and validate each file and check it writes back byte for byte, and that the
+    file's own tool loads it (with --for: how that tool reads each file)."""
+    if for_ is not None:
+        _check_for(files, for_)
     from .api import loads, to_dialect
     from .errors import AgentconvError
 
@@ -367,10 +394,53 @@ def check(files: tuple[str, ...], from_: str | None) -> None:
         if to_dialect(doc)[0].encode(doc.encoding) != data:
             raise AgentconvError("writing the file back would change it", path=file,
                                  hint="please report this file: identity is a bug otherwise")
-        notes = "".join(f"; warning: {w.message}" for w in doc.warnings)
-        return f"ok\t{file}\t{doc.dialect}{notes}"
+        reading = _tool_reading(doc.dialect, data, path)
+        if reading is not None and reading.verdict != "loads":
+            raise AgentconvError(f"{reading.model.tool} {reading.verdict} this file: "
+                                 + "; ".join(_tool_notes(reading)), path=file,
+                                 hint=f"`agentconv check --for {doc.dialect} {file}` says how it reads the file")
+        notes = [w.message for w in doc.warnings if not _told_by(reading, w.message)]
+        notes += _tool_notes(reading) if reading is not None else []
+        return f"ok\t{file}\t{doc.dialect}" + "".join(f"; warning: {n}" for n in notes)
 
     _for_each_file(files, one)
+
+
+def _tool_reading(dialect: str | None, data: bytes, path: str | None):
+    from .api import decode
+    from .registry import get_dialect
+    from .toolread import how_tool_reads
+    return how_tool_reads(get_dialect(dialect), decode(data, path)[0], path) if dialect else None
+
+
+def _tool_notes(reading) -> list[str]:
+    """What the tool does otherwise than the file says (keys it merely ignores are left out)."""
+    return [f.message for f in reading.findings if f.kind != "ignores"]
+
+
+def _told_by(reading, warning: str) -> bool:
+    # agentconv's own "read leniently"/"skips" notes, where the tool model says it precisely
+    return reading is not None and bool(reading.findings) and ("leniently" in warning or "skips" in warning)
+
+
+def _check_for(files: tuple[str, ...], tool: str) -> None:
+    """``check --for TOOL``: one verdict line per file, then what the tool reads otherwise."""
+    from .errors import AgentconvError
+    failed = False
+    for file in files:
+        try:
+            data, path = _read_source(file)
+            reading = _tool_reading(tool, data, path)
+        except AgentconvError as exc:
+            click.echo(f"agentconv: {exc.located(file)}", err=True)
+            failed = True
+            continue
+        misread = reading.verdict == "loads" and reading.fails
+        click.echo(f"{'misreads' if misread else reading.verdict}\t{file}\t{reading.model.tool}")
+        for line in reading.lines():
+            click.echo(f"  {line}")
+        failed = failed or reading.fails
+    sys.exit(1 if failed else 0)
 
 
 @cli.command(epilog="""\b

@@ -97,12 +97,15 @@ def attach(text: str, comments: list[Comment], source: Any, target: Any, agent: 
             block = ["#   " + line for line in comment.lines]
         if where is None and can_hold and not comment.inline and (comment.lead or comment.key is None):
             where, block = (1 if comment.lead else _closing_line(lines)), comment.lines
-        if comment.inline or where is None:
+        # Claude Code ends the front matter at the first '---' anywhere, a comment included
+        dashed = any("---" in line for line in block)
+        if comment.inline or where is None or dashed:
             notes.append(Loss(field=field or "description", kind="formatting", source=source.name,
                               target=target.name, agent=agent.name,
                               detail=f"comment {comment.lines[0]!r}"
                                      f"{f' (+{len(comment.lines) - 1} line(s))' if len(comment.lines) > 1 else ''}"
-                                     f" has no place in {target.title}"))
+                                     + (" holds '---', where the real tools end the front matter" if dashed
+                                        else f" has no place in {target.title}")))
             continue
         lines[where:where] = block
     return (newline.join(lines) if can_hold else text), notes

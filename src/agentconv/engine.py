@@ -140,18 +140,34 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
             losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" else l for l in losses]
         return text, losses
     if mode == "none" or (not losses and not (style and mode == "style")):
-        return text, losses
+        return _read_as_written(dialect, text, path, losses, agent, source_dialect)
     fields, natives = _lost(agent, losses)
     source = _dialect(get_dialect, source_dialect)
     old = {source.name: source_values} if source is not None and source_values else {}
     per_field = sections_for(agent, fields, natives, [source, *spell_with], old)
     hints = style if mode == "style" and style else None
     if not per_field and not hints:
-        return text, losses
+        return _read_as_written(dialect, text, path, losses, agent, source_dialect)
     kept = _restorable(dialect, work, result, trivia, path, per_field, hints)
     if kept or hints:
         text = dialect.write(work, trivia, Carry(merge(per_field, kept), style=hints), path)
-    return text, [_as_carried(l) if _base(l.field) in kept else l for l in losses]
+    return _read_as_written(dialect, text, path, [_as_carried(l) if _base(l.field) in kept else l for l in losses],
+                            agent, source_dialect)
+
+
+def _read_as_written(dialect, text: str, path: str | None, losses: list[Loss],
+                     agent: Agent, src: str | None) -> tuple[str, list[Loss]]:
+    """A new output must be read by the real tool as agentconv reads it (toolread): a writer
+    bug is an error; a value the tool refuses (a name Claude Code reserves) means the tool
+    skips the file, reported like a missing required field."""
+    from .toolread import judge_output
+    wrong, refused = judge_output(dialect, text, path)
+    if wrong:
+        raise AgentconvError(f"{dialect.title} would read the output otherwise than it was written: "
+                             + "; ".join(wrong), path=path, hint="please report this agent: a writer bug")
+    return text, losses + [Loss(field=key if key in CANONICAL_FIELDS else f"native.{key}", kind="required",
+                                detail=reason, source=src, target=dialect.name, agent=agent.name)
+                           for key, reason in refused]
 
 
 def _lost(agent: Agent, losses: list[Loss]) -> tuple[list[str], list]:

@@ -22,10 +22,13 @@ from .sample import SHARED
 ORACLES = SHARED / "oracles"
 #: tool -> (npm client folder in the cache, version variable, pinned version, binary)
 CLIENTS = {
-    "claude": ("claude-code", "CLAUDE_CODE_VERSION", "2.1.197", "claude"),
-    "opencode": ("opencode", "OPENCODE_VERSION", "1.18.33", "opencode"),
+    "claude": ("claude-code", "CLAUDE_CODE_VERSION", "2.1.332", "claude"),     # 2.1.197 still runs
+    "opencode": ("opencode", "OPENCODE_VERSION", "1.18.33", "opencode"),  # the newest stable (2026-12-01)
 }
 MOCK = Path(__file__).with_name("claude_mock.py")
+#: entries of a request's tool list that are no tool an agent can call (2.1.332 sends a
+#: stand-in marked defer_loading for tools it loads on demand through ToolSearch)
+_NOT_TOOLS = {"DeferredToolPlaceholder"}
 _PROBE_MARK = re.compile(r"agentconv-oracle-probe:(.+?):end")
 _AGENT_HEADER = re.compile(r"(?m)^(\S[^\n]*) \((primary|subagent|all)\)\n")
 
@@ -58,7 +61,9 @@ class Verdict:
 def judge(tool: str, project: Path) -> Verdict:
     """One run of ``../shared/oracles/<tool>.sh`` over a project folder."""
     script = ORACLES / f"{tool}.sh"
-    proc = subprocess.run(["bash", str(script), str(project)], capture_output=True, text=True, timeout=900)
+    # the shared scripts pin older clients: run them with ours (the same variables)
+    env = {**os.environ, CLIENTS[tool][1]: client_version(tool)}
+    proc = subprocess.run(["bash", str(script), str(project)], capture_output=True, text=True, timeout=900, env=env)
     complaints = [line for line in proc.stderr.splitlines() if line.strip()]
     if proc.returncode in (2, 3):      # usage error, or the client could not be installed
         raise JudgeUnavailable(f"{script.name} could not run {tool} {client_version(tool)} "
@@ -151,7 +156,9 @@ def claude_session(project: Path, names: list[str]) -> ClaudeSession:
             env.update(CLAUDE_CONFIG_DIR=str(work / "home" / ".claude"), DISABLE_AUTOUPDATER="1",
                        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_TELEMETRY="1",
                        DISABLE_ERROR_REPORTING="1", ANTHROPIC_BASE_URL=f"http://127.0.0.1:{port}",
-                       ANTHROPIC_API_KEY="dummy-offline-oracle")
+                       ANTHROPIC_API_KEY="dummy-offline-oracle",
+                       # 2.1.332 runs at most 20 sub-agents at once and refuses the rest
+                       CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=str(max(20, len(names) + 1)))
             turn = json.dumps({"type": "user", "message": {"role": "user", "content": "hi"}}) + "\n"
             proc = subprocess.run([str(_binary("claude")), "-p", "--input-format", "stream-json",
                                    "--output-format", "stream-json", "--verbose"],
@@ -172,7 +179,8 @@ def _session(capture: str) -> ClaudeSession:
         for text in _texts(messages[0] if messages else {}):
             mark = _PROBE_MARK.search(text)
             if mark:
-                session.granted[mark.group(1)] = sorted(t["name"] for t in request.get("tools", []))
+                session.granted[mark.group(1)] = sorted(t["name"] for t in request.get("tools", [])
+                                                        if t["name"] not in _NOT_TOOLS)
         if not session.listing:
             session.listing = next((t for m in messages for t in _texts(m) if "Available agent types" in t), "")
     return session
@@ -183,3 +191,38 @@ def _texts(message: dict) -> list[str]:
     if isinstance(content, str):
         return [content]
     return [p.get("text", "") for p in content or [] if isinstance(p, dict) and p.get("type") == "text"]
+
+
+@dataclass
+class ClaudeListing:
+    agents: dict[str, str]          # name -> description, as Claude Code loaded them
+    log: list[str]                  # its debug-log lines about agent files
+
+
+def claude_listing(project: Path) -> ClaudeListing:
+    """Every agent Claude Code loads from the project (its `initialize` control response,
+    which names agents however their files spell `name`), and what it logged about files."""
+    with tempfile.TemporaryDirectory(prefix="oracle-claude-list.") as tmp:
+        work = Path(tmp)
+        proj, env = _sandbox(work, project)
+        debug = work / "debug.log"
+        env.update(CLAUDE_CONFIG_DIR=str(work / "home" / ".claude"), DISABLE_AUTOUPDATER="1",
+                   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_TELEMETRY="1", DISABLE_ERROR_REPORTING="1",
+                   ANTHROPIC_BASE_URL="http://127.0.0.1:9", ANTHROPIC_API_KEY="dummy-offline-oracle")
+        init = json.dumps({"type": "control_request", "request_id": "list", "request": {"subtype": "initialize"}})
+        proc = subprocess.run([str(_binary("claude")), "-p", "--input-format", "stream-json", "--output-format",
+                               "stream-json", "--verbose", "--debug-file", str(debug)],
+                              cwd=proj, env=env, input=init + "\n", capture_output=True, text=True, timeout=300)
+        agents: dict[str, str] = {}
+        for line in proc.stdout.splitlines():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if event.get("type") == "control_response" and event["response"].get("request_id") == "list":
+                agents = {a["name"]: a.get("description") for a in event["response"].get("response", {}).get("agents", [])}
+        if not agents and "control_response" not in proc.stdout:
+            raise JudgeUnavailable(f"claude gave no initialize response (exit {proc.returncode}): {proc.stderr[-800:]}")
+        log = debug.read_text(encoding="utf-8", errors="replace").splitlines() if debug.exists() else []
+        return ClaudeListing(agents, [line.split("] ", 1)[-1] for line in log if "Agent file " in line
+                                      or "Agent '" in line or "Failed to parse agent" in line])

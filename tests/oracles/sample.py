@@ -71,8 +71,9 @@ def probes() -> list[Source]:
 def _files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
+    # tool folders such as .opencode/agent are content; hidden files and .git are not
     return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+                  if p.is_file() and not p.name.startswith(".") and ".git" not in p.relative_to(folder).parts)
 
 
 def _file_source(path: Path, label: str, dialect: str | None) -> Source:

@@ -39,8 +39,13 @@ def loaded(case: Case, verdict: Verdict) -> list[str]:
     problems = [] if case.name in verdict.agents else [f"{verdict.tool} did not load agent {case.name!r}"]
     where = str(case.path)
     problems += [f"{verdict.tool} says: {line}" for line in verdict.complaints
-                 if (where in line or line.startswith(f"{case.name}:")) and "provider options" not in line]
+                 if (where in line or line.startswith(f"{case.name}:")) and not _merely_ignored(line)]
     return problems
+
+
+def _merely_ignored(complaint: str) -> bool:
+    """Keys the tool passes on or ignores: the agent loads (check --for reports them)."""
+    return "provider options" in complaint or "does not recognize or apply" in complaint   # Claude Code 2.1.332
 
 
 def accounted(case: Case) -> list[str]:
@@ -232,8 +237,19 @@ def opencode_fields(case: Case, verdict: Verdict) -> list[str]:
             + _mismatch("hidden", "opencode", told.get("hidden"), meant.hidden)
             + _mismatch("disable", "opencode", told.get("disable"), meant.disabled)
             + _mismatch("color", "opencode", told.get("color") and canonical_color(told["color"]), meant.color)
-            + _mismatch("provider options (unknown keys)", "opencode", told.get("unknown_keys") or {}, natives)
+            + _mismatch("provider options (unknown keys)", "opencode",
+                        _unredacted(told.get("unknown_keys") or {}, natives), natives)
             + _mismatch("prompt", "opencode", _lf(told.get("prompt")), meant.prompt))
+
+
+def _unredacted(told: Any, meant: Any) -> Any:
+    """`opencode debug config` prints '***' for values under keys that look secret (a
+    permission pattern '**/*.secret' included): such a value stands for the one meant."""
+    if told == "***":
+        return meant
+    if isinstance(told, dict) and isinstance(meant, dict):
+        return {k: _unredacted(v, meant.get(k)) for k, v in told.items()}
+    return told
 
 
 def _lf(text: str | None) -> str | None:

@@ -33,6 +33,8 @@ class Dialect:
     required: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
     expresses_access: ClassVar[bool] = True
+    #: how the real client reads a file: a key of ``toolread.MODELS`` (None: no tool reads it)
+    reading_model: ClassVar[str | None] = None
     #: native keys that grant something (memory, code run at start): a carry restores them
     #: only when trusted
     capability_keys: ClassVar[frozenset[str]] = frozenset()

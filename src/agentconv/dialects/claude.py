@@ -27,10 +27,15 @@ class Claude(MarkdownDialect):
     layout = ".claude/agents"
     path_hints = (".claude/agents/", ".claude/agents")
     has_repair = True
+    reading_model = "claude-code"
     required = ("name", "description")
+    #: every key Claude Code 2.1.332 reads (its agent schema ``Fit``); the last seven are new
+    #: since 2.1.197. Native keys that grant something: ``capability_keys`` below.
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
                             "permissionMode", "maxTurns", "skills", "mcpServers", "hooks", "memory",
-                            "background", "isolation", "initialPrompt"})
+                            "background", "isolation", "initialPrompt",
+                            "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
+                            "observeToolResults", "observeSubagents", "experimental"})
     lenient_hint = "Claude Code itself will skip this file; quote the description (\"...\")"
     # memory gives Read, Write and Edit on the memory folder; initialPrompt runs unasked;
     # background/isolation change where it runs; observers spawn other agents
@@ -52,7 +57,9 @@ class Claude(MarkdownDialect):
         return "".join(out)
 
     exclusive_keys = frozenset({"disallowedTools", "permissionMode", "maxTurns", "skills", "mcpServers",
-                                "hooks", "memory", "background", "isolation", "initialPrompt", "effort"})
+                                "hooks", "memory", "background", "isolation", "initialPrompt", "effort",
+                                "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
+                                "observeToolResults", "observeSubagents"})
 
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("tools"), (str, list))     # opencode's tools is a map

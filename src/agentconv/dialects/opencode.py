@@ -32,6 +32,7 @@ class OpenCode(MarkdownDialect):
     layout = ".opencode/agent"
     path_hints = (".opencode/agent/", ".opencode/agents/", ".config/opencode/agent")
     has_repair = True
+    reading_model = "opencode"
     requires_front_matter = False
     known_keys = frozenset({"name", "description", "mode", "model", "variant", "temperature", "top_p",
                             "prompt", "tools", "permission", "disable", "hidden", "color", "steps",

@@ -100,7 +100,8 @@ def _styled_entry(dialect, key: str, value: Any, quote: str | None, newline: str
     elif isinstance(value, list) and quote and quote.startswith("indent:"):
         pad = " " * int(quote.split(":")[1])
         text = re.sub(r"(?m)^- ", pad + "- ", yamlwrite.render_entry(key, value, "\n")).replace("\n", newline)
-    if text is not None and _reads_back(dialect, text, key, value):
+    # a run of dashes ends the front matter in the real tools: house style escapes it
+    if text is not None and "---" not in text and _reads_back(dialect, text, key, value):
         return text
     return yamlwrite.render_entry(key, value, newline)
 
@@ -179,6 +180,13 @@ def markdown_trivia(dialect, style: dict, agent: Agent):
     prefix, suffix = style.get("body", [newline, newline])
     prompt = (agent.prompt or "").replace("\n", newline)
     body = prefix + prompt + suffix if prompt else ""
-    split = frontmatter.Split(style.get("opening", "---" + newline), "", style.get("closing", "---" + newline),
+    split = frontmatter.Split(_rule(style, "opening", newline), "", _rule(style, "closing", newline),
                               body, 2, newline)
     return MarkdownTrivia(split, block, body, newline, synthetic=True)
+
+
+def _rule(style: dict, key: str, newline: str) -> str:
+    """The opening or closing line as the source wrote it, unless the real tools would read
+    it otherwise (a longer rule '-----' leaves '--' in their prompt)."""
+    text = style.get(key, "---" + newline)
+    return text if isinstance(text, str) and re.fullmatch(r"---[ \t]*(\r?\n)?", text) else "---" + newline

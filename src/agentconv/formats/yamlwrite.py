@@ -23,7 +23,7 @@ class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value.strip("\n") else None
+    style = '"' if "---" in value else "|" if "\n" in value.strip("\n") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -50,6 +50,8 @@ _KEY_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 def render_entry(key: str, value: Any, newline: str = "\n") -> str:
+    if _has_dash_run(key) or _has_dash_run(value):
+        return break_dash_runs(_dump(key, value)).replace("\n", newline)
     if _KEY_SAFE.match(key):
         if isinstance(value, str) and _plain(value):
             return f"{key}: {value}{newline}"
@@ -60,6 +62,30 @@ def render_entry(key: str, value: Any, newline: str = "\n") -> str:
     frozen = _frozen(value)
     text = _dumped(key, frozen) if frozen is not None else _dump(key, value)
     return text.replace("\n", newline)
+
+
+# Claude Code ends the front matter at the first '---' anywhere in it, even inside a value,
+# and gray-matter (opencode) at the first line starting with '---': a string holding '---' is
+# written double-quoted (see _represent_str) with every third dash of a run escaped, so no
+# run of three dashes appears in the text and the value reads back the same.
+_DASH_RUN = re.compile(r"-{3,}")
+
+
+def break_dash_runs(text: str) -> str:
+    """Every third dash of a run as the escape \\u002d (YAML double quotes and JSON alike);
+    only for text whose dash runs all sit in double-quoted strings."""
+    return _DASH_RUN.sub(lambda m: "".join("\\u002d" if i % 3 == 2 else "-" for i in range(len(m.group()))),
+                         text)
+
+
+def _has_dash_run(value: Any) -> bool:
+    if isinstance(value, str):
+        return "---" in value
+    if isinstance(value, dict):
+        return any(_has_dash_run(k) or _has_dash_run(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_dash_run(v) for v in value)
+    return False
 
 
 def _dump(key: str, value: Any) -> str:

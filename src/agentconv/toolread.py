@@ -1,0 +1,385 @@
+"""How the real tools read an agent file, as agentconv cannot see it with its own lenient
+reader: each tool's delimiters, its repair pass, the keys it ignores or forwards, the values
+it drops or rejects and the files it skips (issue 9). Each dialect names its model in
+``reading_model``; the facts were read in, and judged against, the client named in
+``ToolModel.client`` (see ``dialects/<name>/REFERENCE.md``).
+
+``read_as_tool`` gives the tool's verdict on a text; ``compare`` adds every field the tool
+reads differently from agentconv. The engine runs ``misread`` on every output it writes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from jsonschema import Draft202012Validator
+
+from .data import schema
+from .errors import AgentconvError, ParseError
+from .formats import yamlsrc
+
+LOADS, SKIPS, REJECTS = "loads", "skips", "rejects"
+#: kinds of finding besides the verdicts: only MISREADS means the tool does not use a file it
+#: loads as written; NOTE is agentconv's own remark
+MISREADS, DROPS, IGNORES, FORWARDS, NOTE = "misreads", "drops", "ignores", "forwards", "note"
+_ABSENT: Any = object()
+
+
+@dataclass(frozen=True)
+class ToolModel:
+    """One real client's reading of an agent file, as data wherever it can be."""
+
+    tool: str                                   # "Claude Code"
+    client: str                                 # the build the facts were checked with
+    dialect: str                                # whose schema.json states the valid values
+    split: Callable[[str], tuple[str | None, str]]   # text -> (front matter or None, body)
+    repair: Callable[[str], str] | None         # the retry when the front matter is not YAML
+    unparsable: str                             # front matter not YAML even after repair: "empty"
+                                                # (no keys) or "whole-file" (all of it is prompt)
+    invalid_value: str                          # DROPS the key, or REJECTS the file/project
+    unknown_key: str                            # IGNORES or FORWARDS (opencode: provider options)
+    skip_keys: tuple[str, ...] = ()             # a missing or bad value here skips the file
+    unloadable_keys: frozenset[str] = frozenset()   # a non-empty top-level value: not loaded
+    normalise: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # before validation
+
+
+@dataclass
+class Finding:
+    kind: str
+    key: str | None
+    message: str
+
+
+@dataclass
+class ToolReading:
+    """What the tool makes of one file: its verdict, the values it uses, and why."""
+
+    model: ToolModel
+    verdict: str
+    values: dict[str, Any]
+    prompt: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def fails(self) -> bool:
+        """The tool skips, rejects or mis-reads the file (check --for exits 1)."""
+        return self.verdict != LOADS or any(f.kind == MISREADS for f in self.findings)
+
+    def lines(self) -> list[str]:
+        return [f.message for f in self.findings]
+
+
+# -- the generic reading ----------------------------------------------------------------------
+
+def read_as_tool(model: ToolModel, text: str) -> ToolReading:
+    yaml_text, body = model.split(text)
+    reading = ToolReading(model, LOADS, {}, body.strip())
+    if yaml_text is not None:
+        values = _parse(model, yaml_text)
+        if values is None:
+            _unparsable(model, reading, text)
+        else:
+            reading.values = values
+    _judge_values(model, reading)
+    return reading
+
+
+def _parse(model: ToolModel, yaml_text: str) -> dict | None:
+    for attempt in (lambda t: t, model.repair):
+        if attempt is None:
+            break
+        try:
+            _, value = yamlsrc.load_yaml(attempt(yaml_text))
+        except ParseError:
+            continue
+        return value if isinstance(value, dict) else {}
+    return None
+
+
+def _unparsable(model: ToolModel, reading: ToolReading, text: str) -> None:
+    if model.unparsable == "empty":
+        reading.findings.append(Finding(MISREADS, None, f"the front matter is not valid YAML even after "
+                                        f"{model.tool}'s own repair: {model.tool} reads no key at all"))
+    else:                                       # "whole-file": the front matter becomes prompt text
+        reading.prompt = text.strip()
+        reading.findings.append(Finding(MISREADS, None, f"the front matter is not valid YAML even after "
+                                        f"{model.tool}'s own repair: {model.tool} ignores it and uses "
+                                        f"the whole file, '---' lines included, as the prompt"))
+
+
+def _judge_values(model: ToolModel, reading: ToolReading) -> None:
+    properties = (schema(model.dialect) or {}).get("properties", {})
+    values = reading.values
+    for key in model.skip_keys:
+        if key not in values:
+            reading.verdict = SKIPS
+            reading.findings.append(Finding(SKIPS, key, f"no '{key}'"))
+            return
+    for key in sorted(model.unloadable_keys & set(values)):
+        if values[key] not in (None, []):
+            reading.verdict = REJECTS
+            reading.findings.append(Finding(REJECTS, key, f"'{key}' hooks are declared at the top level, "
+                                            f"outside 'hooks'"))
+            return
+    for key in list(values):
+        if key not in properties:
+            kind = model.unknown_key
+            what = ("sends it to the model provider as a request option" if kind == FORWARDS
+                    else "ignores it")
+            reading.findings.append(Finding(kind, key, f"{key}: {model.tool} does not know this key and {what}"))
+            continue
+        value = model.normalise.get(key, lambda v: v)(values[key])
+        error = _first_error(model.dialect, key, value)
+        if error is None:
+            continue
+        if key in model.skip_keys:
+            reading.verdict = SKIPS
+            reading.findings.append(Finding(SKIPS, key, f"{key} {_short(values[key])} {error}"))
+            return
+        if model.invalid_value == REJECTS:
+            reading.verdict = REJECTS
+            reading.findings.append(Finding(REJECTS, key, f"{key} {_short(values[key])} {error} "
+                                            f"(one such file stops the whole project)"))
+        else:
+            reading.findings.append(Finding(DROPS, key, f"{key} {_short(values.pop(key))} {error}: {model.tool} "
+                                            f"drops it and loads the agent without it"))
+
+
+def _first_error(dialect: str, key: str, value: Any) -> str | None:
+    error = next(iter(_validator(dialect, key).iter_errors(value)), None)
+    if error is None:
+        return None
+    if error.validator == "enum":
+        spelled = (v if isinstance(v, str) else json.dumps(v) for v in error.validator_value)
+        return "must be one of " + ", ".join(dict.fromkeys(spelled))
+    if error.validator == "type":
+        return f"must be {'an' if error.validator_value in ('object', 'integer', 'array') else 'a'} " \
+               f"{error.validator_value}"
+    return _validator(dialect, key).schema.get("x-invalid", "is not a value it accepts")
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(dialect: str, key: str) -> Draft202012Validator:
+    """One key's schema from ``dialects/<name>/schema.json``, with the ``$defs`` it uses."""
+    full = schema(dialect) or {}
+    return Draft202012Validator({**full["properties"][key], "$defs": full.get("$defs", {})})
+
+
+def _short(value: Any, limit: int = 50) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- comparing with agentconv's own reading ----------------------------------------------------
+
+def compare(model: ToolModel, text: str, ours: dict[str, Any] | None, our_prompt: str | None,
+            *, every_field: bool = False) -> ToolReading:
+    """The tool's reading of ``text`` with a MISREADS finding for every key (and the prompt)
+    it reads otherwise than agentconv (``ours``: agentconv's front-matter values); for a file
+    the tool does not load, only with ``every_field`` (the verdict says enough to a person)."""
+    reading = read_as_tool(model, text)
+    if ours is None:
+        return reading
+    theirs = reading.values
+    if reading.verdict != LOADS and not every_field:
+        return reading
+    for key in dict.fromkeys([*ours, *theirs]):
+        mine, told = ours.get(key, _ABSENT), theirs.get(key, _ABSENT)
+        if not _same(mine, told) and not _dropped(reading, key):
+            reading.findings.append(Finding(MISREADS, key, f"{key}: agentconv reads {_reading(mine)}; "
+                                            f"{model.tool} reads {_reading(told)}"))
+    if our_prompt is not None and our_prompt.strip() != reading.prompt:
+        reading.findings.append(Finding(MISREADS, "prompt", f"prompt: agentconv reads {_reading(our_prompt.strip())}; "
+                                        f"{model.tool} reads {_reading(reading.prompt)}"))
+    return reading
+
+
+def _dropped(reading: ToolReading, key: str) -> bool:
+    return any(f.key == key and f.kind in (DROPS, REJECTS) for f in reading.findings)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _reading(value: Any) -> str:
+    if value is _ABSENT:
+        return "nothing (the key is absent)"
+    if isinstance(value, str) and len(value) > 60:
+        return f"{value[:40]!r}… ({len(value)} characters)"
+    return repr(value)
+
+
+def how_tool_reads(dialect, text: str, path: str | None = None, *, every_field: bool = False) -> ToolReading | None:
+    """How the tool of ``dialect`` reads ``text``, compared with agentconv's reading (None:
+    no tool reads this dialect). A text agentconv cannot read gets the tool's verdict only."""
+    model = model_of(dialect)
+    if model is None:
+        return None
+    try:
+        trivia = dialect.read(text, path, apply_carry=False).trivia
+    except AgentconvError as exc:
+        reading = compare(model, text, None, None)
+        reading.findings.append(Finding(NOTE, None, f"agentconv itself cannot read this file: {exc.message}"))
+        return reading
+    block = getattr(trivia, "block", None)
+    return compare(model, text, block.values() if block is not None else {}, getattr(trivia, "body", None),
+                   every_field=every_field)
+
+
+def check_for(tool: str, text: str | bytes, path: str | None = None) -> ToolReading:
+    """How the real tool of dialect ``tool`` ("claude", "opencode") reads ``text``.
+
+    >>> check_for("claude", "---\\nname: a\\ndescription: Diff A---B\\n---\\nBe brief.\\n").lines()[0]
+    "description: agentconv reads 'Diff A---B'; Claude Code reads 'Diff A'"
+    """
+    from .api import decode
+    from .registry import get_dialect
+    dialect = get_dialect(tool)
+    if isinstance(text, bytes):
+        text = decode(text, path)[0]
+    reading = how_tool_reads(dialect, text, path)
+    if reading is None:
+        raise AgentconvError(f"no real tool reads {dialect.name} files", path=path,
+                             hint="choose one of: " + ", ".join(n for n, d in _dialects() if d.reading_model))
+    return reading
+
+
+def _dialects():
+    from .registry import dialect_names, get_dialect
+    return [(n, get_dialect(n)) for n in dialect_names()]
+
+
+def judge_output(dialect, text: str, path: str | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """(each field the tool would read otherwise than agentconv wrote it, each (key, reason)
+    for which it would not load the file at all). A missing required key is in neither: the
+    engine reports it as 'required' already."""
+    reading = how_tool_reads(dialect, text, path, every_field=True)
+    if reading is None:
+        return [], []
+    refused = [(f.key, f"{reading.model.tool} {reading.verdict} the file: {f.message}") for f in reading.findings
+               if f.kind in (SKIPS, REJECTS) and f.key in reading.values]
+    return [f.message for f in reading.findings if f.kind == MISREADS], refused
+
+
+def misread(dialect, text: str, path: str | None = None) -> list[str]:
+    """Each field the tool would read otherwise than agentconv wrote it (empty: as meant)."""
+    return judge_output(dialect, text, path)[0]
+
+
+# -- the delimiters -----------------------------------------------------------------------------
+
+#: Claude Code 2.1.332 (``K0``): the front matter runs to the first ``---`` anywhere, even
+#: inside a value, with no line anchor; a leading BOM is dropped first.
+_CLAUDE_FRONT = re.compile(r"^---\s*\n([\s\S]*?)---\s*\n?")
+
+
+def claude_split(text: str) -> tuple[str | None, str]:
+    text = text[1:] if text.startswith("\ufeff") else text
+    match = _CLAUDE_FRONT.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), text[match.end():]
+
+
+def gray_matter_split(text: str) -> tuple[str | None, str]:
+    """gray-matter (opencode): opens on ``---`` (not ``----``), closes at the first line that
+    starts with ``---``; without a close the rest of the file is front matter."""
+    if not text.startswith("---") or text[3:4] == "-":
+        return None, text
+    rest = text[3:]
+    first_break = re.search(r"\r?\n", rest)
+    language = rest[: first_break.start()] if first_break else rest
+    if language.strip():
+        rest = rest[len(language):]
+    close = rest.find("\n---")
+    if close < 0:
+        return rest, ""
+    body = rest[close + 4:]
+    body = body[1:] if body.startswith("\r") else body
+    body = body[1:] if body.startswith("\n") else body
+    return rest[:close], body
+
+
+# -- Claude Code's repair and value rules -------------------------------------------------------
+
+_REPAIR_LINE = re.compile(r"^([a-zA-Z_-]+):\s+(\S.*)$")
+_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
+
+
+def claude_repair(yaml_text: str) -> str:
+    """Claude Code's retry (``_u``, then leading tabs to two spaces each). Lines are split on
+    LF only, and ``.`` does not match CR: a CRLF line is never quoted."""
+    out = []
+    for line in yaml_text.split("\n"):
+        m = _REPAIR_LINE.match(line)
+        if m and "\r" not in m.group(2):
+            value = m.group(2)
+            quoted = (value[:1] == value[-1:] and value[:1] in "'\"" and len(value) > 1)
+            if not quoted and not _yaml_list(value) and _SPECIAL.search(value):
+                value = value.replace("\\", "\\\\").replace('"', '\\"')
+                line = f'{m.group(1)}: "{value}"'
+        out.append(line)
+    return re.sub(r"(?m)^\t+", lambda m: "  " * len(m.group(0)), "\n".join(out))
+
+
+def _yaml_list(value: str) -> bool:
+    if not (value.startswith("[") and value.endswith("]")):
+        return False
+    try:
+        return isinstance(yamlsrc.load_yaml(value)[1], list)
+    except ParseError:
+        return False
+
+
+def _nfkc(value: Any) -> Any:
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
+def opencode_sanitize(yaml_text: str) -> str:
+    """opencode's retry: an unquoted top-level value holding ':' becomes a string."""
+    out = []
+    for line in yaml_text.splitlines(keepends=True):
+        m = re.match(r"^([a-zA-Z_][a-zA-Z0-9_]*):[ \t]*(.*?)(\r?)$", line.rstrip("\n"))
+        value = m.group(2) if m else ""
+        if m and value and ":" in value and value[0] not in "\"'|>":
+            escaped = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+            line = f'{m.group(1)}: "{escaped}"{m.group(3)}' + ("\n" if line.endswith("\n") else "")
+        out.append(line)
+    return "".join(out)
+
+
+CLAUDE_CODE = ToolModel(
+    tool="Claude Code", client="@anthropic-ai/claude-code 2.1.332", dialect="claude",
+    split=claude_split, repair=claude_repair,
+    unparsable="empty",                  # no keys, so no name: skipped without a word
+    invalid_value=DROPS, unknown_key=IGNORES,
+    skip_keys=("name", "description"),
+    unloadable_keys=frozenset({"PreToolUse", "PermissionRequest", "PreSkillShellCommand"}),
+    normalise={"name": _nfkc},
+)
+
+OPENCODE = ToolModel(
+    tool="opencode", client="opencode-ai 1.18.33", dialect="opencode",
+    split=gray_matter_split, repair=opencode_sanitize,
+    unparsable="whole-file",
+    invalid_value=REJECTS, unknown_key=FORWARDS,
+)
+
+MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE}
+
+
+def model_of(dialect) -> ToolModel | None:
+    """The reading model of the tool that reads ``dialect`` (None: no tool, nothing to check)."""
+    return MODELS.get(getattr(dialect, "reading_model", None) or "")

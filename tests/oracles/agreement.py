@@ -1,0 +1,151 @@
+"""Does ``check --for TOOL`` say what the real tool does, file by file? Each corpus file (and
+each crafted probe) is put in a project as it is, the real client loads the project, and
+the tool's verdict (loaded or not), the description it read, the values it dropped and the
+keys it forwarded are compared with agentconv's reading model (``agentconv.toolread``)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import agentconv
+from agentconv.toolread import DROPS, FORWARDS, LOADS, ToolReading
+
+from . import judges
+
+
+@dataclass
+class Agreement:
+    tool: str
+    verdicts: Counter = field(default_factory=Counter)     # our verdict -> files, where the tool agreed
+    disagreements: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {v}" for v, n in sorted(self.verdicts.items()))
+        total = sum(self.verdicts.values()) + len(self.disagreements)
+        return (f"check --for {self.tool} vs {self.tool} {judges.client_version(self.tool)}: {total} files, "
+                f"agreed on {sum(self.verdicts.values())} ({counts}), {len(self.disagreements)} disagree")
+
+
+def _verdict(reading: ToolReading) -> str:
+    return "misreads" if reading.verdict == LOADS and reading.fails else reading.verdict
+
+
+# -- Claude Code ------------------------------------------------------------------------------
+
+_NAME_LINE = re.compile(r"""(?m)^["']?name["']?[ \t]*:[ \t]*["']?(.*?)["']?[ \t]*\r?$""")
+
+
+def _declared(reading: ToolReading, text: str) -> str | None:
+    """The name Claude Code would list the file under (to tell files apart in one project)."""
+    name = reading.values.get("name")
+    if isinstance(name, str):
+        return name
+    match = _NAME_LINE.search(text.split("\n---", 1)[0])
+    return match.group(1) if match else None
+
+
+def claude_agreement(files: list[tuple[str, str]], root: Path) -> Agreement:
+    """``files``: (label, text). Files sharing a name go to separate projects."""
+    result = Agreement("claude")
+    builtin = set(judges.claude_listing(_project(root / "empty", [])).agents)
+    readings = [(label, text, agentconv.check_for("claude", text)) for label, text in files]
+    batches: list[list[tuple[str, str, ToolReading, str | None]]] = []
+    for label, text, reading in readings:
+        name = _declared(reading, text)
+        batch = next((b for b in batches if name is None or all(n != name for *_, n in b)), None)
+        if batch is None:
+            batch = []
+            batches.append(batch)
+        batch.append((label, text, reading, name))
+    for i, batch in enumerate(batches):
+        project = _project(root / f"claude-{i}", [(".claude/agents", text) for _, text, *_ in batch])
+        listing = judges.claude_listing(project)
+        expected = {name for *_, name in batch}
+        for j, (label, _, reading, name) in enumerate(batch):
+            problems = _claude_file(reading, name, listing, f".claude/agents/{j:03d}.md")
+            _tally(result, label, reading, problems)
+        strays = set(listing.agents) - builtin - expected
+        result.disagreements += [f"claude loaded an agent no file was read as: {s!r}" for s in sorted(strays)]
+    return result
+
+
+def _claude_file(reading: ToolReading, name: str | None, listing: judges.ClaudeListing, where: str) -> list[str]:
+    loaded = name is not None and name in listing.agents
+    if loaded != (reading.verdict == LOADS):
+        said = [line for line in listing.log if where in line]
+        return [f"agentconv says {reading.verdict}, claude {'loaded' if loaded else 'did not load'} it {said}"]
+    if not loaded:
+        return []
+    problems = []
+    ours = reading.values["description"].replace("\\n", "\n")
+    if listing.agents[name] != ours:
+        problems.append(f"description: agentconv says claude reads {ours[:60]!r}, claude read "
+                        f"{(listing.agents[name] or '')[:60]!r}")
+    theirs = {m.group(1) for line in listing.log if where in line
+              for m in [re.search(r"has invalid (\w+)", line)] if m}
+    dropped = {f.key for f in reading.findings if f.kind == DROPS and f.key != "color"}   # colour: silently
+    if theirs != dropped:
+        problems.append(f"dropped values: agentconv says {sorted(dropped)}, claude logged {sorted(theirs)}")
+    return problems
+
+
+# -- opencode ---------------------------------------------------------------------------------
+
+def opencode_agreement(files: list[tuple[str, str]], root: Path) -> Agreement:
+    """Files opencode should load share one project; any file it should reject (it stops
+    the whole project) gets a project of its own."""
+    result = Agreement("opencode")
+    readings = [(label, text, agentconv.check_for("opencode", text)) for label, text in files]
+    loading = [r for r in readings if r[2].verdict == LOADS]
+    told = judges.judge("opencode", _project(root / "opencode", [(".opencode/agent", t) for _, t, _ in loading]))
+    if not told.agents:                      # one of them stopped the project: judge each alone
+        alone = [(r, judges.judge("opencode", _project(root / f"opencode-{i}", [(".opencode/agent", r[1])])))
+                 for i, r in enumerate(loading)]
+    else:
+        alone = [(r, told) for r in loading]
+    for j, ((label, _, reading), verdict) in enumerate(alone):
+        key = f"{j:03d}" if told.agents else "000"
+        _tally(result, label, reading, _opencode_file(reading, verdict.agents.get(key)))
+    for i, (label, text, reading) in enumerate(r for r in readings if r[2].verdict != LOADS):
+        verdict = judges.judge("opencode", _project(root / f"opencode-rejects-{i}", [(".opencode/agent", text)]))
+        problems = [] if not verdict.agents else [f"agentconv says {reading.verdict}, opencode loaded it"]
+        _tally(result, label, reading, problems)
+    return result
+
+
+def _opencode_file(reading: ToolReading, agent: dict | None) -> list[str]:
+    if agent is None:
+        return [f"agentconv says {reading.verdict}, opencode did not load it"]
+    problems = []
+    ours = reading.values.get("description")
+    if agent.get("description") != ours:
+        problems.append(f"description: agentconv says opencode reads {ours!r}, opencode read {agent.get('description')!r}")
+    if (agent.get("prompt") or "").strip() != reading.prompt:
+        problems.append(f"prompt: agentconv says opencode reads {reading.prompt[:50]!r}, "
+                        f"opencode read {(agent.get('prompt') or '')[:50]!r}")
+    forwarded = {f.key for f in reading.findings if f.kind == FORWARDS}
+    if set(agent.get("unknown_keys") or {}) != forwarded:
+        problems.append(f"forwarded keys: agentconv says {sorted(forwarded)}, opencode kept "
+                        f"{sorted(agent.get('unknown_keys') or {})}")
+    return problems
+
+
+# -- shared -----------------------------------------------------------------------------------
+
+def _project(root: Path, files: list[tuple[str, str]]) -> Path:
+    for i, (folder, text) in enumerate(files):
+        out = root / folder / f"{i:03d}.md"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(text.encode("utf-8"))
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _tally(result: Agreement, label: str, reading: ToolReading, problems: list[str]) -> None:
+    if problems:
+        result.disagreements += [f"{label} ({_verdict(reading)}): {p}" for p in problems]
+    else:
+        result.verdicts[_verdict(reading)] += 1
