@@ -89,17 +89,21 @@ def test_skipped_files_do_not_change_the_exit_code(tmp_path):
     assert "5 skipped" in result.stderr
 
 
-def test_a_folder_of_prose_briefs_converts_but_its_readme_and_a_docs_page_do_not(tmp_path):
+def test_a_folder_of_prose_briefs_converts_under_from_prose_but_its_readme_and_a_docs_page_do_not(tmp_path):
     src = make_tree(tmp_path / "briefs", {
         "triage.md": "Triages new issues.\n\nWHEN TO USE:\n- A new issue arrived\n",
         "notes.txt": "You are a rubber duck.\n",
         "README.md": "These are our briefs.\n",
         "docs/page.md": "---\ntitle: Guide\nlayout: default\n---\n# Guide\n",
     })
-    files = by_source(convert_tree(src, tmp_path / "out", to="claude"))
+    files = by_source(convert_tree(src, tmp_path / "out", to="claude", read="prose"))
     assert files["triage.md"].status == files["notes.txt"].status == "converted"
     assert files["README.md"].status == files["page.md"].status == "skipped"
     assert (tmp_path / "out/.claude/agents/triage.md").exists()
+    unasked = by_source(convert_tree(src, tmp_path / "out2", to="claude"))
+    assert {f.status for f in unasked.values()} == {"skipped"} and "--from prose" in unasked["notes.txt"].reason
+    [named] = convert_tree([src / "notes.txt", src / "triage.md"], tmp_path / "out3", to="claude").files[:1]
+    assert named.status == "converted"
 
 
 def test_no_front_matter_in_a_claude_folder_is_not_an_agent(tmp_path):

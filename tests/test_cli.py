@@ -247,3 +247,38 @@ def test_every_command_has_help_with_an_example(name):
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_is_in_the_readme(name):
     assert f"agentconv {name}" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+# -- issue 10: smaller things, each with a clear message ------------------------------------------
+
+def test_o_with_a_trailing_slash_is_a_new_folder(tmp_path):
+    result = run("convert", MINIMAL, "--to", "opencode", "-o", f"{tmp_path / 'newdir'}/")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "newdir/.opencode/agent/code-reviewer.md").is_file()
+
+
+def test_q_prints_no_losses_or_notes_for_one_file(tmp_path):
+    printed = run("convert", MINIMAL, "--to", "opencode", "-q")
+    assert printed.exit_code == 0 and printed.stderr == "" and printed.stdout.startswith("---")
+    (tmp_path / "out").mkdir()
+    written = run("convert", MINIMAL, "--to", "opencode", "-o", tmp_path / "out", "-q")
+    assert written.exit_code == 0 and written.stderr == ""
+
+
+def test_a_duplicate_name_without_from_names_the_duplicate_key(tmp_path):
+    source = tmp_path / "dup.md"
+    source.write_text("---\nname: a\ndescription: d\nname: b\n---\nBody.\n")
+    result = run("convert", source, "--to", "opencode")
+    assert result.exit_code == 1 and "dup.md:4:1: key 'name' appears twice" in result.stderr
+    assert "cannot tell which dialect" not in result.stderr
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["one-file", "tree"])
+def test_front_matter_indented_by_a_space_is_an_error_not_a_prose_brief(tmp_path, batch):
+    source = tmp_path / "tree/x.md"
+    source.parent.mkdir()
+    source.write_text(" ---\nname: x\ndescription: d\n ---\nBody.\n")
+    args = [source.parent, "-o", tmp_path / "out"] if batch else [source]
+    result = run("convert", *args, "--to", "opencode")
+    assert result.exit_code == 1 and "x.md:1:1: the front matter's opening '---' is indented" in result.stderr
+    assert not (tmp_path / "out").exists()

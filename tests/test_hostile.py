@@ -5,6 +5,7 @@ output root. SECURITY.md points here for each guarantee."""
 from __future__ import annotations
 
 import codecs
+import json
 import errno
 import os
 import resource
@@ -550,3 +551,240 @@ def test_every_test_security_md_names_exists():
     assert len(cases) >= 15
     for case in cases:
         assert (any(c.startswith(case[:-1]) for c in case_ids) if case.endswith("*") else case in case_ids), case
+
+
+# ------------------------------------------------------------------------------ issue 10: rewriting in place
+
+UNQUOTED = (Path(__file__).resolve().parents[1] / "fixtures/claude/unquoted-colon.md").read_bytes()   # --in-place rewrites it
+
+
+def _in_place_file(tmp_path: Path) -> Path:
+    path = tmp_path / ".claude/agents/sql.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(UNQUOTED)
+    return path
+
+
+def test_in_place_keeps_the_file_mode_and_owner(tmp_path: Path):
+    from agentconv.batch import convert_tree
+    path = _in_place_file(tmp_path)
+    path.chmod(0o600)
+    owner = (1234, 2345) if AS_ROOT else (os.getuid(), os.getgid())
+    if AS_ROOT:
+        os.chown(path, *owner)
+    [result] = convert_tree([tmp_path], None, to="claude", in_place=True).files
+    assert result.status == "converted" and path.read_bytes() != UNQUOTED
+    info = path.stat()
+    assert (info.st_mode & 0o777, info.st_uid, info.st_gid) == (0o600, *owner)
+
+
+def test_in_place_leaves_a_read_only_file_as_it_is(tmp_path: Path):
+    from agentconv.batch import convert_tree
+    path = _in_place_file(tmp_path)
+    path.chmod(0o444)
+    [result] = convert_tree([tmp_path], None, to="claude", in_place=True).files
+    assert result.status == "failed" and "read-only" in result.error.message
+    assert path.read_bytes() == UNQUOTED and path.stat().st_mode & 0o777 == 0o444
+
+
+def test_in_place_never_overwrites_an_edit_saved_during_the_run(tmp_path: Path, monkeypatch):
+    from agentconv import batch
+    path = _in_place_file(tmp_path)
+    real_prepare = batch._prepare
+
+    def prepare_then_the_user_saves(source, job):
+        prepared = real_prepare(source, job)
+        path.write_bytes(UNQUOTED.replace(b"a query", b"an edited query"))
+        return prepared
+
+    monkeypatch.setattr(batch, "_prepare", prepare_then_the_user_saves)
+    [result] = batch.convert_tree([tmp_path], None, to="claude", in_place=True).files
+    assert result.status == "failed" and "changed since it was read" in result.error.message
+    assert b"an edited query" in path.read_bytes()
+
+
+def test_a_rewrite_refuses_a_file_that_changed_at_the_last_moment(tmp_path: Path):
+    from agentconv.fsio import ChangedSinceReadError, write_atomic
+    path = tmp_path / "a.md"
+    path.write_bytes(b"edited\n")
+    with pytest.raises(ChangedSinceReadError):
+        write_atomic(str(path), b"new\n", overwrite=True, expect=b"as read\n")
+    assert path.read_bytes() == b"edited\n" and [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+# ------------------------------------------------------------------------------ issue 10: processes and races
+
+ORPHANS = textwrap.dedent("""
+    import os, sys, time
+    from agentconv import batch
+
+    batch.PARALLEL_AT, batch.CHUNK = 8, 1
+
+    def stall(chunk):                   # a worker that is busy when the main process dies
+        print("worker", os.getpid(), flush=True)
+        time.sleep(120)
+
+    batch._prepare_chunk = stall
+    batch.convert_tree([sys.argv[1]], sys.argv[2], to="opencode", jobs=2)
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_workers_die_with_the_main_process_and_release_its_stdout(tmp_path: Path, sig: int):
+    import threading
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for i in range(12):
+        (tree / f"agent-{i}.md").write_text(CLAUDE.format(name=f"agent-{i}"))
+    main = subprocess.Popen([sys.executable, "-c", ORPHANS, str(tree), str(tmp_path / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert main.stdout.readline().startswith(b"worker")
+    main.send_signal(sig)
+    main.wait(timeout=10)
+    rest: list[bytes] = []
+    reader = threading.Thread(target=lambda: rest.append(main.stdout.read()), daemon=True)
+    reader.start()
+    reader.join(timeout=10)            # EOF only once every worker has let go of the pipe
+    assert not reader.is_alive(), "a worker outlived the main process and holds its stdout"
+
+
+def test_a_symlink_planted_in_out_between_the_check_and_the_write_is_not_followed(tmp_path: Path, monkeypatch):
+    from agentconv import outputs
+    from agentconv.batch import convert_tree
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.md").write_text(CLAUDE.format(name="a"))
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    real_existing = outputs._existing
+
+    def plant_then_look(target):       # the paths were checked; now, before the write, a link appears
+        if not (out / ".opencode").exists():
+            (out / ".opencode").symlink_to(elsewhere, target_is_directory=True)
+        return real_existing(target)
+
+    monkeypatch.setattr(outputs, "_existing", plant_then_look)
+    [result] = convert_tree([tree], out, to="opencode").files
+    assert result.status == "failed" and "symlink" in result.error.message
+    assert list(elsewhere.rglob("*")) == []
+
+
+# ------------------------------------------------------------------------------ issue 10: linear cost
+
+def test_the_indexed_rule_evaluator_gives_what_the_rules_say():
+    """Evaluator (indexed) and effective_action (the rules read one by one) agree on every
+    probe, over rule lists of every shape: exact, prefix and other patterns, wildcard tools."""
+    import random
+    from agentconv.access import Evaluator, effective_action, probes
+    from agentconv.model import ToolRule
+    rng = random.Random(10)
+    tools = ["bash", "read", "edit", "mcp:gh/issue", "mcp:gh/pr", "*", "mcp:gh/*", "b*"]
+    patterns = [None, "*", "git", "git diff", "git*", "git diff*", "g?t*", "*diff*", "[gh]it", "git * --x", ""]
+    for _ in range(400):
+        rules = [ToolRule(tool=rng.choice(tools), pattern=rng.choice(patterns), action=rng.choice(["allow", "ask", "deny"]))
+                 for _ in range(rng.randint(0, 12))]
+        index = Evaluator(rules)
+        for tool, arg in probes(rules, extra_tools=["bash", "zz"]) + [("bash", "git diff --x"), ("bash", "")]:
+            assert index.action(tool, arg) == effective_action(rules, tool, arg), (rules, tool, arg)
+
+
+# ------------------------------------------------------------------------------ issue 10: names on the terminal
+
+def _cli_bytes(*args: str, preexec=None) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "agentconv", *args], capture_output=True, timeout=60,
+                          preexec_fn=preexec)
+    assert b"Traceback" not in done.stderr + done.stdout, done.stderr[-2000:]
+    return done
+
+
+def _bytes_named_tree(tmp_path: Path) -> Path:
+    tree = tmp_path / "tree"
+    for folder in (".claude/agents", ".opencode/agent"):
+        (tree / folder).mkdir(parents=True)
+    with open(os.path.join(os.fsencode(tree / ".claude/agents"), b"r\xff.md"), "wb") as handle:
+        handle.write(CLAUDE.format(name="r").encode())
+    with open(os.path.join(os.fsencode(tree / ".opencode/agent"), b"caf\xe9.md"), "wb") as handle:
+        handle.write(b"---\ndescription: d\nmode: subagent\n---\nHi.\n")
+    return tree
+
+
+def test_a_file_name_that_is_not_utf8_is_escaped_on_the_terminal_and_valid_utf8_in_json(tmp_path: Path):
+    tree = _bytes_named_tree(tmp_path)
+    shown = _cli_bytes("convert", str(tree), "--to", "claude", "-o", str(tmp_path / "out"), "-v")
+    assert shown.returncode == 0, shown.stderr
+    stderr = shown.stderr.decode("utf-8")            # strict: nothing undecodable reaches the terminal
+    assert "r\\xff.md" in stderr and "internal error" not in stderr and "not valid UTF-8" in stderr
+    report = _cli_bytes("convert", str(tree), "--to", "claude", "-o", str(tmp_path / "out2"), "--report", "json")
+    document = json.loads(report.stdout.decode("utf-8"))
+    sources = sorted(os.fsencode(f["source"]) for f in document["files"])
+    assert [s.rsplit(b"/", 1)[-1] for s in sources] == [b"r\xff.md", b"caf\xe9.md"]   # the names, exactly
+    assert document["totals"]["converted"] == 2
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_summary_line(tmp_path: Path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "x\nagentconv: 99 file(s): 99 converted.md").write_text("---\nname: x\nname: y\n---\n")
+    done = _cli_bytes("convert", str(tree), "--to", "opencode", "-o", str(tmp_path / "out"), "-v")
+    lines = done.stderr.decode().splitlines()
+    assert not any(line.startswith("agentconv: 99 file(s)") for line in lines), lines
+    assert any("x\\nagentconv: 99" in line for line in lines)
+
+
+def test_bidi_and_zero_width_characters_in_names_are_warned_about(tmp_path: Path):
+    from agentconv.batch import convert_tree
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a\u202egnp.md").write_text(CLAUDE.format(name="ok"))
+    (tree / "b.md").write_text(CLAUDE.format(name="re\u200bviewer"))
+    files = {Path(f.source).name: f for f in convert_tree([tree], tmp_path / "out", to="opencode").files}
+    assert "U+202E" in files["a\u202egnp.md"].warnings[0].message
+    assert any("U+200B" in w.message for w in files["b.md"].warnings)
+
+
+def test_nfc_and_nfd_spellings_of_one_name_clash_like_case_variants(tmp_path: Path):
+    from agentconv.batch import convert_tree
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.md").write_text(CLAUDE.format(name="caf\u00e9"))
+    (tree / "b.md").write_text(CLAUDE.format(name="cafe\u0301"))
+    result = convert_tree([tree], tmp_path / "out", to="opencode")
+    assert [f.status for f in result.files] == ["converted", "conflict"]
+
+
+@pytest.mark.parametrize("name", ["COM¹", "com²", "LPT³", "CONIN$", "conout$", "CONOUT$.txt", "clock$", "con .x"])
+def test_every_windows_device_name_is_made_safe(name: str):
+    from agentconv.paths import safe_segment
+    assert safe_segment(name) != name and safe_segment(name).startswith(name.strip())
+
+
+def test_convert_dash_with_a_closed_stdin_is_a_clear_error():
+    done = _cli_bytes("convert", "-", "--to", "opencode", preexec=lambda: os.close(0))
+    assert done.returncode == 1 and b"standard input" in done.stderr
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_writing_without_the_at_calls_is_still_atomic_and_keeps_modes(tmp_path: Path, monkeypatch, overwrite):
+    """Where a system has no openat/linkat (Windows), files are written by path, as before."""
+    from agentconv import fsio
+    monkeypatch.setattr(fsio, "_AT_CALLS", False)
+    path = tmp_path / "sub" / "a.md"
+    if overwrite:
+        path.parent.mkdir()
+        path.write_bytes(b"old\n")
+        path.chmod(0o600)
+    keep = fsio.Keep.of(str(path)) if overwrite else None
+    fsio.write_atomic(str(path), b"new\n", overwrite=overwrite, keep=keep, expect=b"old\n" if overwrite else None)
+    assert path.read_bytes() == b"new\n" and [p.name for p in path.parent.iterdir()] == ["a.md"]
+    assert path.stat().st_mode & 0o777 == (0o600 if overwrite else 0o666 & ~_umask())
+    with pytest.raises(OutputExistsError if not overwrite else fsio.ChangedSinceReadError):
+        fsio.write_atomic(str(path), b"again\n", overwrite=overwrite, expect=b"stale\n" if overwrite else None)
+    assert path.read_bytes() == b"new\n"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

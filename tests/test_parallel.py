@@ -120,3 +120,26 @@ def test_cli_jobs_give_the_same_output_exit_code_and_report(tmp_path, small_chun
     assert small_chunks == [2]
     assert runs[0] == runs[1]
     assert runs[0][0] == 1 and "conflict" in runs[0][2]
+
+
+def test_workers_on_a_whole_repository_with_out_inside_match_one_at_a_time(tmp_path, small_chunks):
+    """Triage, OUT's layout folders and the files a run writes into the walked tree are
+    decided alike with workers: a second run converts nothing new either way."""
+    runs = []
+    for jobs in (1, 2):
+        root = _tree(tmp_path / f"repo{jobs}", 40)
+        make_tree(root, {"skills/x/SKILL.md": _agent("skill"), "docs/page.md": "---\ntitle: T\ndescription: D\n---\n",
+                         "CLAUDE.md": _agent("project"), "agents/old.md": _agent("old")})
+        cwd = os.getcwd()
+        os.chdir(root)
+        try:
+            first = [r.model_dump() for r in iter_convert_tree(["."], "out", to="prose", jobs=jobs)]
+            second = [r.model_dump() for r in iter_convert_tree(["."], "out", to="opencode", jobs=jobs)]
+        finally:
+            os.chdir(cwd)
+        runs.append((first, second, _outputs(root / "out")))
+    assert small_chunks == [2, 2]
+    assert runs[0] == runs[1]
+    first, second, _ = runs[0]
+    assert {r["source"] for r in first if r["status"] == "converted"} == \
+        {r["source"] for r in second if r["status"] in ("converted", "unchanged", "exists")}

@@ -7,222 +7,107 @@ the first one in walk order is written and every later one is reported as a ``co
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import os
-import re
 import sys
-from collections import Counter, deque
-from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Iterator, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from collections import deque
+from dataclasses import replace
+from typing import Callable, Iterable, Iterator
 
 from .api import PathLike, to_dialect
-from .losses import strict_losses
 from .document import Document
-from .errors import AgentconvError, LossError, OutputExistsError
+from .errors import AgentconvError, LossError
 from .formats import yamlsrc, yamlwrite
-from .fsio import write_atomic
-from .losses import Diagnostic, Loss
-from .paths import is_safe_name
-from .registry import get_dialect
-from .triage import load_agent, read_source_bytes, skip_by_content, skip_by_name
+from .losses import Diagnostic, strict_losses
+from .outputs import Facts, Job, claim_key, renamed, settle, target_path
+from .paths import printable, unsafe_characters
+from .registry import DIALECTS, get_dialect
+from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
+from .triage import forget_skill_folders, load_agent, matching_glob, read_source_bytes, skip_by_name, triage
 from .walk import Source, iter_sources
 
-Status = Literal["converted", "unchanged", "would-write", "differs", "exists", "conflict",
-                 "skipped", "failed"]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
-#: outcomes that make a run fail (exit code 1); "skipped" never does
-FAILING = frozenset({"failed", "conflict", "exists", "differs"})
-
-
-
-class FileError(BaseModel):
-    """Why one file failed, located (``path:line:col``) and with a hint."""
-
-    type: str
-    message: str
-    path: str | None = None
-    line: int | None = None
-    column: int | None = None
-    hint: str | None = None
-
-    def __str__(self) -> str:
-        """``path:line:col: message`` and ``hint: ...``, as the CLI prints every error."""
-        return str(AgentconvError(self.message, path=self.path, line=self.line, column=self.column,
-                                  hint=self.hint))
-
-
-class FileResult(BaseModel):
-    """What happened (or would happen) to one source file."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    source: str
-    target: str | None = None
-    source_dialect: str | None = Field(default=None, serialization_alias="from")
-    target_dialect: str | None = Field(default=None, serialization_alias="to")
-    status: Status
-    reason: str | None = None
-    error: FileError | None = None
-    losses: list[Loss] = Field(default_factory=list)
-    warnings: list[Diagnostic] = Field(default_factory=list)
-    #: fields taken back from the source's agentconv comment
-    restored: list[str] = Field(default_factory=list)
-    diff: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status not in FAILING
-
-
-@dataclass
-class Tally:
-    """Running totals, so a caller streaming results never has to keep them."""
-
-    statuses: Counter = field(default_factory=Counter)
-    losses: Counter = field(default_factory=Counter)
-
-    def add(self, result: FileResult) -> None:
-        self.statuses[result.status] += 1
-        self.losses.update(loss.kind for loss in result.losses)
-
-    def totals(self) -> dict[str, int]:
-        return {"files": sum(self.statuses.values()), **{s: self.statuses[s] for s in STATUSES}}
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if any(self.statuses[s] for s in FAILING) else 0
-
-
-class BatchResult(BaseModel):
-    """Every file's result, the totals by status and the losses by kind."""
-
-    files: list[FileResult]
-    totals: dict[str, int]
-    losses: dict[str, int]
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if any(self.totals.get(s) for s in FAILING) else 0
-
-    def report(self) -> dict:
-        """The JSON report: ``{"files": [...], "totals": {...}, "losses": {...}}``."""
-        return self.model_dump(mode="json", by_alias=True)
+__all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "FileResult", "FileError",
+           "Tally", "Status", "STATUSES", "FAILING", "Job", "default_jobs"]
 
 
 # -------------------------------------------------------------------------------- converting
 
-@dataclass
-class Job:
-    """Everything decided once per run, so per-file work stays minimal."""
-
-    to: str
-    out: str | None
-    read: str | None = None
-    force: bool = False
-    dry_run: bool = False
-    check: bool = False
-    diff: bool = False
-    carry: bool | str = True
-    trust_carry: bool = False
-    strict: bool = False
-    in_place: bool = False
-    #: output path (case-folded) → the source that got it first
-    claimed: dict[str, str] = field(default_factory=dict)
-    dialect: Any = field(init=False)
-    out_real: str | None = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.dialect = get_dialect(self.to)
-        self.to = self.dialect.name
-        self.read = get_dialect(self.read).name if self.read else None
-        self.out_real = os.path.realpath(self.out) if self.out is not None else None
-
-    @property
-    def writes(self) -> bool:
-        return not (self.dry_run or self.check or self.diff)
-
-
 def convert_file(source: Source, job: Job) -> FileResult:
     """One file's outcome; never raises for anything the file can cause."""
-    prepared = _prepare(source, job)
-    return prepared if isinstance(prepared, FileResult) else _settled(*prepared, job)
+    return _finish(_prepare(source, job), job)
 
 
-def _settled(result: FileResult, payload: bytes, job: Job) -> FileResult:
+def _finish(prepared: FileResult | tuple, job: Job) -> FileResult:
+    """Settle a prepared file in walk order (claims, comparison with the output, writing)."""
+    result = prepared if isinstance(prepared, FileResult) else prepared[0]
+    if job.written and os.path.realpath(result.source) in job.written:
+        return FileResult(source=result.source, status="skipped", target_dialect=job.to,
+                          reason="written by this run: an output, not a source")
+    if isinstance(prepared, FileResult):
+        return prepared
     try:
-        return _settle(result, payload, job)
+        return settle(*prepared, job)
     except AgentconvError as exc:
-        return _failed(result, exc.located(result.source))
+        return failed(result, exc.located(result.source))
     except Exception as exc:  # one bad file must not abort an unattended run
-        return _failed(result, AgentconvError(f"internal error: {exc!r}", path=result.source,
-                                              hint="please report this file"))
+        return failed(result, AgentconvError(f"internal error: {exc!r}", path=result.source,
+                                             hint="please report this file"))
 
 
-def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes]:
+def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes, Facts]:
     """Everything but comparing with the output and writing: a finished result (skipped,
     failed), or the result with the bytes to settle. Touches nothing, so workers can run it."""
     result = FileResult(source=source.path, status="skipped", target_dialect=job.to)
     if source.error is not None:
-        return _failed(result, source.error)
-    reason = source.skip or skip_by_name(source.path, source.explicit)
+        return failed(result, source.error)
+    reason = source.skip or _excluded(source, job)
+    if reason is None and matching_glob(job.include, source):
+        source = replace(source, explicit=True)          # as if named: no triage by content
+    reason = reason or skip_by_name(source.path, source.explicit)
     try:
         if reason is None:
             data = read_source_bytes(source.path)
-            reason = skip_by_content(source, data, job.read)
+            verdict = triage(source, data, job.read)
+            reason = verdict.skip
         if reason is not None:
             return result.model_copy(update={"reason": reason})
-        doc = load_agent(data, job.read, source.path, trust_carry=job.trust_carry)
-        result.source_dialect, result.warnings = doc.dialect, list(doc.warnings)
+        doc = load_agent(data, verdict.read or job.read, source.path, trust_carry=job.trust_carry)
+        result.source_dialect, result.warnings = doc.dialect, _file_name_warnings(source.path) + list(doc.warnings)
         result.restored = list(doc.restored)
         if job.in_place and doc.dialect != job.to:
             return result.model_copy(update={
                 "reason": f"a {doc.dialect} file: --in-place only rewrites {job.to} files"})
-        result.target = _target(doc, source, job, result)
+        doc = renamed(doc, job, result)
+        result.target = target_path(doc, source.path, job, result)
         payload, result.losses = _render(doc, job, result.target)
         if job.strict and strict_losses(result.losses):
             raise LossError(result.losses, path=source.path)
-        return result, payload
+        return result, payload, Facts(data, verdict.own_output)
     except AgentconvError as exc:
-        return _failed(result, exc.located(source.path))
+        return failed(result, exc.located(source.path))
     except Exception as exc:  # one bad file must not abort an unattended run
-        return _failed(result, AgentconvError(f"internal error: {exc!r}", path=source.path,
-                                              hint="please report this file"))
+        return failed(result, AgentconvError(f"internal error: {exc!r}", path=source.path,
+                                             hint="please report this file"))
 
 
-def _failed(result: FileResult, exc: AgentconvError) -> FileResult:
-    error = FileError(type=type(exc).__name__, message=exc.message, path=exc.path, line=exc.line,
-                      column=exc.column, hint=exc.hint)
-    return result.model_copy(update={"status": "failed", "error": error})
+def _excluded(source: Source, job: Job) -> str | None:
+    glob = matching_glob(job.exclude, source)
+    return f"excluded by --exclude {glob}" if glob else None
 
 
-def _target(doc: Document, source: Source, job: Job, result: FileResult) -> str:
-    if job.in_place:       # through a symlink, rewrite the file it names, not the link
-        return os.path.realpath(source.path) if os.path.islink(source.path) else source.path
-    name = doc.agent.name or ""
-    if _escapes(name):
-        raise AgentconvError(f"the agent's name {name!r} would put the output outside the output folder",
-                             path=source.path, hint="rename the agent: a name may hold sub-folders, not '..' "
-                                                    "or an absolute path")
-    relative = job.dialect.output_path(doc.agent)
-    if name and not is_safe_name(name):
-        result.warnings.append(Diagnostic(message=f"the name {name!r} is not a safe file name; written as "
-                                                  f"{relative.as_posix()}"))
-    target = os.path.join(job.out, *relative.parts).removeprefix(os.curdir + os.sep)
-    if os.path.commonpath([job.out_real, os.path.realpath(target)]) != job.out_real:
-        raise AgentconvError("a symlink inside the output folder leads outside it", path=target,
-                             hint="remove the symlink or choose another output folder")
-    return target
+def _file_name_warnings(path: str) -> list[Diagnostic]:
+    name = os.path.basename(path)
+    warnings = []
+    if any(0xDC80 <= ord(c) <= 0xDCFF for c in name):
+        warnings.append(Diagnostic(message=f"the file name {printable(name)} is not valid UTF-8"))
+    hidden = unsafe_characters(name)
+    if hidden:
+        warnings.append(Diagnostic(message=f"the file name {printable(name)} holds invisible or bidi "
+                                           f"control characters ({hidden}): it may not read as it shows"))
+    return warnings
 
 
-def _escapes(name: str) -> bool:
-    parts = name.replace("\\", "/").split("/")
-    return ".." in parts or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) is not None
-
-
-def _render(doc: Document, job: Job, target: str) -> tuple[bytes, list[Loss]]:
+def _render(doc: Document, job: Job, target: str) -> tuple[bytes, list]:
     if job.in_place:
         return _normalised(doc, target), []
     text, losses = to_dialect(doc, job.to, carry=job.carry, path=target)
@@ -257,73 +142,58 @@ def _valid_entry(entry: yamlsrc.Entry, newline: str) -> yamlsrc.Entry:
     return replace(entry, text=text)
 
 
-def _settle(result: FileResult, payload: bytes, job: Job) -> FileResult:
-    """Compare with what is on disk, then write (or say what would be written)."""
-    target = result.target
-    key = os.path.normcase(os.path.abspath(target)).casefold()   # case-only clashes break on macOS
-    winner = job.claimed.setdefault(key, result.source)
-    if winner != result.source and job.in_place:
-        return result.model_copy(update={"status": "skipped", "reason": f"the same file as {winner}"})
-    if winner != result.source:
-        return result.model_copy(update={"status": "conflict",
-                                         "reason": f"{target} is already the output of {winner}"})
-    old = _existing(target)
-    if job.diff and old != payload:
-        result.diff = _unified_diff(old, payload, target)
-    if old == payload:
-        status, reason = "unchanged", None
-    elif job.check:
-        status, reason = "differs", "missing" if old is None else "differs from the conversion"
-    elif old is not None and not (job.force or job.in_place):
-        status, reason = "exists", "exists with other content; --force replaces it"
-    elif not job.writes:
-        status, reason = "would-write", "would replace" if old is not None else "would create"
-    else:
-        try:
-            write_atomic(target, payload, overwrite=old is not None)
-            status, reason = "converted", None
-        except OutputExistsError:
-            status, reason = "exists", "appeared during the run; --force replaces it"
-    return result.model_copy(update={"status": status, "reason": reason})
-
-
-def _existing(target: str) -> bytes | None:
-    if not os.path.lexists(target):
-        return None
-    if os.path.isdir(target):
-        raise AgentconvError("a folder is in the way of the output file", path=target,
-                             hint="move the folder or choose another output folder")
-    return read_source_bytes(target)
-
-
-def _unified_diff(old: bytes | None, new: bytes, target: str) -> str:
-    before = (old or b"").decode("utf-8", "replace").splitlines(keepends=True)
-    after = new.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(before, after, "/dev/null" if old is None else target, target)
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
-
-
 # -------------------------------------------------------------------------------- entry points
 
 def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, *, to: str,
                       read: str | None = None, force: bool = False, dry_run: bool = False,
                       check: bool = False, diff: bool = False, carry: bool | str = True,
-                      trust_carry: bool = False, strict: bool = False,
-                      in_place: bool = False, jobs: int | None = None) -> Iterator[FileResult]:
+                      trust_carry: bool = False, strict: bool = False, in_place: bool = False,
+                      jobs: int | None = None, renames: dict[str, str] | None = None,
+                      include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
     with ``in_place`` each file already in dialect ``to`` is normalised where it is.
+    ``renames`` maps an agent's name to the one to write it under (``{"build": "builder"}``);
+    files matching an ``include`` glob are converted whatever triage says (as if named), files
+    matching an ``exclude`` glob are skipped.
     """
-    job, exclude = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check,
-                        diff=diff, carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place)
+    sources = [os.fspath(s) for s in sources]
+    job = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
+               carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
+               include=tuple(include), exclude=tuple(exclude))
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
-    walk = iter_sources(sources, exclude=exclude)
+    forget_skill_folders()             # the tree may have changed since an earlier run in this process
+    walk = iter_sources(sources, exclude=job.excluded)
     if in_place:           # a source is rewritten where a later one may read it: one at a time
         jobs = 1
-    return _converted(walk, job, default_jobs() if jobs is None else jobs)
+    converted = _converted(walk, job, default_jobs() if jobs is None else jobs)
+    return itertools.chain(converted, _left_in_output_folders(job))
+
+
+def _left_in_output_folders(job: Job) -> Iterator[FileResult]:
+    """Files in OUT's layout folders inside the walked trees that this run did not write:
+    outputs are never read as sources, but such files are reported, never passed over."""
+    for real in job.excluded:
+        if not any(_inside(real, root) for root in job.roots):
+            continue
+        folder = os.path.join(job.out, os.path.relpath(real, job.out_real)).removeprefix(os.curdir + os.sep)
+        for path in sorted(_files_below(folder)):
+            if claim_key(path) not in job.claimed:
+                yield FileResult(source=path, status="skipped", target_dialect=job.to,
+                                 reason=f"in the output folder's layout ({folder}): "
+                                        "outputs are not read as sources; convert it with another -o")
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path != folder and path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _files_below(folder: str) -> Iterator[str]:
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield from (os.path.join(top, f) for f in files if not f.startswith("."))
 
 
 #: files before workers pay off: starting one costs ~10 ms, a file ~1 ms
@@ -354,7 +224,7 @@ def _converted(walk: Iterator[Source], job: Job, jobs: int) -> Iterator[FileResu
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(job,))
+                               initializer=_start_worker, initargs=(job, os.getpid()))
     pending: deque = deque()          # [chunk, future] in walk order; settled from the left
     chunks = _chunks(sources, CHUNK)
     try:
@@ -389,11 +259,34 @@ def _chunks(items: Iterator[Source], size: int) -> Iterator[list[Source]]:
 _WORKER_JOB: Job | None = None
 
 
-def _start_worker(job: Job) -> None:
+def _start_worker(job: Job, parent: int) -> None:
     import signal
     global _WORKER_JOB
     _WORKER_JOB = job
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the main process's to handle
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the main process ends, however it ends (even SIGKILL): a worker
+    left behind would hold the run's stdout open, and a CI step reading it would hang."""
+    import signal
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)          # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:                          # it died before prctl took hold
+        os._exit(1)
+    import threading
+
+    def watch() -> None:                                # elsewhere (and as a second line): poll
+        import time
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _prepare_chunk(chunk: list[Source]) -> list:
@@ -405,10 +298,10 @@ def _settle_first(pending: deque, job: Job) -> Iterator[FileResult]:
     done = pending[0][1].result()
     pending.popleft()
     for prepared in done:
-        yield prepared if isinstance(prepared, FileResult) else _settled(*prepared, job)
+        yield _finish(prepared, job)
 
 
-def _job(sources, out, *, in_place: bool, **options) -> tuple[Job, list[str]]:
+def _job(sources: list[str], out, *, in_place: bool, **options) -> Job:
     """Check the run's arguments before the first file is touched."""
     if in_place == (out is not None):
         raise AgentconvError("give either an output folder or in_place=True",
@@ -417,8 +310,22 @@ def _job(sources, out, *, in_place: bool, **options) -> tuple[Job, list[str]]:
     if out is not None and os.path.exists(out) and not os.path.isdir(out):
         raise AgentconvError("the output is not a folder", path=out,
                              hint="converting folders or several files needs an output folder")
-    job = Job(out=out, in_place=in_place, **options)
-    return job, [os.path.join(out, job.dialect.layout)] if out is not None else []
+    roots = tuple(os.path.realpath(p) for p in sources if os.path.isdir(p))
+    files = frozenset(os.path.realpath(p) for p in sources if not os.path.isdir(p))
+    job = Job(out=out, in_place=in_place, roots=roots, files=files, **options)
+    job.excluded = _output_folders(job)
+    return job
+
+
+def _output_folders(job: Job) -> tuple[str, ...]:
+    """OUT's layout folders, which the walk does not enter: the target's always; every
+    dialect's when OUT lies inside a source tree (an earlier run with another --to wrote
+    there), except where OUT is the tree itself, whose layout folders hold its sources."""
+    if job.out_real is None:
+        return ()
+    inside = any(_inside(job.out_real, root) for root in job.roots)
+    layouts = [get_dialect(n).layout for n in DIALECTS] if inside else [job.dialect.layout]
+    return tuple(os.path.join(job.out_real, *layout.split("/")) for layout in dict.fromkeys(layouts))
 
 
 def convert_tree(sources: Iterable[PathLike] | PathLike, out: PathLike | None = None, *, to: str,

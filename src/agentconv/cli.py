@@ -15,6 +15,8 @@ import click
 
 from . import __version__
 from .registry import DIALECTS
+from .terminal import (NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines,
+                       shown, summary)
 
 class DialectType(click.ParamType):
     """A dialect name; an unknown one fails with a did-you-mean."""
@@ -45,7 +47,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except AgentconvError as exc:
-            click.echo(f"agentconv: {exc}", err=True)
+            click.echo(f"agentconv: {error_text(exc)}", err=True)
             ctx.exit(1)
         except BrokenPipeError:
             sys.stderr.close()
@@ -69,7 +71,14 @@ def cli() -> None:
 def _read_source(source: str) -> tuple[bytes, str | None]:
     from .api import MAX_BYTES, read_bytes
     if source == "-":
-        return sys.stdin.buffer.read(MAX_BYTES + 1), None      # loads() refuses what is too long
+        from .errors import AgentconvError
+        try:
+            if sys.stdin is None:
+                raise ValueError("closed")
+            return sys.stdin.buffer.read(MAX_BYTES + 1), None      # loads() refuses what is too long
+        except (OSError, ValueError):
+            raise AgentconvError("cannot read standard input: it is closed", path="-",
+                                 hint="pipe the agent file in, or pass its path") from None
     return read_bytes(source), source
 
 
@@ -81,28 +90,44 @@ def _for_each_file(files: tuple[str, ...], action: Callable[[str], str]) -> None
         try:
             click.echo(action(file))
         except AgentconvError as exc:
-            click.echo(f"agentconv: {exc.located(file)}", err=True)
+            click.echo(f"agentconv: {error_text(exc.located(file))}", err=True)
             failed = True
     sys.exit(1 if failed else 0)
 
 
-def _loss_lines(losses, source: str | None) -> list[str]:
-    return [f"agentconv: {source or '<stdin>'}: {l.field}: {l.kind}" + (f" ({l.detail})" if l.detail else "")
-            for l in losses]
+def _is_folder(out: str) -> bool:
+    """-o names a folder when it is one, or ends with '/' (made when missing)."""
+    return os.path.isdir(out) or out.endswith(("/", os.sep))
 
 
 def _output_path(out: str, target, agent) -> str:
-    """-o naming an existing directory: the target tool's layout inside it, never outside."""
-    if not os.path.isdir(out):
+    """-o naming a folder: the target tool's layout inside it, never outside."""
+    if not _is_folder(out):
         return out
+    from .errors import AgentconvError
+    problem = target.name_problem(agent.name) if agent.name else None
+    if problem:
+        raise AgentconvError(f"{problem}; not written", path=out,
+                             hint=f"give it another name with --rename '{agent.name}=NEW-NAME'")
     relative = target.output_path(agent)
     path = os.path.join(out, *relative.parts)
     root = os.path.realpath(out)
     if os.path.commonpath([root, os.path.realpath(path)]) != root:
-        from .errors import AgentconvError
         raise AgentconvError("the agent's name would put the output outside the output folder",
                              path=path, hint="rename the agent")
     return path
+
+
+class RenameType(click.ParamType):
+    """OLD=NEW: write the agent named OLD under the name NEW."""
+
+    name = "rename"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
+        old, sep, new = str(value).partition("=")
+        if not sep or not old or not new.strip():
+            self.fail(f"{value!r} is not OLD=NEW (e.g. --rename build=builder)", param, ctx)
+        return old, new.strip()
 
 
 @cli.command(epilog="""\b
@@ -150,10 +175,18 @@ Examples:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes for large trees (default: one per core; 1: none). Output and "
                    "reports are the same either way.")
+@click.option("--rename", "renames", type=RenameType(), multiple=True, metavar="OLD=NEW",
+              help="Write the agent named OLD as NEW, e.g. when OLD is a name the target tool "
+                   "keeps for itself (opencode's build, plan, ...). Repeatable.")
+@click.option("--include", "include", multiple=True, metavar="GLOB",
+              help="Convert files matching GLOB even where they would not count as agents "
+                   "(e.g. 'docs/agents/*.md'). A GLOB without '/' matches file names. Repeatable.")
+@click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
+              help="Skip files matching GLOB ('vendor/**', '*.draft.md'). Repeatable.")
 def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
             dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, carry: str,
             no_carry: bool, trust_carry: bool, report: str, quiet: bool, verbose: bool,
-            jobs: int | None) -> None:
+            jobs: int | None, renames: tuple, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
     One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
@@ -168,15 +201,18 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     carry = "none" if no_carry else carry
     if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
             (paths[0] == "-" or not os.path.isdir(paths[0])):
-        _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report)
+        _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, quiet,
+                     dict(renames))
         return
     _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
                    in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
-                   verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs)
+                   verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames),
+                   include=include, exclude=exclude)
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
-                 carry: str, trust_carry: bool, report: str) -> None:
+                 carry: str, trust_carry: bool, report: str, quiet: bool = False,
+                 renames: dict | None = None) -> None:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -185,6 +221,8 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
 
     data, path = _read_source(source)
     doc = loads(data, from_, path=path, trust_carry=trust_carry)
+    if renames and doc.agent.name in renames:
+        doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
     target = get_dialect(to)
     out_path = _output_path(output, target, doc.agent) if output else None
     text, losses = to_dialect(doc, to, carry=carry, path=out_path)
@@ -196,14 +234,14 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
              "restored": list(doc.restored),
              "warnings": [w.model_dump(exclude_none=True) for w in doc.warnings]}
     if report == "json":
-        click.echo(json.dumps({"files": [entry]}, ensure_ascii=False, indent=2), err=out_path is None)
-    else:
+        echo_json({"files": [entry]}, err=out_path is None)
+    elif not quiet:
         for warning in doc.warnings:
-            click.echo(f"agentconv: {path or '<stdin>'}: warning: {warning.message}", err=True)
+            click.echo(f"agentconv: {shown(path or '<stdin>')}: warning: {shown(warning.message)}", err=True)
         if doc.restored:
-            click.echo(f"agentconv: {path or '<stdin>'}: taken back from its agentconv comment: "
+            click.echo(f"agentconv: {shown(path or '<stdin>')}: taken back from its agentconv comment: "
                        f"{', '.join(doc.restored)}", err=True)
-        for line in _loss_lines(losses, path):
+        for line in loss_lines(losses, path):
             click.echo(line, err=True)
     if strict and strict_losses(losses):
         raise LossError(strict_losses(losses), path=path)
@@ -213,11 +251,8 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     if os.path.lexists(out_path) and not force:
         raise OutputExistsError(out_path)
     write_atomic(out_path, text.encode("utf-8"), overwrite=force)
-    if report == "text":
-        click.echo(f"agentconv: wrote {out_path}", err=True)
-
-
-PROGRESS_AT = 200      # files; smaller batches finish before a bar would help
+    if report == "text" and not quiet:
+        click.echo(f"agentconv: wrote {shown(out_path)}", err=True)
 
 
 def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, *,
@@ -233,7 +268,7 @@ def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: s
         raise click.UsageError("converting folders or several files needs -o OUT (or --in-place)")
     results = iter_convert_tree(paths, output, to=to, read=from_, **options)
     tally, files, held = Tally(), [], []
-    bar = _progress_bar(paths, verbosity)
+    bar = progress_bar(paths, verbosity)
     with bar:
         for result in results:
             tally.add(result)
@@ -241,85 +276,19 @@ def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: s
                 files.append(result)
             elif result.diff:
                 click.echo(result.diff, nl=False)
-            lines = _result_lines(result, verbosity)
-            if bar is _NO_BAR:
-                _echo_err(lines)
+            lines = result_lines(result, verbosity)
+            if bar is NO_BAR:
+                echo_err(lines)
             else:
                 held += lines
                 bar.update(1)
-    _echo_err(held)
+    echo_err(held)
     if verbosity >= 0:
-        _echo_err([_summary(tally, verbosity)])
+        echo_err([summary(tally, verbosity)])
     if report == "json":
         batch = BatchResult(files=files, totals=tally.totals(), losses=dict(tally.losses))
-        click.echo(json.dumps(batch.report(), ensure_ascii=False, indent=2))
+        echo_json(batch.report())
     sys.exit(tally.exit_code)
-
-
-class _NoBar:
-    def __enter__(self) -> "_NoBar":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
-
-
-_NO_BAR = _NoBar()
-
-
-def _progress_bar(paths: tuple[str, ...], verbosity: int) -> Any:
-    """A bar on stderr only when a person is watching a large batch."""
-    if verbosity < 0 or not sys.stderr.isatty():
-        return _NO_BAR
-    from .walk import iter_sources
-    count = sum(1 for _ in iter_sources(paths))
-    if count < PROGRESS_AT:
-        return _NO_BAR
-    return click.progressbar(length=count, label="converting", file=sys.stderr)
-
-
-def _echo_err(lines: list[str]) -> None:
-    for line in lines:
-        click.echo(line, err=True)
-
-
-def _result_lines(result, verbosity: int) -> list[str]:
-    """What one file's result says on stderr at this verbosity (failures always)."""
-    status, source = result.status, result.source
-    if status == "failed":
-        return [f"agentconv: {result.error}"]
-    if status == "conflict":
-        return [f"agentconv: {source}: conflict: {result.reason}; not written",
-                "hint: rename one of the agents"]
-    if status == "exists":
-        return [f"agentconv: {result.target}: output file already exists with other content "
-                f"(from {source}); not replaced", "hint: pass --force to replace it"]
-    lines = []
-    if status == "differs" and verbosity >= 0:
-        lines.append(f"agentconv: would change {result.target} ({result.reason})")
-    if verbosity > 0:
-        arrow = f" -> {result.target}" if result.target else ""
-        why = f" ({result.reason})" if result.reason and status != "differs" else ""
-        lines.append(f"{status}: {source}{arrow}{why}")
-        lines += [f"  {l.field}: {l.kind}" + (f" ({l.detail})" if l.detail else "") for l in result.losses]
-        lines += [f"  warning: {w.message}" for w in result.warnings]
-        if result.restored:
-            lines.append(f"  taken back from its agentconv comment: {', '.join(result.restored)}")
-    elif verbosity == 0:
-        lines += [f"agentconv: {source}: warning: {w.message}" for w in result.warnings]
-    return lines
-
-
-def _summary(tally, verbosity: int) -> str:
-    """``agentconv: 12 file(s): 9 converted, 2 skipped, 1 failed; losses: 3 carried``."""
-    from .batch import STATUSES
-    counts = ", ".join(f"{tally.statuses[s]} {s}" for s in STATUSES if tally.statuses[s])
-    text = f"agentconv: {sum(tally.statuses.values())} file(s): {counts or 'none found'}"
-    if tally.losses:
-        text += "; losses: " + ", ".join(f"{n} {kind}" for kind, n in sorted(tally.losses.items()))
-    if verbosity == 0 and (tally.losses or tally.statuses["skipped"]):
-        text += " (-v for details per file)"
-    return text
 
 
 @cli.command(epilog="""\b
@@ -333,7 +302,7 @@ def detect(files: tuple[str, ...]) -> None:
 
     def one(file: str) -> str:
         data, path = _read_source(file)
-        return f"{file}\t{detect_dialect(decode(data, path)[0], path)}"
+        return f"{shown(file)}\t{detect_dialect(decode(data, path)[0], path)}"
 
     _for_each_file(files, one)
 
@@ -348,7 +317,7 @@ def inspect(file: str, from_: str | None) -> None:
     from .api import loads
     data, path = _read_source(file)
     doc = loads(data, from_, path=path)
-    click.echo(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    echo_json(doc.model_dump(mode="json"))
 
 
 class ToolType(DialectType):
@@ -401,7 +370,7 @@ def check(files: tuple[str, ...], from_: str | None, for_: str | None) -> None:
                                  hint=f"`agentconv check --for {doc.dialect} {file}` says how it reads the file")
         notes = [w.message for w in doc.warnings if not _told_by(reading, w.message)]
         notes += _tool_notes(reading) if reading is not None else []
-        return f"ok\t{file}\t{doc.dialect}" + "".join(f"; warning: {n}" for n in notes)
+        return f"ok\t{shown(file)}\t{doc.dialect}" + shown("".join(f"; warning: {n}" for n in notes))
 
     _for_each_file(files, one)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import RANK, effective_action, probes, widenings
+from .access import restricts, widenings
 from .errors import AgentconvError
 from .losses import Loss
 from .carry import Carry, merge, sections_for
@@ -60,8 +60,7 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
 
 def _restricts(source: list[ToolRule], target: list[ToolRule]) -> bool:
     """Some call is less free in the target (e.g. a writer turned ask into deny)."""
-    return any(RANK[effective_action(target, t, a)] < RANK[effective_action(source, t, a)]
-               for t, a in probes(source, target))
+    return restricts(tuple(source), tuple(target))
 
 
 def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = None) -> tuple[Agent, str, Agent]:

@@ -1,13 +1,20 @@
-"""Turning agent identities into file names that stay inside an output root."""
+"""Turning agent identities into file names that stay inside an output root, and file names
+into text that is safe to print."""
 
 from __future__ import annotations
 
 import re
 
-_UNSAFE = re.compile(r'[<>:"\\|?*\x00-\x1f\x7f]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_UNSAFE = re.compile('[<>:"\\\\|?*\x00-\x1f\x7f\ud800-\udfff]')
+# Windows devices, with any extension and with the superscript digits it also takes (COM¹)
+_RESERVED = re.compile(r"^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])([ .].*)?$",
+                       re.IGNORECASE)
 MAX_SEGMENT = 120
 MAX_SEGMENT_BYTES = 200
+#: characters that change how a name reads without showing: bidi controls and zero-width ones
+INVISIBLE = frozenset("\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                      "\u2060\u2066\u2067\u2068\u2069\ufeff")
+_NOT_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(INVISIBLE)) + "]")
 
 
 def safe_segment(segment: str) -> str:
@@ -29,3 +36,26 @@ def safe_relative_name(name: str) -> str:
 
 def is_safe_name(name: str) -> bool:
     return safe_relative_name(name) == name
+
+
+def unsafe_characters(text: str) -> str:
+    """The invisible and bidi control characters in ``text``, as U+XXXX, comma separated."""
+    found = sorted({c for c in text if c in INVISIBLE})
+    return ", ".join(f"U+{ord(c):04X}" for c in found)
+
+
+def printable(text: str) -> str:
+    """``text`` with what a terminal would act on or hide escaped: control characters (a
+    newline in a file name must not forge a line), bytes that were not UTF-8 (kept by the
+    file system as surrogates), bidi and zero-width characters."""
+    return _NOT_PRINTABLE.sub(_escape, text) if _NOT_PRINTABLE.search(text) else text
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group(0)
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"          # an undecodable byte of the file name
+    if char in "\n\t\r":
+        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}[char]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import re
 from functools import lru_cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from .errors import AgentconvError, DetectionError, UnknownDialectError
+from .errors import AgentconvError, DetectionError, ParseError, UnknownDialectError
 
 if TYPE_CHECKING:
     from .dialects.base import Dialect
@@ -63,6 +64,28 @@ def dialect_for_path(path: str | None) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+_INDENTED_OPENING = re.compile(r"[ \t]+---[ \t]*\r?\n")
+_CLOSING_LINE = re.compile(r"^[ \t]*---[ \t]*\r?$", re.MULTILINE)
+
+
+def _raise_what_breaks(text: str, path: str | None) -> None:
+    """When no dialect claims front matter because every reader refuses it (a duplicate
+    key, say), that error is the one to show, not "cannot tell which dialect"."""
+    errors = []
+    for name in DIALECTS:
+        if name == "prose":
+            continue
+        try:
+            get_dialect(name).read(text, path)
+            return
+        except ParseError as exc:
+            errors.append(exc)
+        except AgentconvError:
+            return
+    if errors and len({(e.message, e.line) for e in errors}) == 1:
+        raise errors[0]
+
+
 def detect(text: str, path: str | None = None) -> str:
     """Tell the dialect from the path and the content; raise DetectionError when unsure."""
     return detect_and_read(text, path)[0]
@@ -76,6 +99,10 @@ def detect_and_read(text: str, path: str | None = None, *,
         raise DetectionError("this is a binary file, not an agent definition", path=path)
     if not text.strip():
         raise DetectionError("the file is empty", path=path)
+    if _INDENTED_OPENING.match(text) and _CLOSING_LINE.search(text, text.index("---") + 3):
+        raise ParseError("the front matter's opening '---' is indented: no tool reads it as front matter, "
+                         "so the whole file would be taken for a prose brief", path=path, line=1, column=1,
+                         hint="remove the spaces before '---' (or pass --from prose to read it as text)")
     hinted = dialect_for_path(path)
     if hinted is not None:
         try:
@@ -93,6 +120,7 @@ def detect_and_read(text: str, path: str | None = None, *,
     if not candidates:
         from .formats.frontmatter import has_front_matter
         if has_front_matter(text):
+            _raise_what_breaks(text, path)
             raise DetectionError("cannot tell which dialect this is: its front matter has no key "
                                  "that tells", path=path, candidates=[n for n in DIALECTS if n != "prose"])
         raise DetectionError("cannot tell which dialect this is: it matches none", path=path)

@@ -16,7 +16,8 @@ from typing import Iterable, Iterator
 from .errors import AgentconvError
 
 #: folders that never hold agent definitions and can be huge
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "site-packages",
+                       ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis"})
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Source:
     explicit: bool = False          # named by the caller rather than found by the walk
     skip: str | None = None         # why the walk itself rules it out
     error: AgentconvError | None = None
+    root: str | None = None         # the folder given that the walk found it in
 
 
 def iter_sources(paths: Iterable[str | os.PathLike[str]], *, exclude: Iterable[str] = ()) -> Iterator[Source]:
@@ -42,7 +44,7 @@ def iter_sources(paths: Iterable[str | os.PathLike[str]], *, exclude: Iterable[s
 
 def _walk(root: str, root_real: str, seen_dirs: set, seen_files: set, excluded: set) -> Iterator[Source]:
     if _first_visit(root, seen_dirs) is not None:
-        yield Source(root, skip="folder already walked")
+        yield Source(root, skip="folder already walked", root=root)
         return
     stack = [_entries(root)]
     while stack:
@@ -57,7 +59,7 @@ def _walk(root: str, root_real: str, seen_dirs: set, seen_files: set, excluded: 
         if entry.is_symlink():
             reason = _symlink_reason(path, root_real)
             if reason or entry.is_dir():
-                yield Source(path, skip=reason or "symlink to a folder inside the tree, walked there")
+                yield Source(path, skip=reason or "symlink to a folder inside the tree, walked there", root=root)
                 continue
         if entry.is_dir():
             if entry.name in SKIP_DIRS:
@@ -66,11 +68,11 @@ def _walk(root: str, root_real: str, seen_dirs: set, seen_files: set, excluded: 
                 continue
             seen = _first_visit(path, seen_dirs)
             if seen is not None:
-                yield Source(path, skip=seen)
+                yield Source(path, skip=seen, root=root)
                 continue
             stack.append(_entries(path))
         else:
-            yield Source(path, skip=_repeat(os.path.abspath(path), seen_files))
+            yield Source(path, skip=_repeat(os.path.abspath(path), seen_files), root=root)
 
 
 def _entries(folder: str) -> Iterator:

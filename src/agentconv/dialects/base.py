@@ -35,6 +35,12 @@ class Dialect:
     expresses_access: ClassVar[bool] = True
     #: how the real client reads a file: a key of ``toolread.MODELS`` (None: no tool reads it)
     reading_model: ClassVar[str | None] = None
+    #: where the real tool loads agents from, as globs from a project root (``**`` = any folders)
+    agent_globs: ClassVar[tuple[str, ...]] = ()
+    #: names the real tool keeps for its own agents: a file of that name replaces one
+    reserved_names: ClassVar[frozenset[str]] = frozenset()
+    #: a front-matter key without which the real tool skips a file in its agent folder silently
+    skipped_without: ClassVar[str | None] = None
     #: native keys that grant something (memory, code run at start): a carry restores them
     #: only when trusted
     capability_keys: ClassVar[frozenset[str]] = frozenset()
@@ -98,6 +104,16 @@ class Dialect:
 
     def name_from_path(self, path: str | None) -> str | None:
         return None
+
+    def name_problem(self, name: str) -> str | None:
+        """Why the real tool would not load ``name`` as a new agent of its own, or None."""
+        if name in self.reserved_names:
+            return f"{name!r} is one of {self.title}'s built-in agents, which a file of that name replaces"
+        return None
+
+    def agent_shape(self, values: dict[str, Any]) -> bool:
+        """Front matter the real tool would load as an agent, found outside its agent folders."""
+        return False
 
     # -- carry: what a trip through this dialect must give back ---------------------------------
     def restore_carry(self, agent: Agent, carry: Any, path: str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from .. import briefs
@@ -19,6 +20,9 @@ _REPAIR_LINE = re.compile(r"^([a-zA-Z_-]+):[ \t]+(.+?)(\r?)$")
 _SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 _SHELLS = {"bash", "powershell"}
 _ENFORCED_PATTERNS = {"task"}       # Agent(a, b): the only tool pattern a sub-agent's tools enforce
+#: keys of Claude's skills and commands, which share name + description with agents
+_OTHER_ARTEFACT_KEYS = frozenset({"allowed-tools", "argument-hint", "user-invocable", "disable-model-invocation"})
+MAX_NAME = 256
 
 
 class Claude(MarkdownDialect):
@@ -26,6 +30,10 @@ class Claude(MarkdownDialect):
     title = "Claude Code"
     layout = ".claude/agents"
     path_hints = (".claude/agents/", ".claude/agents")
+    agent_globs = (".claude/agents/**/*.md",)          # ripgrep --glob *.md, recursive
+    skipped_without = "name"
+    # Claude Code 2.1.197's own agents; a project agent of the same name (case counts) replaces it
+    reserved_names = frozenset({"claude", "Explore", "general-purpose", "Plan", "statusline-setup"})
     has_repair = True
     reading_model = "claude-code"
     required = ("name", "description")
@@ -66,6 +74,20 @@ class Claude(MarkdownDialect):
 
     def weak_claim(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("name"), str)              # Claude Code skips a file without one
+
+    def agent_shape(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("name"), str) and isinstance(values.get("description"), str) \
+            and not _OTHER_ARTEFACT_KEYS & set(values)
+
+    def name_problem(self, name: str) -> str | None:
+        """Claude Code 2.1.332 refuses these names (':' is kept for plugin namespaces)."""
+        if ":" in unicodedata.normalize("NFKC", name):
+            return f"Claude Code refuses agent names holding ':' (reserved for plugins): {name!r}"
+        if name.startswith("-"):
+            return f"Claude Code refuses agent names starting with '-': {name!r}"
+        if len(name) > MAX_NAME:
+            return f"Claude Code refuses agent names longer than {MAX_NAME} characters ({len(name)})"
+        return super().name_problem(name)
 
     # -- native → canonical ---------------------------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
@@ -182,12 +204,25 @@ def parse_tool_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
         else:
             rules.append(ToolRule(tool=ALL_TOOLS, action="deny"))
             allows = [r for n in names for r in _allow_rules(n)]
-            rules += [r for i, r in enumerate(allows) if r.pattern is not None or r not in allows[:i]]
+            rules += _first_whole_tool_grants(allows)
     if disallowed is not MISSING and disallowed is not None:
         if not isinstance(disallowed, str) and not _str_list(disallowed):
             return None
         rules += [_rule(n, "deny") for n in toolnames.split_list(disallowed)]
     return normalise_rules(rules)
+
+
+def _first_whole_tool_grants(allows: list[ToolRule]) -> list[ToolRule]:
+    """Each whole-tool grant once (its first place), every pattern grant as it comes."""
+    seen: set[ToolRule] = set()
+    kept = []
+    for rule in allows:
+        if rule.pattern is None:
+            if rule in seen:
+                continue
+            seen.add(rule)
+        kept.append(rule)
+    return kept
 
 
 def _rule(token: str, action: str) -> ToolRule:
@@ -239,9 +274,8 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
 def _allow_list(tail: list[ToolRule]) -> tuple[list[str], list[str]]:
     """Allow-list mode: what is not listed is denied already, so only denies that carve an
     exception out of a listed tool are written (Claude's disallowedTools beats tools)."""
-    def overridden(i: int, rule: ToolRule) -> bool:
-        return any(r.tool == rule.tool and r.pattern is None and r.action != "allow" for r in tail[i + 1:])
-    allowed = [r for i, r in enumerate(tail) if r.action == "allow" and not overridden(i, r)]
+    last_whole_deny = {r.tool: i for i, r in enumerate(tail) if r.pattern is None and r.action != "allow"}
+    allowed = [r for i, r in enumerate(tail) if r.action == "allow" and last_whole_deny.get(r.tool, -1) < i]
     allowed = _as_claude_grants(allowed)
     listed = {r.tool for r in allowed}
     denied = [r for r in tail if r.action != "allow" and r.pattern is not None and r.tool in listed]

@@ -31,6 +31,8 @@ class OpenCode(MarkdownDialect):
     title = "opencode"
     layout = ".opencode/agent"
     path_hints = (".opencode/agent/", ".opencode/agents/", ".config/opencode/agent")
+    agent_globs = (".opencode/agent/**/*.md", ".opencode/agents/**/*.md")
+    reserved_names = frozenset({"build", "plan", "general", "explore", "compaction", "summary", "title"})
     has_repair = True
     reading_model = "opencode"
     requires_front_matter = False
@@ -61,6 +63,10 @@ class OpenCode(MarkdownDialect):
 
     def weak_claim(self, values: dict[str, Any]) -> bool:
         return "description" in values and not isinstance(values.get("name"), str)   # named by its path
+
+    def agent_shape(self, values: dict[str, Any]) -> bool:
+        # a docs page has a description too, and keys opencode would send the model as options
+        return isinstance(values.get("description"), str) and set(values) <= self.known_keys
 
     def name_from_path(self, path: str | None) -> str | None:
         return _name_from_path(path)
