@@ -240,7 +240,7 @@ def test_edit_without_write_allows_opencode_edit_which_has_the_same_power():
     rules = agentconv.loads(out, "opencode").agent.tools
     assert effective_action(rules, "write") == "allow" and effective_action(rules, "edit") == "allow"
     assert effective_action(rules, "bash") == "deny"
-    assert not [l for l in doc.losses if l.field.startswith("tools")]
+    assert [(l.field, l.kind) for l in doc.losses if l.field.startswith("tools")] == [("tools", "formatting")]
 
 
 # -- promises over every fixture × target ------------------------------------------------------

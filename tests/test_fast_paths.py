@@ -129,13 +129,16 @@ def test_cached_tool_parses_are_the_parses(first, second, missing):
 
 
 def _parse_description_uncached(text):
-    from agentconv.briefs import parse_examples, parse_sections
+    from agentconv.briefs import SECTION_FIELDS, parse_examples, parse_sections
     before, examples = parse_examples(text)
     sections = parse_sections(before)
     fields = {"examples": examples}
+    headings, order = {}, []
     if sections.items and not sections.rest.strip():
         fields.update(sections.items)
-        before = sections.lead
+        headings, order, before = sections.headings, list(sections.items), sections.lead
+    fields["section_headings"] = headings
+    fields["section_order"] = [] if order == sorted(order, key=SECTION_FIELDS.index) else order
     fields["description"] = before.strip() or None
     return fields
 
@@ -145,6 +148,9 @@ _DESCRIPTIONS = [
     "<commentary>\nwhy\n</commentary>\n</example>\n\nafter text\n\n<example>user: c</example>",
     "Summary.\n\nWHEN TO USE:\n- one\n- two\n\nDON'T USE FOR:\n- three\n", "<example></example>",
     "WHEN TO USE:\n- a\n\ntrailing prose", "<example>Human: hi\nAssistant: yo</example>   ",
+    "Use it. Examples: <example>Context: x user: a</example> <example>user: b</example>",
+    "WHEN TO USE THIS AGENT:\n- a\n\nDELIVERABLES THIS AGENT CREATES:\n- b",
+    "DON'T USE FOR:\n- a\n\nWHEN TO USE:\n- b",
 ]
 
 

@@ -86,7 +86,13 @@ def examples(draw) -> list[Example]:
     turn = st.builds(ExampleTurn, role=st.sampled_from(["context", "user", "assistant", "commentary", "text"]),
                      text=realistic_or_nasty(["cut the release", "I'll use the agent", "After a merge"]))
     return draw(st.lists(st.builds(Example, turns=st.lists(turn, min_size=1, max_size=4),
-                                   after=st.none() | nasty_text(max_pieces=3)), max_size=2))
+                                   after=st.none() | nasty_text(max_pieces=3), inline=st.booleans()), max_size=2))
+
+
+HEADINGS = {"when_to_use": ["WHEN TO USE", "WHEN TO USE THIS AGENT"], "not_for": ["DON'T USE FOR", "DO NOT USE FOR",
+            "DON’T USE FOR", "DONT USE FOR"], "triggers": ["TRIGGERS", "TRIGGER THIS AGENT WITH"]}
+SECTION_HEADINGS = st.dictionaries(st.sampled_from(sorted(HEADINGS)), st.just(None)).flatmap(
+    lambda keys: st.fixed_dictionaries({k: st.sampled_from(HEADINGS[k]) for k in keys}))
 
 
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | nasty_text(max_pieces=3),
@@ -120,7 +126,8 @@ def agents(draw) -> Agent:
         name=draw(optional(NAMES)),
         description=draw(optional(realistic_or_nasty(["Reviews diffs.", "Use after a change."]))),
         examples=draw(examples()),
-        when_to_use=draw(lists), not_for=draw(lists), triggers=draw(lists),
+        when_to_use=draw(lists), not_for=draw(lists), triggers=draw(lists), section_headings=draw(SECTION_HEADINGS),
+        section_order=draw(st.permutations(sorted(HEADINGS))),
         prompt=draw(optional(realistic_or_nasty(["You review code.", "Be brief.\n\n1. Read\n2. Report"],
                                                 max_pieces=12))),
         model=draw(optional(realistic_or_nasty(["sonnet", "opus", "anthropic/claude-opus-4-8", "anthropic/claude-sonnet-4-5",
@@ -217,6 +224,33 @@ def test_what_was_written_is_a_fixed_point(dialect: str, agent: Agent):
         assert to_dialect(doc)[0] == text                        # with the text's trivia
     if not differing_fields(agent, doc.agent):                   # said exactly: written afresh too
         assert write_fresh(doc.agent, dialect)[1] == text
+
+
+PLAIN = st.lists(_WORDS, min_size=1, max_size=5).map(" ".join)
+
+
+@st.composite
+def plain_descriptions(draw) -> Agent:
+    """Descriptions in words only (no labels inside a turn): every layout, heading and
+    section of these must read back exactly as rendered."""
+    labels = {"context": ["Context", "CONTEXT", "context"], "user": ["user", "User", "Human", "human"],
+              "assistant": ["assistant", "Assistant"]}
+    turn = st.sampled_from(["context", "user", "assistant", "commentary"]).flatmap(
+        lambda role: st.builds(ExampleTurn, role=st.just(role), text=PLAIN,
+                               label=st.sampled_from(labels[role]) if role in labels else st.none()))
+    example = st.builds(Example, turns=st.lists(turn, max_size=4), after=st.none() | PLAIN, inline=st.booleans())
+    sections = st.lists(PLAIN, max_size=3)
+    return Agent(description=draw(st.none() | PLAIN), examples=draw(st.lists(example, max_size=3)),
+                 when_to_use=draw(sections), not_for=draw(sections), triggers=draw(sections),
+                 section_headings=draw(SECTION_HEADINGS), section_order=draw(st.permutations(sorted(HEADINGS))))
+
+
+@PROPERTY
+@given(agent=plain_descriptions())
+def test_a_rendered_description_parses_back_as_the_agent(agent: Agent):
+    from agentconv.briefs import DESCRIPTION_FIELDS, parse_description, render_description
+    back = Agent(**parse_description(render_description(agent)))
+    assert {k: getattr(back, k) for k in DESCRIPTION_FIELDS} == {k: getattr(agent, k) for k in DESCRIPTION_FIELDS}
 
 
 @pytest.mark.parametrize("action", ["deny", "ask"])

@@ -31,6 +31,9 @@ def tool_changes(source: list[ToolRule], result: list[ToolRule], src: Any, dst: 
              f"granted whole, as --accept-widening {t} asks") for t in wide]
     if src is not None and src.name != dst.name:
         out += _defaults_applied(source, result, src, dst, {f for f, _, _ in out})
+    if source != result and all(kind == "defaulted" for _, kind, _ in out):
+        # the same grants in other words (Write, MultiEdit → edit): carried for the trip back
+        out.append(("tools", "formatting", f"the same access, as {dst.title} says it"))
     return out
 
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 from .model import Example, ExampleTurn
 
 SECTION_FIELDS = ("when_to_use", "scenarios", "deliverables", "not_for", "triggers")
+DESCRIPTION_FIELDS = ("description", "examples", *SECTION_FIELDS, "section_headings", "section_order")
+"""The canonical fields a description's text holds."""
 SECTION_LABELS = {
     "when_to_use": "WHEN TO USE",
     "scenarios": "SPECIFIC SCENARIOS",
@@ -38,14 +40,49 @@ _EXAMPLE_CLOSE = re.compile(r"</example>", re.IGNORECASE)
 _TURN = re.compile(r"(?:(?<=\s)|^)(?P<label>context|user|assistant|human)\s*:|"
                    r"<commentary>(?P<commentary>(?:(?!<commentary>).)*?)</commentary>", re.IGNORECASE | re.DOTALL)
 _ROLE_OF = {"context": "context", "user": "user", "human": "user", "assistant": "assistant"}
+_STANDARD_LABEL = {"context": "Context", "user": "user", "assistant": "assistant"}
+
+
+_HEADING_OF = {key: re.compile(pattern) for key, pattern in _SECTION_PATTERNS.items()}
 
 
 @dataclass
 class Sections:
     lead: str
     items: dict[str, list[str]] = field(default_factory=dict)
+    headings: dict[str, str] = field(default_factory=dict)     # where the author's differs
     rest: str = ""
     end: int = 0          # offset in the text where the last section's items end
+
+
+def own_headings(headings: dict[str, str], sections) -> dict[str, str]:
+    """The headings worth keeping: those of written sections that differ from the standard
+    label, in the order sections are written. A heading the parser would not read as its
+    section is refused, since the trip back would lose the section."""
+    for key, heading in headings.items():
+        if not _HEADING_OF[key].fullmatch(heading):
+            raise ValueError(f"{heading!r} is not a heading of {key}; use one like {SECTION_LABELS[key]!r}")
+    return {key: headings[key] for key in SECTION_FIELDS
+            if key in headings and headings[key] != SECTION_LABELS[key] and getattr(sections, key)}
+
+
+def own_order(order: list[str], sections) -> list[str]:
+    """The written sections in the author's order, or [] when that is the standard one."""
+    written = [key for key in SECTION_FIELDS if getattr(sections, key)]
+    return _unless_standard([key for key in dict.fromkeys(order) if key in written]
+                            + [key for key in written if key not in order])
+
+
+def _unless_standard(order: list[str]) -> list[str]:
+    return [] if order == sorted(order, key=SECTION_FIELDS.index) else order
+
+
+def own_label(role: str, label: str) -> str | None:
+    """A turn's label worth keeping: one that differs from the standard label of its role.
+    A label the parser would read as another role (or none) is refused."""
+    if role not in _STANDARD_LABEL or _ROLE_OF.get(label.lower()) != role:
+        raise ValueError(f"{label!r} is not a label of a {role} turn")
+    return None if label == _STANDARD_LABEL[role] else label
 
 
 def parse_examples(text: str) -> tuple[str, list[Example]]:
@@ -61,43 +98,56 @@ def parse_examples(text: str) -> tuple[str, list[Example]]:
     for i, match in enumerate(matches):
         stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         after = text[match.end():stop].strip() or None
-        examples.append(Example(turns=parse_turns(match.group(1)), after=after))
+        examples.append(Example(turns=parse_turns(match.group(1)), after=after,
+                                inline=_in_line(text, match)))
     return text[:matches[0].start()], examples
+
+
+def _in_line(text: str, match: re.Match) -> bool:
+    """The example is one line and shares its line with the text before it (or opens it)."""
+    before = text[:match.start()]
+    gap = before[len(before.rstrip()):]
+    return not any(end in match.group(0) or end in gap for end in "\r\n")
 
 
 def parse_turns(inner: str) -> list[ExampleTurn]:
     turns: list[ExampleTurn] = []
-    role, start = "text", 0
+    role, label, start = "text", None, 0
 
     def close(stop: int) -> None:
         chunk = inner[start:stop].strip()
         if chunk or role != "text":
-            turns.append(ExampleTurn(role=role, text=chunk))
+            turns.append(ExampleTurn(role=role, text=chunk, label=label))
 
     for match in _TURN.finditer(inner):
         close(match.start())
         if match.group("commentary") is not None:
             turns.append(ExampleTurn(role="commentary", text=match.group("commentary").strip()))
-            role, start = "text", match.end()
+            role, label, start = "text", None, match.end()
         else:
-            role, start = _ROLE_OF[match.group("label").lower()], match.end()
+            label = match.group("label")
+            role, start = _ROLE_OF[label.lower()], match.end()
     close(len(inner))
     return turns
 
 
 def render_example(example: Example) -> str:
-    lines = ["<example>"]
+    said = []
     for turn in example.turns:
         if turn.role == "commentary":
-            lines += ["<commentary>", turn.text, "</commentary>"]
+            said.append(f"<commentary>{turn.text}</commentary>" if example.inline
+                        else f"<commentary>\n{turn.text}\n</commentary>")
         elif turn.role == "text":
-            lines.append(turn.text)
+            said.append(turn.text)
         else:
-            label = "Context" if turn.role == "context" else turn.role
-            lines.append(f"{label}: {turn.text}")
-    lines.append("</example>")
-    text = "\n".join(lines)
-    return text + ("\n\n" + example.after if example.after else "")
+            said.append(f"{turn.label or _STANDARD_LABEL[turn.role]}: {turn.text}")
+    if example.inline:
+        text = "<example>" + " ".join(said) + "</example>"
+    else:
+        text = "\n".join(["<example>", *said, "</example>"])
+    if not example.after:
+        return text
+    return text + (" " if example.inline and "\n" not in example.after else "\n\n") + example.after
 
 
 def parse_sections(text: str) -> Sections:
@@ -108,6 +158,8 @@ def parse_sections(text: str) -> Sections:
     result = Sections(lead=text[:labels[0].start()])
     for i, label in enumerate(labels):
         key = next(k for k, v in label.groupdict().items() if v is not None)
+        if label.group(key) != SECTION_LABELS[key]:
+            result.headings[key] = label.group(key)
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         items, used = _section_items(text, label.end(), stop)
         if not items or key in result.items or (text[used:stop].strip() and i + 1 < len(labels)):
@@ -141,11 +193,13 @@ def _section_items(text: str, start: int, stop: int) -> tuple[list[str], int]:
     return items, used
 
 
-def render_sections(items: dict[str, list[str]]) -> str:
+def render_sections(items: dict[str, list[str]], headings: dict[str, str] | None = None,
+                    order: list[str] | None = None) -> str:
     blocks = []
-    for key in SECTION_FIELDS:
+    for key in dict.fromkeys([*(order or ()), *SECTION_FIELDS]):
         if items.get(key):
-            lines = [SECTION_LABELS[key] + ":"] + ["- " + item.replace("\n", "\n  ") for item in items[key]]
+            heading = (headings or {}).get(key, SECTION_LABELS[key])
+            lines = [heading + ":"] + ["- " + item.replace("\n", "\n  ") for item in items[key]]
             blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -154,40 +208,51 @@ def parse_description(text: str | None) -> dict:
     """Description text → canonical fields (description, examples, sections)."""
     if text is None:
         return {"description": None}
-    examples, sections, description = _description_parts(text)
-    fields: dict = {"examples": [Example(turns=[ExampleTurn(role=role, text=said) for role, said in turns],
-                                         after=after) for turns, after in examples]}
+    examples, sections, headings, description = _description_parts(text)
+    fields: dict = {"examples": [Example(turns=[ExampleTurn(role=role, text=said, label=label)
+                                                for role, said, label in turns],
+                                         after=after, inline=inline) for turns, after, inline in examples]}
     fields.update((key, list(items)) for key, items in sections)
+    fields["section_headings"] = dict(headings)
+    fields["section_order"] = _unless_standard([key for key, _ in sections])
     fields["description"] = description
     return fields
 
 
 @lru_cache(maxsize=64)
-def _description_parts(text: str) -> tuple[tuple, tuple, str | None]:
+def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
     # The engine reads a description five to ten times per conversion (each read-back, each
     # reuse check): the parse is kept as strings, the models are built anew for every caller.
     before, examples = parse_examples(text)
     sections = parse_sections(before)
     items: dict = {}
+    headings: dict = {}
     if sections.items and not sections.rest.strip():
-        items = sections.items
+        items, headings = sections.items, sections.headings
         before = sections.lead
     # surrounding whitespace is how the file wrote it (a '|' block keeps a final newline)
     description = before.strip() or None
-    return (tuple((tuple((t.role, t.text) for t in e.turns), e.after) for e in examples),
-            tuple((key, tuple(values)) for key, values in items.items()), description)
+    return (tuple((tuple((t.role, t.text, t.label) for t in e.turns), e.after, e.inline) for e in examples),
+            tuple((key, tuple(values)) for key, values in items.items()), tuple(headings.items()), description)
+
+
+def description_fields(fields: dict) -> dict:
+    """The description part of parsed or dumped fields, unset ones as the model's defaults."""
+    empty: dict = {"description": None, "section_headings": {}}
+    return {k: fields.get(k, empty.get(k, [])) for k in DESCRIPTION_FIELDS}
 
 
 def render_description(agent) -> str | None:
     """Canonical fields → description text (inverse of parse_description)."""
-    parts = [agent.description] if agent.description else []
-    sections = render_sections({k: getattr(agent, k) for k in SECTION_FIELDS})
+    text = agent.description or ""
+    sections = render_sections({k: getattr(agent, k) for k in SECTION_FIELDS}, agent.section_headings,
+                               agent.section_order)
     if sections:
-        parts.append(sections)
-    parts += [render_example(e) for e in agent.examples]
-    if not parts:
-        return agent.description
-    return "\n\n".join(parts)
+        text = text + "\n\n" + sections if text else sections
+    for example in agent.examples:
+        gap = (" " if example.inline else "\n\n") if text else ""
+        text += gap + render_example(example)
+    return text or agent.description
 
 
 _WHEN_HEADING = re.compile(r"^#{1,6}[ \t]+when to use[^\n]*$", re.IGNORECASE | re.MULTILINE)

@@ -181,7 +181,8 @@ def _lost(agent: Agent, losses: list[Loss]) -> tuple[list[str], list]:
     filled in is not one: it has nothing to carry)."""
     fields: list[str] = []
     natives = []
-    lost = {_base(l.field) for l in losses if l.kind in ("dropped", "approximated", "narrowed")}
+    lost = {_base(l.field) for l in losses if l.kind in ("dropped", "approximated", "narrowed")
+            or (l.kind == "formatting" and l.field == "tools")}     # the same access, other words
     for name in lost:
         if not name.startswith("native.") and name not in fields:
             fields.append(name)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Action = Literal["allow", "ask", "deny"]
 Mode = Literal["primary", "subagent", "all"]
 Role = Literal["context", "user", "assistant", "commentary", "text"]
+SectionField = Literal["when_to_use", "scenarios", "deliverables", "not_for", "triggers"]
 
 ALL_TOOLS = "*"
 
@@ -44,6 +45,16 @@ class ToolRule(_Model):
 class ExampleTurn(_Model):
     role: Role
     text: str
+    label: str | None = Field(None, description="The turn's label as the author wrote it ('User', 'Human') "
+                                                "where it differs from the standard one ('Context', 'user', "
+                                                "'assistant').")
+
+    @model_validator(mode="after")
+    def _label_as_written(self) -> "ExampleTurn":
+        if self.label is not None:
+            from .briefs import own_label           # the label grammar lives with the brief parser
+            self.label = own_label(self.role, self.label)
+        return self
 
 
 class Example(_Model):
@@ -51,11 +62,21 @@ class Example(_Model):
 
     turns: list[ExampleTurn] = Field(default_factory=list)
     after: str | None = Field(None, description="Text that follows the example in the description.")
+    inline: bool = Field(False, description="Written in the line of the text around it "
+                                            "('… Examples: <example>Context: … user: …</example>'), "
+                                            "as the author did; otherwise one turn per line.")
 
     @field_validator("after")
     @classmethod
     def _blank_is_none(cls, after: str | None) -> str | None:
         return after if after and after.strip() else None      # both render as nothing
+
+    @model_validator(mode="after")
+    def _inline_only_when_one_line(self) -> "Example":
+        # a turn of several lines cannot be written inline: the example is a block then
+        if self.inline and any("\n" in t.text or "\r" in t.text for t in self.turns):
+            self.inline = False
+        return self
 
     def _first(self, role: str) -> str | None:
         return next((t.text for t in self.turns if t.role == role), None)
@@ -127,6 +148,15 @@ class Agent(_Model):
     deliverables: list[str] = Field(default_factory=list)
     not_for: list[str] = Field(default_factory=list)
     triggers: list[str] = Field(default_factory=list)
+    section_headings: dict[SectionField, str] = Field(
+        default_factory=dict,
+        description="A section's heading as the author wrote it where it differs from the standard "
+                    "one, e.g. {'deliverables': 'DELIVERABLES THIS AGENT CREATES'}: the author's "
+                    "words, kept in every target.")
+    section_order: list[SectionField] = Field(
+        default_factory=list,
+        description="The order the author wrote the sections in, where it is not the standard "
+                    "one (when_to_use, scenarios, deliverables, not_for, triggers).")
     prompt: str | None = Field(None, description="The system prompt.")
     model: str | None = Field(None, description="Model as the source names it; None = inherit.")
     reasoning_effort: str | int | None = None
@@ -152,6 +182,14 @@ class Agent(_Model):
     @classmethod
     def _empty_description_is_none(cls, value: str | None) -> str | None:
         return value or None            # '' and unset mean the same to every tool
+
+    @model_validator(mode="after")
+    def _headings_and_order_of_written_sections(self) -> "Agent":
+        if self.section_headings or self.section_order:
+            from .briefs import own_headings, own_order      # the grammar lives with the brief parser
+            self.section_headings = own_headings(self.section_headings, self)
+            self.section_order = own_order(self.section_order, self)
+        return self
 
     @field_validator("temperature", "top_p")
     @classmethod

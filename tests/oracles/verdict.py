@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from agentconv.access import RANK, effective_action, power_action, power_of, probes, same_power
-from agentconv.briefs import SECTION_FIELDS
+from agentconv.briefs import DESCRIPTION_FIELDS
 from agentconv.data import mapping
 from agentconv.dialects import claude as claude_dialect
 from agentconv.dialects import opencode as opencode_dialect
@@ -28,7 +28,7 @@ from .judges import ClaudeSession, Verdict
 from .sample import Case
 
 #: fields every target expresses in some form: a change must be in the loss report
-ACCOUNTED = ("name", "description", "examples", *SECTION_FIELDS, "model", "tools", "mode")
+ACCOUNTED = ("name", *DESCRIPTION_FIELDS, "model", "tools", "mode")
 OTHER_ARG = "zz-unmatched-argument"
 
 
@@ -59,7 +59,7 @@ def _changed(field: str, case: Case) -> bool:
 
 
 def _reported(field: str, case: Case) -> bool:
-    description_part = field in ("description", "examples", *SECTION_FIELDS)
+    description_part = field in DESCRIPTION_FIELDS
     lost = {f.partition(".")[0] if not f.startswith("native.") else f for f in case.lost}   # tools.read
     return field in lost or (description_part and any(f in lost for f in ("description", "examples")))
 

@@ -63,9 +63,14 @@ class Dialect:
     shows_style: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Only a class that names itself registers: a subclass that inherits its parent's
+        name (a test double, a variant) must not replace the parent's dialect."""
         super().__init_subclass__(**kwargs)
-        if cls.name:
-            REGISTRY[cls.name] = cls
+        name = cls.__dict__.get("name")
+        if name:
+            if name in REGISTRY and REGISTRY[name].__module__ != cls.__module__:
+                raise TypeError(f"dialect {name!r} is registered already (by {REGISTRY[name].__module__})")
+            REGISTRY[name] = cls
 
     # -- reading / writing ------------------------------------------------------------------
     def read(self, text: str, path: str | None = None, *, apply_carry: bool = True,
@@ -313,11 +318,11 @@ class NativeItems:
     def put_description(self, agent: Agent, unescape: bool = False) -> None:
         """The description with its examples and sections (Claude expands a literal \\n)."""
         from .. import briefs
-        current = {k: getattr(agent, k) for k in ("description", "examples", *briefs.SECTION_FIELDS)}
+        current = {k: getattr(agent, k) for k in briefs.DESCRIPTION_FIELDS}
 
         def meaning(value: Any) -> dict:
-            parsed = briefs.parse_description(value.replace("\\n", "\n") if unescape else value)
-            return {k: parsed.get(k, None if k == "description" else []) for k in current}
+            return briefs.description_fields(
+                briefs.parse_description(value.replace("\\n", "\n") if unescape else value))
 
         self.put("description", current, meaning, lambda: briefs.render_description(agent))
 

@@ -134,7 +134,8 @@ class OpenCode(MarkdownDialect):
         out.put("disable", agent.disabled, same, agent.disabled)
         out.put("color", agent.color, vocabulary.canonical_color, lambda: opencode_color(agent.color))
         old_tools, old_perm = out.old.get("tools", MISSING), out.old.get("permission", MISSING)
-        if (old_tools is not MISSING or old_perm is not MISSING) and _parsed_access(old_tools, old_perm) == agent.tools:
+        if (old_tools is not MISSING or old_perm is not MISSING) and _grants_alike(_parsed_access(old_tools, old_perm),
+                                                                                   agent.tools):
             out.add("tools", old_tools)
             out.add("permission", old_perm)
         elif agent.tools and render_permission(agent.tools):
@@ -154,6 +155,11 @@ def _name_from_path(path: str | None) -> str | None:
         rest[-1] = path_stem(rest[-1]) or rest[-1]
         return "/".join(rest)
     return path_stem(path)
+
+
+def _grants_alike(old: list[ToolRule] | None, rules: list[ToolRule]) -> bool:
+    """The old tools/permission values still grant what ``rules`` do (a file keeps its words)."""
+    return old is not None and (old == rules or access.same_power(old, rules))
 
 
 def _tools_map_or_none(value: Any) -> bool:

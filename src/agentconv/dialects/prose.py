@@ -17,7 +17,8 @@ from .base import Dialect, path_stem
 
 _CARRY_OPEN = "<!-- agentconv"
 _CARRY_END = re.compile(r"-->[ \t]*(\r?\n)?\Z")
-_BRIEF_FIELDS = ("description", "examples", *briefs.SECTION_FIELDS)
+_BRIEF_FIELDS = briefs.DESCRIPTION_FIELDS
+_MARKER_LINE = re.compile(r"[ \t]*INSTRUCTIONS:[ \t]*\r?\n?")
 
 
 @dataclass
@@ -54,12 +55,9 @@ class Prose(Dialect):
                              path=path, line=1, column=1, hint="read it as claude or opencode (--from)")
         body, carry, carry_text = _split_carry(text)
         brief, marker, region = _split_brief(body)
-        fields: dict[str, Any] = briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {}
+        fields: dict[str, Any] = _content(brief, region)
         fields["name"] = self.name_from_path(path)
-        fields["prompt"] = region.strip().replace("\r\n", "\n") or None
         fields["mode"] = "subagent"          # a brief describes an agent to hand work to
-        if not brief.strip() and fields["prompt"]:
-            fields["description"] = briefs.derive_description(fields["prompt"])
         agent = Agent.model_validate(fields)
         restored, refused = [], []
         if apply_carry and carry:
@@ -83,6 +81,8 @@ class Prose(Dialect):
         end = trivia.region[len(trivia.region.rstrip()):]
         if end != trivia.newline:
             style["end"] = end
+        if trivia.marker and not _fresh_marker(trivia, agent):
+            style["marker"] = trivia.marker
         return style or None
 
     def trivia_from_style(self, style: dict | None, agent: Agent) -> Any:
@@ -91,7 +91,9 @@ class Prose(Dialect):
         newline = style.get("newline") if style.get("newline") in ("\n", "\r\n") else "\n"
         end = style.get("end")
         end = end if isinstance(end, str) and not end.strip() else None
-        return ProseTrivia("", "", "", newline, synthetic=True, end=end)
+        marker = style.get("marker")
+        marker = marker if isinstance(marker, str) and _MARKER_LINE.fullmatch(marker) else ""
+        return ProseTrivia("", marker, "", newline, synthetic=True, end=end)
 
     def write(self, agent: Agent, trivia: ProseTrivia | None = None, carry: Any = None,
               path: str | None = None) -> str:
@@ -104,28 +106,21 @@ class Prose(Dialect):
         implied = _implied_by_prompt(agent)
         synthetic = trivia is not None and trivia.synthetic
         end = trivia.end if synthetic else None
+        styled_marker = trivia.marker if synthetic else ""
         trivia = None if synthetic else trivia
         keep_brief = trivia is not None and (
-            (not trivia.brief.strip() and implied)
-            or _brief_fields(trivia.brief) == {k: getattr(agent, k) for k in _BRIEF_FIELDS})
+            (not trivia.brief.strip() and implied) or _brief_fields(trivia.brief) == _agent_brief(agent))
         keep_region = trivia is not None and trivia.region.strip().replace("\r\n", "\n") == prompt
         rendered = "" if implied else briefs.render_description(agent) or ""
         brief = trivia.brief if keep_brief else (fresh(rendered + "\n") if rendered else "")
         if keep_brief and keep_region:
-            marker, region = trivia.marker, trivia.region
+            text = brief + trivia.marker + trivia.region
         else:
             region = (trivia.region if keep_region else fresh(prompt + "\n")) if prompt else ""
-            # without the marker a brief with no instructions after it would read as the prompt
-            marker = fresh("INSTRUCTIONS:\n") if brief.strip() else ""
-            if keep_region and trivia.marker:
-                marker = trivia.marker
-            elif marker:
-                region = region.lstrip("\r\n")
-            if marker and not brief.endswith(newline * 2):
-                brief = brief.rstrip("\r\n") + newline * 2
-        if end is not None and region:
-            region = region.rstrip("\r\n") + end
-        text = brief + marker + region
+            if end is not None and region:
+                region = region.rstrip("\r\n") + end
+            own_marker = (trivia.marker if keep_region and trivia else "") or styled_marker
+            text = _joined(brief, own_marker, region, newline, agent)
         if frontmatter.has_front_matter(text) and not keep_brief:
             text = newline + text          # a brief opening with '---' must not read as front matter
         if carry and trivia is not None and trivia.carry_text and carry.same_meaning(trivia.carry):
@@ -177,6 +172,61 @@ def _split_brief(text: str) -> tuple[str, str, str]:
     return "", "", text
 
 
+def _joined(brief: str, marker: str, region: str, newline: str, agent: Agent) -> str:
+    """Brief and instructions, with an INSTRUCTIONS: line only where the author wrote one or
+    the text would read differently without it (a brief with no sections, a prompt that
+    opens with a section label): a heading the author never wrote is not added."""
+    if marker:
+        return _marked(brief, marker, region, newline)
+    plain = _paragraphs(brief, region, newline)
+    marked = _marked(brief, newline.join(("INSTRUCTIONS:", "")), region.lstrip("\r\n"), newline)
+    if _reads_as(plain, agent):
+        return plain
+    if _reads_as(marked, agent) or brief.strip():
+        return marked         # needed, or (text prose cannot say exactly) it keeps the brief apart
+    return plain
+
+
+def _fresh_marker(trivia: ProseTrivia, agent: Agent) -> bool:
+    """A fresh write gives the file's INSTRUCTIONS: line: the house one, where it is needed."""
+    needed = not _reads_as(_paragraphs(trivia.brief, trivia.region, trivia.newline), agent)
+    return needed and trivia.marker == "INSTRUCTIONS:" + trivia.newline
+
+
+def _marked(brief: str, marker: str, region: str, newline: str) -> str:
+    if brief.strip() and not brief.endswith(newline * 2):
+        brief = brief.rstrip("\r\n") + newline * 2
+    return brief + marker + region
+
+
+def _paragraphs(brief: str, region: str, newline: str) -> str:
+    if not (brief.strip() and region.strip()):
+        return brief + region
+    return brief.rstrip("\r\n") + newline * 2 + region.lstrip("\r\n")
+
+
+def _reads_as(text: str, agent: Agent) -> bool:
+    brief, _, region = _split_brief(text)
+    said = _content(brief, region)
+    meant = _agent_brief(agent)
+    if not any(meant.values()):                  # no brief to write: the reader derives one
+        meant = briefs.description_fields(_content("", agent.prompt or ""))
+    return briefs.description_fields(said) == meant and said["prompt"] == (agent.prompt or None)
+
+
+def _content(brief: str, region: str) -> dict[str, Any]:
+    """What a brief and its instructions say: the description's fields and the prompt;
+    without a brief, the description is the one derived from the prompt."""
+    fields: dict[str, Any] = briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {}
+    fields["prompt"] = region.strip().replace("\r\n", "\n") or None
+    if not brief.strip() and fields["prompt"]:
+        fields["description"] = briefs.derive_description(fields["prompt"])
+    return fields
+
+
+def _agent_brief(agent: Agent) -> dict:
+    return {k: getattr(agent, k) for k in _BRIEF_FIELDS}
+
+
 def _brief_fields(brief: str) -> dict:
-    parsed = briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {}
-    return {k: parsed.get(k, [] if k not in ("description",) else None) for k in _BRIEF_FIELDS}
+    return briefs.description_fields(briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {})
