@@ -109,7 +109,14 @@ def load(path: PathLike, dialect: str | None = None, *, trust_carry: bool = Fals
 
 def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
                path: PathLike | None = None, accept_widening: Iterable[str] = ()) -> tuple[str, list[Loss]]:
-    """``accept_widening``: canonical tools (``read``, ``bash``, ``task``) a target that cannot
+    """Render ``doc`` in ``dialect`` (default: its own); return the text and the losses.
+
+    ``carry``: True or "meaning" keeps what the target cannot say in a comment it ignores,
+    "style" adds formatting hints so a trip back gives the original bytes, False drops it.
+    Without ``path`` the output is judged where the target tool would read it
+    (``Dialect.output_path``), so a name its path expresses is no loss.
+
+    ``accept_widening``: canonical tools (``read``, ``bash``, ``task``) a target that cannot
     say their rules grants whole instead of denying, each reported as widened."""
     with accepting_widenings(accept_widening):
         return _to_dialect(doc, dialect, carry=carry, path=path)
@@ -117,12 +124,7 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
 
 def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
                 path: PathLike | None = None) -> tuple[str, list[Loss]]:
-    """Render ``doc`` in ``dialect`` (default: its own); return the text and the losses.
-
-    ``carry``: True or "meaning" keeps what the target cannot say in a comment it ignores,
-    "style" adds formatting hints so a trip back gives the original bytes, False drops it.
-    Without ``path`` the output is judged where the target tool would read it
-    (``Dialect.output_path``), so a name its path expresses is no loss."""
+    """``to_dialect`` for the current ``accepting_widenings``."""
     target = get_dialect(dialect or doc.dialect or "")
     same = doc.dialect == target.name
     texts, losses = [], []
