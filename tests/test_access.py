@@ -258,3 +258,18 @@ def test_the_cli_accepts_a_named_widening(tmp_path):
 def test_opencode_lsp_is_claude_codes_lsp_tool():
     out, back, _ = converted(opencode("{lsp: deny}"), "opencode", "claude")
     assert "disallowedTools: LSP" in out and "lsp" not in out.split("---")[1]
+
+
+@pytest.mark.parametrize("tools, permission, call, action", [
+    # permission replaces the tools map's value for a key it names, patterns and all
+    ("{bash: false}", '{bash: {"git *": allow}}', ("bash", "rm -rf x"), "allow"),
+    ("{bash: true}", "{bash: deny}", ("bash", None), "deny"),
+    # write, edit and patch in the tools map all set the one edit permission; the last wins
+    ("{write: false, edit: true}", "{}", ("edit", "x.py"), "allow"),
+    ("{edit: true, patch: false}", "{}", ("write", "x.py"), "deny"),
+    # a permission action is {"*": action}, after the tools map's keys
+    ("{bash: true}", "deny", ("bash", None), "deny"),
+])
+def test_the_tools_map_and_permission_merge_as_opencode_merges_them(tools, permission, call, action):
+    rules = agentconv.loads(opencode(permission, f"tools: {tools}\n"), "opencode").agent.tools
+    assert power_action(rules, *call) == action

@@ -190,12 +190,6 @@ def _canon(key: str) -> list[str]:
     return list(_EXPANDS.get(key, [key]))
 
 
-def _tools_map_canon(key: str) -> list[str]:
-    """A key of the deprecated tools map: write, edit and patch all set the `edit` permission."""
-    shared = _KEY_OF.get(key, key)
-    return _canon(shared if shared in _EXPANDS else key)
-
-
 _NOT_ACCESS = "an action (allow, ask, deny) or a map of them"
 
 
@@ -225,21 +219,20 @@ def _permission_value(value: Any) -> bool:
 
 @cached_rules
 def _parsed_access(tools: Any, permission: Any) -> list[ToolRule] | None:
-    """None when a value has a shape opencode does not read as access rules."""
+    """None when a value has a shape opencode does not read as access rules.
+
+    As opencode 1.18.33 merges them (``AgentConfig`` decode): the tools map becomes one
+    action per permission key (write, edit and patch all set ``edit``), then ``permission``
+    replaces a key's value where it names the key, and the keys keep their first place."""
     if not _tools_map_or_none(tools) or not _permission_or_none(permission):
         return None
-    rules: list[ToolRule] = []
-    if tools is not MISSING and tools is not None:
-        for key, on in tools.items():
-            # the tools map turns write, edit and patch into the one `edit` permission
-            rules += [ToolRule(tool=tool, action="allow" if on else "deny") for tool in _tools_map_canon(str(key))]
+    merged: dict[str, Any] = {}
+    for key, on in (tools or {}).items() if tools is not MISSING else ():
+        merged[_KEY_OF.get(str(key), str(key)) if _KEY_OF.get(str(key)) == "edit" else str(key)] = \
+            "allow" if on else "deny"
     if permission is not MISSING and permission is not None:
-        if permission in _ACTIONS:
-            rules.append(ToolRule(tool=ALL_TOOLS, action=permission))
-        else:
-            for key, value in permission.items():
-                for tool in _canon(str(key)):
-                    rules += _permission_rules(tool, value)
+        merged.update({ALL_TOOLS: permission} if permission in _ACTIONS else {str(k): v for k, v in permission.items()})
+    rules = [rule for key, value in merged.items() for tool in _canon(key) for rule in _permission_rules(tool, value)]
     return normalise_rules(rules)
 
 
