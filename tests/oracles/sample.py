@@ -21,8 +21,15 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 FIXTURES = REPO / "fixtures"
 TARGETS = ("claude", "opencode")
-#: every n-th corpus file by sorted path; the opencode and prose folders are small, so denser
+#: every n-th corpus file by sorted path; the opencode and prose folders are small, so denser.
+#: AGENTCONV_ORACLE_STRIDE=1 (as CI sets) judges every corpus file.
 CORPUS_STRIDE = {"claude": 10, "opencode": 4, "prose": 4}
+
+
+def _stride(dialect: str) -> int:
+    import os
+    forced = os.environ.get("AGENTCONV_ORACLE_STRIDE")
+    return max(1, int(forced)) if forced and forced.isdigit() else CORPUS_STRIDE[dialect]
 #: a file already in the target's dialect goes there and back (X→Y→X): identity would only
 #: judge the source file, not agentconv
 DETOUR = {"claude": "opencode", "opencode": "claude", "prose": "claude"}
@@ -57,10 +64,10 @@ def fixtures() -> list[Source]:
 
 def corpus_sample() -> list[Source]:
     out = []
-    for dialect, stride in CORPUS_STRIDE.items():
+    for dialect in CORPUS_STRIDE:
         folder = SHARED / "corpus" / dialect
         out += [_file_source(p, f"corpus/{p.relative_to(folder.parent).as_posix()}", dialect)
-                for p in _files(folder)[::stride]]
+                for p in _files(folder)[::_stride(dialect)]]
     return out
 
 

@@ -191,11 +191,22 @@ def _tool_set(display: str | None) -> frozenset[str]:
 def claude_never_widens(case: Case, session: ClaudeSession) -> list[str]:
     """Every tool Claude handed the running sub-agent is one the source allowed."""
     if case.name not in session.granted:
+        if _only_mcp_tools(case):
+            return []       # its every tool comes from an MCP server the judge has not: nothing to grant
         return [f"claude did not run sub-agent {case.name!r}"]
     implied = _implied(case)
     return [f"claude grants {tool}, which the source does not allow"
             for tool in session.granted[case.name]
             if tool not in implied and not allows_some(case.original.tools, _CLAUDE_CANON.get(tool, tool))]
+
+
+def _only_mcp_tools(case: Case) -> bool:
+    """An allow-list of MCP tools only: offline, Claude Code has none of them to hand over and
+    does not start the sub-agent."""
+    rules = case.original.tools
+    allowed = [r for r in rules if r.action != "deny" and r.tool != "*"]
+    return bool(rules) and rules[0].tool == "*" and rules[0].action == "deny" and bool(allowed) \
+        and all(r.tool.startswith("mcp:") for r in allowed)
 
 
 def allows_some(rules: list[ToolRule], tool: str, extra_args: tuple[str, ...] = (), *, by_power: bool = True) -> bool:
