@@ -420,7 +420,7 @@ def dialects() -> None:
     from .registry import get_dialect
     for name in DIALECTS:
         d = get_dialect(name)
-        click.echo(f"{name}\t{d.title}\t{d.layout}/")
+        click.echo(f"{name}\t{d.title}\t{d.layout + '/' if d.layout else getattr(d, 'file_name', '')}")
 
 
 @cli.command(epilog="""\b

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..errors import ParseError
+from ..errors import AgentconvError, ParseError
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -61,18 +61,39 @@ class Style:
         if isinstance(value, Raw):
             return str(value)
         if inline or self.indent is None:
-            return json.dumps(value, ensure_ascii=self.ascii, separators=(", ", self.colon))
+            return _dumps(value, self.ascii, separators=(", ", self.colon))
         inner = at + self.indent
         if isinstance(value, dict) and value:
             return "{" + self.newline + inner + ("," + self.newline + inner).join(
-                json.dumps(k, ensure_ascii=self.ascii) + self.colon + self.dumps(v, inner)
+                _dumps(k, self.ascii) + self.colon + self.dumps(v, inner)
                 for k, v in value.items()) + self.newline + at + "}"
         if isinstance(value, list) and value:
             if self.inline_lists and not any(isinstance(v, (dict, list)) for v in value):
                 return self.dumps(value, at, inline=True)
             return "[" + self.newline + inner + ("," + self.newline + inner).join(
                 self.dumps(v, inner) for v in value) + self.newline + at + "]"
-        return json.dumps(value, ensure_ascii=self.ascii)
+        return _dumps(value, self.ascii)
+
+
+def jsonable(value: Any) -> bool:
+    """Whether JSON can hold ``value`` as it is (no sets, dates, bytes, NaN)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return True
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    if isinstance(value, list):
+        return all(jsonable(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and jsonable(v) for k, v in value.items())
+    return False
+
+
+def _dumps(value: Any, ascii: bool, **options: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=ascii, allow_nan=False, **options)
+    except (TypeError, ValueError) as exc:
+        raise AgentconvError(f"a value cannot be written as JSON ({exc})",
+                             hint="JSON holds strings, numbers, booleans, null, arrays and objects only") from None
 
 
 @dataclass
@@ -112,8 +133,8 @@ class JsonBlock:
     def render(self, items: Iterable[tuple[str, Any]], carry_text: str | None = None) -> str:
         """The object holding ``items``: unchanged entries keep their bytes, so an unchanged
         object is the source text itself (``carry_text`` is ignored: JSON has no comments)."""
-        items = list(items)
         old = {e.key: e for e in self.entries}
+        items = _in_old_order(list(items), old)
         if [k for k, _ in items] == list(old) and all(_unchanged(old[k], v) for k, v in items):
             return self.text
         inner = self.entry_indent()
@@ -133,6 +154,12 @@ class JsonBlock:
         if not parts:
             return "{" + (self.tail if not self.entries else "") + "}"
         return "{" + first + ("," + lead).join(parts) + tail + "}"
+
+
+def _in_old_order(items: list[tuple[str, Any]], old: dict[str, Entry]) -> list[tuple[str, Any]]:
+    """Keys the object had stay where they were; new keys follow, in the order given."""
+    rank = {k: i for i, k in enumerate(old)}
+    return sorted(items, key=lambda kv: rank.get(kv[0], len(rank)))
 
 
 def _unchanged(entry: Entry, value: Any) -> bool:
