@@ -221,10 +221,16 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
 
     data, path = _read_source(source)
     doc = loads(data, from_, path=path, trust_carry=trust_carry)
-    if renames and doc.agent.name in renames:
-        doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
     target = get_dialect(to)
-    out_path = _output_path(output, target, doc.agent) if output else None
+    if len(doc.agents) > 1 and output is not None and not target.many_per_file and path is not None:
+        # one file per agent, as for a tree (the output must be a folder)
+        return _convert_batch((path,), to, from_, output, force=force, dry_run=False, diff=False, check=False,
+                              in_place=False, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
+                              verbosity=-1 if quiet else 0, jobs=1, renames=dict(renames or {}),
+                              include=(), exclude=())
+    if renames and len(doc.agents) == 1 and doc.agent.name in renames:
+        doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
+    out_path = _output_path(output, target, doc.agents[0]) if output and doc.agents else None
     text, losses = to_dialect(doc, to, carry=carry, path=out_path)
     status = "lossy" if losses else "ok"
     if strict and strict_losses(losses):
@@ -248,9 +254,14 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     if out_path is None:
         click.echo(text, nl=False)
         return
-    if os.path.lexists(out_path) and not force:
-        raise OutputExistsError(out_path)
-    write_atomic(out_path, text.encode("utf-8"), overwrite=force)
+    if target.many_per_file and os.path.isfile(out_path):
+        from .outputs import merged_into
+        text = merged_into(target, out_path, text, force=force)
+        write_atomic(out_path, text.encode("utf-8"), overwrite=True)
+    else:
+        if os.path.lexists(out_path) and not force:
+            raise OutputExistsError(out_path)
+        write_atomic(out_path, text.encode("utf-8"), overwrite=force)
     if report == "text" and not quiet:
         click.echo(f"agentconv: wrote {shown(out_path)}", err=True)
 

@@ -195,6 +195,11 @@ class ContainerDialect(Dialect):
         source = holder.source
         return source[:holder.start] + holder.render(items) + source[holder.end:]
 
+    def members(self, text: str) -> list[tuple[str, str]]:
+        """(key, JSON text) of each agent of a container file."""
+        root, _, _ = jsonsrc.parse(text, depth=len(self.agents_at) + 1)
+        return [(e.key, e.value_text) for e in self._holder(root, None).entries]
+
     def output_path(self, agent: Agent) -> PurePath:
         return PurePath(self.file_name)
 
