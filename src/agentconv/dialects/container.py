@@ -168,16 +168,15 @@ class ContainerDialect(Dialect):
         block = member.block if member is not None else None
         items = self.member_items(agent, block.values() if block is not None else {})
         style = block.style if block is not None else jsonsrc.Style()
-        text = block.render(items) if block is not None else style.dumps(dict(items), style.indent or "")
+        depth = len(self.agents_at) + 1
+        text = block.render(items) if block is not None else style.dumps(dict(items), (style.indent or "") * depth)
         key = agent.name or (member.key if member is not None else "agent")
-        unit = style.indent or ""
-        nl = style.newline if style.indent is not None else ""
-        return "{" + nl + unit + json.dumps(key, ensure_ascii=style.ascii) + style.colon + text + nl + "}" + "\n"
+        return _standalone(self.agents_at, key, text, style)
 
     def join(self, texts: list[str], trivia: Any = None) -> str:
         """The members written one by one (``write``), as the one file: spliced into the file
         read (its other keys untouched) when ``trivia`` is one, else a fresh file."""
-        return self.merge(trivia, [member_of(t) for t in texts], replace=True)
+        return self.merge(trivia, [self.members(t)[0] for t in texts], replace=True)
 
     def merge(self, trivia: Any, members: list[tuple[str, str]], *, replace: bool) -> str:
         """The file with ``members`` (key, JSON text) added, and replacing a member of the
@@ -204,11 +203,15 @@ class ContainerDialect(Dialect):
         return PurePath(self.file_name)
 
 
-def member_of(text: str) -> tuple[str, str]:
-    """(key, JSON text) of the one member of a container of one (``write``'s output)."""
-    root, _, _ = jsonsrc.parse(text, depth=1)
-    entry = root.entries[0]
-    return entry.key, entry.value_text
+def _standalone(path: tuple[str, ...], key: str, member: str, style: jsonsrc.Style) -> str:
+    """A file holding one member (already indented for its depth) under ``path``."""
+    unit, nl = (style.indent, style.newline) if style.indent is not None else ("", "")
+    quote = lambda k: json.dumps(k, ensure_ascii=style.ascii) + style.colon
+    text = unit * (len(path) + 1) + quote(key) + member
+    for depth in range(len(path) - 1, -1, -1):
+        pad = unit * (depth + 1)
+        text = pad + quote(path[depth]) + "{" + nl + text + nl + pad + "}"
+    return "{" + nl + text + nl + "}\n"
 
 
 def _nested(path: tuple[str, ...], inner: dict, style: jsonsrc.Style) -> str:
