@@ -106,7 +106,8 @@ class Case:
     def block(self):
         """The parsed front matter with its spans (None for prose and body-only files)."""
         trivia = self._read().trivia
-        return getattr(trivia, "block", None) or getattr(trivia, "root", None)
+        members = getattr(trivia, "members", None)       # a container of one: its agent's object
+        return members[0].block if members else getattr(trivia, "block", None)
 
     @property
     def name(self) -> str:

@@ -26,6 +26,7 @@ class ClaudeJson(ClaudeFields, ContainerDialect):
     accepted_keys = frozenset(_KEYS["accepted"])
     key_order = tuple(_KEYS["accepted"])
     list_keys = frozenset(_KEYS["arrays"])
+    key_types = dict(_KEYS["types"])
     required = ("name", *_KEYS["required"])
     # Claude Code's own agents it would replace, and its name rules, are ClaudeFields'
     skipped_without = None

@@ -58,6 +58,8 @@ class ContainerDialect(Dialect):
     accepted_keys: ClassVar[frozenset[str]] = frozenset()
     #: keys the tool accepts only as arrays of strings (a string fails the whole file)
     list_keys: ClassVar[frozenset[str]] = frozenset()
+    #: key -> the JSON type the tool demands (string, array, object, integer, boolean)
+    key_types: ClassVar[dict[str, str]] = {}
     prompt_key: ClassVar[str] = "prompt"
     #: fresh members write their keys in this order (the rest after, as they come)
     key_order: ClassVar[tuple[str, ...]] = ()
@@ -117,11 +119,12 @@ class ContainerDialect(Dialect):
                 warnings.append(Diagnostic(message=f"agent {entry.key!r}: {self.title} ignores {key!r}",
                                            line=entry.inner.entry(key).line))
         read = {k: v for k, v in values.items() if k in self.accepted_keys and k != self.prompt_key}
-        for key in self.list_keys & set(read):
-            if not isinstance(read[key], list):
-                raise SchemaError(f"agent {entry.key!r}: {key} must be an array of strings",
+        for key, value in values.items():
+            wanted = self.key_types.get(key)
+            if wanted is not None and not _is_type(value, wanted):
+                raise SchemaError(f"agent {entry.key!r}: {key} must be {_ARTICLE[wanted]}",
                                   path=path, line=entry.inner.entry(key).line,
-                                  hint=f"{self.title} fails on the whole file otherwise: write [\"A\", \"B\"]")
+                                  hint=f"{self.title} refuses every agent of the file otherwise")
         fields = self.agent_fields(read, path, [])
         fields["name"] = entry.key
         fields["native"] = fields.get("native", []) + [
@@ -159,8 +162,11 @@ class ContainerDialect(Dialect):
         if prompt is not None:
             items.append((self.prompt_key, prompt))
         rank = {k: i for i, k in enumerate(self.key_order)}
-        # a value JSON cannot hold (a YAML set, date or binary) is left out: reported as dropped
-        return sorted(((k, v) for k, v in items if jsonsrc.jsonable(v)), key=lambda kv: rank.get(kv[0], len(rank)))
+        typed = [(k, _as_type(v, self.key_types.get(k))) for k, v in items]
+        # a value JSON cannot hold (a YAML set, date or binary), or not of the type the tool
+        # demands, is left out (reported as dropped): the tool would refuse every agent
+        return sorted(((k, v) for k, v in typed if v is not _UNFIT and jsonsrc.jsonable(v)),
+                      key=lambda kv: rank.get(kv[0], len(rank)))
 
     def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
         """The agent alone, as a container of one (what the engine reads back and verifies)."""
@@ -219,6 +225,31 @@ def _nested(path: tuple[str, ...], inner: dict, style: jsonsrc.Style) -> str:
     for key in reversed(path):
         value = {key: value}
     return style.dumps(value, "")
+
+
+_ARTICLE = {"string": "a string", "array": "an array of strings", "object": "an object",
+            "integer": "an integer", "boolean": "true or false"}
+_UNFIT: Any = object()
+
+
+def _is_type(value: Any, wanted: str) -> bool:
+    if wanted == "array":
+        return isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value)
+    if wanted == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, {"string": str, "object": dict, "boolean": bool}[wanted])
+
+
+def _as_type(value: Any, wanted: str | None) -> Any:
+    """``value`` as the type the tool demands, where another form means the same (a markdown
+    file's "true", "25"), else _UNFIT."""
+    if wanted is None or _is_type(value, wanted):
+        return value
+    if wanted == "boolean" and isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if wanted == "integer" and isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return _UNFIT
 
 
 def _lf(text: str) -> str:
