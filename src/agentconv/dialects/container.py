@@ -9,7 +9,7 @@ members into the file: the work is linear in the number of agents."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, ClassVar
 
@@ -30,6 +30,7 @@ class Member:
     key: str
     block: jsonsrc.JsonBlock | None
     synthetic: bool = False
+    warnings: list[Diagnostic] = field(default_factory=list)     # reading this agent's entry
 
 
 @dataclass
@@ -97,8 +98,10 @@ class ContainerDialect(Dialect):
             if entry.inner is None:
                 raise SchemaError(f"agent {entry.key!r} is not an object", path=path, line=entry.line,
                                   hint=f"{self.title} fails on the whole file when one agent is not an object")
-            agents.append(self._agent(entry, path, warnings))
-            members.append(Member(entry.key, entry.inner))
+            own: list[Diagnostic] = []
+            agents.append(self._agent(entry, path, own))
+            members.append(Member(entry.key, entry.inner, warnings=own))
+            warnings += own
         return Document(agents=agents, dialect=self.name, path=path, warnings=warnings,
                         trivia=ContainerTrivia(root, holder, members))
 
@@ -118,6 +121,7 @@ class ContainerDialect(Dialect):
             if key not in self.accepted_keys and key != self.prompt_key:
                 warnings.append(Diagnostic(message=f"agent {entry.key!r}: {self.title} ignores {key!r}",
                                            line=entry.inner.entry(key).line))
+        read_warnings: list[Diagnostic] = []
         read = {k: v for k, v in values.items() if k in self.accepted_keys and k != self.prompt_key}
         for key, value in values.items():
             wanted = self.key_types.get(key)
@@ -125,7 +129,10 @@ class ContainerDialect(Dialect):
                 raise SchemaError(f"agent {entry.key!r}: {key} must be {_ARTICLE[wanted]}",
                                   path=path, line=entry.inner.entry(key).line,
                                   hint=f"{self.title} refuses every agent of the file otherwise")
-        fields = self.agent_fields(read, path, [])
+        fields = self.agent_fields(read, path, read_warnings)
+        warnings += [w.model_copy(update={"message": f"agent {entry.key!r}: {w.message}",
+                                          "line": w.line or entry.line}) for w in read_warnings
+                     if not w.message.startswith("no 'name'")]       # the key names it
         fields["name"] = entry.key
         fields["native"] = fields.get("native", []) + [
             {"dialect": self.name, "key": k, "value": v} for k, v in values.items()
