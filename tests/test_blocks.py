@@ -8,7 +8,7 @@ import json
 import pytest
 
 from agentconv.errors import AgentconvError, ParseError
-from agentconv.formats import jsonsrc, yamlsrc
+from agentconv.formats import jsonsrc, tomlsrc, yamlsrc
 
 JSON_TEXTS = {
     "two-spaces": '{\n  "a": {\n    "x": 1,\n    "y": ["p", "q"]\n  },\n  "b": {"x": 2}\n}\n',
@@ -74,12 +74,38 @@ def test_a_value_json_cannot_hold_is_refused_clearly(value):
         jsonsrc.Style().dumps(value, "")
 
 
-def test_both_syntaxes_offer_the_same_block_interface():
+def test_every_syntax_offers_the_same_block_interface():
     yaml_block, _ = yamlsrc.parse_block("name: a\ndescription: b # why\n")
     json_block, _, _ = jsonsrc.parse('{"name": "a", "description": "b"}')
-    for block in (yaml_block, json_block):
+    toml_block = tomlsrc.parse('name = "a"\ndescription = "b" # why\n')
+    lines = {id(yaml_block): 3, id(json_block): 1, id(toml_block): 2}      # YAML: after '---'
+    for block in (yaml_block, json_block, toml_block):
         assert block.values() == {"name": "a", "description": "b"}
-        assert block.entry("description").line == (3 if block is yaml_block else 1)   # YAML: after '---'
+        assert block.entry("description").line == lines[id(block)]
         changed = block.render([("name", "a"), ("description", "c")])
-        assert "c" in changed and ("# why" not in changed or block is yaml_block)
+        assert '"c"' in changed or "description: c" in changed
+    assert "# why" in toml_block.render([("name", "a"), ("description", "c")])      # the comment stays
     assert yaml_block.render([("name", "a"), ("description", "b")]) == "name: a\ndescription: b # why\n"
+
+
+TOML = ('''# an agent in TOML\nname = "reviewer"   # who\ndescription = 'Reviews diffs'\ntools = [\n  "read",  # reading\n'''
+        '''  "grep",\n]\n\n[mcp_servers.github]\ncommand = "gh-mcp"\n''')
+
+
+@pytest.mark.parametrize("text", [TOML, TOML.replace("\n", "\r\n"), 'a = 1\nb = { c = [1, 2], d = "x" }'])
+def test_toml_identity_is_byte_exact(text):
+    block = tomlsrc.parse(text)
+    assert block.render(block.values().items()) == text
+
+
+def test_a_toml_edit_keeps_every_other_line_and_comment():
+    block = tomlsrc.parse(TOML)
+    items = dict(block.values(), description="Reviews every diff", model="gpt-5")
+    out = block.render(items.items())
+    assert out.replace('description = "Reviews every diff"', "description = 'Reviews diffs'") \
+        .replace('model = "gpt-5"\n', "") == TOML
+    assert block.entry("mcp_servers").line == 9
+    assert tomlsrc.parse(out).values() == items
+    with pytest.raises(ParseError) as info:
+        tomlsrc.parse("a = 1\nb = \n", path="x.toml")
+    assert info.value.line == 2
