@@ -155,3 +155,22 @@ def test_a_single_file_converted_into_an_existing_container_file_is_merged(tmp_p
     done = CliRunner().invoke(cli, ["convert", str(many), "--to", "claude", "-o", str(tmp_path / "out")])
     assert done.exit_code == 0, done.output
     assert sorted(p.name for p in (tmp_path / "out/.claude/agents").iterdir()) == ["alpha.md", "beta.md"]
+
+
+def test_a_broken_container_file_to_merge_into_fails_every_source_and_is_left_alone(tmp_path):
+    src = _tree(tmp_path / "src", {".claude/agents/alpha.md": CLAUDE_A, ".claude/agents/beta.md": CLAUDE_B})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "claude-agents.json").write_text('{\n  "gamma": {"description": "x",\n}\n', encoding="utf-8")
+    result = convert_tree([src], out, to="claude-json", force=True)
+    assert [f.status for f in result.files] == ["failed", "failed"]
+    assert result.files[0].error.line == 3 and result.files[0].error.path.endswith("claude-agents.json")
+    assert (out / "claude-agents.json").read_text(encoding="utf-8") == '{\n  "gamma": {"description": "x",\n}\n'
+
+
+def test_diff_into_a_container_shows_the_one_file_once(tmp_path):
+    src = _tree(tmp_path / "src", {".claude/agents/alpha.md": CLAUDE_A, ".claude/agents/beta.md": CLAUDE_B})
+    result = convert_tree([src], tmp_path / "out", to="claude-json", diff=True)
+    assert [f.status for f in result.files] == ["would-write", "would-write"]
+    assert result.files[0].diff.count('": {') == 2 and result.files[1].diff is None
+    assert not (tmp_path / "out").exists()

@@ -306,8 +306,11 @@ def settle_members(job: Job) -> list[FileResult]:
     if not pending:
         return []
     target = pending[0][0].target
-    old = _existing(target)
-    trivia = job.dialect.read(old.decode("utf-8"), target).trivia if old is not None else None
+    try:
+        old = _existing(target)
+        trivia = job.dialect.read(old.decode("utf-8", "surrogateescape"), target).trivia if old is not None else None
+    except AgentconvError as exc:       # the file to merge into is broken: nothing lands
+        return [failed(r, exc.located(target)) for r, _, _ in pending]
     held = {m.key: json.loads(m.block.text) for m in trivia.members} if trivia is not None else {}
     given: dict[str, str] = {}         # agent name -> the source of this run that gave it
     landed: list[tuple[str, str]] = []
@@ -322,8 +325,13 @@ def settle_members(job: Job) -> list[FileResult]:
             landed += [(k, v) for k, v in members if not _same_member(held, k, v)]
             given.update({k: result.source for k, _ in members})
         results.append(outcome)
-    if landed and job.writes:
-        text = job.dialect.merge(trivia, landed, replace=True).encode("utf-8")
+    if not landed:
+        return results
+    text = job.dialect.merge(trivia, landed, replace=True).encode("utf-8")
+    if job.diff:
+        first = next(i for i, r in enumerate(results) if r.status in ("would-write", "differs"))
+        results[first] = results[first].model_copy(update={"diff": _unified_diff(old, text, target)})
+    if job.writes:
         try:
             write_atomic(target, text, overwrite=old is not None, keep=Keep.of(target) if old is not None else None,
                          root=job.out)
