@@ -174,3 +174,29 @@ def test_no_stale_snapshot_files():
         expected |= {f"{name}.{_extension(case.values[1]).file_extension}", f"{name}[losses].jsonl"}
     present = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
     assert present - expected == set(), "stale snapshots: delete them"
+
+
+HOSTILE = {
+    "deep-nesting": ('{"a":{"description":"d","prompt":"p","hooks":' + "[" * 100_000 + "]" * 100_000 + "}}", "nested"),
+    "lone-surrogate": ('{"a":{"description":"d\\ud800","prompt":"p"}}', "surrogate"),
+    "huge-integer": ('{"a":{"description":"d","prompt":"p","maxTurns":' + "9" * 5000 + "}}", "invalid JSON"),
+    "no-agents": ("{\n}\n", None),
+    "thousands-of-agents": (json.dumps({f"a{i}": {"description": "d", "prompt": "p"} for i in range(3000)}), None),
+    "front-matter-in-the-prompt": ('{"a":{"description":"d---x","prompt":"---\\nname: evil\\n---\\n"}}', None),
+}
+
+
+@pytest.mark.parametrize("text, refused", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_json_is_converted_or_refused_clearly(text, refused):
+    try:
+        doc = agentconv.loads(text, "claude-json")
+    except agentconv.AgentconvError as exc:
+        assert refused and refused in exc.message and exc.line == 1
+        return
+    assert refused is None and agentconv.dumps(doc) == text
+    for part in agentconv.each_agent(doc)[:3]:
+        for target in dialect_names():
+            agentconv.to_dialect(part, target)
+    if doc.agents and doc.agents[0].prompt.startswith("---"):
+        back = agentconv.loads(agentconv.to_dialect(doc, "claude")[0], "claude")
+        assert (back.agent.name, back.agent.prompt) == ("a", doc.agent.prompt)

@@ -162,7 +162,7 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
         losses += _read_narrowings(doc, agent, target, getattr(of_agent, "warnings", doc.warnings)) + lost
     if not same:
         losses = _refused_losses(doc, target.name) + losses
-    text = target.join(texts, doc.trivia if same else None) if texts else ""
+    text = target.join(texts, doc.trivia if same else None) if texts or target.many_per_file else ""
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses

@@ -9,6 +9,7 @@ members into the file: the work is linear in the number of agents."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, ClassVar
@@ -117,6 +118,9 @@ class ContainerDialect(Dialect):
 
     def _agent(self, entry: jsonsrc.Entry, path: str | None, warnings: list[Diagnostic]) -> Agent:
         values = entry.inner.values()
+        if _lone_surrogate(values) or _lone_surrogate(entry.key):
+            raise ParseError(f"agent {entry.key!r} holds a lone surrogate escape (\\ud800-\\udfff): not a character",
+                             path=path, line=entry.line, hint="write the character itself, or a full pair")
         for key in values:
             if key not in self.accepted_keys and key != self.prompt_key:
                 warnings.append(Diagnostic(message=f"agent {entry.key!r}: {self.title} ignores {key!r}",
@@ -257,6 +261,20 @@ def _as_type(value: Any, wanted: str | None) -> Any:
     if wanted == "integer" and isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return _UNFIT
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """JSON escapes can spell half a character; the pairs are decoded, what remains is alone."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(_lone_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    return False
 
 
 def _lf(text: str) -> str:

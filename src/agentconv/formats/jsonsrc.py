@@ -285,6 +285,8 @@ def _value(text: str, at: int, lines: _Lines, path: str | None) -> tuple[Any, in
         _fail(text, exc.pos, lines, path, exc.msg)
     except RecursionError:
         _fail(text, at, lines, path, "nested too deeply")
+    except ValueError as exc:          # an integer of thousands of digits
+        _fail(text, at, lines, path, str(exc).split(":")[0])
 
 
 def _fail(text: str, at: int, lines: _Lines, path: str | None, message: str):
