@@ -180,7 +180,7 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
             (paths[0] == "-" or not os.path.isdir(paths[0])):
         _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, quiet,
-                     dict(renames), lenient_access, accept_widening)
+                     dict(renames), lenient_access, accept_widening, verbose=verbose)
         return
     _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
                    in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
@@ -192,7 +192,7 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
                  carry: str, trust_carry: bool, report: str, quiet: bool = False,
                  renames: dict | None = None, lenient_access: bool = False,
-                 accept_widening: tuple[str, ...] = ()) -> None:
+                 accept_widening: tuple[str, ...] = (), verbose: bool = False) -> None:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -206,7 +206,7 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
         # one file per agent, as for a tree (the output must be a folder)
         return _convert_batch((path,), to, from_, output, force=force, dry_run=False, diff=False, check=False,
                               in_place=False, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
-                              verbosity=-1 if quiet else 0, jobs=1, renames=dict(renames or {}),
+                              verbosity=-1 if quiet else 1 if verbose else 0, jobs=1, renames=dict(renames or {}),
                               include=(), exclude=(), lenient_access=lenient_access,
                               accept_widening=accept_widening)
     if renames and len(doc.agents) == 1 and doc.agent.name in renames:
