@@ -20,6 +20,7 @@ A = Agent(name="alpha", description="First agent.", prompt="Do the first thing."
 B = Agent(name="beta", description="Second agent.", prompt="Do the second thing.")
 ONE_AGENT_DIALECTS = [n for n in dialect_names() if not get_dialect(n).many_per_file]
 CONTAINERS = [n for n in dialect_names() if get_dialect(n).many_per_file]
+FIXTURES_JSON = Path(__file__).resolve().parents[1] / "fixtures" / "claude-json"
 CLAUDE_A = "---\nname: alpha\ndescription: First agent.\n---\n\nDo the first thing.\n"
 CLAUDE_B = "---\nname: beta\ndescription: Second agent.\ntools: Read, Grep\n---\n\nDo the second thing.\n"
 
@@ -174,3 +175,13 @@ def test_diff_into_a_container_shows_the_one_file_once(tmp_path):
     assert [f.status for f in result.files] == ["would-write", "would-write"]
     assert result.files[0].diff.count('": {') == 2 and result.files[1].diff is None
     assert not (tmp_path / "out").exists()
+
+
+def test_writing_back_holds_exactly_the_documents_agents_each_with_its_own_bytes():
+    text = (FIXTURES_JSON / "two-agents.json").read_text(encoding="utf-8")
+    doc = agentconv.loads(text)
+    second = text[text.index('  "release-captain"'):]
+    assert agentconv.dumps(doc.model_copy(update={"agents": doc.agents[1:]})) == "{\n" + second
+    added = agentconv.dumps(doc.model_copy(update={"agents": [*doc.agents, A]}))
+    assert added.startswith(text[:text.rindex("\n  }\n}")]) and [a.name for a in agentconv.loads(added).agents] \
+        == ["code-reviewer", "release-captain", "alpha"]

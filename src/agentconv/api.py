@@ -138,7 +138,7 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     styled = carry_mode(carry) == "style"
     spell_with = tuple(get_dialect(n) for n in (own_carry.sections if own_carry else {}) if n)
     for index, agent in enumerate(doc.agents):
-        of_agent = source.agent_trivia(doc.trivia, index) if source is not None else doc.trivia
+        of_agent = source.agent_trivia(doc.trivia, index, agent) if source is not None else doc.trivia
         where = os.fspath(path) if path is not None else \
             (doc.path if same else str(target.output_path(agent)))
         style = dict(doc.style)
@@ -176,7 +176,7 @@ def each_agent(doc: Document) -> list[Document]:
     source = get_dialect(doc.dialect) if doc.dialect else None
     parts = []
     for i, agent in enumerate(doc.agents):
-        trivia = source.agent_trivia(doc.trivia, i) if source is not None else None
+        trivia = source.agent_trivia(doc.trivia, i, agent) if source is not None else None
         parts.append(doc.model_copy(update={"agents": [agent], "trivia": trivia, "losses": [],
                                             "warnings": list(getattr(trivia, "warnings", []))}))
     return parts

@@ -90,7 +90,7 @@ class Dialect:
         """The carry the file was read with (a carry.Carry), if any."""
         return None
 
-    def agent_trivia(self, trivia: Any, index: int) -> Any:
+    def agent_trivia(self, trivia: Any, index: int, agent: Agent | None = None) -> Any:
         """The trivia of the file's ``index``-th agent (a one-agent file: the file's)."""
         return trivia
 

@@ -154,10 +154,14 @@ class ContainerDialect(Dialect):
     def file_values(self, trivia: Any) -> dict[str, Any] | None:
         return trivia.block.values() if isinstance(trivia, Member) and trivia.block is not None else None
 
-    def agent_trivia(self, trivia: Any, index: int) -> Any:
-        if isinstance(trivia, ContainerTrivia):
-            return trivia.members[index] if index < len(trivia.members) else None
-        return trivia
+    def agent_trivia(self, trivia: Any, index: int, agent: Agent | None = None) -> Any:
+        """The member the agent was read from: by its name (agents may have been added,
+        removed or reordered since), else by its place."""
+        if not isinstance(trivia, ContainerTrivia):
+            return trivia
+        if agent is not None and agent.name is not None:
+            return next((m for m in trivia.members if m.key == agent.name), None)
+        return trivia.members[index] if index < len(trivia.members) else None
 
     # -- writing ------------------------------------------------------------------------------
     def member_items(self, agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -191,25 +195,29 @@ class ContainerDialect(Dialect):
         return _standalone(self.agents_at, key, text, style)
 
     def join(self, texts: list[str], trivia: Any = None) -> str:
-        """The members written one by one (``write``), as the one file: spliced into the file
-        read (its other keys untouched) when ``trivia`` is one, else a fresh file."""
-        return self.merge(trivia, [self.members(t)[0] for t in texts], replace=True)
+        """The members written one by one (``write``), as the one file holding exactly these
+        agents: spliced into the file read when ``trivia`` is one (an unchanged agent and
+        every key outside the agents keep their bytes), else a fresh file."""
+        return self._spliced(trivia, [self.members(t)[0] for t in texts])
 
     def merge(self, trivia: Any, members: list[tuple[str, str]], *, replace: bool) -> str:
         """The file with ``members`` (key, JSON text) added, and replacing a member of the
         same key only when ``replace``; every other byte of the file stays."""
         if not isinstance(trivia, ContainerTrivia):
-            style = jsonsrc.Style()
-            inner = {k: jsonsrc.Raw(v) for k, v in members}
-            return _nested(self.agents_at, inner, style) + "\n"
-        holder = trivia.holder
+            return self._spliced(None, members)
         new = dict(members)
-        items = [(e.key, jsonsrc.Raw(new.pop(e.key) if replace and e.key in new else e.value_text))
-                 for e in holder.entries]
-        kept = {e.key for e in holder.entries}
-        items += [(k, jsonsrc.Raw(v)) for k, v in new.items() if k not in kept]
-        source = holder.source
-        return source[:holder.start] + holder.render(items) + source[holder.end:]
+        items = [(e.key, new.pop(e.key) if replace and e.key in new else e.value_text)
+                 for e in trivia.holder.entries]
+        kept = {e.key for e in trivia.holder.entries}
+        return self._spliced(trivia, items + [(k, v) for k, v in new.items() if k not in kept])
+
+    def _spliced(self, trivia: Any, members: list[tuple[str, str]]) -> str:
+        if not isinstance(trivia, ContainerTrivia):
+            inner = {k: jsonsrc.Raw(v) for k, v in members}
+            return _nested(self.agents_at, inner, jsonsrc.Style()) + "\n"
+        holder = trivia.holder
+        rendered = holder.render([(k, jsonsrc.Raw(v)) for k, v in members])
+        return holder.source[:holder.start] + rendered + holder.source[holder.end:]
 
     def members(self, text: str) -> list[tuple[str, str]]:
         """(key, JSON text) of each agent of a container file."""
