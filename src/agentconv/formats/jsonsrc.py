@@ -55,13 +55,14 @@ class Style:
     newline: str = "\n"
 
     inline_lists: bool = True        # ["Read", "Grep"] on one line
+    comma: str = ", "                # between the items of a one-line value
 
     def dumps(self, value: Any, at: str, inline: bool = False) -> str:
         """``value`` as this file would write it, its inner lines indented from ``at``."""
         if isinstance(value, Raw):
             return str(value)
         if inline or self.indent is None:
-            return _dumps(value, self.ascii, separators=(", ", self.colon))
+            return _dumps(value, self.ascii, separators=(self.comma, self.colon))
         inner = at + self.indent
         if isinstance(value, dict) and value:
             return "{" + self.newline + inner + ("," + self.newline + inner).join(
@@ -212,8 +213,9 @@ def detect_style(text: str) -> Style:
     colon = ": " if re.search(r"\"[ \t]*:[ \t]", text) or ":" not in text else ":"
     has_raw = any(ord(c) > 127 for c in text)
     broken_lists = re.search(r"\[[ \t]*\r?\n[ \t]*[\"\d tfn-]", text) is not None
+    comma = "," if re.search(r",[\"\[{\d tfn-]", text) and not re.search(r", ", text) else ", "
     return Style(indent=indent, colon=colon, ascii=(not has_raw and "\\u" in text), newline=newline,
-                 inline_lists=not broken_lists)
+                 inline_lists=not broken_lists, comma=comma)
 
 
 class _Lines:
