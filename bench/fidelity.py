@@ -41,7 +41,7 @@ if str(REPO / "src") not in sys.path:          # runnable from a checkout withou
 
 from agentconv.access import OTHER_ARG, narrowings, power_action, same_power, widenings  # noqa: E402
 from agentconv.access import sample as _sample  # noqa: E402
-from agentconv.api import loads, to_dialect  # noqa: E402
+from agentconv.api import each_agent, loads, to_dialect  # noqa: E402
 from agentconv.data import schema as dialect_schema  # noqa: E402
 from agentconv.errors import AgentconvError  # noqa: E402
 from agentconv.model import Agent  # noqa: E402
@@ -118,7 +118,7 @@ def schema_errors(target: str, written) -> list[str] | None:
     if schema is None:
         return None
     from jsonschema import validators
-    block = getattr(written.trivia, "block", None)
+    block = getattr(written.trivia, "block", None) or getattr(written.trivia, "root", None)
     front_matter = json.loads(json.dumps(block.values() if block is not None else {}))
     validator = validators.validator_for(schema)(schema)
     return [f"{'/'.join(map(str, e.absolute_path)) or '<front matter>'}: {e.message}"
@@ -176,9 +176,10 @@ def measure_file(path: Path, dialect: str | None, targets: list[str]) -> FileRes
     except Exception as exc:  # noqa: BLE001 — a crash is exactly what this report must show
         return FileResult(where, dialect, status="crashed", reason=f"{type(exc).__name__}: {exc}")
     result = FileResult(where, doc.dialect, identity=text.encode(doc.encoding) == data)
-    for target in targets:
-        if target != doc.dialect:
-            result.targets.append(measure_target(doc, target, where))
+    for part in each_agent(doc):        # a container file: each agent on its own
+        for target in targets:
+            if target != doc.dialect:
+                result.targets.append(measure_target(part, target, where))
     return result
 
 

@@ -9,6 +9,7 @@ the reason. With CI=1 or AGENTCONV_REQUIRE_ORACLES=1 a missing judge fails inste
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 
@@ -50,7 +51,8 @@ class Run:
         judged = self.judged
         loaded = [c for c in judged if not self.problems["loaded"].get(str(c))]
         mismatched = [c for c in loaded if any(self.problems[k].get(str(c)) for k in CHECKS[1:])]
-        return (f"{self.target} {judges.client_version(self.target)}: {len(self.cases)} converted, "
+        tool = {"claude-json": "claude"}.get(self.target, self.target)      # claude --agents
+        return (f"{self.target} {judges.client_version(tool)}: {len(self.cases)} converted, "
                 f"{len(self.cases) - len(judged)} skipped by design (reported 'required'), "
                 f"{len(loaded)} loaded, {len(loaded) - len(mismatched)} field-checked, "
                 f"{len(judged) - len(loaded)} rejected, {len(mismatched)} mismatched")
@@ -197,3 +199,72 @@ def test_check_for_agrees_with_the_real_tool_on_every_corpus_file(tool, tmp_path
         _unavailable(str(exc))
     summary.lines.append(result.summary())
     assert not result.disagreements, _report(result.disagreements)
+
+
+# -- claude --agents JSON (claude-json) ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def agents_flag(summary) -> Run:
+    from oracles import agents_flag as flag
+    reason = judges.unavailable_reason()
+    if reason:
+        _unavailable(reason)
+    cases, errors = flag.build_cases(sample.sources())
+    result = Run(flag.TARGET, cases, errors)
+    result.problems = {check: {} for check in CHECKS}
+    try:
+        for value, chunk in flag.values(result.judged):
+            told, session = flag.judge(value, [c.name for c in chunk])
+            unrestricted = [c.name for c in chunk if not c.effect.tools and not verdict._implied(c)]
+            baseline = session.baseline(unrestricted) or verdict.granted_anywhere(session)
+            for case in chunk:
+                key = str(case)
+                result.problems["loaded"][key] = verdict.loaded(case, told) + \
+                    [f"claude refused the whole --agents value: {line}" for line in told.complaints[:3]
+                     if not told.agents]
+                if case.name in told.agents:
+                    result.problems["fields"][key] = verdict.claude_fields(case, told, session, baseline)
+                result.problems["accounted"][key] = verdict.accounted(case)
+                result.problems["never widens"][key] = verdict.claude_never_widens(case, session)
+    except judges.JudgeUnavailable as exc:
+        _unavailable(str(exc))
+    summary.lines.append(result.summary())
+    return result
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_claude_agents_flag_loads_reads_and_grants_each_agent_as_meant(agents_flag: Run, check: str) -> None:
+    """`claude --agents JSON` loads every agent agentconv wrote, reads name, description,
+    model and tools as meant, grants nothing the source denied; every change is reported."""
+    assert agents_flag.cases and not agents_flag.errors, _report(agents_flag.errors)
+    failures = agents_flag.failures(check)
+    assert not failures, _report(failures)
+
+
+_AGENTS_VALUES = [
+    ({"a": {"description": "d", "prompt": "p", "tools": "Read"}}, False),
+    ({"a": {"description": "d", "prompt": "p", "background": "true"}}, False),
+    ({"a": {"description": "d", "prompt": "p"}, "b": "not an agent"}, False),
+    ({"a": {"description": "d", "prompt": "p", "color": "red", "name": "other"}, "b": {"description": "e", "prompt": "q"}},
+     True),
+]
+
+
+@pytest.mark.parametrize("value, loads", _AGENTS_VALUES)
+def test_the_claude_json_reader_refuses_exactly_what_claude_refuses(value, loads) -> None:
+    """A value agentconv refuses (one agent of the wrong shape) is one Claude Code refuses whole."""
+    import agentconv
+    from oracles import agents_flag as flag
+    if judges.unavailable_reason():
+        _unavailable(judges.unavailable_reason())
+    try:
+        told, _ = flag.judge(json.dumps(value), [])
+    except judges.JudgeUnavailable as exc:
+        _unavailable(str(exc))
+    try:
+        ours = [a.name for a in agentconv.loads(json.dumps(value), "claude-json").agents]
+    except agentconv.AgentconvError:
+        ours = None
+    assert (ours is not None) == loads == bool(told.agents)
+    if loads:
+        assert set(ours) <= set(told.agents) and "other" not in told.agents

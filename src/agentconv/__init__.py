@@ -10,11 +10,11 @@ __all__ = [
     "NativeField", "Loss", "LossWarning", "Diagnostic", "AgentconvError", "ParseError",
     "SchemaError", "DetectionError", "UnknownDialectError", "LossError", "OutputExistsError",
     "MultipleAgentsError", "convert_tree", "iter_convert_tree", "BatchResult", "FileResult",
-    "check_for",
+    "check_for", "each_agent",
 ]
 
 _LAZY = {
-    "load": "api", "loads": "api", "dump": "api", "dumps": "api", "convert": "api", "to_dialect": "api",
+    "load": "api", "loads": "api", "dump": "api", "dumps": "api", "convert": "api", "to_dialect": "api", "each_agent": "api",
     "detect": "registry", "get_dialect": "registry", "dialect_names": "registry",
     "Agent": "model", "Example": "model", "ExampleTurn": "model", "ToolRule": "model",
     "NativeField": "model", "Document": "document", "Loss": "losses", "LossWarning": "losses",

@@ -9,7 +9,7 @@ from typing import Iterable, Union
 from .access import accepting_widenings, lenient_access as access_reading
 from .document import Document
 from .engine import carry_mode, write_agent
-from .errors import AgentconvError, OutputExistsError, ParseError
+from .errors import AgentconvError, MultipleAgentsError, OutputExistsError, ParseError
 from .losses import Loss, apply_loss_policy
 from .registry import detect_and_read, get_dialect
 
@@ -127,20 +127,26 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     """``to_dialect`` for the current ``accepting_widenings``."""
     target = get_dialect(dialect or doc.dialect or "")
     same = doc.dialect == target.name
+    if len(doc.agents) > 1 and not target.many_per_file:
+        raise MultipleAgentsError(
+            f"the document holds {len(doc.agents)} agents and {target.title} holds one per file",
+            path=doc.path, hint="convert into a folder (agentconv convert FILE --to "
+                                f"{target.name} -o OUT) for one file per agent, or dump each agent on its own")
     texts, losses = [], []
     source = get_dialect(doc.dialect) if doc.dialect else None
     own_carry = source.file_carry(doc.trivia) if source is not None and doc.trivia is not None else None
     styled = carry_mode(carry) == "style"
     spell_with = tuple(get_dialect(n) for n in (own_carry.sections if own_carry else {}) if n)
-    for agent in doc.agents:
+    for index, agent in enumerate(doc.agents):
+        of_agent = source.agent_trivia(doc.trivia, index, agent) if source is not None else doc.trivia
         where = os.fspath(path) if path is not None else \
             (doc.path if same else str(target.output_path(agent)))
         style = dict(doc.style)
-        own = source.style_of(doc.trivia, agent, full=styled) \
-            if source is not None and doc.trivia is not None and not same else None
+        own = source.style_of(of_agent, agent, full=styled) \
+            if source is not None and of_agent is not None and not same else None
         shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
         hints = {**shared, **style.pop(target.name, {})} if not same else {}
-        trivia = doc.trivia if same else target.trivia_from_style(hints or None, agent)
+        trivia = of_agent if same else target.trivia_from_style(hints or None, agent)
         unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
         # on a trip back the target's own hints rebuild the file: the formatting of the file
         # read (agentconv's, and the comments it moved) is not carried on
@@ -148,33 +154,47 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
             style[source.name] = {**specific, **unshown}
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
                                  path=where, style=style or None, spell_with=spell_with,
-                                 source_values=source.file_values(doc.trivia) if source is not None else None)
+                                 source_values=source.file_values(of_agent) if source is not None else None)
         if not same and target.name not in doc.style:
             text, notes = _with_comments(text, doc, source, target, agent)
             lost += notes
         texts.append(text)
-        losses += _read_narrowings(doc, agent, target) + lost
+        losses += _read_narrowings(doc, agent, target, getattr(of_agent, "warnings", doc.warnings)) + lost
     if not same:
         losses = _refused_losses(doc, target.name) + losses
-    text = "".join(texts)
+    text = target.join(texts, doc.trivia if same else None) if texts or target.many_per_file else ""
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
 
 
-def _read_narrowings(doc: Document, agent, target) -> list[Loss]:
+def each_agent(doc: Document) -> list[Document]:
+    """The document's agents, each as a document of its own with its own trivia (spans,
+    formatting), as a one-agent dialect writes them: one file per agent."""
+    if len(doc.agents) == 1:
+        return [doc]
+    source = get_dialect(doc.dialect) if doc.dialect else None
+    parts = []
+    for i, agent in enumerate(doc.agents):
+        trivia = source.agent_trivia(doc.trivia, i, agent) if source is not None else None
+        parts.append(doc.model_copy(update={"agents": [agent], "trivia": trivia, "losses": [],
+                                            "warnings": list(getattr(trivia, "warnings", []))}))
+    return parts
+
+
+def _read_narrowings(doc: Document, agent, target, warnings) -> list[Loss]:
     """What reading the file already narrowed (lenient_access): a loss of every conversion."""
     if doc.dialect == target.name:
         return []
     return [Loss(field=w.field, kind="narrowed", detail=w.message, source=doc.dialect, target=target.name,
-                 agent=agent.name) for w in doc.warnings if w.field]
+                 agent=agent.name) for w in warnings if w.field]
 
 
 def _with_comments(text: str, doc: Document, source, target, agent) -> tuple[str, list[Loss]]:
     """The source front matter's comments, above the target keys that say the same (a trip
     back rebuilt from style hints has them already)."""
     block = getattr(doc.trivia, "block", None)
-    if block is None or source is None:
+    if block is None or source is None or not source.carries:      # no comments to move
         return text, []
     from .comments import attach, of_block
     found = of_block(block)

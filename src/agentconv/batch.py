@@ -14,12 +14,12 @@ from collections import deque
 from dataclasses import replace
 from typing import Callable, Iterable, Iterator
 
-from .api import PathLike, to_dialect
+from .api import PathLike, each_agent, to_dialect
 from .document import Document
 from .errors import AgentconvError, DetectionError, LossError
 from .formats import yamlsrc, yamlwrite
 from .losses import Diagnostic, strict_losses
-from .outputs import Facts, Job, claim_key, renamed, settle, target_path
+from .outputs import Facts, Job, claim_key, renamed, settle, settle_members, target_path
 from .paths import printable, unsafe_characters
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
@@ -32,9 +32,20 @@ __all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "
 
 # -------------------------------------------------------------------------------- converting
 
-def convert_file(source: Source, job: Job) -> FileResult:
-    """One file's outcome; never raises for anything the file can cause."""
-    return _finish(_prepare(source, job), job)
+def convert_file(source: Source, job: Job) -> list[FileResult]:
+    """One file's outcomes, one per output (a file of N agents into a one-agent dialect
+    gives N; into a container dialect they land at the end of the run, see settle_members);
+    never raises for anything the file can cause."""
+    return _finish_all(_prepare(source, job), job)
+
+
+def _finish_all(prepared: FileResult | list, job: Job) -> list[FileResult]:
+    if isinstance(prepared, FileResult):
+        return [_finish(prepared, job)]
+    if job.dialect.many_per_file and not job.in_place:
+        job.members += [p for p in prepared if isinstance(p, tuple)]
+        return [_finish(p, job) for p in prepared if not isinstance(p, tuple)]
+    return [_finish(p, job) for p in prepared]
 
 
 def _finish(prepared: FileResult | tuple, job: Job) -> FileResult:
@@ -54,9 +65,10 @@ def _finish(prepared: FileResult | tuple, job: Job) -> FileResult:
                                              hint="please report this file"))
 
 
-def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes, Facts]:
+def _prepare(source: Source, job: Job) -> FileResult | list:
     """Everything but comparing with the output and writing: a finished result (skipped,
-    failed), or the result with the bytes to settle. Touches nothing, so workers can run it."""
+    failed), or per output the result with the bytes to settle (into a container dialect:
+    the members). Touches nothing, so workers can run it."""
     result = FileResult(source=source.path, status="skipped", target_dialect=job.to)
     if source.error is not None:
         return failed(result, source.error)
@@ -87,11 +99,27 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes, 
             return result.model_copy(update={
                 "reason": f"a {doc.dialect} file: --in-place only rewrites {job.to} files"})
         doc = renamed(doc, job, result)
+        parts = [doc] if job.dialect.many_per_file or len(doc.agents) == 1 else each_agent(doc)
+        return [_prepare_output(part, source, job, result.model_copy(deep=True), Facts(data, verdict.own_output))
+                for part in parts]
+    except AgentconvError as exc:
+        return failed(result, exc.located(source.path))
+    except Exception as exc:  # one bad file must not abort an unattended run
+        return failed(result, AgentconvError(f"internal error: {exc!r}", path=source.path,
+                                             hint="please report this file"))
+
+
+def _prepare_output(doc: Document, source: Source, job: Job, result: FileResult,
+                    facts: Facts) -> FileResult | tuple:
+    """One output of a source (one of its agents, or all of them into a container)."""
+    try:
         result.target = target_path(doc, source.path, job, result)
         payload, result.losses = _render(doc, job, result.target)
         if job.strict and strict_losses(result.losses):
             raise LossError(result.losses, path=source.path)
-        return result, payload, Facts(data, verdict.own_output)
+        if job.dialect.many_per_file and not job.in_place:
+            return result, job.dialect.members(payload.decode("utf-8")), facts
+        return result, payload, facts
     except AgentconvError as exc:
         return failed(result, exc.located(source.path))
     except Exception as exc:  # one bad file must not abort an unattended run
@@ -180,7 +208,11 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     if in_place:           # a source is rewritten where a later one may read it: one at a time
         jobs = 1
     converted = _converted(walk, job, default_jobs() if jobs is None else jobs)
-    return itertools.chain(converted, _left_in_output_folders(job))
+    return itertools.chain(converted, _landed_members(job), _left_in_output_folders(job))
+
+
+def _landed_members(job: Job) -> Iterator[FileResult]:
+    yield from settle_members(job)
 
 
 def _left_in_output_folders(job: Job) -> Iterator[FileResult]:
@@ -229,7 +261,8 @@ def _converted(walk: Iterator[Source], job: Job, jobs: int) -> Iterator[FileResu
     head = list(itertools.islice(walk, PARALLEL_AT)) if jobs > 1 and _can_fork() else []
     sources = itertools.chain(head, walk)
     if len(head) < PARALLEL_AT:
-        yield from (convert_file(source, job) for source in sources)
+        for source in sources:
+            yield from convert_file(source, job)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -248,7 +281,8 @@ def _converted(walk: Iterator[Source], job: Job, jobs: int) -> Iterator[FileResu
             yield from _settle_first(pending, job)
     except BrokenProcessPool:         # a worker died (killed?): the rest here, in walk order
         for chunk in itertools.chain((c for c, _ in pending), chunks):
-            yield from (convert_file(source, job) for source in chunk)
+            for source in chunk:
+                yield from convert_file(source, job)
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -309,7 +343,7 @@ def _settle_first(pending: deque, job: Job) -> Iterator[FileResult]:
     done = pending[0][1].result()
     pending.popleft()
     for prepared in done:
-        yield _finish(prepared, job)
+        yield from _finish_all(prepared, job)
 
 
 def _job(sources: list[str], out, *, in_place: bool, **options) -> Job:
@@ -336,7 +370,8 @@ def _output_folders(job: Job) -> tuple[str, ...]:
         return ()
     inside = any(_inside(job.out_real, root) for root in job.roots)
     layouts = [get_dialect(n).layout for n in DIALECTS] if inside else [job.dialect.layout]
-    return tuple(os.path.join(job.out_real, *layout.split("/")) for layout in dict.fromkeys(layouts))
+    # a container dialect writes one file, no folder of its own (layout "")
+    return tuple(os.path.join(job.out_real, *layout.split("/")) for layout in dict.fromkeys(layouts) if layout)
 
 
 def convert_tree(sources: Iterable[PathLike] | PathLike, out: PathLike | None = None, *, to: str,

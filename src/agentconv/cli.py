@@ -180,7 +180,7 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
             (paths[0] == "-" or not os.path.isdir(paths[0])):
         _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, quiet,
-                     dict(renames), lenient_access, accept_widening)
+                     dict(renames), lenient_access, accept_widening, verbose=verbose)
         return
     _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
                    in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
@@ -192,7 +192,7 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
                  carry: str, trust_carry: bool, report: str, quiet: bool = False,
                  renames: dict | None = None, lenient_access: bool = False,
-                 accept_widening: tuple[str, ...] = ()) -> None:
+                 accept_widening: tuple[str, ...] = (), verbose: bool = False) -> None:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -201,10 +201,17 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
 
     data, path = _read_source(source)
     doc = loads(data, from_, path=path, trust_carry=trust_carry, lenient_access=lenient_access)
-    if renames and doc.agent.name in renames:
-        doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
     target = get_dialect(to)
-    out_path = _output_path(output, target, doc.agent) if output else None
+    if len(doc.agents) > 1 and output is not None and not target.many_per_file and path is not None:
+        # one file per agent, as for a tree (the output must be a folder)
+        return _convert_batch((path,), to, from_, output, force=force, dry_run=False, diff=False, check=False,
+                              in_place=False, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
+                              verbosity=-1 if quiet else 1 if verbose else 0, jobs=1, renames=dict(renames or {}),
+                              include=(), exclude=(), lenient_access=lenient_access,
+                              accept_widening=accept_widening)
+    if renames and len(doc.agents) == 1 and doc.agent.name in renames:
+        doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
+    out_path = _output_path(output, target, doc.agents[0]) if output and doc.agents else None
     text, losses = to_dialect(doc, to, carry=carry, path=out_path, accept_widening=accept_widening)
     status = "lossy" if strict_losses(losses) else "ok"      # a note on defaults is no loss
     if strict and strict_losses(losses):
@@ -228,9 +235,14 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     if out_path is None:
         click.echo(text, nl=False)
         return
-    if os.path.lexists(out_path) and not force:
-        raise OutputExistsError(out_path)
-    write_atomic(out_path, text.encode("utf-8"), overwrite=force)
+    if target.many_per_file and os.path.isfile(out_path):
+        from .outputs import merged_into
+        text = merged_into(target, out_path, text, force=force)
+        write_atomic(out_path, text.encode("utf-8"), overwrite=True)
+    else:
+        if os.path.lexists(out_path) and not force:
+            raise OutputExistsError(out_path)
+        write_atomic(out_path, text.encode("utf-8"), overwrite=force)
     if report == "text" and not quiet:
         click.echo(f"agentconv: wrote {shown(out_path)}", err=True)
 
@@ -380,7 +392,7 @@ def dialects() -> None:
     from .registry import get_dialect
     for name in DIALECTS:
         d = get_dialect(name)
-        click.echo(f"{name}\t{d.title}\t{d.layout}/")
+        click.echo(f"{name}\t{d.title}\t{d.layout + '/' if d.layout else getattr(d, 'file_name', '')}")
 
 
 @cli.command(epilog="""\b

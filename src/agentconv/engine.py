@@ -145,7 +145,7 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
             text = dialect.write(work, trivia, own, path)
             losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" else l for l in losses]
         return text, losses
-    if mode == "none" or (not losses and not (style and mode == "style")):
+    if mode == "none" or not dialect.carries or (not losses and not (style and mode == "style")):
         return _read_as_written(dialect, text, path, losses, agent, source_dialect)
     fields, natives = _lost(agent, losses)
     source = _dialect(get_dialect, source_dialect)

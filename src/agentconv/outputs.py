@@ -6,6 +6,7 @@ normalisation included), never replacing a source of the run, and writing.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import unicodedata
@@ -62,6 +63,8 @@ class Job:
     claimed: dict[str, Claim] = field(default_factory=dict)
     #: outputs this run created inside the walked trees: never read back as sources
     written: set[str] = field(default_factory=set)
+    #: into a container dialect: (result, members, facts) per source, landed in one file at the end
+    members: list = field(default_factory=list)
     dialect: Any = field(init=False)
     out_real: str | None = field(init=False)
 
@@ -102,11 +105,18 @@ def claim_key(path: str) -> str:
 # -------------------------------------------------------------------------------- naming
 
 def renamed(doc: Document, job: Job, result: FileResult) -> Document:
-    """The agent under the name it is written as: --rename's, and a name taken from a file
-    name that is not UTF-8 read as the tools read it (U+FFFD for each bad byte)."""
-    name = doc.agent.name
-    if name is None:
+    """The agents under the names they are written as: --rename's, and a name taken from a
+    file name that is not UTF-8 read as the tools read it (U+FFFD for each bad byte)."""
+    agents = [_renamed(agent, job, result) for agent in doc.agents]
+    if all(a is b for a, b in zip(agents, doc.agents)):
         return doc
+    return doc.model_copy(update={"agents": agents})
+
+
+def _renamed(agent, job: Job, result: FileResult):
+    name = agent.name
+    if name is None:
+        return agent
     new = name
     if _SURROGATE.search(name):
         new = _SURROGATE.sub("\ufffd", name)
@@ -115,9 +125,7 @@ def renamed(doc: Document, job: Job, result: FileResult) -> Document:
     if new in job.renames:
         result.warnings.append(Diagnostic(message=f"renamed {new!r} to {job.renames[new]!r} (--rename)"))
         new = job.renames[new]
-    if new == name:
-        return doc
-    return doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": new})]})
+    return agent if new == name else agent.model_copy(update={"name": new})
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -126,14 +134,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str:
     if job.in_place:       # through a symlink, rewrite the file it names, not the link
         return os.path.realpath(source) if os.path.islink(source) else source
-    name = doc.agent.name or ""
-    if _escapes(name):
+    for agent in doc.agents[1:]:       # a container holds several: every name must do
+        if doc.dialect != job.to:
+            _refuse_reserved(agent.name or "", source, job)
+    agent = doc.agents[0]
+    name = agent.name or ""
+    if _escapes(name) and not job.dialect.many_per_file:
         raise AgentconvError(f"the agent's name {name!r} would put the output outside the output folder",
                              path=source, hint="rename the agent: a name may hold sub-folders, not '..' "
                                                "or an absolute path")
     if doc.dialect != job.to:          # an opencode file named build overrides the built-in on purpose
         _refuse_reserved(name, source, job)
-    relative = job.dialect.output_path(doc.agent)
+    relative = job.dialect.output_path(agent)
     if name and not is_safe_name(name):
         result.warnings.append(Diagnostic(message=f"the name {name!r} is not a safe file name; written as "
                                                   f"{relative.as_posix()}"))
@@ -282,3 +294,98 @@ def _unified_diff(old: bytes | None, new: bytes, target: str) -> str:
     lines = difflib.unified_diff(before, after, "/dev/null" if old is None else target, target)
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                    for line in lines)
+
+
+# -------------------------------------------------------------------------------- containers
+
+def settle_members(job: Job) -> list[FileResult]:
+    """Land every source's agents (members) in the one container file, once, at the end of
+    the walk: a new agent is added, one the file holds already with other content is
+    replaced only with --force, and every other entry of the file stays byte for byte."""
+    pending, job.members = job.members, []
+    if not pending:
+        return []
+    target = pending[0][0].target
+    try:
+        old = _existing(target)
+        trivia = job.dialect.read(old.decode("utf-8", "surrogateescape"), target).trivia if old is not None else None
+    except AgentconvError as exc:       # the file to merge into is broken: nothing lands
+        return [failed(r, exc.located(target)) for r, _, _ in pending]
+    held = {m.key: json.loads(m.block.text) for m in trivia.members} if trivia is not None else {}
+    given: dict[str, str] = {}         # agent name -> the source of this run that gave it
+    landed: list[tuple[str, str]] = []
+    results = []
+    for result, members, facts in pending:
+        refused = _replaces_source(result, job)
+        if refused is not None:
+            results.append(refused)
+            continue
+        outcome = _member_outcome(result, members, given, held, job)
+        if outcome.status in ("converted", "would-write", "differs", "unchanged"):
+            landed += [(k, v) for k, v in members if not _same_member(held, k, v)]
+            given.update({k: result.source for k, _ in members})
+        results.append(outcome)
+    if not landed:
+        return results
+    text = job.dialect.merge(trivia, landed, replace=True).encode("utf-8")
+    if job.diff:
+        first = next(i for i, r in enumerate(results) if r.status in ("would-write", "differs"))
+        results[first] = results[first].model_copy(update={"diff": _unified_diff(old, text, target)})
+    if job.writes:
+        try:
+            write_atomic(target, text, overwrite=old is not None, keep=Keep.of(target) if old is not None else None,
+                         root=job.out)
+        except (OutputExistsError, ChangedSinceReadError):
+            return [failed(r, AgentconvError(f"{target} changed during the run; not written", path=target,
+                                             hint="run again")) if r.status == "converted" else r
+                    for r in results]
+    return results
+
+
+def _member_outcome(result: FileResult, members: list[tuple[str, str]], given: dict[str, str],
+                    held: dict[str, str], job: Job) -> FileResult:
+    names = [k for k, _ in members]
+    clash = next((k for k in names if k in given), None)
+    if clash is not None:
+        return result.model_copy(update={"status": "conflict", "reason": f"agent {clash!r} of {result.target} "
+                                                                          f"is already the output of {given[clash]}"})
+    changed = [k for k, v in members if not _same_member(held, k, v)]
+    if not changed:
+        return result.model_copy(update={"status": "unchanged", "reason": None})
+    replaced = [k for k in changed if k in held]
+    if job.check:
+        return result.model_copy(update={"status": "differs", "reason": _what(changed, replaced, "would")})
+    if replaced and not job.force:
+        return result.model_copy(update={"status": "exists", "reason": f"{result.target} holds agent "
+                                          f"{replaced[0]!r} with other content; --force replaces it"})
+    if not job.writes:
+        return result.model_copy(update={"status": "would-write", "reason": _what(changed, replaced, "would")})
+    return result.model_copy(update={"status": "converted", "reason": _what(changed, replaced, "")})
+
+
+def merged_into(dialect, path: str, text: str, *, force: bool) -> str:
+    """The container file at ``path`` with the agents of ``text`` added; one it holds with
+    other content is replaced only with ``force``; every other byte of the file stays."""
+    old = read_source_bytes(path).decode("utf-8")
+    trivia = dialect.read(old, path).trivia
+    held = {m.key: json.loads(m.block.text) for m in trivia.members}
+    members = dialect.members(text)
+    replaced = [k for k, v in members if k in held and not _same_member(held, k, v)]
+    if replaced and not force:
+        raise AgentconvError(f"the file already holds agent {replaced[0]!r} with other content; not replaced",
+                             path=path, hint="pass --force to replace it (the file's other agents stay)")
+    changed = [(k, v) for k, v in members if not _same_member(held, k, v)]
+    return dialect.merge(trivia, changed, replace=True) if changed else old
+
+
+def _same_member(held: dict[str, object], key: str, text: str) -> bool:
+    from .formats.jsonsrc import same_value
+    return key in held and same_value(held[key], json.loads(text))
+
+
+def _what(changed: list[str], replaced: list[str], mood: str) -> str:
+    added = [k for k in changed if k not in replaced]
+    verb = (mood + " ") if mood else ""
+    parts = ([f"{verb}add {', '.join(map(repr, added))}"] if added else []) + \
+            ([f"{verb}replace {', '.join(map(repr, replaced))}"] if replaced else [])
+    return "; ".join(parts)

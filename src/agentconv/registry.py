@@ -19,8 +19,9 @@ DIALECTS: dict[str, str] = {
     "claude": "agentconv.dialects.claude",
     "opencode": "agentconv.dialects.opencode",
     "prose": "agentconv.dialects.prose",
+    "claude-json": "agentconv.dialects.claude_json",
 }
-ALIASES = {"claude-code": "claude", "claudecode": "claude", "open-code": "opencode", "plain": "prose"}
+ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode", "plain": "prose"}
 
 
 def dialect_names() -> list[str]:
@@ -72,9 +73,7 @@ def _raise_what_breaks(text: str, path: str | None) -> None:
     """When no dialect claims front matter because every reader refuses it (a duplicate
     key, say), that error is the one to show, not "cannot tell which dialect"."""
     errors = []
-    for name in DIALECTS:
-        if name == "prose":
-            continue
+    for name in _front_matter_dialects():
         try:
             get_dialect(name).read(text, path)
             return
@@ -84,6 +83,11 @@ def _raise_what_breaks(text: str, path: str | None) -> None:
             return
     if errors and len({(e.message, e.line) for e in errors}) == 1:
         raise errors[0]
+
+
+def _front_matter_dialects() -> list[str]:
+    from .dialects.base import MarkdownDialect
+    return [n for n in DIALECTS if isinstance(get_dialect(n), MarkdownDialect)]
 
 
 def detect(text: str, path: str | None = None) -> str:
@@ -122,7 +126,7 @@ def detect_and_read(text: str, path: str | None = None, *,
         if has_front_matter(text):
             _raise_what_breaks(text, path)
             raise DetectionError("cannot tell which dialect this is: its front matter has no key "
-                                 "that tells", path=path, candidates=[n for n in DIALECTS if n != "prose"])
+                                 "that tells", path=path, candidates=_front_matter_dialects())
         raise DetectionError("cannot tell which dialect this is: it matches none", path=path)
     raise DetectionError("cannot tell which dialect this is: its front matter mixes keys of several "
                          "dialects" if strongest > 1 else "cannot tell which dialect this is: the content "

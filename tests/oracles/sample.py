@@ -112,7 +112,9 @@ class Case:
     @property
     def block(self):
         """The parsed front matter with its spans (None for prose and body-only files)."""
-        return getattr(self._read().trivia, "block", None)
+        trivia = self._read().trivia
+        members = getattr(trivia, "members", None)       # a container of one: its agent's object
+        return members[0].block if members else getattr(trivia, "block", None)
 
     @property
     def name(self) -> str:
@@ -142,11 +144,16 @@ def build_cases(target: str, inputs: list[Source]) -> tuple[list[Case], list[str
     taken: set[str] = set()
     for src in inputs:
         try:
-            doc = agentconv.loads(src.text, src.dialect, path=src.path)
-            doc.agents[0] = _unique(doc.agent, get_dialect(target), taken)
-            cases.append(_convert(src, doc, target))
+            docs = agentconv.each_agent(agentconv.loads(src.text, src.dialect, path=src.path))
         except agentconv.AgentconvError as exc:
             errors.append(f"{src.label} → {target}: {exc}")
+            continue
+        for doc in docs:               # a container file: one case per agent
+            try:
+                doc.agents[0] = _unique(doc.agent, get_dialect(target), taken)
+                cases.append(_convert(src, doc, target))
+            except agentconv.AgentconvError as exc:
+                errors.append(f"{src.label} → {target}: {exc}")
     return cases, errors
 
 

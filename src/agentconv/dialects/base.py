@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from ..access import GUARDS, key_lines
 from ..document import Document
-from ..errors import ParseError, SchemaError
+from ..errors import MultipleAgentsError, ParseError, SchemaError
 from ..formats import frontmatter, yamlsrc, yamlwrite
 from ..losses import Diagnostic
 from ..model import Agent
@@ -61,6 +61,10 @@ class Dialect:
     capability_keys: ClassVar[frozenset[str]] = frozenset()
     #: formatting hints of another markdown dialect this one shows itself (see api.split_style)
     shows_style: ClassVar[frozenset[str]] = frozenset()
+    #: whether one file holds several agents (a container: dialects/container.py)
+    many_per_file: ClassVar[bool] = False
+    #: whether what the target cannot say can ride along in a comment it ignores
+    carries: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Only a class that names itself registers: a subclass that inherits its parent's
@@ -86,12 +90,25 @@ class Dialect:
         """The carry the file was read with (a carry.Carry), if any."""
         return None
 
+    def agent_trivia(self, trivia: Any, index: int, agent: Agent | None = None) -> Any:
+        """The trivia of the file's ``index``-th agent (a one-agent file: the file's)."""
+        return trivia
+
+    def join(self, texts: list[str], trivia: Any = None) -> str:
+        """The file holding the agents written one by one (a one-agent dialect: the one)."""
+        if len(texts) != 1:
+            raise MultipleAgentsError(f"{self.title} holds one agent per file, not {len(texts)}",
+                                      hint="convert into a folder (-o OUT: one file per agent), "
+                                           "or write each of Document.agents on its own")
+        return texts[0]
+
     def file_values(self, trivia: Any) -> dict[str, Any] | None:
         """The file's own keys and values, as the carry check compares them."""
         return None
 
     #: how strongly content claims a dialect; detection takes the single strongest claim
-    NO_CLAIM, WEAK, STRONG = 0, 1, 2
+    #: SYNTAX: the whole file is in a syntax only this dialect reads (a JSON object of agents)
+    NO_CLAIM, WEAK, STRONG, SYNTAX = 0, 1, 2, 3
 
     def claim(self, text: str) -> int:
         """How strongly the content says it is this dialect: STRONG for something only this

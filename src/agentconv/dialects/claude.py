@@ -26,17 +26,16 @@ _OTHER_ARTEFACT_KEYS = frozenset({"allowed-tools", "argument-hint", "user-invoca
 MAX_NAME = 256
 
 
-class Claude(MarkdownDialect):
-    name = "claude"
-    title = "Claude Code"
-    layout = ".claude/agents"
-    path_hints = (".claude/agents/", ".claude/agents")
-    agent_globs = (".claude/agents/**/*.md",)          # ripgrep --glob *.md, recursive
+class ClaudeFields:
+    """Claude Code's agent fields as every form of a Claude Code agent spells them (a markdown
+    file's front matter, an entry of ``claude --agents`` JSON): the one mapping of native keys
+    to canonical fields that each form reads and writes through."""
+
+    #: native keys are kept under this dialect in the model, whichever form they came from
+    native_dialect = "claude"
     skipped_without = "name"
     # Claude Code 2.1.197's own agents; a project agent of the same name (case counts) replaces it
     reserved_names = frozenset({"claude", "Explore", "general-purpose", "Plan", "statusline-setup"})
-    has_repair = True
-    reading_model = "claude-code"
     required = ("name", "description")
     #: every key Claude Code 2.1.332 reads (its agent schema ``Fit``); the last seven are new
     #: since 2.1.197. Native keys that grant something: ``capability_keys`` below.
@@ -45,43 +44,13 @@ class Claude(MarkdownDialect):
                             "background", "isolation", "initialPrompt",
                             "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
                             "observeToolResults", "observeSubagents", "experimental"})
-    lenient_hint = "Claude Code itself will skip this file; quote the description (\"...\")"
     # memory gives Read, Write and Edit on the memory folder; initialPrompt runs unasked;
     # background/isolation change where it runs; observers spawn other agents
     capability_keys = frozenset({"memory", "initialPrompt", "background", "isolation", "observer",
                                  "observerMessage", "observeToolResults", "observeSubagents"})
 
-    def repair(self, yaml_text: str) -> str:
-        """Claude Code's own retry: quote plain values holding ': ' or YAML indicators."""
-        out = []
-        for line in yaml_text.splitlines(keepends=True):
-            stripped = line.rstrip("\r\n")
-            ending = line[len(stripped):]
-            stripped = re.sub(r"^\t+", lambda m: "  " * len(m.group(0)), stripped)
-            m = _REPAIR_LINE.match(stripped)
-            if m and not _quoted_or_list(m.group(2)) and _SPECIAL.search(m.group(2)):
-                value = m.group(2).replace("\\", "\\\\").replace('"', '\\"')
-                stripped = f'{m.group(1)}: "{value}"'
-            out.append(stripped + ending)
-        return "".join(out)
-
-    exclusive_keys = frozenset({"disallowedTools", "permissionMode", "maxTurns", "skills", "mcpServers",
-                                "hooks", "memory", "background", "isolation", "initialPrompt", "effort",
-                                "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
-                                "observeToolResults", "observeSubagents"})
-
-    def exclusive_shape(self, values: dict[str, Any]) -> bool:
-        return isinstance(values.get("tools"), (str, list))     # opencode's tools is a map
-
     def tool_name(self, canon: str) -> str:
         return toolnames.native(canon, _NAME_OF, mcp_style="claude")
-
-    def weak_claim(self, values: dict[str, Any]) -> bool:
-        return isinstance(values.get("name"), str)              # Claude Code skips a file without one
-
-    def agent_shape(self, values: dict[str, Any]) -> bool:
-        return isinstance(values.get("name"), str) and isinstance(values.get("description"), str) \
-            and not _OTHER_ARTEFACT_KEYS & set(values)
 
     def name_problem(self, name: str) -> str | None:
         """Claude Code 2.1.332 refuses these names (':' is kept for plugin namespaces)."""
@@ -98,7 +67,7 @@ class Claude(MarkdownDialect):
         fields: dict[str, Any] = {"mode": "subagent", "native": []}
         for key, value in values.items():
             if not self._take(key, value, fields):
-                fields["native"].append(NativeField(dialect=self.name, key=key, value=value))
+                fields["native"].append(NativeField(dialect=self.native_dialect, key=key, value=value))
         if "name" not in fields:
             warn.append(Diagnostic(message="no 'name': Claude Code skips this file silently",
                                    hint="add 'name: <agent-name>' to the front matter"))
@@ -150,7 +119,46 @@ class Claude(MarkdownDialect):
         out.put("mcpServers", agent.mcp_servers, same, agent.mcp_servers)
         out.put("hooks", agent.hooks, same, agent.hooks)
         out.add("disallowedTools", denied)
-        return out.put_natives(agent, self.name)
+        return out.put_natives(agent, self.native_dialect)
+
+class Claude(ClaudeFields, MarkdownDialect):
+    name = "claude"
+    title = "Claude Code"
+    layout = ".claude/agents"
+    path_hints = (".claude/agents/", ".claude/agents")
+    agent_globs = (".claude/agents/**/*.md",)          # ripgrep --glob *.md, recursive
+    has_repair = True
+    reading_model = "claude-code"
+    lenient_hint = "Claude Code itself will skip this file; quote the description (\"...\")"
+
+    def repair(self, yaml_text: str) -> str:
+        """Claude Code's own retry: quote plain values holding ': ' or YAML indicators."""
+        out = []
+        for line in yaml_text.splitlines(keepends=True):
+            stripped = line.rstrip("\r\n")
+            ending = line[len(stripped):]
+            stripped = re.sub(r"^\t+", lambda m: "  " * len(m.group(0)), stripped)
+            m = _REPAIR_LINE.match(stripped)
+            if m and not _quoted_or_list(m.group(2)) and _SPECIAL.search(m.group(2)):
+                value = m.group(2).replace("\\", "\\\\").replace('"', '\\"')
+                stripped = f'{m.group(1)}: "{value}"'
+            out.append(stripped + ending)
+        return "".join(out)
+
+    exclusive_keys = frozenset({"disallowedTools", "permissionMode", "maxTurns", "skills", "mcpServers",
+                                "hooks", "memory", "background", "isolation", "initialPrompt", "effort",
+                                "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
+                                "observeToolResults", "observeSubagents"})
+
+    def exclusive_shape(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("tools"), (str, list))     # opencode's tools is a map
+
+    def weak_claim(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("name"), str)              # Claude Code skips a file without one
+
+    def agent_shape(self, values: dict[str, Any]) -> bool:
+        return isinstance(values.get("name"), str) and isinstance(values.get("description"), str) \
+            and not _OTHER_ARTEFACT_KEYS & set(values)
 
 
 def tool_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any]:

@@ -59,6 +59,11 @@ class Block:
     def entry(self, key: str) -> Entry | None:
         return next((e for e in self.entries if e.key == key), None)
 
+    def render(self, items, carry_text: str | None = None) -> str:
+        """The block holding ``items`` (formats/block.py): unchanged entries keep their bytes."""
+        from .yamlwrite import dump_block
+        return dump_block(list(items), self, self.newline, carry_text)
+
 
 # ----------------------------------------------------------------------------------- parsing
 

@@ -1,0 +1,289 @@
+"""Container dialects: many agents in one file, as a map of name → agent object inside the
+file's own object (``claude --agents`` JSON; later ``opencode.json``'s ``agent`` block).
+
+Each agent is a member with its own spans (``Member``); writing edits only the members that
+changed and leaves every other key of the file untouched. The engine writes and verifies one
+member at a time, each as a small container of its own (``write``), and ``join`` splices the
+members into the file: the work is linear in the number of agents."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+
+from ..document import Document
+from ..errors import ParseError, SchemaError
+from ..formats import jsonsrc
+from ..losses import Diagnostic
+from ..model import Agent
+from .base import Dialect
+
+
+@dataclass
+class Member:
+    """One agent of a container file: the key that names it and its object, with spans."""
+
+    key: str
+    block: jsonsrc.JsonBlock | None
+    synthetic: bool = False
+    warnings: list[Diagnostic] = field(default_factory=list)     # reading this agent's entry
+
+
+@dataclass
+class ContainerTrivia:
+    """How a container file was written: its object, where the agents sit, each member."""
+
+    root: jsonsrc.JsonBlock
+    holder: jsonsrc.JsonBlock
+    members: list[Member]
+
+
+class ContainerDialect(Dialect):
+    """A JSON object holding agents by name. A dialect states where (``agents_at``), which
+    keys its tool reads in an agent (``accepted_keys``), which it reads only as arrays
+    (``list_keys``) and the key of the prompt; the field mapping comes from a fields base."""
+
+    many_per_file = True
+    #: JSON has no comments: what the target cannot say is reported, never carried
+    carries = False
+    extension = ".json"
+    #: keys from the file's object to the map of agents (() = the object itself)
+    agents_at: ClassVar[tuple[str, ...]] = ()
+    #: the file, relative to a project root, that holds the agents
+    file_name: ClassVar[str] = ""
+    #: keys the tool reads in an agent's object; any other it strips silently
+    accepted_keys: ClassVar[frozenset[str]] = frozenset()
+    #: keys the tool accepts only as arrays of strings (a string fails the whole file)
+    list_keys: ClassVar[frozenset[str]] = frozenset()
+    #: key -> the JSON type the tool demands (string, array, object, integer, boolean)
+    key_types: ClassVar[dict[str, str]] = {}
+    prompt_key: ClassVar[str] = "prompt"
+    #: fresh members write their keys in this order (the rest after, as they come)
+    key_order: ClassVar[tuple[str, ...]] = ()
+
+    def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
+        raise NotImplementedError
+
+    # -- reading ------------------------------------------------------------------------------
+    def claim(self, text: str) -> int:
+        """A JSON object whose members are objects holding this tool's keys: nothing else
+        reads a file in this syntax, so the claim outranks a prose brief's."""
+        if not text.lstrip().startswith("{"):
+            return self.NO_CLAIM
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return self.NO_CLAIM
+        for key in self.agents_at:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()) \
+                and any(self.prompt_key in v or "description" in v for v in value.values()):
+            return self.SYNTAX
+        return self.NO_CLAIM
+
+    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True,
+             trust_carry: bool = False) -> Document:
+        root, _, _ = jsonsrc.parse(text, path=path, depth=len(self.agents_at) + 2)
+        holder = self._holder(root, path)
+        warnings: list[Diagnostic] = []
+        members, agents = [], []
+        for entry in holder.entries:
+            if entry.inner is None:
+                raise SchemaError(f"agent {entry.key!r} is not an object", path=path, line=entry.line,
+                                  hint=f"{self.title} fails on the whole file when one agent is not an object")
+            own: list[Diagnostic] = []
+            agents.append(self._agent(entry, path, own))
+            members.append(Member(entry.key, entry.inner, warnings=own))
+            warnings += own
+        return Document(agents=agents, dialect=self.name, path=path, warnings=warnings,
+                        trivia=ContainerTrivia(root, holder, members))
+
+    def _holder(self, root: jsonsrc.JsonBlock, path: str | None) -> jsonsrc.JsonBlock:
+        holder = root
+        for key in self.agents_at:
+            entry = holder.entry(key)
+            if entry is None or entry.inner is None:
+                raise ParseError(f"no object {key!r} holding the agents", path=path, line=1,
+                                 hint=f"put the agents under {key!r}")
+            holder = entry.inner
+        return holder
+
+    def _agent(self, entry: jsonsrc.Entry, path: str | None, warnings: list[Diagnostic]) -> Agent:
+        values = entry.inner.values()
+        if _lone_surrogate(values) or _lone_surrogate(entry.key):
+            raise ParseError(f"agent {entry.key!r} holds a lone surrogate escape (\\ud800-\\udfff): not a character",
+                             path=path, line=entry.line, hint="write the character itself, or a full pair")
+        for key in values:
+            if key not in self.accepted_keys and key != self.prompt_key:
+                warnings.append(Diagnostic(message=f"agent {entry.key!r}: {self.title} ignores {key!r}",
+                                           line=entry.inner.entry(key).line))
+        read_warnings: list[Diagnostic] = []
+        read = {k: v for k, v in values.items() if k in self.accepted_keys and k != self.prompt_key}
+        for key, value in values.items():
+            wanted = self.key_types.get(key)
+            if wanted is not None and not _is_type(value, wanted):
+                raise SchemaError(f"agent {entry.key!r}: {key} must be {_ARTICLE[wanted]}",
+                                  path=path, line=entry.inner.entry(key).line,
+                                  hint=f"{self.title} refuses every agent of the file otherwise")
+        fields = self.agent_fields(read, path, read_warnings)
+        warnings += [w.model_copy(update={"message": f"agent {entry.key!r}: {w.message}",
+                                          "line": w.line or entry.line}) for w in read_warnings
+                     if not w.message.startswith("no 'name'")]       # the key names it
+        fields["name"] = entry.key
+        fields["native"] = fields.get("native", []) + [
+            {"dialect": self.name, "key": k, "value": v} for k, v in values.items()
+            if k not in self.accepted_keys and k != self.prompt_key]
+        prompt = values.get(self.prompt_key)
+        fields["prompt"] = _lf(prompt.strip()) or None if isinstance(prompt, str) else None
+        try:
+            return Agent.model_validate(fields)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = str(first["loc"][0]) if first["loc"] else ""
+            raise SchemaError(f"agent {entry.key!r}: {key}: {first['msg']}", path=path, line=entry.line,
+                              hint="fix the value or remove the key") from None
+
+    def file_values(self, trivia: Any) -> dict[str, Any] | None:
+        return trivia.block.values() if isinstance(trivia, Member) and trivia.block is not None else None
+
+    def agent_trivia(self, trivia: Any, index: int, agent: Agent | None = None) -> Any:
+        """The member the agent was read from: by its name (agents may have been added,
+        removed or reordered since), else by its place."""
+        if not isinstance(trivia, ContainerTrivia):
+            return trivia
+        if agent is not None and agent.name is not None:
+            return next((m for m in trivia.members if m.key == agent.name), None)
+        return trivia.members[index] if index < len(trivia.members) else None
+
+    # -- writing ------------------------------------------------------------------------------
+    def member_items(self, agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
+        """The agent's keys as this tool reads them: the fields base's items, only the keys
+        the tool accepts, arrays where it wants arrays, and the prompt."""
+        from .toolnames import split_list
+        items = [(k, split_list(v) if k in self.list_keys and isinstance(v, str) else v)
+                 for k, v in self.native_items(agent, old) if k in self.accepted_keys and k != "name"]
+        items += [(n.key, n.value) for n in agent.native if n.dialect == self.name]
+        prompt = old.get(self.prompt_key)
+        if not (isinstance(prompt, str) and _lf(prompt.strip()) == (agent.prompt or "")):
+            prompt = agent.prompt
+        if prompt is not None:
+            items.append((self.prompt_key, prompt))
+        rank = {k: i for i, k in enumerate(self.key_order)}
+        typed = [(k, _as_type(v, self.key_types.get(k))) for k, v in items]
+        # a value JSON cannot hold (a YAML set, date or binary), or not of the type the tool
+        # demands, is left out (reported as dropped): the tool would refuse every agent
+        return sorted(((k, v) for k, v in typed if v is not _UNFIT and jsonsrc.jsonable(v)),
+                      key=lambda kv: rank.get(kv[0], len(rank)))
+
+    def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
+        """The agent alone, as a container of one (what the engine reads back and verifies)."""
+        member = trivia if isinstance(trivia, Member) else None
+        block = member.block if member is not None else None
+        items = self.member_items(agent, block.values() if block is not None else {})
+        style = block.style if block is not None else jsonsrc.Style()
+        depth = len(self.agents_at) + 1
+        text = block.render(items) if block is not None else style.dumps(dict(items), (style.indent or "") * depth)
+        key = agent.name or (member.key if member is not None else "agent")
+        return _standalone(self.agents_at, key, text, style)
+
+    def join(self, texts: list[str], trivia: Any = None) -> str:
+        """The members written one by one (``write``), as the one file holding exactly these
+        agents: spliced into the file read when ``trivia`` is one (an unchanged agent and
+        every key outside the agents keep their bytes), else a fresh file."""
+        return self._spliced(trivia, [self.members(t)[0] for t in texts])
+
+    def merge(self, trivia: Any, members: list[tuple[str, str]], *, replace: bool) -> str:
+        """The file with ``members`` (key, JSON text) added, and replacing a member of the
+        same key only when ``replace``; every other byte of the file stays."""
+        if not isinstance(trivia, ContainerTrivia):
+            return self._spliced(None, members)
+        new = dict(members)
+        items = [(e.key, new.pop(e.key) if replace and e.key in new else e.value_text)
+                 for e in trivia.holder.entries]
+        kept = {e.key for e in trivia.holder.entries}
+        return self._spliced(trivia, items + [(k, v) for k, v in new.items() if k not in kept])
+
+    def _spliced(self, trivia: Any, members: list[tuple[str, str]]) -> str:
+        if not isinstance(trivia, ContainerTrivia):
+            inner = {k: jsonsrc.Raw(v) for k, v in members}
+            return _nested(self.agents_at, inner, jsonsrc.Style()) + "\n"
+        holder = trivia.holder
+        rendered = holder.render([(k, jsonsrc.Raw(v)) for k, v in members])
+        return holder.source[:holder.start] + rendered + holder.source[holder.end:]
+
+    def members(self, text: str) -> list[tuple[str, str]]:
+        """(key, JSON text) of each agent of a container file."""
+        root, _, _ = jsonsrc.parse(text, depth=len(self.agents_at) + 1)
+        return [(e.key, e.value_text) for e in self._holder(root, None).entries]
+
+    def output_path(self, agent: Agent) -> PurePath:
+        return PurePath(self.file_name)
+
+
+def _standalone(path: tuple[str, ...], key: str, member: str, style: jsonsrc.Style) -> str:
+    """A file holding one member (already indented for its depth) under ``path``."""
+    unit, nl = (style.indent, style.newline) if style.indent is not None else ("", "")
+    quote = lambda k: json.dumps(k, ensure_ascii=style.ascii) + style.colon
+    text = unit * (len(path) + 1) + quote(key) + member
+    for depth in range(len(path) - 1, -1, -1):
+        pad = unit * (depth + 1)
+        text = pad + quote(path[depth]) + "{" + nl + text + nl + pad + "}"
+    return "{" + nl + text + nl + "}\n"
+
+
+def _nested(path: tuple[str, ...], inner: dict, style: jsonsrc.Style) -> str:
+    value: Any = inner
+    for key in reversed(path):
+        value = {key: value}
+    return style.dumps(value, "")
+
+
+_ARTICLE = {"string": "a string", "array": "an array of strings", "object": "an object",
+            "integer": "an integer", "boolean": "true or false"}
+_UNFIT: Any = object()
+
+
+def _is_type(value: Any, wanted: str) -> bool:
+    if wanted == "array":
+        return isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value)
+    if wanted == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, {"string": str, "object": dict, "boolean": bool}[wanted])
+
+
+def _as_type(value: Any, wanted: str | None) -> Any:
+    """``value`` as the type the tool demands, where another form means the same (a markdown
+    file's "true", "25"), else _UNFIT."""
+    if wanted is None or _is_type(value, wanted):
+        return value
+    if wanted == "boolean" and isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if wanted == "integer" and isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return _UNFIT
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """JSON escapes can spell half a character; the pairs are decoded, what remains is alone."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(_lone_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    return False
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n") if "\r" in text else text
