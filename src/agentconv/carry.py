@@ -289,12 +289,14 @@ def finite(value: Any) -> bool:
 
 
 def restore(dialect: Any, agent: Agent, carry: Carry, *, path: str | None,
-            file_values: dict[str, Any] | None, trust: bool) -> Restoration:
+            file_values: dict[str, Any] | None, trust: bool,
+            narrowed: tuple[Agent, Agent] | None = None) -> Restoration:
     """Take back what the carry keeps and the file cannot say.
 
     Never the prompt; never a value the file states otherwise; a capability only when
     ``trust``; and only values that are consistent with the file: writing the restored agent
-    must give the file's own values (so an edit made in the target wins over the carry)."""
+    must give the file's own values (so an edit made in the target wins over the carry).
+    ``narrowed``: (an agent, its narrowing for ``dialect``) the caller computed already."""
     from .registry import get_dialect
     fields, natives = candidates(carry)
     result = Restoration(agent)
@@ -313,7 +315,7 @@ def restore(dialect: Any, agent: Agent, carry: Carry, *, path: str | None,
             result.refused.append((name, _STATED))
         else:
             wanted[name] = value
-    accepted = _consistent(dialect, agent, wanted, path, file_values)
+    accepted = _consistent(dialect, agent, wanted, path, file_values, narrowed)
     restored = _updated(agent, accepted) or agent
     known = {(n.dialect, n.key) for n in restored.native}
     extra = []
@@ -356,7 +358,7 @@ def _same(current: Any, value: Any, name: str) -> bool:
 
 
 def _consistent(dialect: Any, agent: Agent, wanted: dict[str, Any], path: str | None,
-                file_values: dict[str, Any] | None) -> dict[str, Any]:
+                file_values: dict[str, Any] | None, narrowed: tuple[Agent, Agent] | None = None) -> dict[str, Any]:
     from .engine import expressed, fill_required
     from .formats.yamlwrite import same_value
     if "name" in wanted and agent.name is not None and path is not None \
@@ -371,7 +373,8 @@ def _consistent(dialect: Any, agent: Agent, wanted: dict[str, Any], path: str | 
             continue
         trial = fill_required(dialect, trial)
         if dialect.expresses_access and (key == "tools" or "tools" in accepted):
-            trial = expressed(dialect, trial)[0]
+            # the engine's own narrowing of this very agent needs no second write and read
+            trial = narrowed[1] if narrowed is not None and trial == narrowed[0] else expressed(dialect, trial)[0]
         items = dict(dialect.native_items(trial, old))
         ordered = file_values is None
         if set(items) == set(baseline) and (not ordered or list(items) == list(baseline)) \

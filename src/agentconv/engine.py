@@ -73,13 +73,21 @@ def _restricts(source: list[ToolRule], target: list[ToolRule]) -> bool:
 def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = None) -> tuple[Agent, str, Agent]:
     """(agent as narrowed for ``dialect``, its text, the text read back). Narrowing adds deny
     rules until the output allows nothing the source denies."""
+    work, text, back = _expressed(dialect, agent, trivia=trivia, path=path)
+    return work, text, back.agents[0]
+
+
+def _expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = None):
+    """``expressed`` with the whole document read back (its trivia is what agentconv reads
+    in the output, which the tool's reading is compared with)."""
     work = agent
     for _ in range(6):
         text = dialect.write(work, trivia, None, path)
-        result = dialect.read(text, path, apply_carry=False).agents[0]
+        back = dialect.read(text, path, apply_carry=False)
+        result = back.agents[0]
         wide = widenings(agent.tools, result.tools, holds=dialect.holds_tool) if dialect.expresses_access else []
         if not wide:
-            return work, text, result
+            return work, text, back
         denies = [ToolRule(tool=t, action="deny") for tool in sorted({t for t, _ in wide}) for t in power_members(tool)]
         work = work.model_copy(update={"tools": Agent(tools=list(work.tools) + denies).tools})
     # Denies the target merges with an allow or ask (edit and write share opencode's 'edit'
@@ -87,9 +95,9 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
     denies = [r.model_copy(update={"action": "deny"}) for r in work.tools if r.action != "allow"]
     work = work.model_copy(update={"tools": denies})
     text = dialect.write(work, trivia, None, path)
-    result = dialect.read(text, path, apply_carry=False).agents[0]
-    if not widenings(agent.tools, result.tools, holds=dialect.holds_tool):
-        return work, text, result
+    back = dialect.read(text, path, apply_carry=False)
+    if not widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool):
+        return work, text, back
     raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access",
                          path=path, hint="convert to a dialect that can express its rules")
 
@@ -134,7 +142,11 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
     # a file written back in its own dialect (trivia given) stays as it was: identity first
     fresh = trivia is None or getattr(trivia, "synthetic", False)
     filled = fill_required(dialect, agent) if fresh else agent
-    work, text, result = expressed(dialect, filled, trivia=trivia, path=path)
+    work, text, back = _expressed(dialect, filled, trivia=trivia, path=path)
+    result = back.agents[0]
+    # a carry adds only a comment: agentconv reads the final text as it read this one, and the
+    # tool's reading of the final text is compared with it (no third parse of the output)
+    ours = _ours(back.trivia)
     losses = diff_agents(agent, result, src=source_dialect, dst=dialect.name, narrowed=work is not filled)
     losses += [Loss(field=f, kind="required", source=source_dialect, target=dialect.name, agent=agent.name,
                     detail=f"{dialect.title} needs '{f}' and skips the file without it")
@@ -146,28 +158,33 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
             losses = [l.model_copy(update={"kind": "carried"}) if l.kind == "dropped" else l for l in losses]
         return text, losses
     if mode == "none" or not dialect.carries or (not losses and not (style and mode == "style")):
-        return _read_as_written(dialect, text, path, losses, agent, source_dialect)
+        return _read_as_written(dialect, text, path, losses, agent, source_dialect, ours)
     fields, natives = _lost(agent, losses)
     source = _dialect(get_dialect, source_dialect)
     old = {source.name: source_values} if source is not None and source_values else {}
     per_field = sections_for(agent, fields, natives, [source, *spell_with], old)
     hints = style if mode == "style" and style else None
     if not per_field and not hints:
-        return _read_as_written(dialect, text, path, losses, agent, source_dialect)
-    kept = _restorable(dialect, work, result, trivia, path, per_field, hints)
+        return _read_as_written(dialect, text, path, losses, agent, source_dialect, ours)
+    kept = _restorable(dialect, work, result, trivia, path, per_field, hints, (filled, work))
     if kept or hints:
         text = dialect.write(work, trivia, Carry(merge(per_field, kept), style=hints), path)
     return _read_as_written(dialect, text, path, [_as_carried(l) if _base(l.field) in kept else l for l in losses],
-                            agent, source_dialect)
+                            agent, source_dialect, ours)
+
+
+def _ours(trivia: Any) -> tuple[dict, str | None]:
+    from .toolread import agentconv_reading
+    return agentconv_reading(trivia)
 
 
 def _read_as_written(dialect, text: str, path: str | None, losses: list[Loss],
-                     agent: Agent, src: str | None) -> tuple[str, list[Loss]]:
+                     agent: Agent, src: str | None, ours: tuple | None = None) -> tuple[str, list[Loss]]:
     """A new output must be read by the real tool as agentconv reads it (toolread): a writer
     bug is an error; a value the tool refuses (a name Claude Code reserves) means the tool
     skips the file, reported like a missing required field."""
     from .toolread import judge_output
-    wrong, refused = judge_output(dialect, text, path)
+    wrong, refused = judge_output(dialect, text, path, ours=ours)
     if wrong:
         raise AgentconvError(f"{dialect.title} would read the output otherwise than it was written: "
                              + "; ".join(wrong), path=path, hint="please report this agent: a writer bug")
@@ -212,7 +229,7 @@ def _dialect(get_dialect, name: str | None):
 
 
 def _restorable(dialect, work: Agent, result: Agent, trivia: Any, path: str | None,
-                per_field: dict, hints: dict | None) -> list[str]:
+                per_field: dict, hints: dict | None, narrowed: tuple[Agent, Agent] | None = None) -> list[str]:
     """The lost fields a trusted read of the output gives back. A value the reader would
     refuse (it contradicts the file, e.g. a name its path overrides) would only go stale in
     the comment. Checked on the read-back agent and the written keys: no second parse."""
@@ -220,6 +237,6 @@ def _restorable(dialect, work: Agent, result: Agent, trivia: Any, path: str | No
     probe = Carry(merge(per_field, per_field), style=hints)
     old = dialect.file_values(trivia) or {}
     written = dict(dialect.native_items(work, old))
-    outcome = restore(dialect, result, probe, path=path, file_values=written, trust=True)
+    outcome = restore(dialect, result, probe, path=path, file_values=written, trust=True, narrowed=narrowed)
     back = set(outcome.restored)
     return [name for name in per_field if name in back]

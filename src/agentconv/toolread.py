@@ -244,21 +244,28 @@ def _reading(value: Any) -> str:
     return repr(value)
 
 
-def how_tool_reads(dialect, text: str, path: str | None = None, *, every_field: bool = False) -> ToolReading | None:
+def how_tool_reads(dialect, text: str, path: str | None = None, *, every_field: bool = False,
+                   ours: tuple[dict[str, Any], str | None] | None = None) -> ToolReading | None:
     """How the tool of ``dialect`` reads ``text``, compared with agentconv's reading (None:
-    no tool reads this dialect). A text agentconv cannot read gets the tool's verdict only."""
+    no tool reads this dialect). A text agentconv cannot read gets the tool's verdict only.
+    ``ours``: agentconv's reading (front-matter values, body) when the caller has it already."""
     model = model_of(dialect)
     if model is None:
         return None
-    try:
-        trivia = dialect.read(text, path, apply_carry=False).trivia
-    except AgentconvError as exc:
-        reading = compare(model, text, None, None)
-        reading.findings.append(Finding(NOTE, None, f"agentconv itself cannot read this file: {exc.message}"))
-        return reading
+    if ours is None:
+        try:
+            ours = agentconv_reading(dialect.read(text, path, apply_carry=False).trivia)
+        except AgentconvError as exc:
+            reading = compare(model, text, None, None)
+            reading.findings.append(Finding(NOTE, None, f"agentconv itself cannot read this file: {exc.message}"))
+            return reading
+    return compare(model, text, ours[0], ours[1], every_field=every_field)
+
+
+def agentconv_reading(trivia: Any) -> tuple[dict[str, Any], str | None]:
+    """(front-matter values, body) as agentconv read a file, from its trivia."""
     block = getattr(trivia, "block", None)
-    return compare(model, text, block.values() if block is not None else {}, getattr(trivia, "body", None),
-                   every_field=every_field)
+    return (block.values() if block is not None else {}), getattr(trivia, "body", None)
 
 
 def check_for(tool: str, text: str | bytes, path: str | None = None) -> ToolReading:
@@ -284,11 +291,13 @@ def _dialects():
     return [(n, get_dialect(n)) for n in dialect_names()]
 
 
-def judge_output(dialect, text: str, path: str | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+def judge_output(dialect, text: str, path: str | None = None, *,
+                 ours: tuple[dict[str, Any], str | None] | None = None) -> tuple[list[str], list[tuple[str, str]]]:
     """(each field the tool would read otherwise than agentconv wrote it, each (key, reason)
     for which it would not load the file at all). A missing required key is in neither: the
-    engine reports it as 'required' already."""
-    reading = how_tool_reads(dialect, text, path, every_field=True)
+    engine reports it as 'required' already. ``ours``: what agentconv wrote (values, body),
+    when the caller read it back already; the tool still reads ``text`` itself."""
+    reading = how_tool_reads(dialect, text, path, every_field=True, ours=ours)
     if reading is None:
         return [], []
     refused = [(f.key, f"{reading.model.tool} {reading.verdict} the file: {f.message}") for f in reading.findings
