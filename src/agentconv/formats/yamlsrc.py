@@ -124,14 +124,23 @@ def _plain_tree(node: Any) -> Any:
     raise _Unusual
 
 
-@lru_cache(maxsize=64)
 def _compose(text: str, first_line: int) -> Any:
-    # Detection and reading compose the same front matter: do it once. Values are still
-    # constructed per call, so no two documents share mutable objects.
+    """The node of ``text``; an error's line counts from ``first_line``."""
+    try:
+        return _composed(text)
+    except ParseError as exc:
+        raise ParseError(exc.message, path=exc.path, line=exc.line + first_line, hint=exc.hint) from None
+
+
+@lru_cache(maxsize=64)
+def _composed(text: str) -> Any:
+    # Detection, reading and the tool's own reading compose the same front matter: do it
+    # once (the node does not depend on where the text starts; errors are never cached).
+    # Values are still constructed per call, so no two documents share mutable objects.
     loader = Loader(text)
     try:
         node = loader.get_single_node()
-        _refuse_aliases(node, None, first_line)
+        _refuse_aliases(node, None, 0)
         return node
     finally:
         loader.dispose()
