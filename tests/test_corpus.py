@@ -71,7 +71,9 @@ def test_trip_through_every_other_dialect_gives_the_agent_back(path, dialect):
         if via == dialect:
             continue
         back, losses = round_trip(doc, via)
-        diff = canonical_diff(doc.agent, back.agent)
+        # a field its own tool requires and the file lacks comes back filled in (reported)
+        missing = [f for f in agentconv.get_dialect(dialect).required if getattr(doc.agent, f) is None]
+        diff = canonical_diff(doc.agent, back.agent, ignore=missing)
         unreported = set(diff) - {loss.field for loss in losses}
         assert not unreported, f"{dialect}→{via}→{dialect} changed fields no loss names: {unreported}"
         assert not diff, f"{dialect}→{via}→{dialect}: the carry comment did not restore {sorted(diff)}"
