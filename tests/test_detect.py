@@ -86,3 +86,16 @@ def test_invalid_utf8_is_a_parse_error_with_its_position():
 @pytest.mark.parametrize("path", fixture_files(), ids=fixture_id)
 def test_every_fixture_detects_as_its_folder(path):
     assert agentconv.load(path).dialect == fixture_id(path).split("/")[0]
+
+
+def test_a_subclass_that_does_not_name_itself_does_not_replace_its_parent():
+    from agentconv.dialects.base import REGISTRY
+    from agentconv.dialects.claude import Claude
+
+    class Variant(Claude):
+        pass
+
+    assert REGISTRY["claude"] is Claude and agentconv.get_dialect("claude").__class__ is Claude
+    with pytest.raises(TypeError, match="registered already"):
+        type("Impostor", (Claude,), {"name": "claude", "__module__": "somewhere.else"})
+    assert REGISTRY["claude"] is Claude

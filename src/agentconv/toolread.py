@@ -17,8 +17,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from jsonschema import Draft202012Validator
-
 from .data import schema
 from .errors import AgentconvError, ParseError
 from .formats import yamlsrc
@@ -170,8 +168,10 @@ def _first_error(dialect: str, key: str, value: Any) -> str | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _validator(dialect: str, key: str) -> Draft202012Validator:
-    """One key's schema from ``dialects/<name>/schema.json``, with the ``$defs`` it uses."""
+def _validator(dialect: str, key: str) -> Any:
+    """One key's schema from ``dialects/<name>/schema.json``, with the ``$defs`` it uses
+    (jsonschema is imported only when a value needs checking: it costs start-up time)."""
+    from jsonschema import Draft202012Validator
     full = schema(dialect) or {}
     return Draft202012Validator({**full["properties"][key], "$defs": full.get("$defs", {})})
 

@@ -48,9 +48,14 @@ class Dialect:
     shows_style: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Only a class that names itself registers: a subclass that inherits its parent's
+        name (a test double, a variant) must not replace the parent's dialect."""
         super().__init_subclass__(**kwargs)
-        if cls.name:
-            REGISTRY[cls.name] = cls
+        name = cls.__dict__.get("name")
+        if name:
+            if name in REGISTRY and REGISTRY[name].__module__ != cls.__module__:
+                raise TypeError(f"dialect {name!r} is registered already (by {REGISTRY[name].__module__})")
+            REGISTRY[name] = cls
 
     # -- reading / writing ------------------------------------------------------------------
     def read(self, text: str, path: str | None = None, *, apply_carry: bool = True,
