@@ -169,8 +169,8 @@ def test_our_reading_of_opencode_tool_switches_matches_debug_agent(run: Run) -> 
 def _files_for(dialect: str) -> list[tuple[str, str]]:
     """Every corpus file of the tool's dialect, the fixtures, and the crafted cases of
     tests/test_toolread.py, as (label, text)."""
-    from test_toolread import CLAUDE_CASES, OPENCODE_CASES
-    crafted = CLAUDE_CASES if dialect == "claude" else OPENCODE_CASES
+    from test_toolread import CLAUDE_CASES, COPILOT_CASES, OPENCODE_CASES
+    crafted = {"claude": CLAUDE_CASES, "opencode": OPENCODE_CASES, "copilot": COPILOT_CASES}[dialect]
     out = [(f"probe:{name}", text) for name, (text, *_) in crafted.items()]
     for folder, label in ((sample.SHARED / "corpus" / dialect, "corpus"), (sample.FIXTURES / dialect, "fixtures")):
         for path in sample._files(folder):
@@ -181,7 +181,7 @@ def _files_for(dialect: str) -> list[tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("tool", ("claude", "opencode"))
+@pytest.mark.parametrize("tool", sample.TARGETS)
 def test_check_for_agrees_with_the_real_tool_on_every_corpus_file(tool, tmp_path, summary) -> None:
     from oracles import agreement
     reason = judges.unavailable_reason()
@@ -194,7 +194,8 @@ def test_check_for_agrees_with_the_real_tool_on_every_corpus_file(tool, tmp_path
     modelled = model_of(get_dialect(tool)).client
     if not modelled.endswith(" " + judges.client_version(tool)):
         pytest.skip(f"check --for {tool} states {modelled}; the judge runs {judges.client_version(tool)}")
-    judge = agreement.claude_agreement if tool == "claude" else agreement.opencode_agreement
+    judge = {"claude": agreement.claude_agreement, "opencode": agreement.opencode_agreement,
+             "copilot": agreement.copilot_agreement}[tool]
     try:
         result = judge(_files_for(tool), tmp_path)
     except judges.JudgeUnavailable as exc:

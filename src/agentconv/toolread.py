@@ -85,7 +85,8 @@ def read_as_tool(model: ToolModel, text: str) -> ToolReading:
             _unparsable(model, reading, text)
         else:
             reading.values = values
-    _judge_values(model, reading)
+    if reading.verdict == LOADS:
+        _judge_values(model, reading)
     return reading
 
 
