@@ -188,11 +188,22 @@ def _tool_set(display: str | None) -> frozenset[str]:
 def claude_never_widens(case: Case, session: ClaudeSession) -> list[str]:
     """Every tool Claude handed the running sub-agent is one the source allowed."""
     if case.name not in session.granted:
+        if _names_no_tool_claude_has(case, session):
+            return []
         return [f"claude did not run sub-agent {case.name!r}"]
     implied = _implied(case)
     return [f"claude grants {tool}, which the source does not allow"
             for tool in session.granted[case.name]
             if tool not in implied and not allows_some(case.original.tools, _CLAUDE_CANON.get(tool, tool))]
+
+
+def _names_no_tool_claude_has(case: Case, session: ClaudeSession) -> bool:
+    """Claude Code 2.1.332 lists, but never starts, a sub-agent whose `tools` names no tool it
+    hands sub-agents (only VS Code tool names, MCP tools of servers not configured, TodoWrite:
+    a Copilot agent's list, seen with crafted files): such an agent is granted nothing."""
+    names = toolnames.split_list(case.front_matter.get("tools"))
+    offered = granted_anywhere(session)
+    return bool(names) and not any(toolnames.split_call(n)[0] in offered for n in names)
 
 
 def allows_some(rules: list[ToolRule], tool: str, extra_args: tuple[str, ...] = ()) -> bool:
