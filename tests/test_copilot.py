@@ -137,3 +137,13 @@ def test_a_tree_of_copilot_agents_converts_and_claude_agents_land_as_name_agent_
         assert sorted(p.name for p in (tmp_path / target / folder).iterdir()) == names
         assert [f.reason for f in result.files if f.status == "skipped"] == \
             ["GitHub Copilot loads only *.md files from its agent folder"]
+
+
+def test_a_collection_of_agent_md_files_is_read_as_copilot_agents(tmp_path):
+    hinted = "---\ndescription: d\nargument-hint: a path\ntools: [read]\n---\nB.\n"
+    make_tree(tmp_path / "src", {"agents/review.agent.md": hinted,            # Copilot's own file name
+                                 "agents/command.md": hinted,                 # a Claude command's shape
+                                 "agents/notes.agent.md": "---\ntitle: t\n---\nN.\n"})
+    result = convert_tree([tmp_path / "src"], tmp_path / "out", to="claude")
+    assert {f.source.rsplit("/", 1)[-1]: f.status for f in result.files} == \
+        {"review.agent.md": "converted", "command.md": "skipped", "notes.agent.md": "skipped"}
