@@ -246,7 +246,7 @@ def how_tool_reads(dialect, text: str, path: str | None = None, *, every_field: 
 
 
 def check_for(tool: str, text: str | bytes, path: str | None = None) -> ToolReading:
-    """How the real tool of dialect ``tool`` ("claude", "opencode") reads ``text``.
+    """How the real tool of dialect ``tool`` ("claude", "opencode", "copilot") reads ``text``.
 
     >>> check_for("claude", "---\\nname: a\\ndescription: Diff A---B\\n---\\nBe brief.\\n").lines()[0]
     "description: agentconv reads 'Diff A---B'; Claude Code reads 'Diff A'"
