@@ -13,10 +13,12 @@ are counted as "unsupported", not as failures.
 Silent losses are measured here, independently of the engine's own diff: a canonical field or
 native key that differs after X→Y (read back without the carry) or after X→Y→X, and that the
 X→Y loss report does not name. Widenings compare the source's rules with the Y output read
-back without the carry (what the target tool enforces). Outputs are checked against
-dialects/<Y>/schema.json, except those the report already says the tool will skip (a
-required field is missing). Exit status 1 when there are silent losses, widenings, identity
-failures (a supported file that cannot be read counts as one), schema rejects or crashes (an
+back without the carry (what the target tool enforces), by power (access.SAME_POWER); needless
+narrowings are those the target's real tool could have avoided (see needless_narrowings).
+Outputs are checked against dialects/<Y>/schema.json, except those the report already says
+the tool will skip (a required field is missing). Exit status 1 when there are silent losses,
+widenings, needless narrowings, identity failures (a supported file that cannot be read counts
+as one), schema rejects or crashes (an
 exception that is not an AgentconvError).
 """
 
@@ -37,7 +39,8 @@ AGENT_SUFFIXES = (".md", ".markdown", ".txt")
 if str(REPO / "src") not in sys.path:          # runnable from a checkout without installing
     sys.path.insert(0, str(REPO / "src"))
 
-from agentconv.access import widenings  # noqa: E402
+from agentconv.access import OTHER_ARG, narrowings, power_action, same_power, widenings  # noqa: E402
+from agentconv.access import sample as _sample  # noqa: E402
 from agentconv.api import loads, to_dialect  # noqa: E402
 from agentconv.data import schema as dialect_schema  # noqa: E402
 from agentconv.errors import AgentconvError  # noqa: E402
@@ -56,6 +59,7 @@ class TargetResult:
     reported: list[str] = field(default_factory=list)      # fields the X→Y report names
     silent: list[str] = field(default_factory=list)        # fields lost without being named
     widenings: list[str] | None = None    # None: the target enforces no access (prose)
+    needless: list[str] | None = None     # narrowings the target could have avoided
     schema_errors: list[str] | None = None                 # None: no schema for the target
     skipped_by_tool: list[str] = field(default_factory=list)   # required fields missing, reported
 
@@ -95,9 +99,11 @@ def _canonical(value: Any) -> str:
 
 
 def differing_fields(before: Agent, after: Agent) -> list[str]:
-    """Canonical fields and native keys (``native.<key>``) whose values differ."""
+    """Canonical fields and native keys (``native.<key>``) whose values differ; tools differ
+    when they grant otherwise (Write, MultiEdit and Edit, Write grant alike)."""
     a, b = before.model_dump(mode="json"), after.model_dump(mode="json")
-    out = [f for f in a if f != "native" and _canonical(a[f]) != _canonical(b[f])]
+    out = [f for f in a if f != "native" and _canonical(a[f]) != _canonical(b[f])
+           and not (f == "tools" and same_power(before.tools, after.tools))]
     old = {(n["dialect"], n["key"]): n["value"] for n in a["native"]}
     new = {(n["dialect"], n["key"]): n["value"] for n in b["native"]}
     for key in list(old) + [k for k in new if k not in old]:
@@ -117,6 +123,49 @@ def schema_errors(target: str, written) -> list[str] | None:
     validator = validators.validator_for(schema)(schema)
     return [f"{'/'.join(map(str, e.absolute_path)) or '<front matter>'}: {e.message}"
             for e in validator.iter_errors(front_matter)]
+
+
+# ----------------------------------------------------------------------------------- needless narrowing
+
+#: opencode permissions that take one action, no pattern map (opencode 1.18.33)
+_OPENCODE_ACTION_ONLY = {"todowrite", "todoread", "question", "webfetch", "websearch", "doom_loop"}
+
+
+def needless_narrowings(source: list, enforced: list, target: str, holds) -> list[str]:
+    """Narrowings the target's real tool could have avoided: it can grant what the source
+    grants there without widening anything else. Claude Code grants whole tools (patterns
+    only pre-approve calls) and sub-agent types (Agent(a, b)), and cannot ask; opencode can
+    say any action per tool and argument pattern, except for its action-only permissions."""
+    out = []
+    for tool, calls in narrowings(source, enforced, holds).items():
+        for arg, before, after in calls:
+            if _expressible(source, tool, arg, before, target):
+                out.append(f"{tool}({arg})" if arg else tool)
+    return out
+
+
+def _expressible(source: list, tool: str, arg: str | None, before: str, target: str) -> bool:
+    args = [None, OTHER_ARG, *(_sample(r.pattern) for r in source if r.pattern and r.tool == tool)]
+    uniform = len({power_action(source, tool, a) for a in args}) == 1
+    if target == "claude":
+        from agentconv.dialects.claude import says
+        if not says(tool):
+            return False                       # a name Claude's list would split in two
+        if before == "ask":
+            return False                       # Claude cannot ask
+        if tool == "*":
+            return True                        # a deny-list grants every other tool
+        if tool == "task" and arg not in (None, OTHER_ARG) and not any(c in arg for c in "*?["):
+            # Agent(type): exact unless every type but some is allowed
+            return power_action(source, "task", OTHER_ARG) != "allow"
+        return uniform and before == "allow"
+    if target == "copilot":
+        from agentconv.dialects.copilot import can_grant
+        return before == "allow" and uniform and can_grant(source, tool)   # no ask, deny or pattern
+    if target == "opencode":
+        from agentconv.dialects.opencode import says
+        return says(tool) and (uniform or tool not in _OPENCODE_ACTION_ONLY)
+    return False
 
 
 # ----------------------------------------------------------------------------------- measuring
@@ -155,12 +204,17 @@ def _measure(doc, target: str, where: str, outcome: TargetResult) -> None:
     source, dialect = doc.agent, get_dialect(target)
     out_path = str(dialect.output_path(source))
     text, losses = to_dialect(doc, target, path=out_path)
-    outcome.reported = list(dict.fromkeys(l.field for l in losses))
+    # tools.read is a part of tools
+    outcome.reported = list(dict.fromkeys(l.field if l.field.startswith("native.") else l.field.partition(".")[0]
+                                          for l in losses))
     outcome.skipped_by_tool = [l.field for l in losses if l.kind == "required"]
     written = dialect.read(text, out_path, apply_carry=False)
     enforced = written.agent
     if dialect.expresses_access:
-        outcome.widenings = [f"{tool}({arg})" if arg else tool for tool, arg in widenings(source.tools, enforced.tools)]
+        holds = dialect.holds_tool
+        outcome.widenings = [f"{tool}({arg})" if arg else tool
+                             for tool, arg in widenings(source.tools, enforced.tools, holds=holds)]
+        outcome.needless = needless_narrowings(source.tools, enforced.tools, target, holds)
     # an output the report already says the tool will skip (a required field is missing) is
     # counted as that, not as a schema reject
     outcome.schema_errors = [] if outcome.skipped_by_tool else schema_errors(target, written)
@@ -202,7 +256,7 @@ def summarise(results: list[FileResult], targets: list[str]) -> dict:
             if source == target or not mine:
                 continue
             matrix.append(_cell(source, target, cells))
-    for key in ("refused", "crashed_conversions", "silent", "widenings", "schema_rejects", "reported",
+    for key in ("refused", "crashed_conversions", "silent", "widenings", "needless", "schema_rejects", "reported",
                 "skipped_by_tool"):
         totals[key] = sum(m[key] or 0 for m in matrix)
     return {"totals": totals, "matrix": matrix}
@@ -220,6 +274,7 @@ def _cell(source: str, target: str, cells: list[TargetResult]) -> dict:
         "reported": sum(len(t.reported) for t in converted),
         "silent": sum(len(t.silent) for t in converted),
         "widenings": sum(len(t.widenings or []) for t in converted) if enforced else None,
+        "needless": sum(len(t.needless or []) for t in converted) if enforced else None,
         "schema_rejects": sum(bool(t.schema_errors) for t in converted) if has_schema else None,
         "skipped_by_tool": sum(bool(t.skipped_by_tool) for t in converted),
     }
@@ -231,8 +286,8 @@ def dialect_enforces(name: str) -> bool:
 
 def failed(summary: dict) -> bool:
     t = summary["totals"]
-    return any(t[k] for k in ("silent", "widenings", "identity_failures", "crashed", "crashed_conversions",
-                              "schema_rejects"))
+    return any(t[k] for k in ("silent", "widenings", "needless", "identity_failures", "crashed",
+                              "crashed_conversions", "schema_rejects"))
 
 
 def render_text(roots: list[Path], results: list[FileResult], summary: dict, targets: list[str]) -> str:
@@ -241,15 +296,17 @@ def render_text(roots: list[Path], results: list[FileResult], summary: dict, tar
              f"files {t['files']}: read {t['read']}, failed {t['failed']}, crashed {t['crashed']}, "
              f"unsupported dialect {t['unsupported']} (skipped)",
              f"identity byte-exact: {t['identity']}/{t['read'] + t['failed'] + t['crashed']}", ""]
-    header = ("X→Y", "files", "refused", "X→Y→X equal", "reported", "SILENT", "WIDENED", "schema rejects",
-              "tool skips (reported)")
+    header = ("X→Y", "files", "refused", "X→Y→X equal", "reported", "SILENT", "WIDENED", "NEEDLESS NARROWING",
+              "schema rejects", "tool skips (reported)")
     rows = [header] + [(f"{m['source']}→{m['target']}", m["files"], m["refused"] + m["crashed_conversions"],
                         m["round_trip_equal"], m["reported"], m["silent"], _or_na(m["widenings"]),
-                        _or_na(m["schema_rejects"]), m["skipped_by_tool"]) for m in summary["matrix"]]
+                        _or_na(m["needless"]), _or_na(m["schema_rejects"]), m["skipped_by_tool"])
+                       for m in summary["matrix"]]
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
     for row in rows:
         lines.append("  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
     lines += ["", f"totals: reported {t['reported']} field(s), silent {t['silent']}, widenings {t['widenings']}, "
+                  f"needless narrowings {t['needless']}, "
                   f"refused {t['refused']}, schema rejects {t['schema_rejects']}, outputs the tool will skip "
                   f"(reported as 'required') {t['skipped_by_tool']}"]
     notes = [f"{name}: no tool enforces its access rules; widenings not measured"
@@ -258,7 +315,8 @@ def render_text(roots: list[Path], results: list[FileResult], summary: dict, tar
               for name in targets if dialect_schema(name) is None]
     lines += [f"note: {n}" for n in notes]
     lines += _problems(results)
-    lines.append("FAIL" if failed(summary) else "OK: 0 silent losses, 0 widenings, 100% identity, 0 schema rejects")
+    lines.append("FAIL" if failed(summary) else
+                 "OK: 0 silent losses, 0 widenings, 0 needless narrowings, 100% identity, 0 schema rejects")
     return "\n".join(lines) + "\n"
 
 
@@ -283,6 +341,8 @@ def _problems(results: list[FileResult]) -> list[str]:
                 out.append(f"SILENT {arrow}: {r.path}: {', '.join(t.silent)}")
             if t.widenings:
                 out.append(f"WIDENED {arrow}: {r.path}: {', '.join(t.widenings)}")
+            if t.needless:
+                out.append(f"NEEDLESS {arrow}: {r.path}: {', '.join(t.needless)}")
             if t.schema_errors:
                 out.append(f"schema {arrow}: {r.path}: {'; '.join(t.schema_errors[:3])}")
     return ([""] + out + [""]) if out else [""]

@@ -256,8 +256,16 @@ def test_claude_to_opencode_and_back_gives_the_same_model_for_every_file(tmp_pat
 
 
 def _exact_trips(trips):
-    """Trips where nothing had to be carried: no loss and no warning about the source."""
-    return [(t, b) for t, b in trips if not t.losses and not t.warnings]
+    """Trips where nothing had to be carried: no loss and no warning about the source. A
+    front matter closed by a longer rule ('-----') is written back with '---' on purpose
+    (style._rule: the real tools would read '--' into the prompt), so it is left out."""
+    return [(t, b) for t, b in trips if not t.losses and not t.warnings and not _odd_rule(t.source)]
+
+
+def _odd_rule(source: str) -> bool:
+    lines = Path(source).read_text(encoding="utf-8", errors="replace").splitlines()
+    rules = [line for line in lines if line.startswith("---")][:2]
+    return any(line.rstrip() != "---" for line in rules)
 
 
 def test_claude_to_opencode_and_back_is_byte_identical_where_nothing_was_carried(tmp_path):

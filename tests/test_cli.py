@@ -101,7 +101,8 @@ def test_strict_fails_on_losses_and_writes_nothing(tmp_path):
 
 def test_strict_passes_a_lossless_conversion():
     result = run("convert", OPENCODE_MINIMAL, "--to", "claude", "--strict")
-    assert result.exit_code == 0 and result.stderr == ""
+    # opencode's own default (ask before reading .env files) is noted, and is not a loss
+    assert result.exit_code == 0 and all(": defaulted (" in line for line in result.stderr.splitlines())
     assert result.stdout.startswith("---\nname: minimal\n")
 
 
@@ -116,7 +117,7 @@ def test_report_json_goes_to_stderr_when_stdout_holds_the_text():
 def test_report_json_goes_to_stdout_with_an_output_folder(tmp_path):
     result = run("convert", OPENCODE_MINIMAL, "--to", "claude", "-o", tmp_path, "--report", "json")
     entry = json.loads(result.stdout)["files"][0]
-    assert entry["status"] == "ok" and entry["losses"] == []
+    assert entry["status"] == "ok" and [l for l in entry["losses"] if l["kind"] != "defaulted"] == []
     assert entry["source"] == str(OPENCODE_MINIMAL)
 
 

@@ -130,7 +130,7 @@ disallowedTools: Bash, Edit, Write
 #       '*': ask
 ---
 Be brief.
-"""}, losses={"claude": {("temperature", "carried"), ("tools", "narrowed")}})
+"""}, losses={"claude": {("temperature", "carried"), ("tools.bash", "narrowed"), ("tools.read", "defaulted")}})
 
 
 def test_prose_sections_become_a_structured_description():
@@ -231,13 +231,16 @@ def test_a_claude_allow_list_stays_an_allow_list_in_opencode():
         assert effective_action(rules, tool) == "deny", tool
 
 
-def test_edit_without_write_narrows_opencode_edit_and_says_so():
+def test_edit_without_write_allows_opencode_edit_which_has_the_same_power():
+    # Claude's Edit creates a file when old_string is empty: it can write what Write can, so
+    # opencode's one `edit` key (edit, write, apply_patch) grants nothing more
     text = "---\nname: fixer\ndescription: Fixes.\ntools: Read, Edit\n---\nFix.\n"
     doc = agentconv.loads(text, "claude")
     out = agentconv.dumps(doc, "opencode", carry=False)    # read back what opencode enforces
     rules = agentconv.loads(out, "opencode").agent.tools
-    assert effective_action(rules, "write") == "deny" and effective_action(rules, "edit") == "deny"
-    assert ("tools", "narrowed") in loss_pairs(doc.losses)
+    assert effective_action(rules, "write") == "allow" and effective_action(rules, "edit") == "allow"
+    assert effective_action(rules, "bash") == "deny"
+    assert [(l.field, l.kind) for l in doc.losses if l.field.startswith("tools")] == [("tools", "formatting")]
 
 
 # -- promises over every fixture × target ------------------------------------------------------

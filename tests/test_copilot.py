@@ -75,10 +75,12 @@ CLAUDE = "---\nname: r\ndescription: d\n{extra}---\nBody.\n"
 
 @pytest.mark.parametrize("extra, tools, losses", [
     ("tools: Read, Grep, Glob, Edit, Write, Bash\n", "tools: execute, read, edit, search\n", set()),
-    ("tools: Read, Grep\n", "tools: read\n", {("tools", "narrowed")}),          # search would add Glob
-    ("tools: Read, Edit\n", "tools: read\n", {("tools", "narrowed")}),          # edit would add Write
-    ("tools: Read, Bash(git diff:*)\n", "tools: execute, read\n", {("tools", "approximated")}),
-    ("disallowedTools: Bash\n", "tools: read, edit, search, agent, web, todo\n", {("tools", "narrowed")}),
+    ("tools: Read, Grep\n", "tools: read\n", {("tools.grep", "narrowed")}),     # search would add Glob
+    ("tools: Read, Edit\n", "tools: read, edit\n", {("tools", "formatting")}),  # Write: the same power
+    ("tools: Read, MultiEdit\n", "tools: read, edit\n", {("tools", "formatting")}),
+    ("tools: Read, NotebookEdit\n", "tools: read\n", {("tools.notebookedit", "narrowed")}),
+    ("tools: Read, Bash(git diff:*)\n", "tools: execute, read\n", {("tools", "formatting")}),  # whole Bash
+    ("disallowedTools: Bash\n", "tools: read, edit, search, agent, web, todo\n", {("tools.*", "narrowed")}),
     ("tools: mcp__github__get_issue\n", "tools: github/get_issue\n", set()),
     ("tools: ''\n", "tools: []\n", set()),
 ])
@@ -147,3 +149,14 @@ def test_a_collection_of_agent_md_files_is_read_as_copilot_agents(tmp_path):
     result = convert_tree([tmp_path / "src"], tmp_path / "out", to="claude")
     assert {f.source.rsplit("/", 1)[-1]: f.status for f in result.files} == \
         {"review.agent.md": "converted", "command.md": "skipped", "notes.agent.md": "skipped"}
+
+
+@pytest.mark.parametrize("name, target, written", [
+    ("git_diff", "opencode", "permission:\n  '*': deny\n  read: allow\n"),   # opencode's name for git's diff
+    ("Microsoft Docs", "claude", "tools: Read\n"),                          # Claude would read two names
+])
+def test_a_tool_name_the_target_cannot_say_narrows_only_that_tool(name, target, written):
+    doc = agentconv.loads(f"---\ndescription: d\ntools: [read, '{name}']\n---\nB.\n", "copilot", path=A + "r.md")
+    text, losses = agentconv.to_dialect(doc, target, carry=False)
+    assert written in text
+    assert {l.field for l in losses if l.field.startswith("tools")} == {f"tools.{name}"}

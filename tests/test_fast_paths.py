@@ -101,7 +101,7 @@ def test_cached_tool_parses_are_the_parses(first, second, missing):
     values = [first, second]
     if missing is not None:
         values[missing] = MISSING
-    for parse in (claude.parse_tool_access, opencode.parse_access):
+    for parse in (claude._parsed_access, opencode._parsed_access):
         try:
             expected = ("value", parse.__wrapped__(*values))
         except Exception as exc:
@@ -114,11 +114,11 @@ def test_cached_tool_parses_are_the_parses(first, second, missing):
             assert got == expected
             if got[0] == "value" and got[1] is not None:
                 got[1].append("mine")             # each caller's list is its own
-    rules = claude.parse_tool_access(first if not isinstance(first, dict) else None, MISSING) or []
-    other = opencode.parse_access(second if isinstance(second, dict) else None, MISSING) or []
+    rules = claude._parsed_access(first if not isinstance(first, dict) else None, MISSING) or []
+    other = opencode._parsed_access(second if isinstance(second, dict) else None, MISSING) or []
     from agentconv import access
-    expected = [(t, a) for t, a in access.probes(rules, other)
-                if access.RANK[access.effective_action(other, t, a)] > access.RANK[access.effective_action(rules, t, a)]]
+    expected = [(t, a) for t, a in access.power_probes(rules, other)
+                if access.RANK[access.power_action(other, t, a)] > access.RANK[access.power_action(rules, t, a)]]
     assert access.widenings(rules, other) == expected == access.widenings(rules, other)
     rendered = opencode.render_permission(rules)
     assert rendered == opencode.render_permission(rules)

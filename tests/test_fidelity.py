@@ -129,6 +129,23 @@ def test_a_writer_that_drops_restrictions_is_caught_as_a_widening(tree: Path, mo
     assert fidelity.failed(summary)
 
 
+def test_a_writer_that_denies_what_it_could_say_is_caught_as_a_needless_narrowing(tree: Path, monkeypatch):
+    from agentconv.dialects import base
+    from agentconv.model import ToolRule
+    real = base.MarkdownDialect.write
+
+    def deny_all(self, agent, trivia=None, carry=None, path=None):
+        return real(self, agent.model_copy(update={"tools": [ToolRule(tool="*", action="deny")]}), trivia, carry,
+                    path) if self.name == "opencode" else real(self, agent, trivia, carry, path)
+
+    monkeypatch.setattr(base.MarkdownDialect, "write", deny_all)
+    results, summary = fidelity.run([tree])
+    cell = next(m for m in summary["matrix"] if (m["source"], m["target"]) == ("claude", "opencode"))
+    assert cell["needless"] > 0 and cell["widenings"] == 0
+    assert fidelity.failed(summary)
+    assert "NEEDLESS claude→opencode" in fidelity.render_text([tree], results, summary, fidelity.dialect_names())
+
+
 def test_a_file_that_cannot_be_read_is_an_identity_failure(tree: Path):
     (tree / "claude" / "broken.md").write_bytes(b"---\nname: x\ndescription: \xff\n---\nHi\n")
     results, summary = fidelity.run([tree])

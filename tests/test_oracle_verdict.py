@@ -42,9 +42,12 @@ def test_opencode_tool_switches(tool, on):
     assert verdict.opencode_tool_on(RULES, tool) is on
 
 
-def test_apply_patch_is_as_wide_as_edit_and_write_together():
+def test_apply_patch_has_the_power_of_any_file_writing_tool():
+    # Claude's Edit creates files too: edit alone already writes any file (access.SAME_POWER)
     both = [ToolRule(tool="*", action="deny"), ToolRule(tool="edit"), ToolRule(tool="write")]
-    assert verdict.allows_some(both, "patch") and not verdict.allows_some(both[:2], "patch")
+    assert verdict.allows_some(both, "patch") and verdict.allows_some(both[:2], "patch")
+    assert not verdict.allows_some(both[:1] + [ToolRule(tool="read")], "patch")
+    assert not verdict.allows_some(both[:2], "write", by_power=False)
 
 
 def test_claude_agent_listing_is_read_across_lines():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Union
+from typing import Iterable, Union
 
+from .access import accepting_widenings, lenient_access as access_reading
 from .document import Document
 from .engine import carry_mode, write_agent
 from .errors import AgentconvError, OutputExistsError, ParseError
@@ -39,13 +40,16 @@ def decode(data: bytes, path: str | None = None) -> tuple[str, str, bool]:
 
 
 def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | None = None,
-          trust_carry: bool = False) -> Document:
+          trust_carry: bool = False, lenient_access: bool = False) -> Document:
     """Parse agent text. ``dialect=None`` detects it from ``path`` and content.
 
     An agentconv comment in the file (what another dialect could not say) is taken back only
     where it grants nothing the file does not; ``trust_carry=True`` (for your own files)
     takes back tools, hooks, MCP servers, models and the like too. ``Document.restored`` and
     ``Document.refused`` say which.
+
+    A tool-access value the reader cannot interpret (``disallowedTools: 5``) is a SchemaError;
+    with ``lenient_access`` it narrows the agent to no tools instead, reported as a loss.
 
     >>> doc = loads("---\\nname: a\\ndescription: b\\n---\\nBe brief.\\n")
     >>> doc.dialect, doc.agent.name
@@ -62,10 +66,11 @@ def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | Non
     elif text.startswith("\ufeff"):
         text, bom = text[1:], True
     try:
-        name, doc = detect_and_read(text, where, trust_carry=trust_carry) if dialect is None \
-            else (get_dialect(dialect).name, None)
-        if doc is None:
-            doc = get_dialect(name).read(text, where, trust_carry=trust_carry)
+        with access_reading(lenient_access):
+            name, doc = detect_and_read(text, where, trust_carry=trust_carry) if dialect is None \
+                else (get_dialect(dialect).name, None)
+            if doc is None:
+                doc = get_dialect(name).read(text, where, trust_carry=trust_carry)
     except AgentconvError as exc:
         raise exc.located(where)
     except RecursionError:
@@ -95,19 +100,31 @@ def read_bytes(path: PathLike, *, refuse_large: bool = True) -> bytes:
                              hint="check that the file exists and is readable") from None
 
 
-def load(path: PathLike, dialect: str | None = None, *, trust_carry: bool = False) -> Document:
-    """Read and parse an agent file (``trust_carry``: see ``loads``)."""
-    return loads(read_bytes(path), dialect, path=os.fspath(path), trust_carry=trust_carry)
+def load(path: PathLike, dialect: str | None = None, *, trust_carry: bool = False,
+         lenient_access: bool = False) -> Document:
+    """Read and parse an agent file (``trust_carry``, ``lenient_access``: see ``loads``)."""
+    return loads(read_bytes(path), dialect, path=os.fspath(path), trust_carry=trust_carry,
+                 lenient_access=lenient_access)
 
 
 def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
-               path: PathLike | None = None) -> tuple[str, list[Loss]]:
+               path: PathLike | None = None, accept_widening: Iterable[str] = ()) -> tuple[str, list[Loss]]:
     """Render ``doc`` in ``dialect`` (default: its own); return the text and the losses.
 
     ``carry``: True or "meaning" keeps what the target cannot say in a comment it ignores,
     "style" adds formatting hints so a trip back gives the original bytes, False drops it.
     Without ``path`` the output is judged where the target tool would read it
-    (``Dialect.output_path``), so a name its path expresses is no loss."""
+    (``Dialect.output_path``), so a name its path expresses is no loss.
+
+    ``accept_widening``: canonical tools (``read``, ``bash``, ``task``) a target that cannot
+    say their rules grants whole instead of denying, each reported as widened."""
+    with accepting_widenings(accept_widening):
+        return _to_dialect(doc, dialect, carry=carry, path=path)
+
+
+def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
+                path: PathLike | None = None) -> tuple[str, list[Loss]]:
+    """``to_dialect`` for the current ``accepting_widenings``."""
     target = get_dialect(dialect or doc.dialect or "")
     same = doc.dialect == target.name
     texts, losses = [], []
@@ -136,13 +153,21 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
             text, notes = _with_comments(text, doc, source, target, agent)
             lost += notes
         texts.append(text)
-        losses += lost
+        losses += _read_narrowings(doc, agent, target) + lost
     if not same:
         losses = _refused_losses(doc, target.name) + losses
     text = "".join(texts)
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+def _read_narrowings(doc: Document, agent, target) -> list[Loss]:
+    """What reading the file already narrowed (lenient_access): a loss of every conversion."""
+    if doc.dialect == target.name:
+        return []
+    return [Loss(field=w.field, kind="narrowed", detail=w.message, source=doc.dialect, target=target.name,
+                 agent=agent.name) for w in doc.warnings if w.field]
 
 
 def _with_comments(text: str, doc: Document, source, target, agent) -> tuple[str, list[Loss]]:
@@ -199,10 +224,10 @@ def split_style(style: dict, target, agent) -> tuple[dict, dict]:
 
 
 def dumps(doc: Document, dialect: str | None = None, *, on_loss: str = "warn", carry: bool | str = True,
-          path: PathLike | None = None) -> str:
+          path: PathLike | None = None, accept_widening: Iterable[str] = ()) -> str:
     """Render a document; ``dialect=None`` writes the dialect it was read from (same bytes
     when nothing changed). Losses land in ``doc.losses`` and go through ``on_loss``."""
-    text, losses = to_dialect(doc, dialect, carry=carry, path=path)
+    text, losses = to_dialect(doc, dialect, carry=carry, path=path, accept_widening=accept_widening)
     doc.losses = losses
     if (dialect is None or get_dialect(dialect).name == doc.dialect):
         # a field the source already lacked is not lost by writing it back (the reader warned)
@@ -224,7 +249,8 @@ def dump(doc: Document, path: PathLike, dialect: str | None = None, *, overwrite
 
 
 def convert(text: str | bytes, *, to: str, read: str | None = None, path: PathLike | None = None,
-            on_loss: str = "warn", carry: bool | str = True, trust_carry: bool = False) -> str:
+            on_loss: str = "warn", carry: bool | str = True, trust_carry: bool = False,
+            lenient_access: bool = False, accept_widening: Iterable[str] = ()) -> str:
     """Convert agent text from one dialect (``read``, detected when None) to ``to``."""
-    doc = loads(text, read, path=path, trust_carry=trust_carry)
-    return dumps(doc, to, on_loss=on_loss, carry=carry)
+    doc = loads(text, read, path=path, trust_carry=trust_carry, lenient_access=lenient_access)
+    return dumps(doc, to, on_loss=on_loss, carry=carry, accept_widening=accept_widening)

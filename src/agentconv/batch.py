@@ -71,7 +71,8 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes, 
             reason = verdict.skip
         if reason is not None:
             return result.model_copy(update={"reason": reason})
-        doc = load_agent(data, verdict.read or job.read, source.path, trust_carry=job.trust_carry)
+        doc = load_agent(data, verdict.read or job.read, source.path, trust_carry=job.trust_carry,
+                         lenient_access=job.lenient_access)
         result.source_dialect, result.warnings = doc.dialect, _file_name_warnings(source.path) + list(doc.warnings)
         result.restored = list(doc.restored)
         if job.in_place and doc.dialect != job.to:
@@ -110,7 +111,7 @@ def _file_name_warnings(path: str) -> list[Diagnostic]:
 def _render(doc: Document, job: Job, target: str) -> tuple[bytes, list]:
     if job.in_place:
         return _normalised(doc, target), []
-    text, losses = to_dialect(doc, job.to, carry=job.carry, path=target)
+    text, losses = to_dialect(doc, job.to, carry=job.carry, path=target, accept_widening=job.accept_widening)
     return text.encode(doc.encoding if doc.dialect == job.to else "utf-8"), losses
 
 
@@ -149,7 +150,8 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
                       check: bool = False, diff: bool = False, carry: bool | str = True,
                       trust_carry: bool = False, strict: bool = False, in_place: bool = False,
                       jobs: int | None = None, renames: dict[str, str] | None = None,
-                      include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Iterator[FileResult]:
+                      include: Iterable[str] = (), exclude: Iterable[str] = (), lenient_access: bool = False,
+                      accept_widening: Iterable[str] = ()) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
@@ -161,7 +163,8 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     sources = [os.fspath(s) for s in sources]
     job = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
                carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
-               include=tuple(include), exclude=tuple(exclude))
+               include=tuple(include), exclude=tuple(exclude), lenient_access=lenient_access,
+               accept_widening=tuple(accept_widening))
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     forget_skill_folders()             # the tree may have changed since an earlier run in this process

@@ -80,7 +80,8 @@ def _entry_lines(key: str, value: Any) -> list[str]:
     lines = text.rstrip("\n").split("\n")
     # a blank line inside a value (or one YAML would end the comment on) cannot stand in a
     # comment: such a value is written as one line of JSON, which YAML reads the same
-    if _UNSAFE.search(text) or "-->" in text or any(not line.strip() for line in lines):
+    # (so is one that ends in whitespace a reader strips, such as a no-break space)
+    if _UNSAFE.search(text) or "-->" in text or any(not line.strip() or line != line.rstrip() for line in lines):
         return [f"{json.dumps(key)}: {_json(value)}"]
     return lines
 
@@ -304,6 +305,8 @@ def restore(dialect: Any, agent: Agent, carry: Carry, *, path: str | None,
             result.refused.append((name, _PROMPT))
         elif _same(current, value, name):
             continue
+        elif name == "tools" and _narrows_only(current, value):
+            wanted[name] = value        # rules the file could not say, granting nothing it does not
         elif grants(name, value) and not trust:
             result.refused.append((name, _GRANTS))
         elif not _unset(current) and not trust:
@@ -330,6 +333,13 @@ def restore(dialect: Any, agent: Agent, carry: Carry, *, path: str | None,
     result.agent = restored
     result.restored = list(accepted) + [f"native.{n.key}" for n in extra]
     return result
+
+
+def _narrows_only(current: Any, value: Any) -> bool:
+    """Carried tool rules that allow nothing the file's own rules do not (judged by power)."""
+    from .access import widenings
+    carried = _updated(Agent(), {"tools": value})
+    return carried is not None and not widenings(current, carried.tools)
 
 
 def _dialect_or_none(get_dialect: Any, name: str) -> Any:

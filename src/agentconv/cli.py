@@ -167,6 +167,12 @@ Examples:
               help="The sources' agentconv comments are yours: also take back what they hold that "
                    "grants something (tools, permission mode, hooks, MCP servers, skills, model, "
                    "memory, ...). Without it those are reported as 'untrusted' and left out.")
+@click.option("--accept-widening", "accept_widening", multiple=True, metavar="TOOL",
+              help="Where the target cannot say TOOL's rules (read, bash, task, ...), grant it "
+                   "instead of denying it, reported as widened. Repeatable; off by default.")
+@click.option("--lenient-access", is_flag=True,
+              help="Read a tools/permission value agentconv cannot interpret as no tools at all "
+                   "(reported as narrowed) instead of failing.")
 @click.option("--report", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json prints one JSON document (an entry per file, the totals) on stdout; "
                    "with one FILE converted to stdout, on stderr.")
@@ -185,7 +191,8 @@ Examples:
               help="Skip files matching GLOB ('vendor/**', '*.draft.md'). Repeatable.")
 def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
             dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, carry: str,
-            no_carry: bool, trust_carry: bool, report: str, quiet: bool, verbose: bool,
+            no_carry: bool, trust_carry: bool, accept_widening: tuple[str, ...], lenient_access: bool,
+            report: str, quiet: bool, verbose: bool,
             jobs: int | None, renames: tuple, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
@@ -202,17 +209,19 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
             (paths[0] == "-" or not os.path.isdir(paths[0])):
         _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, quiet,
-                     dict(renames))
+                     dict(renames), lenient_access, accept_widening)
         return
     _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
                    in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
                    verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames),
-                   include=include, exclude=exclude)
+                   include=include, exclude=exclude, lenient_access=lenient_access,
+                   accept_widening=accept_widening)
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
                  carry: str, trust_carry: bool, report: str, quiet: bool = False,
-                 renames: dict | None = None) -> None:
+                 renames: dict | None = None, lenient_access: bool = False,
+                 accept_widening: tuple[str, ...] = ()) -> None:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -220,13 +229,13 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     from .registry import get_dialect
 
     data, path = _read_source(source)
-    doc = loads(data, from_, path=path, trust_carry=trust_carry)
+    doc = loads(data, from_, path=path, trust_carry=trust_carry, lenient_access=lenient_access)
     if renames and doc.agent.name in renames:
         doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
     target = get_dialect(to)
     out_path = _output_path(output, target, doc.agent) if output else None
-    text, losses = to_dialect(doc, to, carry=carry, path=out_path)
-    status = "lossy" if losses else "ok"
+    text, losses = to_dialect(doc, to, carry=carry, path=out_path, accept_widening=accept_widening)
+    status = "lossy" if strict_losses(losses) else "ok"      # a note on defaults is no loss
     if strict and strict_losses(losses):
         status = "failed"
     entry = {"source": path or "-", "target": out_path, "from": doc.dialect, "to": target.name,

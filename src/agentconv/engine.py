@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import restricts, widenings
+from .access import power_members, restricts, widenings
+from .accessdiff import tool_changes
 from .errors import AgentconvError
 from .losses import Loss
 from .carry import Carry, merge, sections_for
 from .model import CANONICAL_FIELDS, Agent, ToolRule
+from .registry import get_dialect
 
 
 def _empty(value: Any) -> bool:
@@ -39,7 +41,12 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
     who = source.name
     for field in CANONICAL_FIELDS:
         before, after = getattr(source, field), getattr(result, field)
-        if before == after:
+        if before == after and (field != "tools" or not get_dialect(dst).expresses_access):
+            continue
+        if field == "tools" and get_dialect(dst).expresses_access:
+            losses += [Loss(field=name, kind=kind, detail=detail, source=src, target=dst, agent=who)
+                       for name, kind, detail in tool_changes(
+                           source.tools, result.tools, get_dialect(src) if src else None, get_dialect(dst))]
             continue
         if field == "tools" and (narrowed or _restricts(source.tools, result.tools)):
             kind, detail = "narrowed", "the target cannot express these rules; access was restricted"
@@ -70,10 +77,10 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
     for _ in range(6):
         text = dialect.write(work, trivia, None, path)
         result = dialect.read(text, path, apply_carry=False).agents[0]
-        wide = widenings(agent.tools, result.tools) if dialect.expresses_access else []
+        wide = widenings(agent.tools, result.tools, holds=dialect.holds_tool) if dialect.expresses_access else []
         if not wide:
             return work, text, result
-        denies = [ToolRule(tool=tool, action="deny") for tool in sorted({t for t, _ in wide})]
+        denies = [ToolRule(tool=t, action="deny") for tool in sorted({t for t, _ in wide}) for t in power_members(tool)]
         work = work.model_copy(update={"tools": Agent(tools=list(work.tools) + denies).tools})
     # Denies the target merges with an allow or ask (edit and write share opencode's 'edit'
     # key) can keep coming back wide: keep only denies, which never widens.
@@ -81,7 +88,7 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
     work = work.model_copy(update={"tools": denies})
     text = dialect.write(work, trivia, None, path)
     result = dialect.read(text, path, apply_carry=False).agents[0]
-    if not widenings(agent.tools, result.tools):
+    if not widenings(agent.tools, result.tools, holds=dialect.holds_tool):
         return work, text, result
     raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access",
                          path=path, hint="convert to a dialect that can express its rules")
@@ -174,7 +181,8 @@ def _lost(agent: Agent, losses: list[Loss]) -> tuple[list[str], list]:
     filled in is not one: it has nothing to carry)."""
     fields: list[str] = []
     natives = []
-    lost = {_base(l.field) for l in losses if l.kind in ("dropped", "approximated", "narrowed")}
+    lost = {_base(l.field) for l in losses if l.kind in ("dropped", "approximated", "narrowed")
+            or (l.kind == "formatting" and l.field == "tools")}     # the same access, other words
     for name in lost:
         if not name.startswith("native.") and name not in fields:
             fields.append(name)

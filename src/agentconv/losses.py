@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required", "defaulted", "untrusted",
-                   "formatting"]
+                   "formatting", "widened"]
 
 
 class Loss(BaseModel):
@@ -21,6 +21,8 @@ class Loss(BaseModel):
     - carried: kept in a comment the target ignores (restored on the way back), not in effect
     - approximated: expressed with a different value or meaning
     - narrowed: access restricted further than the source, since the target cannot express it
+    - widened: access granted more freely than the source, because the target cannot express
+      it and the user accepted that for this tool (``--accept-widening TOOL``)
     - defaulted: unset in the source; the target's default (or a value derived from the
       prompt) applies — not a loss for --strict / on_loss="raise"
     - required: the target needs this field and the source has none: the tool skips the file
@@ -53,6 +55,9 @@ class Diagnostic(BaseModel):
     message: str
     line: int | None = None
     hint: str | None = None
+    #: the canonical field a reading narrowed (an unreadable access value under lenient
+    #: reading): each conversion reports it as a loss of that field
+    field: str | None = None
 
 
 class LossWarning(UserWarning):

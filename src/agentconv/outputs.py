@@ -45,6 +45,10 @@ class Job:
     trust_carry: bool = False
     strict: bool = False
     in_place: bool = False
+    #: an unreadable access value is no tools (reported) instead of an error
+    lenient_access: bool = False
+    #: canonical tools a target that cannot say their rules grants whole (reported as widened)
+    accept_widening: tuple[str, ...] = ()
     #: agent name -> the name to write it under (--rename OLD=NEW)
     renames: dict[str, str] = field(default_factory=dict)
     #: globs: files taken as agents whatever triage says, and files left out
@@ -227,7 +231,7 @@ def _converts_to(original: str, output: str, dialect: str | None, job: Job) -> b
         written = read_source_bytes(output)
         doc = load_agent(read_source_bytes(original), job.read, original)
         doc = renamed(doc, job, FileResult(source=original, status="skipped"))
-        text, _ = to_dialect(doc, dialect, carry=job.carry, path=output)
+        text, _ = to_dialect(doc, dialect, carry=job.carry, path=output, accept_widening=job.accept_widening)
     except AgentconvError:
         return False
     return text.encode("utf-8") == written

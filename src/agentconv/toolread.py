@@ -155,7 +155,30 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
                                             f"drops it and loads the agent without it"))
 
 
+_PLAIN_TYPES = {"string": str, "boolean": bool}
+
+
 def _first_error(dialect: str, key: str, value: Any) -> str | None:
+    """Why the tool refuses ``value`` for ``key`` (None: it takes it). Every output is judged,
+    so the common cases skip jsonschema: a plain typed key, and values seen before."""
+    spec = ((schema(dialect) or {}).get("properties", {})).get(key, {})
+    plain = _PLAIN_TYPES.get(spec.get("type")) if set(spec) <= {"type", "description"} else None
+    if plain is not None and isinstance(value, plain):
+        return None
+    from .formats.yamlwrite import frozen
+    key_of_value = frozen(value)
+    if key_of_value is None:
+        return _schema_error(dialect, key, value)
+    return _cached_error(dialect, key, key_of_value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_error(dialect: str, key: str, frozen_value: tuple) -> str | None:
+    from .formats.yamlwrite import thawed
+    return _schema_error(dialect, key, thawed(frozen_value))
+
+
+def _schema_error(dialect: str, key: str, value: Any) -> str | None:
     error = next(iter(_validator(dialect, key).iter_errors(value)), None)
     if error is None:
         return None

@@ -299,9 +299,10 @@ def _front_matter_text(text: str) -> str:
     return split.yaml if split else ""
 
 
-def load_agent(data: bytes, read: str | None, path: str, *, trust_carry: bool = False) -> Document:
+def load_agent(data: bytes, read: str | None, path: str, *, trust_carry: bool = False,
+               lenient_access: bool = False) -> Document:
     try:
-        return loads(data, read, path=path, trust_carry=trust_carry)
+        return loads(data, read, path=path, trust_carry=trust_carry, lenient_access=lenient_access)
     except DetectionError as exc:
         raise _precise(data, path, exc) from None
 

@@ -90,6 +90,44 @@ effort: high
 ---
 Edit the notebook cell by cell.
 """),
+    # → claude `tools: '*, Agent(general)'`: every tool, sub-agents limited to one type (issue 9).
+    ("task-types", "opencode", ".opencode/agent/task-types.md", """\
+---
+description: Delegates only to the general agent
+mode: subagent
+permission:
+  task:
+    "*": deny
+    general: allow
+  skill:
+    caveman: allow
+---
+Delegate research to the general agent.
+"""),
+    # → opencode `edit: allow`: Write and MultiEdit have the power of opencode's one edit key.
+    ("write-multiedit", "claude", ".claude/agents/write-multiedit.md", """\
+---
+name: write-multiedit
+description: Writes files but has no Edit tool of its own
+tools: Write, Read, MultiEdit, Bash, Grep, Glob
+---
+Write the files the task needs.
+"""),
+    # → claude: read asks for .env files (Claude cannot ask: Read denied, reported).
+    ("read-asks-env", "opencode", ".opencode/agent/read-asks-env.md", """\
+---
+description: Reads the code but asks before secrets
+mode: subagent
+permission:
+  "*": deny
+  grep: allow
+  glob: allow
+  read:
+    "*": allow
+    "*.env": ask
+---
+Read the code; ask before opening any .env file.
+"""),
     # → both: a brief with sections and nothing else.
     ("prose-brief", "prose", "agents/prose-brief.txt", """\
 Reviews pull requests for missing tests.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agentconv.access import RANK, effective_action, probes
+from agentconv.access import RANK, effective_action, power_action, power_of, probes, same_power
 from agentconv.briefs import DESCRIPTION_FIELDS
 from agentconv.data import mapping
 from agentconv.dialects import claude as claude_dialect
@@ -31,9 +31,6 @@ from .sample import Case
 #: fields every target expresses in some form: a change must be in the loss report
 ACCOUNTED = ("name", *DESCRIPTION_FIELDS, "model", "tools", "mode")
 OTHER_ARG = "zz-unmatched-argument"
-#: opencode's apply_patch (what GPT models get instead of edit and write) can do exactly
-#: what edit and write together can: offering it widens nothing when both are allowed
-_SAME_POWER_AS = {"patch": ("edit", "write")}
 
 
 def loaded(case: Case, verdict: Verdict) -> list[str]:
@@ -54,12 +51,19 @@ def accounted(case: Case) -> list[str]:
     """Every field the output changed, relative to the source, is named in the loss report."""
     return [f"{field} changed ({_brief(getattr(case.original, field))} → {_brief(getattr(case.effect, field))}) "
             f"without a loss report" for field in ACCOUNTED
-            if getattr(case.original, field) != getattr(case.effect, field) and not _reported(field, case)]
+            if _changed(field, case) and not _reported(field, case)]
+
+
+def _changed(field: str, case: Case) -> bool:
+    before, after = getattr(case.original, field), getattr(case.effect, field)
+    # tools that grant alike by power (Write, MultiEdit ↔ Edit, Write) are not a change
+    return before != after and not (field == "tools" and same_power(before, after))
 
 
 def _reported(field: str, case: Case) -> bool:
     description_part = field in DESCRIPTION_FIELDS
-    return field in case.lost or (description_part and any(f in case.lost for f in ("description", "examples")))
+    lost = {f.partition(".")[0] if not f.startswith("native.") else f for f in case.lost}   # tools.read
+    return field in lost or (description_part and any(f in lost for f in ("description", "examples")))
 
 
 def _brief(value: Any) -> str:
@@ -119,8 +123,9 @@ def claude_grants_as_read(case: Case, session: ClaudeSession, baseline: set[str]
     named = {_claude_name(r.tool) for r in case.effect.tools if r.action != "deny" and not r.is_wildcard}
     expected = named if case.effect.is_allow_list else baseline | named
     withheld = sorted(t for t in expected & (baseline | granted_anywhere(session))
-                      if t not in served and allows_some(case.effect.tools, _CLAUDE_CANON.get(t, t)))
-    extra = sorted(t for t in granted - implied if not allows_some(case.effect.tools, _CLAUDE_CANON.get(t, t)))
+                      if t not in served and allows_some(case.effect.tools, _CLAUDE_CANON.get(t, t), by_power=False))
+    extra = sorted(t for t in granted - implied
+                   if not allows_some(case.effect.tools, _CLAUDE_CANON.get(t, t), by_power=False))
     return ([f"granted tools: claude withholds {withheld}, which agentconv reads as allowed"] if withheld else []) + \
         ([f"granted tools: claude grants {extra}, which agentconv reads as denied"] if extra else [])
 
@@ -206,16 +211,18 @@ def _names_no_tool_claude_has(case: Case, session: ClaudeSession) -> bool:
     return bool(names) and not any(toolnames.split_call(n)[0] in offered for n in names)
 
 
-def allows_some(rules: list[ToolRule], tool: str, extra_args: tuple[str, ...] = ()) -> bool:
-    if tool in _SAME_POWER_AS:
-        return all(allows_some(rules, t, extra_args) for t in _SAME_POWER_AS[tool])
-    args = [None, OTHER_ARG, *extra_args, *(_sample(r.pattern) for r in rules if r.pattern and r.tool == tool)]
-    return any(effective_action(rules, tool, arg) != "deny" for arg in args)
+def allows_some(rules: list[ToolRule], tool: str, extra_args: tuple[str, ...] = (), *, by_power: bool = True) -> bool:
+    """By power (for widening): every file writing tool can write any file (access.SAME_POWER),
+    so an agent that may use one of them may be offered edit, write or apply_patch. Without
+    ``by_power``: whether our reading allows that very tool."""
+    action = power_action if by_power else effective_action
+    args = [None, OTHER_ARG, *extra_args, *(_sample(r.pattern) for r in rules
+                                             if r.pattern and power_of(r.tool) == power_of(tool))]
+    return any(action(rules, tool, arg) != "deny" for arg in args)
 
 
 def source_action(rules: list[ToolRule], tool: str, arg: str) -> str:
-    actions = [effective_action(rules, t, arg) for t in _SAME_POWER_AS.get(tool, (tool,))]
-    return min(actions, key=RANK.__getitem__)
+    return power_action(rules, tool, arg)
 
 
 def _sample(pattern: str) -> str:

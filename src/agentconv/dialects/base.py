@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
+from ..access import GUARDS, key_lines
 from ..document import Document
 from ..errors import ParseError, SchemaError
 from ..formats import frontmatter, yamlsrc, yamlwrite
@@ -41,6 +42,20 @@ class Dialect:
     reserved_names: ClassVar[frozenset[str]] = frozenset()
     #: a front-matter key without which the real tool skips a file in its agent folder silently
     skipped_without: ClassVar[str | None] = None
+
+    #: the real tool's own access defaults, applied before an agent's rules
+    access_defaults: ClassVar[list] = []
+
+    #: the access guards (access.GUARDS) this dialect's tool enforces
+    guards: ClassVar[frozenset[str]] = frozenset()
+
+    def holds_tool(self, canon: str) -> bool:
+        """Whether this dialect has a place for a rule on the canonical tool ``canon``."""
+        return canon not in GUARDS or canon in self.guards
+
+    def tool_name(self, canon: str) -> str:
+        """How this dialect names the canonical tool ``canon`` (for reports)."""
+        return canon
     #: native keys that grant something (memory, code run at start): a carry restores them
     #: only when trusted
     capability_keys: ClassVar[frozenset[str]] = frozenset()
@@ -176,7 +191,8 @@ class MarkdownDialect(Dialect):
                 repair=self.repair if self.has_repair else None, known_keys=self.known_keys)
             warnings += [Diagnostic(message=n, line=split.yaml_line, hint=self.lenient_hint) for n in notes]
             values, body, newline = block.values(), split.body, split.newline
-        fields = self.agent_fields(values, path, warnings)
+        with key_lines(lambda key: getattr(block.entry(key) if block else None, "line", None)):
+            fields = self.agent_fields(values, path, warnings)
         fields["prompt"] = _lf(body.strip()) or None
         agent = self._validated(fields, block, path)
         restored, refused = [], []

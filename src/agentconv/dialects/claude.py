@@ -9,6 +9,8 @@ from typing import Any
 from .. import briefs
 from ..data import mapping
 from ..losses import Diagnostic
+from .. import access
+from ..access import OTHER_ARG, OTHER_TOOL, power_of
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .. import vocabulary
 from . import toolnames
@@ -19,7 +21,6 @@ _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
 _REPAIR_LINE = re.compile(r"^([a-zA-Z_-]+):[ \t]+(.+?)(\r?)$")
 _SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 _SHELLS = {"bash", "powershell"}
-_ENFORCED_PATTERNS = {"task"}       # Agent(a, b): the only tool pattern a sub-agent's tools enforce
 #: keys of Claude's skills and commands, which share name + description with agents
 _OTHER_ARTEFACT_KEYS = frozenset({"allowed-tools", "argument-hint", "user-invocable", "disable-model-invocation"})
 MAX_NAME = 256
@@ -72,6 +73,9 @@ class Claude(MarkdownDialect):
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("tools"), (str, list))     # opencode's tools is a map
 
+    def tool_name(self, canon: str) -> str:
+        return toolnames.native(canon, _NAME_OF, mcp_style="claude")
+
     def weak_claim(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("name"), str)              # Claude Code skips a file without one
 
@@ -98,13 +102,8 @@ class Claude(MarkdownDialect):
         if "name" not in fields:
             warn.append(Diagnostic(message="no 'name': Claude Code skips this file silently",
                                    hint="add 'name: <agent-name>' to the front matter"))
-        rules = parse_tool_access(values.get("tools", MISSING), values.get("disallowedTools", MISSING))
-        if rules is not None:
-            fields["tools"] = rules
-        else:
-            for key in ("tools", "disallowedTools"):
-                if key in values:
-                    fields["native"].append(NativeField(dialect=self.name, key=key, value=values[key]))
+        fields["tools"] = parse_tool_access(values.get("tools", MISSING), values.get("disallowedTools", MISSING),
+                                            values, warn)
         return fields
 
     def _take(self, key: str, value: Any, fields: dict[str, Any]) -> bool:
@@ -155,11 +154,13 @@ class Claude(MarkdownDialect):
 
 
 def tool_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any]:
-    """(tools, disallowedTools) values: the old ones while they still mean ``rules``."""
+    """(tools, disallowedTools) values: the old ones while they still grant what ``rules`` do
+    (an old `Write, MultiEdit` grants what `Edit, Write` does)."""
     old_tools, old_denied = old.get("tools", MISSING), old.get("disallowedTools", MISSING)
-    if (old_tools is not MISSING or old_denied is not MISSING) \
-            and parse_tool_access(old_tools, old_denied) == rules:
-        return old_tools, old_denied
+    if old_tools is not MISSING or old_denied is not MISSING:
+        before = _parsed_access(old_tools, old_denied)
+        if before is not None and (before == rules or access.same_power(before, rules, holds_tool)):
+            return old_tools, old_denied
     allowed, denied = render_tool_access(rules)
     return _shaped(allowed, old_tools), _shaped(denied, old_denied)
 
@@ -191,25 +192,61 @@ def _quoted_or_list(value: str) -> bool:
 
 # -- tools ----------------------------------------------------------------------------------
 
+def holds_tool(canon: str) -> bool:
+    return canon not in access.GUARDS          # Claude Code has none of these guards
+
+
+def parse_tool_access(tools: Any, disallowed: Any, values: dict[str, Any] | None = None,
+                      warn: list[Diagnostic] | None = None) -> list[ToolRule]:
+    """Claude's tools / disallowedTools → ordered rules, as Claude Code applies them. A value
+    of another type is an error (or, read leniently, no tools at all)."""
+    rules = _parsed_access(tools, disallowed)
+    if rules is not None:
+        return rules
+    key, value = ("tools", tools) if not _readable(tools) else ("disallowedTools", disallowed)
+    return access.unreadable(Claude, key, value, "a comma-separated string or a list of tool names",
+                             values or {}, warn if warn is not None else [])
+
+
 @cached_rules
-def parse_tool_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
-    """Claude's tools / disallowedTools → ordered rules; None when a value has a bad type."""
+def _parsed_access(tools: Any, disallowed: Any) -> list[ToolRule] | None:
+    """None when a value has a type Claude Code does not read as tool names."""
+    if not _readable(tools) or not _readable(disallowed):
+        return None
     rules: list[ToolRule] = []
     if tools is not MISSING:
-        if tools is not None and not isinstance(tools, str) and not _str_list(tools):
-            return None
         names = toolnames.split_list(tools or "")
-        if ALL_TOOLS in names:
+        if ALL_TOOLS in names and all(_agent_types(n) for n in names if n != ALL_TOOLS):
+            # `*` with only Agent(types) beside it: every tool, sub-agents limited to those types
             rules.append(ToolRule(tool=ALL_TOOLS, action="allow"))
+            types = [t for n in names if n != ALL_TOOLS for t in _agent_types(n)]
+            if types:
+                rules += [ToolRule(tool="task", action="deny")] + _type_rules(types)
         else:
+            # `*` among other names is an unknown tool name to Claude Code: an allow-list
             rules.append(ToolRule(tool=ALL_TOOLS, action="deny"))
-            allows = [r for n in names for r in _allow_rules(n)]
+            allows = [r for n in names if n != ALL_TOOLS for r in _allow_rules(n)]
+            if any(r.tool == "task" and r.pattern is not None for r in allows):
+                allows = [r for r in allows if not (r.tool == "task" and r.pattern is None)]
             rules += _first_whole_tool_grants(allows)
     if disallowed is not MISSING and disallowed is not None:
-        if not isinstance(disallowed, str) and not _str_list(disallowed):
-            return None
         rules += [_rule(n, "deny") for n in toolnames.split_list(disallowed)]
     return normalise_rules(rules)
+
+
+def _readable(value: Any) -> bool:
+    return value is MISSING or value is None or isinstance(value, str) or _str_list(value)
+
+
+def _agent_types(token: str) -> list[str]:
+    name, pattern = toolnames.split_call(token)
+    if pattern is None or toolnames.canonical(name, _CANON_OF, mcp_style="claude") != "task":
+        return []
+    return [t.strip() for t in pattern.split(",") if t.strip()]
+
+
+def _type_rules(types: list[str]) -> list[ToolRule]:
+    return [ToolRule(tool="task", pattern=t, action="allow") for t in dict.fromkeys(types)]
 
 
 def _first_whole_tool_grants(allows: list[ToolRule]) -> list[ToolRule]:
@@ -236,10 +273,13 @@ def _rule(token: str, action: str) -> ToolRule:
 
 
 def _allow_rules(token: str) -> list[ToolRule]:
+    types = _agent_types(token)
+    if types:
+        return _type_rules(types)           # Agent(a, b): the one pattern Claude enforces
     rule = _rule(token, "allow")
-    if rule.pattern is None or rule.tool in _ENFORCED_PATTERNS:
+    if rule.pattern is None:
         return [rule]
-    return [ToolRule(tool=rule.tool, action="allow"), rule]     # see _as_claude_grants
+    return [ToolRule(tool=rule.tool, action="allow"), rule]     # the pattern only pre-approves
 
 
 def _token(rule: ToolRule) -> str:
@@ -253,44 +293,70 @@ def _token(rule: ToolRule) -> str:
 
 
 def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
-    """Rules → (tools, disallowedTools) as name lists, or MISSING. Narrows what Claude
-    cannot say (ask, exceptions to a deny); the engine checks nothing widened."""
+    """Rules → (tools, disallowedTools) as name lists, or MISSING. Claude grants whole tools
+    (and sub-agent types), so a tool whose every call the rules allow is granted and any
+    other is not: the least narrowing there is. The engine checks nothing widened."""
     if not rules:
         return MISSING, MISSING
-    rules = [r if _balanced(r.pattern) else r.model_copy(update={"pattern": None})
-             for r in rules if _balanced(r.pattern) or r.action != "allow"]
-    last_all = max((i for i, r in enumerate(rules) if r.tool == ALL_TOOLS and r.pattern is None), default=None)
-    allow_list = last_all is not None and rules[last_all].action != "allow"
-    tail = rules[last_all + 1:] if last_all is not None else rules
-    if allow_list:
-        allowed, denied = _allow_list(tail)
-    else:
-        allowed, denied = [], [_token(r) for r in tail if r.action != "allow"]
-    if last_all is not None and not allow_list and not tail:
-        return ["*"], MISSING
-    return (allowed if allow_list else MISSING), (denied or MISSING)
+    view = _Rules([r for r in rules if _balanced(r.pattern)])
+    # in the model's order (a wildcard rule between them does not reorder a fresh write)
+    stated = sorted(t for t in view.by_tool if t != ALL_TOOLS and holds_tool(t))
+    grants = [t for t in stated if t != "task" and view.grantable(t)]
+    types = view.granted_types()
+    if view.action(OTHER_TOOL) != "allow":         # an allow-list
+        allowed = [_token(r) for t in grants if says(t) for r in view.grant_rules(t)]
+        if types is True:
+            allowed.append(_token(ToolRule(tool="task")))
+        elif types:
+            allowed.append(f"{_token(ToolRule(tool='task'))}({', '.join(types)})")
+        return allowed, MISSING
+    denied = [_token(ToolRule(tool=t)) for t in stated if t != "task" and t not in grants]
+    tools: Any = MISSING
+    if types is False:
+        denied.append(_token(ToolRule(tool="task")))
+    elif types is not True:
+        tools = [ALL_TOOLS, f"{_token(ToolRule(tool='task'))}({', '.join(types)})"]
+    return tools, (denied or MISSING)
 
 
-def _allow_list(tail: list[ToolRule]) -> tuple[list[str], list[str]]:
-    """Allow-list mode: what is not listed is denied already, so only denies that carve an
-    exception out of a listed tool are written (Claude's disallowedTools beats tools)."""
-    last_whole_deny = {r.tool: i for i, r in enumerate(tail) if r.pattern is None and r.action != "allow"}
-    allowed = [r for i, r in enumerate(tail) if r.action == "allow" and last_whole_deny.get(r.tool, -1) < i]
-    allowed = _as_claude_grants(allowed)
-    listed = {r.tool for r in allowed}
-    denied = [r for r in tail if r.action != "allow" and r.pattern is not None and r.tool in listed]
-    return [_token(r) for r in allowed], [_token(r) for r in denied]
+class _Rules:
+    """One rule list as Claude's renderer asks about it: by tool, answers indexed once."""
+
+    def __init__(self, rules: list[ToolRule]):
+        self.by_tool: dict[str, list[ToolRule]] = {}
+        for rule in rules:
+            self.by_tool.setdefault(rule.tool, []).append(rule)
+        self.action = access.evaluator(rules).action
+
+    def grantable(self, tool: str) -> bool:
+        """Every call of ``tool`` is allowed (patterns only pre-approve calls in Claude); or,
+        for a tool the user accepts widening for, some call is."""
+        args = [None, OTHER_ARG, *(access.sample(r.pattern) for r in self.by_tool.get(tool, ()) if r.pattern)]
+        if power_of(tool) in access.accepted_widenings():
+            return any(self.action(tool, a) != "deny" for a in args)
+        return all(self.action(tool, a) == "allow" for a in args)
+
+    def grant_rules(self, tool: str) -> list[ToolRule]:
+        """The tool's allowed patterns (each grants the whole tool and pre-approves its calls,
+        as written), or the bare tool."""
+        patterns = [r for r in self.by_tool.get(tool, ()) if r.pattern is not None and r.action == "allow"]
+        return list(dict.fromkeys(patterns)) or [ToolRule(tool=tool)]
+
+    def granted_types(self) -> bool | list[str]:
+        """Sub-agent types: True (every type), False (none) or the names Agent(...) may start."""
+        if self.grantable("task"):
+            return True
+        if self.action("task", OTHER_ARG) == "allow":
+            return False        # every type but some: Claude can only name the types it allows
+        named = [r.pattern for r in self.by_tool.get("task", ()) if r.pattern and r.action == "allow"
+                 and not any(c in r.pattern for c in "*?[")]
+        return [t for t in dict.fromkeys(named) if self.action("task", t) == "allow"] or False
 
 
-def _as_claude_grants(allowed: list[ToolRule]) -> list[ToolRule]:
-    """Claude Code (2.1.197) hands a sub-agent the whole tool for `tools: Bash(git diff:*)`;
-    the pattern only pre-approves those calls. So a pattern stands for the whole tool, and
-    patterns without the whole tool cannot be said: left out (narrowed). Agent(type) is the
-    one pattern Claude enforces."""
-    whole = {r.tool for r in allowed if r.pattern is None}
-    patterned = {r.tool for r in allowed if r.pattern is not None}
-    return [r for r in allowed if r.tool in _ENFORCED_PATTERNS
-            or (r.tool not in patterned if r.pattern is None else r.tool in whole)]
+def says(tool: str) -> bool:
+    """A tool named with a space or comma ('Microsoft Docs', a Copilot list's entry) would read
+    back as two names: it cannot be granted, so it is narrowed."""
+    return not any(c.isspace() or c in ",()" for c in toolnames.native(tool, _NAME_OF, mcp_style="claude"))
 
 
 def _balanced(pattern: str | None) -> bool:

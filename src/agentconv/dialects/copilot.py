@@ -10,7 +10,7 @@ from pathlib import PurePath
 from typing import Any
 
 from .. import briefs, vocabulary
-from ..access import Evaluator
+from ..access import evaluator, power_of
 from ..data import mapping
 from ..errors import SchemaError
 from ..losses import Diagnostic
@@ -213,19 +213,39 @@ def _native_name(tool: str) -> str:
 
 def render_tools(rules: list[ToolRule]) -> Any:
     """Rules → ``tools``: omitted for every tool, else the names of what the agent may use
-    wholly (Copilot has no deny and no argument patterns: those narrow, and the engine says so)."""
+    wholly, by power (Copilot has no deny and no argument patterns: those narrow, and the engine
+    says so)."""
     if not rules:
         return None
     if rules == [ToolRule(tool=ALL_TOOLS, action="allow")]:
         return ["*"]
-    allowed = Evaluator(rules)
-    limited = {r.tool for r in rules if r.pattern is not None and r.action != "allow"}
-    whole = lambda tool: tool not in limited and allowed.action(tool) == "allow"
+    whole = _wholly_allowed(tuple(rules))
     names = [alias for alias, tools in _GRANTS.items() if all(whole(t) for t in tools)]
     names += [_native_name(r.tool) for r in rules if r.action == "allow" and r.pattern is None
-              and r.tool != ALL_TOOLS and r.tool not in _GRANTED and whole(r.tool)]
+              and _own_name(r.tool) and whole(r.tool)]
     names = list(dict.fromkeys(names))
     return ", ".join(names) if names else []
+
+
+def can_grant(rules: list[ToolRule], tool: str) -> bool:
+    """Copilot can grant ``tool`` without granting more: every tool of its alias is wholly
+    allowed, or it goes by a name of its own (never "every tool but these": no deny)."""
+    whole = _wholly_allowed(tuple(rules))
+    group = next((tools for tools in _GRANTS.values() if tool in tools), None)
+    return all(whole(t) for t in group) if group else _own_name(tool) and whole(tool)
+
+
+def _own_name(tool: str) -> bool:
+    """A tool no alias grants, written by its own name, unless Copilot would read that name as
+    an alias (``multiedit`` is ``edit``)."""
+    return tool != ALL_TOOLS and tool not in _GRANTED and tool.lower() not in _ALIAS
+
+
+def _wholly_allowed(rules: tuple[ToolRule, ...]):
+    allowed = evaluator(rules)
+    # one power for every file writing tool (access.SAME_POWER): Edit alone may be written `edit`
+    limited = {power_of(r.tool) for r in rules if r.pattern is not None and r.action != "allow"}
+    return lambda tool: power_of(tool) not in limited and allowed.power(tool) == "allow"
 
 
 # -- models -------------------------------------------------------------------------------------

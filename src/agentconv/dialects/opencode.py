@@ -8,7 +8,7 @@ from pathlib import PurePath
 from typing import Any
 
 from .. import briefs
-from ..access import RANK
+from .. import access
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
@@ -71,24 +71,30 @@ class OpenCode(MarkdownDialect):
     def name_from_path(self, path: str | None) -> str | None:
         return _name_from_path(path)
 
+    guards = frozenset(k for k in access.GUARDS if k in _KEY_OF)
+
+    def tool_name(self, canon: str) -> str:
+        return _KEY_OF.get(canon) or toolnames.native(canon, {}, "opencode")
+
+    @property
+    def access_defaults(self) -> list[ToolRule]:
+        return DEFAULTS
+
     # -- native → canonical ---------------------------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
         fields: dict[str, Any] = {"name": self.name_from_path(path), "native": []}
-        rules = parse_access(values.get("tools", MISSING), values.get("permission", MISSING))
+        fields["tools"] = parse_access(values.get("tools", MISSING), values.get("permission", MISSING), values, warn)
         for key, value in values.items():
-            taken = rules is not None if key in ("tools", "permission") else self._take(key, value, fields, values)
-            if not taken:
+            if key in ("tools", "permission"):
+                continue
+            if not self._take(key, value, fields, values):
                 fields["native"].append(NativeField(dialect=self.name, key=key, value=value))
                 if key in self.known_keys and key not in ("variant", "prompt", "options", "maxSteps"):
                     warn.append(Diagnostic(message=f"opencode rejects {key}: {value!r}",
                                            hint="opencode refuses to start with this value"))
-        if rules is not None:
-            fields["tools"] = rules
         return fields
 
     def _take(self, key: str, value: Any, fields: dict[str, Any], values: dict[str, Any]) -> bool:
-        if key in ("tools", "permission"):
-            return parse_access(values.get("tools", MISSING), values.get("permission", MISSING)) is not None
         if key == "name" and isinstance(value, str):
             fields["name"] = value
         elif key == "description" and isinstance(value, str):
@@ -128,10 +134,11 @@ class OpenCode(MarkdownDialect):
         out.put("disable", agent.disabled, same, agent.disabled)
         out.put("color", agent.color, vocabulary.canonical_color, lambda: opencode_color(agent.color))
         old_tools, old_perm = out.old.get("tools", MISSING), out.old.get("permission", MISSING)
-        if (old_tools is not MISSING or old_perm is not MISSING) and parse_access(old_tools, old_perm) == agent.tools:
+        if (old_tools is not MISSING or old_perm is not MISSING) and _grants_alike(_parsed_access(old_tools, old_perm),
+                                                                                   agent.tools):
             out.add("tools", old_tools)
             out.add("permission", old_perm)
-        elif agent.tools:
+        elif agent.tools and render_permission(agent.tools):
             out.add("permission", render_permission(agent.tools))
         return out.put_natives(agent, self.name)
 
@@ -150,6 +157,19 @@ def _name_from_path(path: str | None) -> str | None:
     return path_stem(path)
 
 
+def _grants_alike(old: list[ToolRule] | None, rules: list[ToolRule]) -> bool:
+    """The old tools/permission values still grant what ``rules`` do (a file keeps its words)."""
+    return old is not None and (old == rules or access.same_power(old, rules))
+
+
+def _tools_map_or_none(value: Any) -> bool:
+    return value is MISSING or value is None or _tools_map(value)
+
+
+def _permission_or_none(value: Any) -> bool:
+    return value is MISSING or value is None or _permission_value(value)
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -161,8 +181,6 @@ def _count(value: Any) -> bool:
 # -- access ---------------------------------------------------------------------------------
 
 _BUILTIN = set(_KEY_OF) | set(_KEY_OF.values())
-
-
 def _canon(key: str) -> list[str]:
     if key == ALL_TOOLS:
         return [ALL_TOOLS]
@@ -172,70 +190,140 @@ def _canon(key: str) -> list[str]:
     return list(_EXPANDS.get(key, [key]))
 
 
+_NOT_ACCESS = "an action (allow, ask, deny) or a map of them"
+
+
+def parse_access(tools: Any, permission: Any, values: dict[str, Any] | None = None,
+                 warn: list[Diagnostic] | None = None) -> list[ToolRule]:
+    """The deprecated ``tools`` map and ``permission`` → ordered rules. A value of another
+    shape is an error (or, read leniently, no tools at all): opencode may read it otherwise."""
+    rules = _parsed_access(tools, permission)
+    if rules is not None:
+        return rules
+    values, warn = values or {}, warn if warn is not None else []
+    if not _tools_map_or_none(tools):
+        return access.unreadable(OpenCode, "tools", tools, "a map of tool names to true or false", values, warn)
+    return access.unreadable(OpenCode, "permission", permission, _NOT_ACCESS + " per tool", values, warn)
+
+
+def _tools_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, bool) for v in value.values())
+
+
+def _permission_value(value: Any) -> bool:
+    if value in _ACTIONS:
+        return True
+    return isinstance(value, dict) and all(
+        v in _ACTIONS or (isinstance(v, dict) and all(a in _ACTIONS for a in v.values())) for v in value.values())
+
+
 @cached_rules
-def parse_access(tools: Any, permission: Any) -> list[ToolRule] | None:
-    """The deprecated ``tools`` map and ``permission`` → ordered rules (None: bad shape)."""
-    rules: list[ToolRule] = []
-    if tools is not MISSING and tools is not None:
-        if not isinstance(tools, dict) or not all(isinstance(v, bool) for v in tools.values()):
-            return None
-        for key, on in tools.items():
-            tool = str(key) if str(key) in _BUILTIN else _canon(str(key))[0]
-            rules += [ToolRule(tool=tool, action="allow" if on else "deny")]
+def _parsed_access(tools: Any, permission: Any) -> list[ToolRule] | None:
+    """None when a value has a shape opencode does not read as access rules.
+
+    As opencode 1.18.33 merges them (``AgentConfig`` decode): the tools map becomes one
+    action per permission key (write, edit and patch all set ``edit``), then ``permission``
+    replaces a key's value where it names the key, and the keys keep their first place."""
+    if not _tools_map_or_none(tools) or not _permission_or_none(permission):
+        return None
+    merged: dict[str, Any] = {}
+    for key, on in (tools or {}).items() if tools is not MISSING else ():
+        merged[_KEY_OF.get(str(key), str(key)) if _KEY_OF.get(str(key)) == "edit" else str(key)] = \
+            "allow" if on else "deny"
     if permission is not MISSING and permission is not None:
-        if permission in _ACTIONS:
-            rules.append(ToolRule(tool=ALL_TOOLS, action=permission))
-        elif isinstance(permission, dict):
-            for key, value in permission.items():
-                for tool in _canon(str(key)):
-                    parsed = _permission_rules(tool, value)
-                    if parsed is None:
-                        return None
-                    rules += parsed
-        else:
-            return None
+        merged.update({ALL_TOOLS: permission} if permission in _ACTIONS else {str(k): v for k, v in permission.items()})
+    rules = [rule for key, value in merged.items() for tool in _canon(key) for rule in _permission_rules(tool, value)]
     return normalise_rules(rules)
 
 
-def _permission_rules(tool: str, value: Any) -> list[ToolRule] | None:
+def _permission_rules(tool: str, value: Any) -> list[ToolRule]:
     if value in _ACTIONS:
         return [ToolRule(tool=tool, action=value)]
-    if isinstance(value, dict) and all(v in _ACTIONS for v in value.values()):
-        return [ToolRule(tool=tool, pattern=None if p == "*" else str(p), action=a) for p, a in value.items()]
-    return None
+    return [ToolRule(tool=tool, pattern=None if p == "*" else str(p), action=a) for p, a in value.items()]
+
+
+#: opencode's own defaults, which apply before an agent's rules (its defaults, not the agent's)
+DEFAULTS: list[ToolRule] = normalise_rules([
+    rule for key, value in _TABLE.get("defaults", {}).get("permission", {}).items()
+    for tool in _canon(key) for rule in _permission_rules(tool, value)])
 
 
 def render_permission(rules: list[ToolRule]) -> dict[str, Any]:
-    """Rules → a permission map. Several canonical tools sharing one key (write and edit)
-    get the narrowest of their actions."""
-    rendered = _rendered_permission(tuple(rules))
+    """Rules → a permission map. Tools sharing one key (edit, write, patch) have one power:
+    the key gets what the widest of them may do (see access.SAME_POWER)."""
+    rules = [r for r in rules if r.action == "deny" or says(r.tool)]     # the rest narrows
+    rendered = _rendered_permission(tuple(rules), access.accepted_widenings())
     return {key: dict(value) if isinstance(value, dict) else value for key, value in rendered.items()}
 
 
 @lru_cache(maxsize=1024)
-def _rendered_permission(rules: tuple[ToolRule, ...]) -> dict[str, Any]:
+def _rendered_permission(rules: tuple[ToolRule, ...], accepted: frozenset[str] = frozenset()) -> dict[str, Any]:
     # every write of an agent renders its rules again; callers get a copy of the cached map
     perm: dict[str, Any] = {}
-    owner: dict[str, str] = {}
-    for key, rule in _keyed(rules):
+    for key, rule in _keyed(_one_per_power(list(rules))):
         action = rule.action
         if rule.pattern in (None, ALL_TOOLS):      # "*" matches every argument: a plain action
             current = perm.get(key)
-            if isinstance(current, str) and owner.get(key) not in (None, rule.tool):
-                action = min(current, action, key=RANK.__getitem__)
             if isinstance(current, dict):
                 current.pop(ALL_TOOLS, None)
                 current[ALL_TOOLS] = action
             else:
                 perm[key] = action
-        elif key not in _ACTION_ONLY:
+        elif key in _ACTION_ONLY:
+            # one action only: a pattern's wider action is granted whole when accepted
+            current = perm.get(key)
+            if access.power_of(rule.tool) in accepted and (current is None or access.RANK[action] > access.RANK[current]):
+                perm[key] = action
+        else:
             current = perm.get(key)
             table = current if isinstance(current, dict) else ({ALL_TOOLS: current} if current else {})
             table.pop(rule.pattern, None)
             table[rule.pattern] = action
             perm[key] = table
-        owner.setdefault(key, rule.tool)
     return perm
+
+
+def _one_per_power(rules: list[ToolRule]) -> list[ToolRule]:
+    """Rules for tools of one power (write, multiedit, patch: edit's) become rules for that
+    power, saying per argument what the widest of them may do, where its first rule was."""
+    shared = {access.power_of(r.tool) for r in rules if len(access.power_members(r.tool)) > 1}
+    if not shared:
+        return rules
+    out: list[ToolRule] = []
+    done: set[str] = set()
+    for rule in rules:
+        power = access.power_of(rule.tool)
+        if power not in shared:
+            out.append(rule)
+        elif power not in done:
+            done.add(power)
+            out += _merged(rules, power)
+    return out
+
+
+def _merged(rules: list[ToolRule], power: str) -> list[ToolRule]:
+    mine = [r for r in rules if access.power_of(r.tool) == power]
+    others = [r for r in rules if access.power_of(r.tool) != power]
+    action = access.evaluator(rules).power
+    base = action(power, access.OTHER_ARG)
+    patterns = list(dict.fromkeys(r.pattern for r in mine if r.pattern not in (None, ALL_TOOLS)))
+    entries = [(p, action(power, access.sample(p))) for p in patterns]
+    entries = [(p, a) for p, a in entries if a != base]
+    if not entries and base == access.power_action(others, power, access.OTHER_ARG):
+        return []            # what the other rules give already
+    return [ToolRule(tool=power, action=base)] + [ToolRule(tool=power, pattern=p, action=a) for p, a in entries]
+
+
+
+def _key(tool: str) -> str:
+    return ALL_TOOLS if tool == ALL_TOOLS else _KEY_OF.get(tool) or toolnames.native(tool, {}, "opencode")
+
+
+@lru_cache(maxsize=1024)
+def says(tool: str) -> bool:
+    """opencode has a key for ``tool`` that reads back as that tool: not so for a tool named
+    like an MCP one (``git_diff`` is opencode's name for the tool diff of a server git)."""
+    return tool in _KEY_OF or "*" in tool or tool in _canon(_key(tool))
 
 
 def _keyed(rules: list[ToolRule]) -> list[tuple[str, ToolRule]]:
@@ -244,7 +332,7 @@ def _keyed(rules: list[ToolRule]) -> list[tuple[str, ToolRule]]:
     out: list[tuple[str, ToolRule]] = []
     segment: list[tuple[str, ToolRule]] = []
     for rule in rules:
-        key = ALL_TOOLS if rule.tool == ALL_TOOLS else _KEY_OF.get(rule.tool) or toolnames.native(rule.tool, {}, "opencode")
+        key = _key(rule.tool)
         if "*" in key:
             out += sorted(segment, key=lambda kr: kr[0]) + [(key, rule)]
             segment = []

@@ -37,6 +37,8 @@ def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | N
     block, split = trivia.block, trivia.split
     if block is None or split is None or block.mode not in ("yaml", "repaired") or trivia.synthetic:
         return None
+    if not full:
+        return _shown_style(block, split, trivia)
     written = _as_written(dialect, block, trivia) or agent
     house = dict(dialect.native_items(written, None))
     style: dict[str, Any] = {}
@@ -55,13 +57,30 @@ def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | N
     if quotes:
         style["quotes"] = quotes
     newline = trivia.newline
-    texts = {} if not full else {e.key: e.text for e in block.entries
+    texts = {e.key: e.text for e in block.entries
              if _styled_entry(dialect, e.key, e.value, quotes.get(e.key), newline) != e.text}
     if texts:
         style["text"] = texts
-    gaps = {e.key: e.gap for e in block.entries if e.gap and full}
+    gaps = {e.key: e.gap for e in block.entries if e.gap}
     if gaps:
         style["gaps"] = gaps
+    return {**style, **_framing(split, trivia)} or None
+
+
+def _shown_style(block, split, trivia) -> dict | None:
+    """Only what another markdown dialect shows itself (api.split_style): the framing and
+    how a description is quoted — cheap, for conversions that carry no formatting."""
+    style: dict[str, Any] = {}
+    entry = block.entry("description")
+    if entry is not None and isinstance(entry.value, str):
+        quote = _quote(entry.text)
+        if quote != _quote(yamlwrite.render_entry(entry.key, entry.value)):
+            style["quotes"] = {"description": quote}
+    return {**style, **_framing(split, trivia)} or None
+
+
+def _framing(split, trivia) -> dict[str, Any]:
+    style: dict[str, Any] = {}
     prompt = trivia.body.strip()
     if prompt:
         start = trivia.body.find(prompt)
@@ -73,7 +92,7 @@ def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | N
     for key, text in (("opening", split.opening), ("closing", split.closing)):
         if text != "---" + trivia.newline:
             style[key] = text
-    return style or None
+    return style
 
 
 def _as_written(dialect, block, trivia) -> Agent | None:
