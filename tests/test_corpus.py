@@ -84,7 +84,7 @@ def test_trip_through_every_other_dialect_gives_the_agent_back(path, dialect):
 def test_conversion_never_widens_tool_access(path, dialect):
     _require(path)
     doc = agentconv.load(path, dialect)
-    for target in ("claude", "opencode"):
+    for target in ("claude", "opencode", "copilot"):
         if target == dialect:
             continue
         text, _ = agentconv.to_dialect(doc, target, carry=False)
