@@ -66,8 +66,12 @@ def test_a_list_narrows_to_what_it_names(tools, allowed):
 
 @pytest.mark.parametrize("value", ["5", "", "[read, 5]", "{read: true}"])
 def test_tools_copilot_rejects_are_an_error_not_every_tool(value):
-    with pytest.raises(SchemaError, match="GitHub Copilot rejects"):
-        agentconv.loads(f"---\ndescription: d\ntools: {value}\n---\nB.\n", "copilot", path=A + "r.md")
+    text = f"---\ndescription: d\ntools: {value}\n---\nB.\n"
+    with pytest.raises(SchemaError, match="agentconv will not guess") as info:
+        agentconv.loads(text, "copilot", path=A + "r.md")
+    assert info.value.line == 3
+    lenient = agentconv.loads(text, "copilot", path=A + "r.md", lenient_access=True)
+    assert lenient.agent.tools == [DENY_ALL]
 
 
 CLAUDE = "---\nname: r\ndescription: d\n{extra}---\nBody.\n"

@@ -10,12 +10,12 @@ from pathlib import PurePath
 from typing import Any
 
 from .. import briefs, vocabulary
+from .. import access
 from ..access import evaluator, power_of
 from ..data import mapping
-from ..errors import SchemaError
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
-from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
+from .base import MarkdownDialect, NativeItems, cached_rules, path_stem
 
 _TABLE = mapping("copilot")
 #: alias written -> canonical tools it grants; every alias (lower case) -> the alias written
@@ -28,7 +28,7 @@ _DOTTED = frozenset(_MODELS.get("dotted_versions", []))
 _VENDOR = re.compile(r"\s*\([^()]*\)\s*$")          # "GPT-4.1 (copilot)"
 _DOT_VERSION = re.compile(r"(?<=\d)\.(?=\d)")
 _DASH_VERSION = re.compile(r"(?<=-)(\d{1,2})-(\d{1,2})(?=$|-)")
-#: Copilot's own keys, each stated by the value it reads (the rest of a field is in the code)
+#: who may call the agent: read together (``_mode``, ``_hidden``), written back together
 _INVOCATION = ("disable-model-invocation", "user-invocable", "infer")
 
 
@@ -70,11 +70,15 @@ class Copilot(MarkdownDialect):
         if _hidden(values):
             fields["hidden"] = True
         for key, value in values.items():
-            if not self._take(key, value, fields, ident, path):
+            if not self._take(key, value, fields, ident, values, warn):
                 fields["native"].append(NativeField(dialect=self.name, key=key, value=value))
+        if "description" not in values:
+            warn.append(Diagnostic(message="no 'description': GitHub Copilot does not load this file",
+                                   hint="add 'description: ...' to the front matter"))
         return fields
 
-    def _take(self, key: str, value: Any, fields: dict[str, Any], ident: str | None, path: str | None) -> bool:
+    def _take(self, key: str, value: Any, fields: dict[str, Any], ident: str | None, values: dict[str, Any],
+              warn: list[Diagnostic]) -> bool:
         if key == "name" and isinstance(value, str):
             if ident is None:
                 fields["name"] = value
@@ -83,11 +87,8 @@ class Copilot(MarkdownDialect):
         elif key == "description" and isinstance(value, str):
             fields.update(briefs.parse_description(value))
         elif key == "tools":
-            rules = parse_tools(value)
-            if rules is None:
-                raise SchemaError(f"tools: {value!r} is not a list of tool names; GitHub Copilot rejects the file",
-                                  path=path, hint="write tools as a list of names, or leave it out for every tool")
-            fields["tools"] = rules
+            fields["tools"] = parse_tools(value) or access.unreadable(
+                Copilot, key, value, "a list of tool names (or a comma-separated string)", values, warn)
         elif key == "model" and _models(value):
             first, *rest = [canonical_model(m) for m in _models(value)]
             fields["model"], fields["model_fallbacks"] = first, rest
