@@ -268,3 +268,21 @@ def test_virtual_environments_and_caches_are_not_walked(tmp_path):
     src = make_tree(tmp_path / "src", {f"{d}/pkg/agent.md": agent("dep") for d in (".venv", "venv", ".tox", ".pytest_cache")})
     make_tree(src, {".claude/agents/a.md": agent("a")})
     assert [Path(f.source).name for f in convert_tree(src, tmp_path / "out", to="opencode").files] == ["a.md"]
+
+
+def test_agents_of_tools_agentconv_does_not_read_are_skipped_by_name_not_guessed(tmp_path):
+    gemini = "---\nname: api-designer\ndescription: Designs APIs.\nkind: local\ntools:\n  - read_file\n" \
+             "temperature: 0.3\n---\nDesign.\n"
+    src = make_tree(tmp_path / "repo", {
+        ".gemini/agents/api-designer.md": gemini,           # Gemini CLI's own folder
+        "collection/agents/api-designer.md": gemini,        # walked into, of no one dialect
+        ".claude/agents/reviewer.md": "---\nname: reviewer\ndescription: Reviews.\n---\nGo.\n",
+    })
+    result = convert_tree([src], tmp_path / "out", to="opencode")
+    status = {Path(f.source).relative_to(src).as_posix(): (f.status, f.reason or "") for f in result.files}
+    assert status[".claude/agents/reviewer.md"][0] == "converted"
+    assert status[".gemini/agents/api-designer.md"][0] == "skipped" and "Gemini CLI" in status[".gemini/agents/api-designer.md"][1]
+    assert status["collection/agents/api-designer.md"][0] == "skipped" and "--from" in status["collection/agents/api-designer.md"][1]
+    assert result.exit_code == 0
+    named = convert_tree([src / "collection/agents/api-designer.md"], tmp_path / "o2", to="opencode")
+    assert named.files[0].status == "failed"          # named explicitly: the reader says why

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from .api import PathLike, to_dialect
 from .document import Document
-from .errors import AgentconvError, LossError
+from .errors import AgentconvError, DetectionError, LossError
 from .formats import yamlsrc, yamlwrite
 from .losses import Diagnostic, strict_losses
 from .outputs import Facts, Job, claim_key, renamed, settle, target_path
@@ -71,8 +71,16 @@ def _prepare(source: Source, job: Job) -> FileResult | tuple[FileResult, bytes, 
             reason = verdict.skip
         if reason is not None:
             return result.model_copy(update={"reason": reason})
-        doc = load_agent(data, verdict.read or job.read, source.path, trust_carry=job.trust_carry,
-                         lenient_access=job.lenient_access)
+        try:
+            doc = load_agent(data, verdict.read or job.read, source.path, trust_carry=job.trust_carry,
+                             lenient_access=job.lenient_access)
+        except DetectionError as exc:
+            if source.explicit or verdict.read or job.read or not exc.candidates:
+                raise
+            # found by walking, outside every agent folder, and of no one dialect: not an agent
+            # agentconv can vouch for (a tool it does not read, most likely)
+            return result.model_copy(update={"reason": f"{exc.message} ({', '.join(exc.candidates)}): "
+                                                       f"pass --from D to read it as dialect D"})
         result.source_dialect, result.warnings = doc.dialect, _file_name_warnings(source.path) + list(doc.warnings)
         result.restored = list(doc.restored)
         if job.in_place and doc.dialect != job.to:

@@ -14,28 +14,11 @@ from typing import Any, Callable
 import click
 
 from . import __version__
+from .clitypes import DIALECT_CHOICE, RenameType, ToolType
 from .registry import DIALECTS
 from .terminal import (NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines,
                        shown, summary)
 
-class DialectType(click.ParamType):
-    """A dialect name; an unknown one fails with a did-you-mean."""
-
-    name = "dialect"
-
-    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        return "[" + "|".join(DIALECTS) + "]"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from .errors import UnknownDialectError
-        from .registry import get_dialect
-        try:
-            return get_dialect(value).name
-        except UnknownDialectError as exc:
-            self.fail(f"{exc.message}; {exc.hint}", param, ctx)
-
-
-DIALECT_CHOICE = DialectType()
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -116,18 +99,6 @@ def _output_path(out: str, target, agent) -> str:
         raise AgentconvError("the agent's name would put the output outside the output folder",
                              path=path, hint="rename the agent")
     return path
-
-
-class RenameType(click.ParamType):
-    """OLD=NEW: write the agent named OLD under the name NEW."""
-
-    name = "rename"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
-        old, sep, new = str(value).partition("=")
-        if not sep or not old or not new.strip():
-            self.fail(f"{value!r} is not OLD=NEW (e.g. --rename build=builder)", param, ctx)
-        return old, new.strip()
 
 
 @cli.command(epilog="""\b
@@ -327,26 +298,6 @@ def inspect(file: str, from_: str | None) -> None:
     data, path = _read_source(file)
     doc = loads(data, from_, path=path)
     echo_json(doc.model_dump(mode="json"))
-
-
-class ToolType(DialectType):
-    """A tool agentconv knows how to read as (a dialect with a reading model)."""
-
-    name = "tool"
-
-    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        return "[" + "|".join(_tools()) + "]"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        name = super().convert(value, param, ctx)
-        if name not in _tools():
-            self.fail(f"no real tool reads {name} files; choose one of {', '.join(_tools())}", param, ctx)
-        return name
-
-
-def _tools() -> list[str]:
-    from .registry import get_dialect
-    return [name for name in DIALECTS if get_dialect(name).reading_model]
 
 
 @cli.command(epilog="""\b

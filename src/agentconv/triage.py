@@ -20,6 +20,7 @@ from .api import MAX_BYTES, decode, loads, read_bytes
 from .document import Document
 from .errors import AgentconvError, DetectionError, ParseError
 from .formats import frontmatter, yamlsrc
+from . import vocabulary
 from .registry import DIALECTS, dialect_for_path, get_dialect
 from .walk import Source
 
@@ -92,7 +93,7 @@ def triage(source: Source, data: bytes, read: str | None) -> Verdict:
         return Verdict("binary file")
     folder = _agent_folder(path, read)
     if folder is None and not source.explicit:
-        passed_over = _unloaded_in_agent_folder(path, read)
+        passed_over = _unloaded_in_agent_folder(path, read) or _other_tools_folder(path, read)
         if passed_over:
             return Verdict(passed_over)
     fronted = data.lstrip(b"\xef\xbb\xbf").startswith(b"---")
@@ -197,6 +198,19 @@ def _agent_folder(path: str, read: str | None) -> tuple[str, int] | None:
             match = pattern.search(posix)
             if match:
                 return name, posix[:match.start()].count("/") + (match.start() > 0)
+    return None
+
+
+def _other_tools_folder(path: str, read: str | None) -> str | None:
+    """A file where a tool agentconv does not read keeps its agents: guessing its dialect
+    from the content would read another tool's names and keys as this one's."""
+    if read is not None:
+        return None
+    posix = "/" + os.path.normpath(path).replace(os.sep, "/")
+    for folder, tool in vocabulary.other_tool_folders().items():
+        if f"/{folder}/" in posix:
+            return f"in {tool}'s agent folder ({folder}): agentconv does not read {tool} agents yet " \
+                   f"(--from D reads the folder as dialect D)"
     return None
 
 

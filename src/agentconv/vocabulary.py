@@ -67,3 +67,8 @@ def qualified_model(model: str) -> str:
 def nearest_model(model: str) -> str | None:
     """For a name that stands for several models (a variant), the nearest single id."""
     return _table().get("models", {}).get("variants", {}).get(model)
+
+
+def other_tool_folders() -> dict[str, str]:
+    """Agent folders of tools agentconv does not read (folder → tool)."""
+    return dict(_table().get("other_tools", {}))

@@ -1,0 +1,61 @@
+"""The command line's parameter types: dialects, tools and renames, each failing with a
+message that says what would be right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .registry import DIALECTS
+
+
+class DialectType(click.ParamType):
+    """A dialect name; an unknown one fails with a did-you-mean."""
+
+    name = "dialect"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(DIALECTS) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from .errors import UnknownDialectError
+        from .registry import get_dialect
+        try:
+            return get_dialect(value).name
+        except UnknownDialectError as exc:
+            self.fail(f"{exc.message}; {exc.hint}", param, ctx)
+
+
+DIALECT_CHOICE = DialectType()
+
+class ToolType(DialectType):
+    """A tool agentconv knows how to read as (a dialect with a reading model)."""
+
+    name = "tool"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(_tools()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        name = super().convert(value, param, ctx)
+        if name not in _tools():
+            self.fail(f"no real tool reads {name} files; choose one of {', '.join(_tools())}", param, ctx)
+        return name
+
+
+def _tools() -> list[str]:
+    from .registry import get_dialect
+    return [name for name in DIALECTS if get_dialect(name).reading_model]
+
+
+class RenameType(click.ParamType):
+    """OLD=NEW: write the agent named OLD under the name NEW."""
+
+    name = "rename"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
+        old, sep, new = str(value).partition("=")
+        if not sep or not old or not new.strip():
+            self.fail(f"{value!r} is not OLD=NEW (e.g. --rename build=builder)", param, ctx)
+        return old, new.strip()
