@@ -148,6 +148,9 @@ def _expressible(source: list, tool: str, arg: str | None, before: str, target: 
     args = [None, OTHER_ARG, *(_sample(r.pattern) for r in source if r.pattern and r.tool == tool)]
     uniform = len({power_action(source, tool, a) for a in args}) == 1
     if target == "claude":
+        from agentconv.dialects.claude import says
+        if not says(tool):
+            return False                       # a name Claude's list would split in two
         if before == "ask":
             return False                       # Claude cannot ask
         if tool == "*":
@@ -156,8 +159,12 @@ def _expressible(source: list, tool: str, arg: str | None, before: str, target: 
             # Agent(type): exact unless every type but some is allowed
             return power_action(source, "task", OTHER_ARG) != "allow"
         return uniform and before == "allow"
+    if target == "copilot":
+        from agentconv.dialects.copilot import can_grant
+        return before == "allow" and uniform and can_grant(source, tool)   # no ask, deny or pattern
     if target == "opencode":
-        return uniform or tool not in _OPENCODE_ACTION_ONLY
+        from agentconv.dialects.opencode import says
+        return says(tool) and (uniform or tool not in _OPENCODE_ACTION_ONLY)
     return False
 
 
@@ -215,8 +222,12 @@ def _measure(doc, target: str, where: str, outcome: TargetResult) -> None:
     carried = dialect.read(text, out_path)
     back_text, _ = to_dialect(carried, doc.dialect, path=where)
     back = loads(back_text, doc.dialect, path=where).agent
-    outcome.round_trip_equal = not differing_fields(source, back)
-    lost = dict.fromkeys(differing_fields(source, enforced) + differing_fields(source, back))
+    # a field the source's own tool requires and the source lacks (the tool does not load the
+    # file) comes back filled in, reported by the trip back as 'defaulted'
+    filled = {f for f in get_dialect(doc.dialect).required if getattr(source, f) is None}
+    outcome.round_trip_equal = not set(differing_fields(source, back)) - filled
+    lost = dict.fromkeys(differing_fields(source, enforced) + [f for f in differing_fields(source, back)
+                                                               if f not in filled])
     outcome.silent = [f for f in lost if f not in outcome.reported]
 
 

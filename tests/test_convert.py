@@ -307,7 +307,7 @@ def test_prose_sections_map_to_fields_and_back():
     agent = doc.agent
     assert (agent.description, agent.when_to_use, agent.not_for, agent.prompt) == (
         "Reviews diffs.", ["after a change", "before a merge"], ["writing code"], "Be brief.")
-    for target in ("claude", "opencode"):
+    for target in ("claude", "opencode", "copilot"):
         text, _ = agentconv.to_dialect(doc, target, carry=False)
         again = agentconv.loads(text, target).agent
         assert (again.when_to_use, again.not_for) == (agent.when_to_use, agent.not_for)

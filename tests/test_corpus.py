@@ -72,7 +72,9 @@ def test_trip_through_every_other_dialect_gives_the_agent_back(path, dialect):
         if via == dialect:
             continue
         back, losses = round_trip(doc, via)
-        diff = canonical_diff(doc.agent, back.agent)
+        # a field its own tool requires and the file lacks comes back filled in (reported)
+        missing = [f for f in agentconv.get_dialect(dialect).required if getattr(doc.agent, f) is None]
+        diff = canonical_diff(doc.agent, back.agent, ignore=missing)
         unreported = set(diff) - loss_heads(losses)
         assert not unreported, f"{dialect}→{via}→{dialect} changed fields no loss names: {unreported}"
         assert not diff, f"{dialect}→{via}→{dialect}: the carry comment did not restore {sorted(diff)}"
@@ -82,7 +84,7 @@ def test_trip_through_every_other_dialect_gives_the_agent_back(path, dialect):
 def test_conversion_never_widens_tool_access(path, dialect):
     _require(path)
     doc = agentconv.load(path, dialect)
-    for target in ("claude", "opencode"):
+    for target in ("claude", "opencode", "copilot"):
         if target == dialect:
             continue
         text, _ = agentconv.to_dialect(doc, target, carry=False)

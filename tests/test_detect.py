@@ -35,15 +35,15 @@ def test_content(text, expected):
     assert agentconv.loads(text).dialect == expected
 
 
-@pytest.mark.parametrize("text", [
-    "---\nname: a\ndescription: b\nmode: subagent\npermissionMode: plan\n---\nx\n",
-    "---\n---\nbody\n",
+@pytest.mark.parametrize("text, candidates", [
+    ("---\nname: a\ndescription: b\nmode: subagent\npermissionMode: plan\n---\nx\n", ["claude", "opencode"]),
+    ("---\n---\nbody\n", ["claude", "opencode", "copilot"]),
 ], ids=["claude-and-opencode-keys", "empty-front-matter"])
-def test_ambiguous_content_lists_the_candidates(text):
+def test_ambiguous_content_lists_the_candidates(text, candidates):
     with pytest.raises(DetectionError) as info:
         agentconv.detect(text)
-    assert info.value.candidates == ["claude", "opencode"]
-    assert "claude or opencode" in info.value.hint and "--from" in info.value.hint
+    assert info.value.candidates == candidates
+    assert " or ".join(candidates) in info.value.hint and "--from" in info.value.hint
 
 
 @pytest.mark.parametrize("text, path, expected", [

@@ -13,7 +13,7 @@ from agentconv.data import schema
 from agentconv.registry import dialect_names
 from oracles import sample
 
-TARGETS = ("claude", "opencode", "prose")
+TARGETS = ("claude", "opencode", "prose", "copilot")
 
 
 def _validator(dialect: str) -> Draft202012Validator:
@@ -44,7 +44,7 @@ def test_every_output_matches_its_targets_schema(target, inputs):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("target", ("claude", "opencode"))
+@pytest.mark.parametrize("target", ("claude", "opencode", "copilot"))
 def test_fresh_outputs_are_plain_yaml(target, inputs):
     """Neither tool should need its repair pass for a file agentconv wrote afresh (a trip
     back may deliberately restore the source's own spelling, so those are left out)."""
@@ -63,6 +63,12 @@ def test_fresh_outputs_are_plain_yaml(target, inputs):
     ({"permission": {"webfetch": {"*": "allow"}}}, "opencode", "permission"),
     ({"steps": 0}, "opencode", "steps"),
     ({"description": "x"}, "prose", "(front matter)"),
+    ({"name": "a"}, "copilot", "(front matter)"),
+    ({"description": "x", "tools": None}, "copilot", "tools"),
+    ({"description": "x", "tools": ["read", 5]}, "copilot", "tools"),
+    ({"description": "x", "model": 5}, "copilot", "model"),
+    ({"description": "x", "mcp-servers": "x"}, "copilot", "mcp-servers"),
+    ({"description": "x", "user-invocable": "no"}, "copilot", "user-invocable"),
 ])
 def test_the_schemas_reject_what_the_tools_reject(document, target, where):
     errors = list(_validator(target).iter_errors(document))

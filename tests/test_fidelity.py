@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DIALECTS
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 FIXTURES = REPO / "fixtures"
@@ -81,7 +83,8 @@ def test_a_clean_tree_passes_with_every_pair_measured(tree: Path):
     assert not fidelity.failed(summary)
     pairs = {(m["source"], m["target"]) for m in summary["matrix"]}
     targets = fidelity.dialect_names()
-    assert pairs == {(x, y) for x in ("claude", "opencode", "prose") for y in targets if x != y}
+    sources = ("claude", "opencode", "prose")
+    assert pairs == {(x, y) for x in sources for y in targets if x != y}
     assert summary["totals"]["reported"] > 0      # claude → prose cannot say tools, model, color
 
 

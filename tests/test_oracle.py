@@ -106,6 +106,10 @@ def _judge(result: Run, project) -> None:
         baseline = extra.baseline([c.name for c in result.judged if not c.effect.tools and not verdict._implied(c)])
         fields = lambda case, told, session: verdict.claude_fields(case, told, session, baseline)  # noqa: E731
         widens = verdict.claude_never_widens
+    elif result.target == "copilot":
+        extra = told
+        fields = lambda case, told, _: verdict.copilot_fields(case, told)  # noqa: E731
+        widens = verdict.copilot_never_widens
     else:
         extra = judges.opencode_rules(project)
         fields = lambda case, told, _: verdict.opencode_fields(case, told)  # noqa: E731
@@ -115,7 +119,7 @@ def _judge(result: Run, project) -> None:
     for case in result.judged:
         key = str(case)
         result.problems["loaded"][key] = verdict.loaded(case, told)
-        if case.name in told.agents:
+        if case.shown_name in told.agents:
             result.problems["fields"][key] = fields(case, told, extra)
         result.problems["accounted"][key] = verdict.accounted(case)
         result.problems["never widens"][key] = widens(case, extra)
@@ -167,8 +171,8 @@ def test_our_reading_of_opencode_tool_switches_matches_debug_agent(run: Run) -> 
 def _files_for(dialect: str) -> list[tuple[str, str]]:
     """Every corpus file of the tool's dialect, the fixtures, and the crafted cases of
     tests/test_toolread.py, as (label, text)."""
-    from test_toolread import CLAUDE_CASES, OPENCODE_CASES
-    crafted = CLAUDE_CASES if dialect == "claude" else OPENCODE_CASES
+    from test_toolread import CLAUDE_CASES, COPILOT_CASES, OPENCODE_CASES
+    crafted = {"claude": CLAUDE_CASES, "opencode": OPENCODE_CASES, "copilot": COPILOT_CASES}[dialect]
     out = [(f"probe:{name}", text) for name, (text, *_) in crafted.items()]
     for folder, label in ((sample.SHARED / "corpus" / dialect, "corpus"), (sample.FIXTURES / dialect, "fixtures")):
         for path in sample._files(folder):
@@ -192,7 +196,8 @@ def test_check_for_agrees_with_the_real_tool_on_every_corpus_file(tool, tmp_path
     modelled = model_of(get_dialect(tool)).client
     if not modelled.endswith(" " + judges.client_version(tool)):
         pytest.skip(f"check --for {tool} states {modelled}; the judge runs {judges.client_version(tool)}")
-    judge = agreement.claude_agreement if tool == "claude" else agreement.opencode_agreement
+    judge = {"claude": agreement.claude_agreement, "opencode": agreement.opencode_agreement,
+             "copilot": agreement.copilot_agreement}[tool]
     try:
         result = judge(_files_for(tool), tmp_path)
     except judges.JudgeUnavailable as exc:

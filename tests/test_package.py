@@ -33,7 +33,7 @@ def test_wheel_ships_every_dialect_folder(wheel):
     assert shipped, "the repository has no dialect data"
     for data in sorted(shipped):
         assert "agentconv/_data/" + data in names, data
-    for dialect in ("claude", "opencode"):
+    for dialect in ("claude", "opencode", "copilot"):
         assert f"agentconv/_data/dialects/{dialect}/mapping.toml" in names
 
 

@@ -34,7 +34,8 @@ class LossesSnapshot(_BinarySnapshot):
     file_extension = "jsonl"
 
 
-OUTPUT_EXTENSION = {"claude": MarkdownSnapshot, "opencode": MarkdownSnapshot, "prose": TextSnapshot}
+OUTPUT_EXTENSION = {"claude": MarkdownSnapshot, "opencode": MarkdownSnapshot, "prose": TextSnapshot,
+                    "copilot": MarkdownSnapshot}
 
 
 def _case_id(path, target: str) -> str:

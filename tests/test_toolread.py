@@ -158,14 +158,40 @@ OPENCODE_CASES = {
 }
 
 
+CP = "---\ndescription: {description}\n{extra}---\nYou help.\n"
+#: what Copilot CLI 1.0.102 did with each of these files (dialects/copilot/REFERENCE.md)
+COPILOT_CASES = {
+    "plain": (CP.format(description="Helps.", extra="tools: [read, search]\nmodel: [gpt-5, claude-sonnet-4.5]\n"),
+              "loads", []),
+    "dashes": (CP.format(description='"A---B then"', extra=""), "loads", []),
+    "crlf": ("---\r\ndescription: d\r\ntools: [read]\r\n---\r\nYou help.\r\n", "loads", []),
+    "empty description": (CP.format(description='""', extra=""), "loads", []),
+    "no description": ("---\nname: x\n---\nYou help.\n", "skips", ["no 'description'"]),
+    "no front matter": ("You help.\n", "skips", ["no 'description'"]),
+    "unknown key": (CP.format(description="Helps.", extra="target: vscode\n"), "loads",
+                    ["target: GitHub Copilot does not know this key and ignores it"]),
+    "colon": (CP.format(description="Use when: x", extra=""), "rejects", ["not valid YAML"]),
+    "tools number": (CP.format(description="Helps.", extra="tools: 5\n"), "rejects",
+                     ["tools 5 must be a list of tool names", "the file is not loaded"]),
+    "tools null": (CP.format(description="Helps.", extra="tools:\n"), "rejects", ["tools None"]),
+    "model number": (CP.format(description="Helps.", extra="model: 5\n"), "rejects", ["model 5"]),
+    "invocation string": (CP.format(description="Helps.", extra='disable-model-invocation: "yes"\n'), "rejects",
+                          ["disable-model-invocation 'yes' must be a boolean"]),
+    "mcp string": (CP.format(description="Helps.", extra="mcp-servers: x\n"), "rejects",
+                   ["mcp-servers 'x' must be an object"]),
+}
+
+
 def _verdict(reading) -> str:
     return "misreads" if reading.verdict == "loads" and reading.fails else reading.verdict
 
 
 @pytest.mark.parametrize("tool, text, verdict, said", [
     *(("claude", *case) for case in CLAUDE_CASES.values()),
-    *(("opencode", *case) for case in OPENCODE_CASES.values())],
-    ids=[*(f"claude-{k}" for k in CLAUDE_CASES), *(f"opencode-{k}" for k in OPENCODE_CASES)])
+    *(("opencode", *case) for case in OPENCODE_CASES.values()),
+    *(("copilot", *case) for case in COPILOT_CASES.values())],
+    ids=[*(f"claude-{k}" for k in CLAUDE_CASES), *(f"opencode-{k}" for k in OPENCODE_CASES),
+         *(f"copilot-{k}" for k in COPILOT_CASES)])
 def test_check_for_says_how_the_tool_reads_the_file(tool, text, verdict, said, tmp_path):
     reading = agentconv.check_for(tool, text)
     lines = reading.lines()

@@ -145,7 +145,7 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
         own = source.style_of(of_agent, agent, full=styled) \
             if source is not None and of_agent is not None and not same else None
         shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
-        hints = {**shared, **style.pop(target.name, {})} if not same else {}
+        hints = _with_own(shared, style.pop(target.name, {})) if not same else {}
         trivia = of_agent if same else target.trivia_from_style(hints or None, agent)
         unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
         # on a trip back the target's own hints rebuild the file: the formatting of the file
@@ -213,6 +213,14 @@ def _refused_losses(doc: Document, target: str) -> list[Loss]:
 
 
 _SHARED = ("body", "newline", "opening", "closing")
+
+
+def _with_own(shared: dict, own: dict) -> dict:
+    """Shared hints with the target's own carried ones; quoting is per key in both."""
+    hints = {**shared, **own}
+    if "quotes" in shared and "quotes" in own:
+        hints["quotes"] = {**shared["quotes"], **own["quotes"]}
+    return hints
 
 
 def split_style(style: dict, target, agent) -> tuple[dict, dict]:

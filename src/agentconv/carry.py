@@ -32,7 +32,7 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufff
 MAX_DEPTH = 32
 
 #: canonical fields whose every value grants something (tools, code that runs, context)
-CAPABILITY_FIELDS = frozenset({"tools", "hooks", "mcp_servers", "skills", "model"})
+CAPABILITY_FIELDS = frozenset({"tools", "hooks", "mcp_servers", "skills", "model", "model_fallbacks"})
 #: permission modes that only take away (plan: read-only; dontAsk: deny what is not pre-approved)
 NARROWING_PERMISSION_MODES = frozenset({"default", "plan", "dontAsk"})
 SUBAGENT_MODES = frozenset({"subagent"})

@@ -159,6 +159,10 @@ class Agent(_Model):
                     "one (when_to_use, scenarios, deliverables, not_for, triggers).")
     prompt: str | None = Field(None, description="The system prompt.")
     model: str | None = Field(None, description="Model as the source names it; None = inherit.")
+    model_fallbacks: list[str] = Field(
+        default_factory=list,
+        description="Models to run, in order, when ``model`` is not available (canonical ids; "
+                    "GitHub Copilot's model list). Empty: none.")
     reasoning_effort: str | int | None = None
     temperature: float | None = None
     top_p: float | None = None

@@ -20,8 +20,10 @@ DIALECTS: dict[str, str] = {
     "opencode": "agentconv.dialects.opencode",
     "prose": "agentconv.dialects.prose",
     "claude-json": "agentconv.dialects.claude_json",
+    "copilot": "agentconv.dialects.copilot",
 }
-ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode", "plain": "prose"}
+ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
+           "plain": "prose", "github-copilot": "copilot"}
 
 
 def dialect_names() -> list[str]:
@@ -57,12 +59,19 @@ _NAMED: dict[str, "Dialect"] = {}
 
 @lru_cache(maxsize=256)
 def dialect_for_path(path: str | None) -> str | None:
-    """The one dialect a path's folders point at (``.claude/agents/x.md`` → claude)."""
+    """The one dialect a path's folders (or, for a hint ``*.x``, its file name's ending) point at
+    (``.claude/agents/x.md`` → claude, ``review.agent.md`` → copilot)."""
     if not path:
         return None
     posix = PurePath(path).as_posix()
-    hits = [n for n in DIALECTS if any(h.rstrip("/") + "/" in "/" + posix for h in get_dialect(n).path_hints)]
+    hits = [n for n in DIALECTS if any(_hinted(posix, h) for h in get_dialect(n).path_hints)]
     return hits[0] if len(hits) == 1 else None
+
+
+def _hinted(posix: str, hint: str) -> bool:
+    if hint.startswith("*"):
+        return posix.endswith(hint[1:])
+    return hint.rstrip("/") + "/" in "/" + posix
 
 
 _INDENTED_OPENING = re.compile(r"[ \t]+---[ \t]*\r?\n")

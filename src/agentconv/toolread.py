@@ -38,12 +38,14 @@ class ToolModel:
     split: Callable[[str], tuple[str | None, str]]   # text -> (front matter or None, body)
     repair: Callable[[str], str] | None         # the retry when the front matter is not YAML
     unparsable: str                             # front matter not YAML even after repair: "empty"
-                                                # (no keys) or "whole-file" (all of it is prompt)
+                                                # (no keys), "whole-file" (all of it is prompt) or
+                                                # REJECTS (the file is not loaded)
     invalid_value: str                          # DROPS the key, or REJECTS the file/project
     unknown_key: str                            # IGNORES or FORWARDS (opencode: provider options)
     skip_keys: tuple[str, ...] = ()             # a missing or bad value here skips the file
     unloadable_keys: frozenset[str] = frozenset()   # a non-empty top-level value: not loaded
     normalise: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # before validation
+    rejects_project: bool = True                # a rejected file stops every agent, not only its own
 
 
 @dataclass
@@ -83,7 +85,8 @@ def read_as_tool(model: ToolModel, text: str) -> ToolReading:
             _unparsable(model, reading, text)
         else:
             reading.values = values
-    _judge_values(model, reading)
+    if reading.verdict == LOADS:
+        _judge_values(model, reading)
     return reading
 
 
@@ -100,7 +103,11 @@ def _parse(model: ToolModel, yaml_text: str) -> dict | None:
 
 
 def _unparsable(model: ToolModel, reading: ToolReading, text: str) -> None:
-    if model.unparsable == "empty":
+    if model.unparsable == REJECTS:
+        reading.verdict = REJECTS
+        reading.findings.append(Finding(REJECTS, None, f"the front matter is not valid YAML: {model.tool} "
+                                        f"does not load the file"))
+    elif model.unparsable == "empty":
         reading.findings.append(Finding(MISREADS, None, f"the front matter is not valid YAML even after "
                                         f"{model.tool}'s own repair: {model.tool} reads no key at all"))
     else:                                       # "whole-file": the front matter becomes prompt text
@@ -141,8 +148,8 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
             return
         if model.invalid_value == REJECTS:
             reading.verdict = REJECTS
-            reading.findings.append(Finding(REJECTS, key, f"{key} {_short(values[key])} {error} "
-                                            f"(one such file stops the whole project)"))
+            scope = "one such file stops the whole project" if model.rejects_project else "the file is not loaded"
+            reading.findings.append(Finding(REJECTS, key, f"{key} {_short(values[key])} {error} ({scope})"))
         else:
             reading.findings.append(Finding(DROPS, key, f"{key} {_short(values.pop(key))} {error}: {model.tool} "
                                             f"drops it and loads the agent without it"))
@@ -269,7 +276,7 @@ def agentconv_reading(trivia: Any) -> tuple[dict[str, Any], str | None]:
 
 
 def check_for(tool: str, text: str | bytes, path: str | None = None) -> ToolReading:
-    """How the real tool of dialect ``tool`` ("claude", "opencode") reads ``text``.
+    """How the real tool of dialect ``tool`` ("claude", "opencode", "copilot") reads ``text``.
 
     >>> check_for("claude", "---\\nname: a\\ndescription: Diff A---B\\n---\\nBe brief.\\n").lines()[0]
     "description: agentconv reads 'Diff A---B'; Claude Code reads 'Diff A'"
@@ -409,7 +416,28 @@ OPENCODE = ToolModel(
     invalid_value=REJECTS, unknown_key=FORWARDS,
 )
 
-MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE}
+#: Copilot CLI 1.0.102 (Rust ``runtime.node``): the front matter opens on the first line and ends
+#: at the next ``---`` line; strict YAML (no repair, a duplicate key is an error); a value of the
+#: wrong type, or no front matter, and the file is not loaded (the others still are)
+_COPILOT_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+
+
+def copilot_split(text: str) -> tuple[str | None, str]:
+    text = text[1:] if text.startswith("\ufeff") else text
+    match = _COPILOT_FRONT.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), text[match.end():]
+
+
+COPILOT = ToolModel(
+    tool="GitHub Copilot", client="@github/copilot 1.0.102", dialect="copilot",
+    split=copilot_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("description",), rejects_project=False,
+)
+
+MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT}
 
 
 def model_of(dialect) -> ToolModel | None:

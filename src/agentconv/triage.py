@@ -141,7 +141,9 @@ def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int
     if values is None:          # broken YAML that names an agent: the reader says where it breaks
         return Verdict(None if _NAME_KEY.search(yaml_text) else "front matter is not an agent's",
                        own_output=own)
-    shaped = [n for n in ([read] if read else DIALECTS) if get_dialect(n).agent_shape(values)]
+    named = dialect_for_path(source.path)      # a name only one dialect uses: review.agent.md
+    shaped = [n for n in ([read] if read else DIALECTS) if get_dialect(n).agent_shape(values)
+              or (n == named and isinstance(values.get("description"), str))]
     if shaped:
         return Verdict(read=read, own_output=own)
     return Verdict("front matter is not an agent's: " + _shape_hint(read))

@@ -133,6 +133,45 @@ def _opencode_file(reading: ToolReading, agent: dict | None) -> list[str]:
     return problems
 
 
+# -- GitHub Copilot ---------------------------------------------------------------------------
+
+def copilot_agreement(files: list[tuple[str, str]], root: Path) -> Agreement:
+    """A file the CLI rejects leaves the others loaded, so files share a project, one per set
+    of distinct names (the CLI lists an agent under its `name`, or its file name)."""
+    result = Agreement("copilot")
+    batches: list[list[tuple[str, str, ToolReading, str]]] = []
+    for label, text in files:
+        reading = agentconv.check_for("copilot", text)
+        batch = next((b for b in batches if all(n != _shown(reading, len(b)) for *_, n in b)), None)
+        if batch is None:
+            batch = []
+            batches.append(batch)
+        batch.append((label, text, reading, _shown(reading, len(batch))))
+    for i, batch in enumerate(batches):
+        told = judges.judge("copilot", _project(root / f"copilot-{i}", [(".github/agents", t) for _, t, *_ in batch]))
+        for j, (label, _, reading, name) in enumerate(batch):
+            said = [c for c in told.complaints if f".github/agents/{j:03d}.md:" in c]
+            _tally(result, label, reading, _copilot_file(reading, told.agents.get(name), said))
+    return result
+
+
+def _shown(reading: ToolReading, index: int) -> str:
+    name = reading.values.get("name")
+    return name if isinstance(name, str) else f"{index:03d}"
+
+
+def _copilot_file(reading: ToolReading, agent: dict | None, said: list[str]) -> list[str]:
+    loaded = agent is not None and not any("copilot error:" in line for line in said)
+    if loaded != (reading.verdict == LOADS):
+        return [f"agentconv says {reading.verdict}, copilot {'loaded' if loaded else 'did not load'} it {said}"]
+    if not loaded:
+        return []
+    ours = reading.values.get("description")
+    if agent.get("description") != ours:
+        return [f"description: agentconv says copilot reads {ours!r}, copilot read {agent.get('description')!r}"]
+    return []
+
+
 # -- shared -----------------------------------------------------------------------------------
 
 def _project(root: Path, files: list[tuple[str, str]]) -> Path:

@@ -24,6 +24,7 @@ ORACLES = SHARED / "oracles"
 CLIENTS = {
     "claude": ("claude-code", "CLAUDE_CODE_VERSION", "2.1.332", "claude"),     # 2.1.197 still runs
     "opencode": ("opencode", "OPENCODE_VERSION", "1.18.33", "opencode"),  # the newest stable (2026-12-01)
+    "copilot": ("copilot", "COPILOT_CLI_VERSION", "1.0.102", "copilot"),  # the newest (2026-12-01)
 }
 MOCK = Path(__file__).with_name("claude_mock.py")
 #: entries of a request's tool list that are no tool an agent can call (2.1.332 sends a

@@ -20,10 +20,10 @@ from .probes import PROBES
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 FIXTURES = REPO / "fixtures"
-TARGETS = ("claude", "opencode")
+TARGETS = ("claude", "opencode", "copilot")
 #: every n-th corpus file by sorted path; the opencode and prose folders are small, so denser.
 #: AGENTCONV_ORACLE_STRIDE=1 (as CI sets) judges every corpus file.
-CORPUS_STRIDE = {"claude": 10, "opencode": 4, "prose": 4}
+CORPUS_STRIDE = {"claude": 10, "opencode": 4, "prose": 4, "copilot": 6}
 
 
 def _stride(dialect: str) -> int:
@@ -32,7 +32,7 @@ def _stride(dialect: str) -> int:
     return max(1, int(forced)) if forced and forced.isdigit() else CORPUS_STRIDE[dialect]
 #: a file already in the target's dialect goes there and back (X→Y→X): identity would only
 #: judge the source file, not agentconv
-DETOUR = {"claude": "opencode", "opencode": "claude", "prose": "claude"}
+DETOUR = {"claude": "opencode", "opencode": "claude", "prose": "claude", "copilot": "claude"}
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,11 @@ class Case:
     @property
     def name(self) -> str:
         return self.effect.name or ""
+
+    @property
+    def shown_name(self) -> str:
+        """The name the tool lists the agent under (Copilot lists its display name)."""
+        return (self.effect.display_name if self.target == "copilot" else None) or self.name
 
     @property
     def lost(self) -> set[str]:

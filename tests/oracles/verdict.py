@@ -17,6 +17,7 @@ from agentconv.access import RANK, effective_action, power_action, power_of, pro
 from agentconv.briefs import DESCRIPTION_FIELDS
 from agentconv.data import mapping
 from agentconv.dialects import claude as claude_dialect
+from agentconv.dialects import copilot as copilot_dialect
 from agentconv.dialects import opencode as opencode_dialect
 from agentconv.dialects import toolnames
 from agentconv.dialects.base import MISSING
@@ -33,7 +34,7 @@ OTHER_ARG = "zz-unmatched-argument"
 
 
 def loaded(case: Case, verdict: Verdict) -> list[str]:
-    problems = [] if case.name in verdict.agents else [f"{verdict.tool} did not load agent {case.name!r}"]
+    problems = [] if case.shown_name in verdict.agents else [f"{verdict.tool} did not load agent {case.shown_name!r}"]
     where = str(case.path)
     problems += [f"{verdict.tool} says: {line}" for line in verdict.complaints
                  if (where in line or line.startswith(f"{case.name}:")) and not _merely_ignored(line)]
@@ -42,7 +43,8 @@ def loaded(case: Case, verdict: Verdict) -> list[str]:
 
 def _merely_ignored(complaint: str) -> bool:
     """Keys the tool passes on or ignores: the agent loads (check --for reports them)."""
-    return "provider options" in complaint or "does not recognize or apply" in complaint   # Claude Code 2.1.332
+    return "provider options" in complaint or "does not recognize or apply" in complaint \
+        or re.search(r": unknown fields? ignored: ", complaint) is not None      # Copilot CLI 1.0.102
 
 
 def accounted(case: Case) -> list[str]:
@@ -191,8 +193,8 @@ def _tool_set(display: str | None) -> frozenset[str]:
 def claude_never_widens(case: Case, session: ClaudeSession) -> list[str]:
     """Every tool Claude handed the running sub-agent is one the source allowed."""
     if case.name not in session.granted:
-        if _only_mcp_tools(case):
-            return []       # its every tool comes from an MCP server the judge has not: nothing to grant
+        if _names_no_tool_claude_has(case, session):
+            return []
         return [f"claude did not run sub-agent {case.name!r}"]
     implied = _implied(case)
     return [f"claude grants {tool}, which the source does not allow"
@@ -200,13 +202,13 @@ def claude_never_widens(case: Case, session: ClaudeSession) -> list[str]:
             if tool not in implied and not allows_some(case.original.tools, _CLAUDE_CANON.get(tool, tool))]
 
 
-def _only_mcp_tools(case: Case) -> bool:
-    """An allow-list of MCP tools only: offline, Claude Code has none of them to hand over and
-    does not start the sub-agent."""
-    rules = case.original.tools
-    allowed = [r for r in rules if r.action != "deny" and r.tool != "*"]
-    return bool(rules) and rules[0].tool == "*" and rules[0].action == "deny" and bool(allowed) \
-        and all(r.tool.startswith("mcp:") for r in allowed)
+def _names_no_tool_claude_has(case: Case, session: ClaudeSession) -> bool:
+    """Claude Code 2.1.332 lists, but never starts, a sub-agent whose `tools` names no tool it
+    hands sub-agents (only VS Code tool names, MCP tools of servers not configured, TodoWrite:
+    a Copilot agent's list, seen with crafted files): such an agent is granted nothing."""
+    names = toolnames.split_list(case.front_matter.get("tools"))
+    offered = granted_anywhere(session)
+    return bool(names) and not any(toolnames.split_call(n)[0] in offered for n in names)
 
 
 def allows_some(rules: list[ToolRule], tool: str, extra_args: tuple[str, ...] = (), *, by_power: bool = True) -> bool:
@@ -334,3 +336,41 @@ def _patterns(rules: list[dict], tool: str) -> tuple[str, ...]:
     permission = _permission_key(_CANON_OF_TOOL.get(tool, tool))
     return tuple(_sample(r["pattern"]) for r in rules
                  if r["pattern"] != "*" and wildcard(permission, r["permission"]) and not r["pattern"].startswith("/"))
+
+
+# -- GitHub Copilot --------------------------------------------------------------------------
+
+def copilot_fields(case: Case, verdict: Verdict) -> list[str]:
+    """The Copilot CLI's event lists description, model (and its fallbacks) and tools as it
+    took them from the file; tools as a list of names, every tool as ['*']."""
+    told = verdict.agents[case.shown_name]
+    meant = case.effect
+    models = [meant.model, *meant.model_fallbacks] if meant.model else []
+    told_model = told.get("model") and copilot_dialect.canonical_model(told["model"])
+    tools = told.get("tools")
+    return (_mismatch("description", "Copilot", told.get("description"), case.front_matter.get("description"))
+            + _mismatch("model", "Copilot", told_model, models[0] if models else None)
+            + _access_mismatch("tools", "Copilot", _copilot_rules(tools), meant.tools or _ALL)
+            + _mismatch("user-invocable", "Copilot", told.get("user_invocable"), not meant.hidden)
+            + _mismatch("disable-model-invocation", "Copilot", told.get("disable_model_invocation"),
+                        meant.mode == "primary"))
+
+
+_ALL = [ToolRule(tool="*", action="allow")]
+
+
+def _copilot_rules(tools: Any) -> list[ToolRule] | None:
+    return copilot_dialect.parse_tools(tools) if isinstance(tools, list) else None
+
+
+def copilot_never_widens(case: Case, verdict: Verdict) -> list[str]:
+    """No tool the Copilot CLI hands the agent is wider than what the source allowed."""
+    told = verdict.agents.get(case.shown_name)
+    if told is None:
+        return [f"Copilot loaded no agent {case.shown_name!r}"]
+    rules = _copilot_rules(told.get("tools"))
+    if rules is None:
+        return [f"Copilot reports tools agentconv cannot read: {told.get('tools')!r}"]
+    from agentconv.access import widenings
+    wide = widenings(case.original.tools, rules)
+    return [f"Copilot allows {tool}({arg or ''}), which the source does not" for tool, arg in wide]

@@ -312,7 +312,7 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
     grants = [t for t in stated if t != "task" and view.grantable(t)]
     types = view.granted_types()
     if view.action(OTHER_TOOL) != "allow":         # an allow-list
-        allowed = [_token(r) for t in grants for r in view.grant_rules(t)]
+        allowed = [_token(r) for t in grants if says(t) for r in view.grant_rules(t)]
         if types is True:
             allowed.append(_token(ToolRule(tool="task")))
         elif types:
@@ -359,6 +359,12 @@ class _Rules:
         named = [r.pattern for r in self.by_tool.get("task", ()) if r.pattern and r.action == "allow"
                  and not any(c in r.pattern for c in "*?[")]
         return [t for t in dict.fromkeys(named) if self.action("task", t) == "allow"] or False
+
+
+def says(tool: str) -> bool:
+    """A tool named with a space or comma ('Microsoft Docs', a Copilot list's entry) would read
+    back as two names: it cannot be granted, so it is narrowed."""
+    return not any(c.isspace() or c in ",()" for c in toolnames.native(tool, _NAME_OF, mcp_style="claude"))
 
 
 def _balanced(pattern: str | None) -> bool:

@@ -251,6 +251,7 @@ DEFAULTS: list[ToolRule] = normalise_rules([
 def render_permission(rules: list[ToolRule]) -> dict[str, Any]:
     """Rules → a permission map. Tools sharing one key (edit, write, patch) have one power:
     the key gets what the widest of them may do (see access.SAME_POWER)."""
+    rules = [r for r in rules if r.action == "deny" or says(r.tool)]     # the rest narrows
     rendered = _rendered_permission(tuple(rules), access.accepted_widenings())
     return {key: dict(value) if isinstance(value, dict) else value for key, value in rendered.items()}
 
@@ -314,13 +315,24 @@ def _merged(rules: list[ToolRule], power: str) -> list[ToolRule]:
 
 
 
+def _key(tool: str) -> str:
+    return ALL_TOOLS if tool == ALL_TOOLS else _KEY_OF.get(tool) or toolnames.native(tool, {}, "opencode")
+
+
+@lru_cache(maxsize=1024)
+def says(tool: str) -> bool:
+    """opencode has a key for ``tool`` that reads back as that tool: not so for a tool named
+    like an MCP one (``git_diff`` is opencode's name for the tool diff of a server git)."""
+    return tool in _KEY_OF or "*" in tool or tool in _canon(_key(tool))
+
+
 def _keyed(rules: list[ToolRule]) -> list[tuple[str, ToolRule]]:
     """Rules with their opencode key, ordered by key between wildcard rules (as the model
     orders canonical rules), so equal rule sets render as equal maps."""
     out: list[tuple[str, ToolRule]] = []
     segment: list[tuple[str, ToolRule]] = []
     for rule in rules:
-        key = ALL_TOOLS if rule.tool == ALL_TOOLS else _KEY_OF.get(rule.tool) or toolnames.native(rule.tool, {}, "opencode")
+        key = _key(rule.tool)
         if "*" in key:
             out += sorted(segment, key=lambda kr: kr[0]) + [(key, rule)]
             segment = []
