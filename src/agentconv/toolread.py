@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from .data import schema
 from .errors import AgentconvError, ParseError
-from .formats import yamlsrc
+from .formats import schemalite, yamlsrc
 
 LOADS, SKIPS, REJECTS = "loads", "skips", "rejects"
 #: kinds of finding besides the verdicts: only MISREADS means the tool does not use a file it
@@ -165,6 +165,8 @@ def _first_error(dialect: str, key: str, value: Any) -> str | None:
     plain = _PLAIN_TYPES.get(spec.get("type")) if set(spec) <= {"type", "description"} else None
     if plain is not None and isinstance(value, plain):
         return None
+    if schemalite.verdict(spec, (schema(dialect) or {}).get("$defs", {}), value) is True:
+        return None             # valid without asking jsonschema (which words the errors)
     from .formats.yamlwrite import frozen
     key_of_value = frozen(value)
     if key_of_value is None:
