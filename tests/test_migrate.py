@@ -296,3 +296,14 @@ def test_one_file_to_stdout_warns_of_a_name_the_target_keeps_for_itself(tmp_path
     assert "built-in agents" in result.stderr and "--rename 'build=NEW-NAME'" in result.stderr
     renamed = CliRunner().invoke(cli, ["convert", str(one), "--to", "opencode", "--rename", "build=builder"])
     assert "built-in" not in renamed.stderr
+
+
+def test_converting_into_the_tree_itself_again_and_again_gives_no_conflicts(tmp_path):
+    # sources outside every layout folder; each run with -o . leaves outputs that later runs walk
+    src = make_tree(tmp_path / "repo", {
+        f"plugins/p{i}/agents/a{i}.md": f"---\nname: a{i}\ndescription: Agent {i}.\ntools: Read, Grep\n---\nDo {i}.\n"
+        for i in range(3)})
+    for to in ("opencode", "claude", "prose", "opencode", "copilot", "claude"):
+        result = CliRunner().invoke(cli, ["convert", str(src), "--to", to, "-o", str(src)])
+        assert "conflict" not in result.stderr, (to, result.stderr)
+        assert result.exit_code == 0, (to, result.stderr)
