@@ -209,3 +209,13 @@ def test_a_batch_lists_what_each_file_took_back_and_refused(tmp_path):
     assert "native.memory: untrusted" in verbose.stderr
     trusted = convert_tree([tmp_path / "src"], tmp_path / "t", to="claude", trust_carry=True)
     assert trusted.files[0].restored == ["reasoning_effort", "native.memory"]
+
+
+def test_a_carried_mode_that_only_takes_a_role_away_comes_back_without_trust():
+    claude = "---\nname: helper\ndescription: Helps.\n---\nHelp.\n"
+    middle = agentconv.convert(claude, to="copilot", on_loss="ignore")      # Copilot cannot say "sub-agent only"
+    back = agentconv.loads(middle, "copilot", path=".github/agents/helper.agent.md")
+    assert back.agent.mode == "subagent" and "mode" in back.restored
+    primary = READ_ONLY_OPENCODE.format(carry=CLAUDE_HEADER.replace("Claude Code", "GitHub Copilot")
+                                        + "#   disable-model-invocation: true\n")
+    assert agentconv.loads(primary, "opencode", path=".opencode/agent/reader.md").agent.mode != "primary"

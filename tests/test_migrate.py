@@ -286,3 +286,24 @@ def test_agents_of_tools_agentconv_does_not_read_are_skipped_by_name_not_guessed
     assert result.exit_code == 0
     named = convert_tree([src / "collection/agents/api-designer.md"], tmp_path / "o2", to="opencode")
     assert named.files[0].status == "failed"          # named explicitly: the reader says why
+
+
+def test_one_file_to_stdout_warns_of_a_name_the_target_keeps_for_itself(tmp_path):
+    one = tmp_path / "build.md"
+    one.write_text("---\nname: build\ndescription: Builds.\n---\nBuild it.\n")
+    result = CliRunner().invoke(cli, ["convert", str(one), "--to", "opencode"])
+    assert result.exit_code == 0 and result.stdout.startswith("---\n")
+    assert "built-in agents" in result.stderr and "--rename 'build=NEW-NAME'" in result.stderr
+    renamed = CliRunner().invoke(cli, ["convert", str(one), "--to", "opencode", "--rename", "build=builder"])
+    assert "built-in" not in renamed.stderr
+
+
+def test_converting_into_the_tree_itself_again_and_again_gives_no_conflicts(tmp_path):
+    # sources outside every layout folder; each run with -o . leaves outputs that later runs walk
+    src = make_tree(tmp_path / "repo", {
+        f"plugins/p{i}/agents/a{i}.md": f"---\nname: a{i}\ndescription: Agent {i}.\ntools: Read, Grep\n---\nDo {i}.\n"
+        for i in range(3)})
+    for to in ("opencode", "claude", "prose", "opencode", "copilot", "claude"):
+        result = CliRunner().invoke(cli, ["convert", str(src), "--to", to, "-o", str(src)])
+        assert "conflict" not in result.stderr, (to, result.stderr)
+        assert result.exit_code == 0, (to, result.stderr)

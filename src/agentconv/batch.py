@@ -204,11 +204,31 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     forget_skill_folders()             # the tree may have changed since an earlier run in this process
-    walk = iter_sources(sources, exclude=job.excluded)
+    walk = _layouts_last(iter_sources(sources, exclude=job.excluded), job)
     if in_place:           # a source is rewritten where a later one may read it: one at a time
         jobs = 1
     converted = _converted(walk, job, default_jobs() if jobs is None else jobs)
     return itertools.chain(converted, _landed_members(job), _left_in_output_folders(job))
+
+
+def _layouts_last(walk: Iterator[Source], job: Job) -> Iterator[Source]:
+    """With OUT the tree itself (``-o .``), the layout folders of other dialects may hold both
+    sources and an earlier run's outputs: their files come after every other source, so an
+    original claims its output first and its earlier conversion is then recognised as such
+    (not a conflict). Elsewhere the walk order stands."""
+    if job.out_real is None or job.out_real not in job.roots:
+        yield from walk
+        return
+    layouts = [os.path.join(job.out_real, *get_dialect(n).layout.split("/")) for n in DIALECTS
+               if get_dialect(n).layout and get_dialect(n).layout != job.dialect.layout]
+    later = []
+    for source in walk:
+        real = os.path.realpath(source.path)
+        if any(_inside(real, folder) for folder in layouts):
+            later.append(source)
+        else:
+            yield source
+    yield from later
 
 
 def _landed_members(job: Job) -> Iterator[FileResult]:

@@ -309,6 +309,8 @@ def restore(dialect: Any, agent: Agent, carry: Carry, *, path: str | None,
             continue
         elif name == "tools" and _narrows_only(current, value):
             wanted[name] = value        # rules the file could not say, granting nothing it does not
+        elif name == "mode" and _fewer_roles(current, value):
+            wanted[name] = value        # e.g. sub-agent only, where the file can say only "both"
         elif grants(name, value) and not trust:
             result.refused.append((name, _GRANTS))
         elif not _unset(current) and not trust:
@@ -342,6 +344,14 @@ def _narrows_only(current: Any, value: Any) -> bool:
     from .access import widenings
     carried = _updated(Agent(), {"tools": value})
     return carried is not None and not widenings(current, carried.tools)
+
+
+_ROLES = {"all": {"primary", "subagent"}, "primary": {"primary"}, "subagent": {"subagent"}}
+
+
+def _fewer_roles(current: Any, value: Any) -> bool:
+    """A carried mode that only takes a role away from the one the file says."""
+    return current in _ROLES and value in _ROLES and _ROLES[value] < _ROLES[current]
 
 
 def _dialect_or_none(get_dialect: Any, name: str) -> Any:

@@ -196,7 +196,7 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
-    from .losses import strict_losses
+    from .losses import Diagnostic, strict_losses
     from .registry import get_dialect
 
     data, path = _read_source(source)
@@ -216,6 +216,9 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     status = "lossy" if strict_losses(losses) else "ok"      # a note on defaults is no loss
     if strict and strict_losses(losses):
         status = "failed"
+    if out_path is None and doc.dialect != target.name:        # stdout: the user names the file
+        doc.warnings += [Diagnostic(message=f"{problem} (--rename '{a.name}=NEW-NAME' writes it under another name)")
+                         for a in doc.agents if a.name and (problem := target.name_problem(a.name))]
     entry = {"source": path or "-", "target": out_path, "from": doc.dialect, "to": target.name,
              "status": status, "losses": [l.model_dump(exclude_none=True) for l in losses],
              "restored": list(doc.restored),
