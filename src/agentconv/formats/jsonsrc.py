@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..errors import AgentconvError, ParseError
+from .values import same_value
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -167,17 +168,6 @@ def _unchanged(entry: Entry, value: Any) -> bool:
     if isinstance(value, Raw):
         return entry.value_text == value
     return same_value(entry.value, value)
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """JSON equality that tells 1 from 1.0 and true from 1 (Python's == does not)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same_value(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
-    return a == b
 
 
 # ------------------------------------------------------------------------------ parsing

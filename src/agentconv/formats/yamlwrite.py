@@ -8,6 +8,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from .values import same_value  # noqa: F401 - also imported from here
+
 import yaml
 
 from .yamlsrc import Block
@@ -144,17 +146,6 @@ def _thawed(frozen: tuple) -> Any:
     if kind is list:
         return [_thawed(v) for _, v in inner]
     return inner
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """Equality that tells 1 from True and 1.0 from 1, as a writer must."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same_value(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
-    return a == b
 
 
 def comment_block(lines: list[str], newline: str) -> str:
