@@ -200,7 +200,15 @@ def _with_comments(text: str, doc: Document, source, target, agent) -> tuple[str
     found = of_block(block)
     if not found:
         return text, []
-    return attach(text, found, source, target, agent, block.values(), "\r\n" if "\r\n" in text else "\n")
+    moved, notes = attach(text, found, source, target, agent, block.values(), "\r\n" if "\r\n" in text else "\n")
+    if moved == text:
+        return text, notes
+    from .toolread import judge_output
+    if not judge_output(target, moved)[0]:        # the real tool reads the commented text alike
+        return moved, notes
+    return text, notes + [Loss(field="description", kind="formatting", source=source.name, target=target.name,
+                               agent=agent.name, detail=f"{len(found)} comment(s) left out: "
+                                                        f"{target.title} would read the file otherwise with them")]
 
 
 def _refused_losses(doc: Document, target: str) -> list[Loss]:
