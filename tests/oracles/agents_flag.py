@@ -85,17 +85,9 @@ def judge(value: str, names: list[str]) -> tuple[Verdict, ClaudeSession]:
         (work / "empty").mkdir()       # a project with one commit: `isolation: worktree` needs one
         (work / "empty" / "README.md").write_text("A project without agent files.\n", encoding="utf-8")
         proj, env = judges._sandbox(work, work / "empty")
-        (work / "names.json").write_text(json.dumps(names), encoding="utf-8")
         capture, debug = work / "requests.jsonl", work / "debug.log"
-        mock = subprocess.Popen([sys.executable, str(judges.MOCK), str(capture), str(work / "names.json")],
-                                stdout=subprocess.PIPE, text=True)
+        mock = judges.start_claude_mock(work, names, capture, env)
         try:
-            port = mock.stdout.readline().strip()
-            env.update(CLAUDE_CONFIG_DIR=str(work / "home" / ".claude"), DISABLE_AUTOUPDATER="1",
-                       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_TELEMETRY="1",
-                       DISABLE_ERROR_REPORTING="1", ANTHROPIC_BASE_URL=f"http://127.0.0.1:{port}",
-                       ANTHROPIC_API_KEY="dummy-offline-oracle",
-                       CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=str(max(20, len(names) + 1)))
             stdin = "".join(json.dumps(m) + "\n" for m in (
                 {"type": "control_request", "request_id": "list", "request": {"subtype": "initialize"}},
                 {"type": "user", "message": {"role": "user", "content": "hi"}}))

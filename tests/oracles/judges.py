@@ -143,23 +143,30 @@ class ClaudeSession:
         return set.intersection(*sets) if sets else set()
 
 
+def start_claude_mock(work: Path, names: list[str], capture: Path, env: dict) -> subprocess.Popen:
+    """The loopback model API that runs each named sub-agent once, and Claude Code's offline
+    environment pointed at it (``env`` is updated); the caller ends the process."""
+    (work / "names.json").write_text(json.dumps(names), encoding="utf-8")
+    mock = subprocess.Popen([sys.executable, str(MOCK), str(capture), str(work / "names.json")],
+                            stdout=subprocess.PIPE, text=True)
+    port = mock.stdout.readline().strip()
+    env.update(CLAUDE_CONFIG_DIR=str(work / "home" / ".claude"), DISABLE_AUTOUPDATER="1",
+               CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_TELEMETRY="1",
+               DISABLE_ERROR_REPORTING="1", ANTHROPIC_BASE_URL=f"http://127.0.0.1:{port}",
+               ANTHROPIC_API_KEY="dummy-offline-oracle",
+               # 2.1.332 runs at most 20 sub-agents at once and refuses the rest
+               CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=str(max(20, len(names) + 1)))
+    return mock
+
+
 def claude_session(project: Path, names: list[str]) -> ClaudeSession:
     """Run every named sub-agent once. An agent Claude did not run is absent from ``granted``."""
     with tempfile.TemporaryDirectory(prefix="oracle-claude-tools.") as tmp:
         work = Path(tmp)
         proj, env = _sandbox(work, project)
-        (work / "names.json").write_text(json.dumps(names), encoding="utf-8")
         capture = work / "requests.jsonl"
-        mock = subprocess.Popen([sys.executable, str(MOCK), str(capture), str(work / "names.json")],
-                                stdout=subprocess.PIPE, text=True)
+        mock = start_claude_mock(work, names, capture, env)
         try:
-            port = mock.stdout.readline().strip()
-            env.update(CLAUDE_CONFIG_DIR=str(work / "home" / ".claude"), DISABLE_AUTOUPDATER="1",
-                       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_TELEMETRY="1",
-                       DISABLE_ERROR_REPORTING="1", ANTHROPIC_BASE_URL=f"http://127.0.0.1:{port}",
-                       ANTHROPIC_API_KEY="dummy-offline-oracle",
-                       # 2.1.332 runs at most 20 sub-agents at once and refuses the rest
-                       CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=str(max(20, len(names) + 1)))
             turn = json.dumps({"type": "user", "message": {"role": "user", "content": "hi"}}) + "\n"
             proc = subprocess.run([str(_binary("claude")), "-p", "--input-format", "stream-json",
                                    "--output-format", "stream-json", "--verbose"],
