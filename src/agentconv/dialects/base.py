@@ -318,6 +318,7 @@ class NativeItems:
     def __init__(self, old: dict[str, Any] | None):
         self.old = old or {}
         self.items: list[tuple[str, Any]] = []
+        self.memo: dict[str, Any] = {}      # what one entry computed for another (tools for disallowedTools)
 
     def put(self, key: str, current: Any, meaning: Any, value: Any) -> None:
         """``value`` (or a callable giving it) is written when the old one no longer fits;
@@ -332,7 +333,7 @@ class NativeItems:
         if value is not MISSING:
             self.items.append((key, value))
 
-    def put_description(self, agent: Agent, unescape: bool = False) -> None:
+    def put_description(self, agent: Agent, unescape: bool = False, key: str = "description") -> None:
         """The description with its examples and sections (Claude expands a literal \\n)."""
         from .. import briefs
         current = {k: getattr(agent, k) for k in briefs.DESCRIPTION_FIELDS}
@@ -341,7 +342,7 @@ class NativeItems:
             return briefs.description_fields(
                 briefs.parse_description(value.replace("\\n", "\n") if unescape else value))
 
-        self.put("description", current, meaning, lambda: briefs.render_description(agent))
+        self.put(key, current, meaning, lambda: briefs.render_description(agent))
 
     def put_natives(self, agent: Agent, dialect: str) -> list[tuple[str, Any]]:
         written = {key for key, _ in self.items}     # a set: files with thousands of keys exist

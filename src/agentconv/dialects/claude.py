@@ -15,6 +15,7 @@ from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .. import vocabulary
 from . import toolnames
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
+from .fields import NAME, UNSET, Code, Description, FieldTable, Key, a_list, a_map, names, positive_int, text_or_int
 
 _TABLE = mapping("claude")
 _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
@@ -26,13 +27,11 @@ _OTHER_ARTEFACT_KEYS = frozenset({"allowed-tools", "argument-hint", "user-invoca
 MAX_NAME = 256
 
 
-class ClaudeFields:
+class ClaudeFields(FieldTable):
     """Claude Code's agent fields as every form of a Claude Code agent spells them (a markdown
     file's front matter, an entry of ``claude --agents`` JSON): the one mapping of native keys
     to canonical fields that each form reads and writes through."""
 
-    #: native keys are kept under this dialect in the model, whichever form they came from
-    native_dialect = "claude"
     skipped_without = "name"
     # Claude Code 2.1.197's own agents; a project agent of the same name (case counts) replaces it
     reserved_names = frozenset({"claude", "Explore", "general-purpose", "Plan", "statusline-setup"})
@@ -62,64 +61,38 @@ class ClaudeFields:
             return f"Claude Code refuses agent names longer than {MAX_NAME} characters ({len(name)})"
         return super().name_problem(name)
 
-    # -- native → canonical ---------------------------------------------------------------
-    def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
-        fields: dict[str, Any] = {"mode": "subagent", "native": []}
-        for key, value in values.items():
-            if not self._take(key, value, fields):
-                fields["native"].append(NativeField(dialect=self.native_dialect, key=key, value=value))
-        if "name" not in fields:
-            warn.append(Diagnostic(message="no 'name': Claude Code skips this file silently",
-                                   hint="add 'name: <agent-name>' to the front matter"))
+    # -- the table: native key ↔ canonical field, in the order a fresh file writes them ----------
+    fields = (
+        NAME,
+        Description(unescape=True),
+        Code("tools", read="read_access", write="write_allowed"),
+        Key("model", "model", read=lambda v: _read_model(v), write=lambda m: claude_model(m),
+            meaning=lambda v: canonical_model(v)),
+        # any colour but Claude Code's own it drops silently
+        Key("color", "color", read=lambda v: v if isinstance(v, str) and v in _VALID_COLORS else None,
+            write=lambda c: claude_color(c), meaning=vocabulary.canonical_color),
+        Key("effort", "reasoning_effort", read=text_or_int),
+        Key("permissionMode", "permission_mode"),
+        Key("maxTurns", "max_turns", read=positive_int),
+        Key("skills", "skills", read=names),
+        Key("mcpServers", "mcp_servers", read=a_list),
+        Key("hooks", "hooks", read=a_map),
+        Code("disallowedTools", write="write_denied"),
+    )
+    field_defaults = {"mode": "subagent"}
+    native_dialect = "claude"
+
+    def read_access(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
         fields["tools"] = parse_tool_access(values.get("tools", MISSING), values.get("disallowedTools", MISSING),
                                             values, warn)
-        return fields
 
-    def _take(self, key: str, value: Any, fields: dict[str, Any]) -> bool:
-        if key in ("tools", "disallowedTools"):
-            return True
-        if key == "name" and isinstance(value, str):
-            fields["name"] = value
-        elif key == "description" and isinstance(value, str):
-            fields.update(briefs.parse_description(value.replace("\\n", "\n")))
-        elif key == "model" and isinstance(value, str):
-            fields["model"] = canonical_model(value)
-        elif key == "color" and isinstance(value, str) and value in _VALID_COLORS:
-            fields["color"] = value                 # any other colour Claude Code drops silently
-        elif key == "effort" and isinstance(value, (str, int)) and not isinstance(value, bool):
-            fields["reasoning_effort"] = value
-        elif key == "permissionMode" and isinstance(value, str):
-            fields["permission_mode"] = value
-        elif key == "maxTurns" and _positive_int(value) is not None:
-            fields["max_turns"] = _positive_int(value)
-        elif key == "skills" and (isinstance(value, str) or _str_list(value)):
-            fields["skills"] = toolnames.split_list(value)
-        elif key == "mcpServers" and isinstance(value, list):
-            fields["mcp_servers"] = value
-        elif key == "hooks" and isinstance(value, dict):
-            fields["hooks"] = value
-        else:
-            return False
-        return True
+    def write_allowed(self, agent: Agent, out: NativeItems) -> None:
+        out.memo["access"] = tool_values(agent.tools, out.old)
+        out.add("tools", out.memo["access"][0])
 
-    # -- canonical → native ---------------------------------------------------------------
-    def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
-        out = NativeItems(old)
-        same = lambda v: v
-        out.put("name", agent.name, same, agent.name)
-        out.put_description(agent, unescape=True)
-        allowed, denied = tool_values(agent.tools, out.old)
-        out.add("tools", allowed)
-        out.put("model", agent.model, canonical_model, lambda: claude_model(agent.model))
-        out.put("color", agent.color, vocabulary.canonical_color, lambda: claude_color(agent.color))
-        out.put("effort", agent.reasoning_effort, same, agent.reasoning_effort)
-        out.put("permissionMode", agent.permission_mode, same, agent.permission_mode)
-        out.put("maxTurns", agent.max_turns, _positive_int, agent.max_turns)
-        out.put("skills", agent.skills, toolnames.split_list, agent.skills)
-        out.put("mcpServers", agent.mcp_servers, same, agent.mcp_servers)
-        out.put("hooks", agent.hooks, same, agent.hooks)
-        out.add("disallowedTools", denied)
-        return out.put_natives(agent, self.native_dialect)
+    def write_denied(self, agent: Agent, out: NativeItems) -> None:
+        out.add("disallowedTools", out.memo["access"][1])
+
 
 class Claude(ClaudeFields, MarkdownDialect):
     name = "claude"
@@ -177,16 +150,6 @@ def _shaped(names: Any, old_value: Any) -> Any:
     if names is MISSING or not isinstance(names, list):
         return names
     return names if isinstance(old_value, list) else ", ".join(names)
-
-
-def _positive_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
-        return int(value)
-    return None
 
 
 def _str_list(value: Any) -> bool:
@@ -392,6 +355,13 @@ def canonical_model(spelling: str) -> str | None:
     if value in _ALIASES:
         return _ALIASES[value]
     return vocabulary.qualified_model(value) if vocabulary.nearest_model(value) is None else value
+
+
+def _read_model(value: Any) -> Any:
+    if not isinstance(value, str):
+        return None
+    model = canonical_model(value)
+    return UNSET if model is None else model          # inherit: no model of its own
 
 
 def claude_model(model: str | None) -> str | None:
