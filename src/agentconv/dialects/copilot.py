@@ -9,13 +9,14 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
-from .. import briefs, vocabulary
+from .. import vocabulary
 from .. import access
 from ..access import evaluator, power_of
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MarkdownDialect, NativeItems, cached_rules, path_stem
+from .fields import Code, Description, FieldTable, Key
 
 _TABLE = mapping("copilot")
 #: alias written -> canonical tools it grants; every alias (lower case) -> the alias written
@@ -32,7 +33,7 @@ _DASH_VERSION = re.compile(r"(?<=-)(\d{1,2})-(\d{1,2})(?=$|-)")
 _INVOCATION = ("disable-model-invocation", "user-invocable", "infer")
 
 
-class Copilot(MarkdownDialect):
+class Copilot(FieldTable, MarkdownDialect):
     name = "copilot"
     title = "GitHub Copilot"
     layout = ".github/agents"
@@ -63,58 +64,60 @@ class Copilot(MarkdownDialect):
     def name_from_path(self, path: str | None) -> str | None:
         return _name_from_path(path)
 
-    # -- native → canonical ---------------------------------------------------------------
-    def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
-        ident = self.name_from_path(path)
-        fields: dict[str, Any] = {"name": ident, "mode": _mode(values), "native": []}
+    # -- the table: native key ↔ canonical field, in the order a fresh file writes them ----------
+    fields = (
+        Code("name", read="read_name", write="write_name"),
+        Description(),
+        Code("tools", read="read_tools", write="write_tools"),
+        Key("model", None, read=lambda v: _read_models(v), get=lambda a: [a.model, *a.model_fallbacks] if a.model else [],
+            meaning=lambda v: [canonical_model(m) for m in _models(v)], write=lambda m: copilot_model(m)),
+        Key("reasoning-effort", "reasoning_effort", write=lambda e: e if isinstance(e, str) else None),
+        Code(*_INVOCATION, read="read_invocation", write="write_invocation"),
+    )
+
+    def read_name(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
+        value = values.get("name")
+        if not isinstance(value, str):
+            if "name" in values:
+                fields["native"].append(NativeField(dialect=self.name, key="name", value=value))
+        elif fields.get("name") is None:
+            fields["name"] = value
+        elif value != fields["name"]:
+            fields["display_name"] = value         # what Copilot shows; the path is the identity
+
+    def write_name(self, agent: Agent, out: NativeItems) -> None:
+        shown = agent.display_name or (agent.name if "name" in out.old else None)
+        out.put("name", shown, lambda v: v, shown)
+
+    def read_tools(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
+        if "tools" in values:
+            fields["tools"] = parse_tools(values["tools"]) or access.unreadable(
+                Copilot, "tools", values["tools"], "a list of tool names (or a comma-separated string)", values, warn)
+
+    def write_tools(self, agent: Agent, out: NativeItems) -> None:
+        out.put("tools", agent.tools, _parsed_tools, lambda: render_tools(agent.tools))
+
+    def read_invocation(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
+        fields["mode"] = _mode(values)
         if _hidden(values):
             fields["hidden"] = True
-        for key, value in values.items():
-            if not self._take(key, value, fields, ident, values, warn):
-                fields["native"].append(NativeField(dialect=self.name, key=key, value=value))
-        if "description" not in values:
-            warn.append(Diagnostic(message="no 'description': GitHub Copilot does not load this file",
-                                   hint="add 'description: ...' to the front matter"))
-        return fields
+        for key in _INVOCATION:           # a value Copilot does not read stays the file's
+            if key in values and not isinstance(values[key], bool):
+                fields["native"].append(NativeField(dialect=self.name, key=key, value=values[key]))
 
-    def _take(self, key: str, value: Any, fields: dict[str, Any], ident: str | None, values: dict[str, Any],
-              warn: list[Diagnostic]) -> bool:
-        if key == "name" and isinstance(value, str):
-            if ident is None:
-                fields["name"] = value
-            elif value != ident:
-                fields["display_name"] = value
-        elif key == "description" and isinstance(value, str):
-            fields.update(briefs.parse_description(value))
-        elif key == "tools":
-            fields["tools"] = parse_tools(value) or access.unreadable(
-                Copilot, key, value, "a list of tool names (or a comma-separated string)", values, warn)
-        elif key == "model" and _models(value):
-            first, *rest = [canonical_model(m) for m in _models(value)]
-            fields["model"], fields["model_fallbacks"] = first, rest
-        elif key == "reasoning-effort" and isinstance(value, str):
-            fields["reasoning_effort"] = value
-        elif key in _INVOCATION and isinstance(value, bool):
-            pass                                                # read by _mode / _hidden
-        else:
-            return False
-        return True
-
-    # -- canonical → native ---------------------------------------------------------------
-    def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
-        out = NativeItems(old)
-        same = lambda v: v
-        shown = agent.display_name or (agent.name if "name" in out.old else None)
-        out.put("name", shown, same, shown)
-        out.put_description(agent)
-        out.put("tools", agent.tools, _parsed_tools, lambda: render_tools(agent.tools))
-        models = [agent.model, *agent.model_fallbacks] if agent.model else []
-        out.put("model", models, lambda v: [canonical_model(m) for m in _models(v)], lambda: copilot_model(models))
-        out.put("reasoning-effort", agent.reasoning_effort, same,
-                agent.reasoning_effort if isinstance(agent.reasoning_effort, str) else None)
+    def write_invocation(self, agent: Agent, out: NativeItems) -> None:
         for key, value in _invocation_items(agent, out.old):
             out.add(key, value)
-        return out.put_natives(agent, self.name)
+
+    def check_read(self, taken: set[str], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
+        if "description" not in taken:
+            warn.append(Diagnostic(message="no 'description': GitHub Copilot does not load this file",
+                                   hint="add 'description: ...' to the front matter"))
+
+
+def _read_models(value: Any) -> dict[str, Any] | None:
+    models = [canonical_model(m) for m in _models(value)]
+    return {"model": models[0], "model_fallbacks": models[1:]} if models else None
 
 
 @lru_cache(maxsize=256)

@@ -7,14 +7,14 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
-from .. import briefs
 from .. import access
 from ..data import mapping
 from ..losses import Diagnostic
-from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
+from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from .. import vocabulary
 from . import toolnames
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
+from .fields import Code, Description, FieldTable, Key, count, flag, number, one_of, same
 
 _TABLE = mapping("opencode")
 _KEY_OF: dict[str, str] = dict(_TABLE.get("tools", {}))
@@ -26,7 +26,7 @@ _ACTIONS = ("allow", "ask", "deny")
 _SANITIZE_LINE = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*):[ \t]*(.*?)(\r?)$")
 
 
-class OpenCode(MarkdownDialect):
+class OpenCode(FieldTable, MarkdownDialect):
     name = "opencode"
     title = "opencode"
     layout = ".opencode/agent"
@@ -80,59 +80,28 @@ class OpenCode(MarkdownDialect):
     def access_defaults(self) -> list[ToolRule]:
         return DEFAULTS
 
-    # -- native → canonical ---------------------------------------------------------------
-    def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
-        fields: dict[str, Any] = {"name": self.name_from_path(path), "native": []}
+    # -- the table: native key ↔ canonical field, in the order a fresh file writes them ----------
+    fields = (
+        Key("name", "name", only_if_present=True),          # the path names the agent
+        Description(),
+        Key("mode", "mode", read=one_of("primary", "subagent", "all")),
+        Key("model", "model", read=lambda v: vocabulary.qualified_model(v) if isinstance(v, str) else None,
+            write=lambda m: opencode_model(m), meaning=lambda v: vocabulary.qualified_model(v)),
+        Key("temperature", "temperature", read=number, meaning=float),
+        Key("top_p", "top_p", read=number, meaning=float),
+        Key("steps", "max_turns", read=count, aliases=("maxSteps",), meaning=same),
+        Key("hidden", "hidden", read=flag),
+        Key("disable", "disabled", read=flag),
+        Key("color", "color", read=lambda v: _read_color(v), write=lambda c: opencode_color(c),
+            meaning=vocabulary.canonical_color),
+        Code("tools", "permission", read="read_access", write="write_access"),
+    )
+    rejects_unreadable = known_keys - {"variant", "prompt", "options", "maxSteps"}
+
+    def read_access(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
         fields["tools"] = parse_access(values.get("tools", MISSING), values.get("permission", MISSING), values, warn)
-        for key, value in values.items():
-            if key in ("tools", "permission"):
-                continue
-            if not self._take(key, value, fields, values):
-                fields["native"].append(NativeField(dialect=self.name, key=key, value=value))
-                if key in self.known_keys and key not in ("variant", "prompt", "options", "maxSteps"):
-                    warn.append(Diagnostic(message=f"opencode rejects {key}: {value!r}",
-                                           hint="opencode refuses to start with this value"))
-        return fields
 
-    def _take(self, key: str, value: Any, fields: dict[str, Any], values: dict[str, Any]) -> bool:
-        if key == "name" and isinstance(value, str):
-            fields["name"] = value
-        elif key == "description" and isinstance(value, str):
-            fields.update(briefs.parse_description(value))
-        elif key == "mode" and value in ("primary", "subagent", "all"):
-            fields["mode"] = value
-        elif key == "model" and isinstance(value, str):
-            fields["model"] = vocabulary.qualified_model(value)
-        elif key in ("temperature", "top_p") and _number(value):
-            fields[key] = float(value)
-        elif key == "steps" and _count(value):
-            fields["max_turns"] = value
-        elif key == "maxSteps" and _count(value) and "steps" not in values:
-            fields["max_turns"] = value
-        elif key in ("hidden", "disable") and isinstance(value, bool):
-            fields["hidden" if key == "hidden" else "disabled"] = value
-        elif key == "color" and isinstance(value, str) and (_HEX.match(value) or value in _THEMES):
-            fields["color"] = vocabulary.canonical_color(value)
-        else:
-            return False
-        return True
-
-    # -- canonical → native ---------------------------------------------------------------
-    def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
-        out = NativeItems(old)
-        same = lambda v: v
-        if "name" in out.old:
-            out.put("name", agent.name, same, agent.name)
-        out.put_description(agent)
-        out.put("mode", agent.mode, same, agent.mode)
-        out.put("model", agent.model, vocabulary.qualified_model, lambda: opencode_model(agent.model))
-        out.put("temperature", agent.temperature, float, agent.temperature)
-        out.put("top_p", agent.top_p, float, agent.top_p)
-        steps_key = "maxSteps" if "maxSteps" in out.old and "steps" not in out.old else "steps"
-        out.put(steps_key, agent.max_turns, same, agent.max_turns)
-        out.put("hidden", agent.hidden, same, agent.hidden)
-        out.put("disable", agent.disabled, same, agent.disabled)
-        out.put("color", agent.color, vocabulary.canonical_color, lambda: opencode_color(agent.color))
+    def write_access(self, agent: Agent, out: NativeItems) -> None:
         old_tools, old_perm = out.old.get("tools", MISSING), out.old.get("permission", MISSING)
         if (old_tools is not MISSING or old_perm is not MISSING) and _grants_alike(_parsed_access(old_tools, old_perm),
                                                                                    agent.tools):
@@ -140,7 +109,12 @@ class OpenCode(MarkdownDialect):
             out.add("permission", old_perm)
         elif agent.tools and render_permission(agent.tools):
             out.add("permission", render_permission(agent.tools))
-        return out.put_natives(agent, self.name)
+
+
+def _read_color(value: Any) -> str | None:
+    if isinstance(value, str) and (_HEX.match(value) or value in _THEMES):
+        return vocabulary.canonical_color(value)
+    return None
 
 
 @lru_cache(maxsize=256)
@@ -168,14 +142,6 @@ def _tools_map_or_none(value: Any) -> bool:
 
 def _permission_or_none(value: Any) -> bool:
     return value is MISSING or value is None or _permission_value(value)
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 # -- access ---------------------------------------------------------------------------------
