@@ -21,9 +21,12 @@ DIALECTS: dict[str, str] = {
     "prose": "agentconv.dialects.prose",
     "claude-json": "agentconv.dialects.claude_json",
     "copilot": "agentconv.dialects.copilot",
+    "gemini": "agentconv.dialects.gemini",
+    "qwen": "agentconv.dialects.qwen",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
-           "plain": "prose", "github-copilot": "copilot"}
+           "plain": "prose", "github-copilot": "copilot",
+           "gemini-cli": "gemini", "qwen-code": "qwen"}
 
 
 def dialect_names() -> list[str]:

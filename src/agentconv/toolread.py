@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from .data import schema
 from .errors import AgentconvError, ParseError
-from .formats import schemalite, yamlsrc
+from .formats import lineyaml, schemalite, yamlsrc
 
 LOADS, SKIPS, REJECTS = "loads", "skips", "rejects"
 #: kinds of finding besides the verdicts: only MISREADS means the tool does not use a file it
@@ -41,11 +41,18 @@ class ToolModel:
                                                 # (no keys), "whole-file" (all of it is prompt) or
                                                 # REJECTS (the file is not loaded)
     invalid_value: str                          # DROPS the key, or REJECTS the file/project
-    unknown_key: str                            # IGNORES or FORWARDS (opencode: provider options)
+    unknown_key: str                            # IGNORES, FORWARDS (opencode: provider options) or
+                                                # REJECTS (a strict schema: the file is not loaded)
     skip_keys: tuple[str, ...] = ()             # a missing or bad value here skips the file
     unloadable_keys: frozenset[str] = frozenset()   # a non-empty top-level value: not loaded
     normalise: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # before validation
     rejects_project: bool = True                # a rejected file stops every agent, not only its own
+    min_prompt: int = 0                         # a shorter prompt (stripped) skips the file
+    rejecting_keys: frozenset[str] = frozenset()    # a bad value here rejects the file, where
+                                                    # the tool drops bad values of other keys
+    checks: dict[str, Callable[[Any], str | None]] = field(default_factory=dict)  # rules a JSON
+                                                    # Schema cannot state (Unicode name classes)
+    fallback: Callable[[str], dict] | None = None   # the parser used when YAML fails (Qwen Code)
 
 
 @dataclass
@@ -98,8 +105,9 @@ def _parse(model: ToolModel, yaml_text: str) -> dict | None:
             _, value = yamlsrc.load_yaml(attempt(yaml_text))
         except ParseError:
             continue
-        return value if isinstance(value, dict) else {}
-    return None
+        if isinstance(value, dict) or model.fallback is None:
+            return value if isinstance(value, dict) else {}
+    return model.fallback(yaml_text) if model.fallback is not None else None
 
 
 def _unparsable(model: ToolModel, reading: ToolReading, text: str) -> None:
@@ -131,7 +139,16 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
             reading.findings.append(Finding(REJECTS, key, f"'{key}' hooks are declared at the top level, "
                                             f"outside 'hooks'"))
             return
+    if len(reading.prompt) < model.min_prompt:
+        reading.verdict = SKIPS
+        reading.findings.append(Finding(SKIPS, "prompt", f"the prompt is shorter than {model.min_prompt} characters"))
+        return
     for key in list(values):
+        if key not in properties and model.unknown_key == REJECTS:
+            reading.verdict = REJECTS
+            reading.findings.append(Finding(REJECTS, key, f"{key}: {model.tool} does not know this key and "
+                                            f"refuses the file"))
+            return
         if key not in properties:
             kind = model.unknown_key
             what = ("sends it to the model provider as a request option" if kind == FORWARDS
@@ -139,14 +156,14 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
             reading.findings.append(Finding(kind, key, f"{key}: {model.tool} does not know this key and {what}"))
             continue
         value = model.normalise.get(key, lambda v: v)(values[key])
-        error = _first_error(model.dialect, key, value)
+        error = _first_error(model.dialect, key, value) or (model.checks[key](value) if key in model.checks else None)
         if error is None:
             continue
         if key in model.skip_keys:
             reading.verdict = SKIPS
             reading.findings.append(Finding(SKIPS, key, f"{key} {_short(values[key])} {error}"))
             return
-        if model.invalid_value == REJECTS:
+        if model.invalid_value == REJECTS or key in model.rejecting_keys:
             reading.verdict = REJECTS
             scope = "one such file stops the whole project" if model.rejects_project else "the file is not loaded"
             reading.findings.append(Finding(REJECTS, key, f"{key} {_short(values[key])} {error} ({scope})"))
@@ -162,7 +179,8 @@ def _first_error(dialect: str, key: str, value: Any) -> str | None:
     """Why the tool refuses ``value`` for ``key`` (None: it takes it). Every output is judged,
     so the common cases skip jsonschema: a plain typed key, and values seen before."""
     spec = ((schema(dialect) or {}).get("properties", {})).get(key, {})
-    plain = _PLAIN_TYPES.get(spec.get("type")) if set(spec) <= {"type", "description"} else None
+    kind = spec.get("type")
+    plain = _PLAIN_TYPES.get(kind) if isinstance(kind, str) and set(spec) <= {"type", "description"} else None
     if plain is not None and isinstance(value, plain):
         return None
     if schemalite.verdict(spec, (schema(dialect) or {}).get("$defs", {}), value) is True:
@@ -310,7 +328,7 @@ def judge_output(dialect, text: str, path: str | None = None, *,
     if reading is None:
         return [], []
     refused = [(f.key, f"{reading.model.tool} {reading.verdict} the file: {f.message}") for f in reading.findings
-               if f.kind in (SKIPS, REJECTS) and f.key in reading.values]
+               if f.kind in (SKIPS, REJECTS) and (f.key in reading.values or f.key == "prompt")]
     return [f.message for f in reading.findings if f.kind == MISREADS], refused
 
 
@@ -439,7 +457,54 @@ COPILOT = ToolModel(
     skip_keys=("description",), rejects_project=False,
 )
 
-MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT}
+#: Gemini CLI 0.61.0 (``parseAgentMarkdown``): ``^---\r?\n([\s\S]*?)\r?\n---(?:\r?\n([\s\S]*))?``, no
+#: BOM stripped (a BOM means no front matter); js-yaml without a fallback; a strict schema
+_GEMINI_FRONT = re.compile(r"\A---\r?\n([\s\S]*?)\r?\n---(?:\r?\n([\s\S]*))?")
+
+
+def gemini_split(text: str) -> tuple[str | None, str]:
+    match = _GEMINI_FRONT.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), match.group(2) or ""
+
+
+GEMINI_CLI = ToolModel(
+    tool="Gemini CLI", client="@google/gemini-cli 0.61.0", dialect="gemini",
+    split=gemini_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=REJECTS,
+    skip_keys=("name", "description"), rejects_project=False,
+)
+
+#: Qwen Code 0.24.4 (``parseSubagentContent``): BOM dropped, CR and CRLF made LF, then
+#: ``^---\n([\s\S]*?)\n---\n([\s\S]*)$`` (a newline must follow the closing line)
+_QWEN_FRONT = re.compile(r"\A---\n([\s\S]*?)\n---\n([\s\S]*)\Z")
+
+
+def qwen_split(text: str) -> tuple[str | None, str]:
+    text = text[1:] if text.startswith("\ufeff") else text
+    match = _QWEN_FRONT.match(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if match is None:
+        return None, text
+    return match.group(1), match.group(2)
+
+
+def _qwen_name(value: Any) -> str | None:
+    from .dialects.qwen import name_rule
+    return name_rule(value)
+
+
+QWEN_CODE = ToolModel(
+    tool="Qwen Code", client="@qwen-code/qwen-code 0.24.4", dialect="qwen",
+    split=qwen_split, repair=None, fallback=lineyaml.parse,
+    unparsable="empty", invalid_value=DROPS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False, min_prompt=10,
+    rejecting_keys=frozenset({"approvalMode", "model", "runConfig", "executor", "executionBackend"}),
+    checks={"name": _qwen_name},
+)
+
+MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "gemini-cli": GEMINI_CLI,
+          "qwen-code": QWEN_CODE}
 
 
 def model_of(dialect) -> ToolModel | None:

@@ -118,11 +118,11 @@ def _styled_entry(dialect, key: str, value: Any, quote: str | None, newline: str
         text = f"{key}: [{', '.join(value)}]{newline}"
     elif isinstance(value, list) and quote and quote.startswith("indent:"):
         pad = " " * int(quote.split(":")[1])
-        text = re.sub(r"(?m)^- ", pad + "- ", yamlwrite.render_entry(key, value, "\n")).replace("\n", newline)
+        text = re.sub(r"(?m)^- ", pad + "- ", dialect.render_entry(key, value, "\n")).replace("\n", newline)
     # a run of dashes ends the front matter in the real tools: house style escapes it
     if text is not None and "---" not in text and _reads_back(dialect, text, key, value):
         return text
-    return yamlwrite.render_entry(key, value, newline)
+    return dialect.render_entry(key, value, newline)
 
 
 def _reads_back(dialect, text: str, key: str, value: Any) -> bool:
