@@ -23,10 +23,11 @@ DIALECTS: dict[str, str] = {
     "copilot": "agentconv.dialects.copilot",
     "gemini": "agentconv.dialects.gemini",
     "qwen": "agentconv.dialects.qwen",
+    "antigravity": "agentconv.dialects.antigravity",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
-           "gemini-cli": "gemini", "qwen-code": "qwen"}
+           "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity"}
 
 
 def dialect_names() -> list[str]:

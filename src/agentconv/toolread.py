@@ -477,16 +477,17 @@ GEMINI_CLI = ToolModel(
 )
 
 #: Qwen Code 0.24.4 (``parseSubagentContent``): BOM dropped, CR and CRLF made LF, then
-#: ``^---\n([\s\S]*?)\n---\n([\s\S]*)$`` (a newline must follow the closing line)
-_QWEN_FRONT = re.compile(r"\A---\n([\s\S]*?)\n---\n([\s\S]*)\Z")
+#: ``^---\n([\s\S]*?)\n---\n([\s\S]*)$`` (a newline must follow the closing line); matched here
+#: on the text as written, so that a CRLF prompt compares as the same words
+_QWEN_FRONT = re.compile(r"\A---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)\Z")
 
 
 def qwen_split(text: str) -> tuple[str | None, str]:
     text = text[1:] if text.startswith("\ufeff") else text
-    match = _QWEN_FRONT.match(text.replace("\r\n", "\n").replace("\r", "\n"))
+    match = _QWEN_FRONT.match(text)
     if match is None:
         return None, text
-    return match.group(1), match.group(2)
+    return match.group(1).replace("\r\n", "\n"), match.group(2)
 
 
 def _qwen_name(value: Any) -> str | None:
@@ -503,7 +504,16 @@ QWEN_CODE = ToolModel(
     checks={"name": _qwen_name},
 )
 
-MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "gemini-cli": GEMINI_CLI,
+#: Antigravity has no offline client: its documented fields only (dialects/antigravity/REFERENCE.md);
+#: strict YAML assumed (no repair), a bad documented value refusing the file, other keys ignored
+ANTIGRAVITY = ToolModel(
+    tool="Antigravity", client="documentation (CLI v1.1.6+), no offline client", dialect="antigravity",
+    split=copilot_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False,
+)
+
+MODELS = {"claude-code": CLAUDE_CODE, "antigravity": ANTIGRAVITY, "opencode": OPENCODE, "copilot": COPILOT, "gemini-cli": GEMINI_CLI,
           "qwen-code": QWEN_CODE}
 
 

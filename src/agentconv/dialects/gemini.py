@@ -1,7 +1,7 @@
 """Gemini CLI sub-agents: ``.gemini/agents/*.md``. A strict schema: a key Gemini CLI does not
 know, a tool name it does not know or a name that is not a slug, and it does not load the file;
 so nothing else is ever written as a key (a carry rides in a YAML comment). Omitted ``tools``
-is every tool but agents (a sub-agent never starts another), ``[]`` none. The tables are in
+is every tool, ``[]`` none (no sub-agent starts another agent, in Gemini CLI as in Claude Code). The tables are in
 ``dialects/gemini/mapping.toml``, the facts in its REFERENCE.md."""
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class Gemini(FieldTable, MarkdownDialect):
     field_defaults = {"mode": "subagent"}
 
     def read_tools(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
-        fields["tools"] = parse_tools(values.get("tools")) if "tools" in values else TOOLS.without_never([])
+        fields["tools"] = parse_tools(values.get("tools")) if "tools" in values else []
         if fields["tools"] is None:
             fields["tools"] = access.unreadable(Gemini, "tools", values["tools"], "a list of Gemini CLI tool names",
                                                 values, warn)
@@ -102,9 +102,9 @@ def _parsed(value: Any) -> list[ToolRule]:
 
 
 def render_tools(rules: list[ToolRule]) -> Any:
-    """Rules → ``tools``: omitted for every tool (agents are never a sub-agent's), else the names
-    of the tools the agent may use wholly: Gemini CLI has no deny and no argument patterns."""
-    if every_tool(rules) or rules == TOOLS.without_never([]):
+    """Rules → ``tools``: omitted for every tool, else the names of the tools the agent may use
+    wholly: Gemini CLI has no deny and no argument patterns."""
+    if every_tool(rules):
         return None
     return TOOLS.granted_names(rules)
 

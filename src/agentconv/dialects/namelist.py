@@ -48,21 +48,20 @@ class McpSpelling:
 class NameTable:
     """One tool's names: ``names`` canonical id → the names written for it (all of them: Gemini's
     ``read`` is read_file and read_many_files), ``aliases`` other names it reads, ``own`` names
-    of tools with no canonical id (kept as they are), ``never`` canonical tools the tool never
-    grants an agent whatever its file says."""
+    of tools with no canonical id (kept as they are)."""
 
     names: dict[str, tuple[str, ...]]
     aliases: dict[str, str] = field(default_factory=dict)
     own: frozenset[str] = frozenset()
     mcp: McpSpelling | None = None
-    never: frozenset[str] = frozenset()
+    no_tools: str | None = None             # the one name written for "no tools" (it names none)
 
     @classmethod
     def from_mapping(cls, table: dict[str, Any], mcp: McpSpelling | None = None) -> "NameTable":
         tools = table.get("tools", {})
         names = {k: tuple([v] if isinstance(v, str) else v) for k, v in tools.items()}
         return cls(names=names, aliases=dict(table.get("aliases", {})), own=frozenset(table.get("own", {}).get("names", [])),
-                   mcp=mcp, never=frozenset(table.get("never", {}).get("tools", [])))
+                   mcp=mcp, no_tools=table.get("no_tools", {}).get("name"))
 
     def canonical(self, name: str) -> str:
         """A native name → its canonical tool id (an unknown name stays as it is written)."""
@@ -77,8 +76,6 @@ class NameTable:
 
     def native(self, tool: str) -> tuple[str, ...]:
         """The names that grant the canonical ``tool`` (empty: the tool cannot say it)."""
-        if tool in self.never:
-            return ()
         if tool in self.names:
             return self.names[tool]
         if tool in self.own:
@@ -90,7 +87,7 @@ class NameTable:
 
     def known(self) -> list[str]:
         """Every canonical tool this table can grant, in table order."""
-        return [t for t in [*self.names, *sorted(self.own)] if t not in self.never]
+        return [*self.names, *sorted(self.own)]
 
     def display(self, tool: str) -> str:
         return (self.native(tool) or (tool,))[0]
@@ -99,16 +96,10 @@ class NameTable:
     def allow_list(self, names: list[str]) -> list[ToolRule]:
         """An allow-list: ``*`` is every tool, any other name grants its tool only."""
         if ALL_TOOLS in names:
-            return self.without_never([ToolRule(tool=ALL_TOOLS, action="allow")])
-        allows = {ToolRule(tool=self.canonical(n)) for n in names}
-        allows = {r for r in allows if r.tool not in self.never}
+            return []
+        allows = {ToolRule(tool=self.canonical(n)) for n in names if n != self.no_tools}
         return normalise_rules([ToolRule(tool=ALL_TOOLS, action="deny"),
                                 *sorted(allows, key=lambda r: (r.is_wildcard, r.tool))])
-
-    def without_never(self, rules: list[ToolRule]) -> list[ToolRule]:
-        """Every tool but those the tool never grants (Gemini's sub-agents cannot start agents)."""
-        denies = [ToolRule(tool=t, action="deny") for t in sorted(self.never)]
-        return normalise_rules([*rules, *denies]) if rules or denies else []
 
     # -- writing ------------------------------------------------------------------------------
     def wholly_allowed(self, rules: list[ToolRule]):

@@ -26,7 +26,7 @@ from .namelist import McpSpelling, NameTable, allows_others, every_tool, string_
 
 _TABLE = mapping("qwen")
 TOOLS = NameTable.from_mapping(_TABLE, McpSpelling("mcp__", "__", re.compile(r"^[A-Za-z0-9_.-]+$")))
-NO_TOOLS = _TABLE.get("no_tools", {}).get("name", "none")
+
 _COLORS = frozenset(_TABLE.get("colors", {}).get("valid", []))
 _AUTO_COLOR = _TABLE.get("colors", {}).get("auto", "auto")
 _INHERIT = _TABLE.get("models", {}).get("inherit", "inherit")
@@ -48,6 +48,8 @@ class Qwen(FieldTable, MarkdownDialect):
     # Qwen Code 0.24.4's own agents: a project agent of the same name replaces it
     reserved_names = frozenset({"general-purpose", "Explore", "statusline-setup"})
     has_repair = True
+    #: its quoting is its own (what both clients read), so another dialect's is carried
+    shows_style = MarkdownDialect.shows_style - {"quotes"}
     lenient_hint = "Qwen Code reads this line by line (its fallback parser); quote the value (\"...\")"
     #: every key Qwen Code 0.24.4 reads (parseSubagentContent); others are ignored
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "modelConfig", "runConfig",
@@ -101,7 +103,7 @@ class Qwen(FieldTable, MarkdownDialect):
         Key("model", "model", read=lambda v: _read_model(v), write=lambda m: qwen_model(m),
             meaning=lambda v: canonical_model(str(v))),
         Key("color", "color", read=lambda v: _read_color(v), write=lambda c: qwen_color(c),
-            meaning=vocabulary.canonical_color),
+            meaning=lambda v: None if v == _AUTO_COLOR else vocabulary.canonical_color(v)),
         Key("permissionMode", "permission_mode", read=one_of(*_PERMISSION_MODES)),
         Key("maxTurns", "max_turns", read=lambda v: _max_turns(v)),
         Key("mcpServers", "mcp_servers", read=lambda v: _read_servers(v), write=lambda s: qwen_servers(s)),
@@ -176,7 +178,7 @@ def render_access(rules: list[ToolRule]) -> tuple[Any, Any]:
     if allows_others(rules):
         denied = TOOLS.denied_names(rules, as_written=True)
         return MISSING, (denied or MISSING)
-    return (TOOLS.granted_names(rules) or [NO_TOOLS]), MISSING
+    return (TOOLS.granted_names(rules) or [TOOLS.no_tools]), MISSING
 
 
 # -- values -----------------------------------------------------------------------------------
