@@ -30,6 +30,8 @@ class Dialect:
     extension: ClassVar[str] = ".md"
     #: path segments that point at this dialect (used by detection to break ties)
     path_hints: ClassVar[tuple[str, ...]] = ()
+    #: one line for `agentconv dialects`: what an agent can say that this dialect cannot
+    cannot_express: ClassVar[str] = ""
     #: canonical fields the real tool needs, or it skips the file
     required: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
@@ -266,8 +268,14 @@ class MarkdownDialect(Dialect):
         if body and not closing.endswith("\n"):
             closing += newline
         block = trivia.block if trivia is not None else None
+        if not items and not carry and block is None:
+            return opening + self.empty_front_matter + closing + body
         return opening + yamlwrite.dump_block(items, block, newline, self._carry_text(carry, block, newline),
                                               render=self.render_entry) + closing + body
+
+    #: the front matter written for an agent with no keys at all (a tool whose delimiter needs a
+    #: line between the rules says so)
+    empty_front_matter: ClassVar[str] = ""
 
     def render_entry(self, key: str, value: Any, newline: str) -> str:
         """One changed front-matter entry as text (a tool with a partial YAML reader says how)."""
@@ -314,10 +322,12 @@ class MarkdownDialect(Dialect):
         values = block.values()
         if self.rejects_unknown_keys and not set(values) <= self.known_keys:
             return self.NO_CLAIM            # the tool would not load it: not its agent
+        own_keys = any(k in values for k in self.exclusive_keys) or self.exclusive_shape(values)
         names = self.tool_names(values)
         if names:
-            return self.NAMES + min(names, 999) / 1000       # more of its names: more its file
-        if any(k in values for k in self.exclusive_keys) or self.exclusive_shape(values):
+            # more of its names: more its file; as many names as another tool's, its own keys tell
+            return self.NAMES + (2 * min(names, 499) + own_keys) / 1000
+        if own_keys:
             return self.STRONG
         return self.WEAK if self.weak_claim(values) else self.NO_CLAIM
 

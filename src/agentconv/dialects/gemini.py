@@ -29,6 +29,8 @@ _SLUG = re.compile(r"^[a-z0-9-_]+$")
 class Gemini(FieldTable, MarkdownDialect):
     name = "gemini"
     title = "Gemini CLI"
+    cannot_express = ("denied tools, argument patterns, ask, colour, permission modes, hooks, skills, reasoning "
+                      "effort, top_p, mode; models of other providers")
     layout = ".gemini/agents"
     path_hints = (".gemini/agents/",)
     # loadAgentsFromDirectory: the folder itself, no sub-folders; a name starting with '_' is skipped
@@ -44,6 +46,7 @@ class Gemini(FieldTable, MarkdownDialect):
                                 "agent_card_url", "agent_card_json"})
 
     rejects_unknown_keys = True
+    empty_front_matter = "\n"        # its delimiter needs a line between the two rules
     def tool_names(self, values: dict[str, Any]) -> int:
         names = string_list(values.get("tools")) or []
         return sum(1 for n in names if n in _DETECT or TOOLS.mcp.read(n))

@@ -40,6 +40,7 @@ _REPAIR_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+([^\"'|>\[{\s].*?)(
 class Qwen(FieldTable, MarkdownDialect):
     name = "qwen"
     title = "Qwen Code"
+    cannot_express = "argument patterns, ask, temperature, top_p, reasoning effort, mode, skills; MCP servers named only"
     layout = ".qwen/agents"
     path_hints = (".qwen/agents/",)
     agent_globs = (".qwen/agents/*.md",)             # one folder, no sub-folders
@@ -48,6 +49,7 @@ class Qwen(FieldTable, MarkdownDialect):
     # Qwen Code 0.24.4's own agents: a project agent of the same name replaces it
     reserved_names = frozenset({"general-purpose", "Explore", "statusline-setup"})
     has_repair = True
+    empty_front_matter = "\n"        # its delimiter needs a line between the two rules
     #: its quoting is its own (what both clients read), so another dialect's is carried
     shows_style = MarkdownDialect.shows_style - {"quotes"}
     lenient_hint = "Qwen Code reads this line by line (its fallback parser); quote the value (\"...\")"
@@ -214,7 +216,7 @@ def _read_model(value: Any) -> Any:
 
 def qwen_model(model: str | None) -> str | None:
     """Canonical id → the id Qwen Code asks its configured provider for."""
-    if model is None:
+    if model is None or not model.strip():
         return None
     model = vocabulary.nearest_model(model) or model
     provider, _, ident = model.partition("/")
@@ -268,7 +270,7 @@ def render_entry(key: str, value: Any, newline: str) -> str:
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return f"{key}:{newline}" + "".join(f"  - {_scalar(v)}{newline}" for v in value)
     if isinstance(value, str) and not _plain_for_both(value):
-        return f"{key}: {json.dumps(value, ensure_ascii=False)}{newline}"
+        return f"{key}: {_quoted(value)}{newline}"
     return yamlwrite.render_entry(key, value, newline)
 
 
@@ -284,7 +286,15 @@ def _both_read(key: str, text: Any) -> bool:
 
 
 def _scalar(value: str) -> str:
-    return value if _plain_for_both(value) else json.dumps(value, ensure_ascii=False)
+    return value if _plain_for_both(value) else _quoted(value)
+
+
+#: characters YAML does not allow in a stream, even inside quotes: written as escapes
+_UNPRINTABLE = re.compile("[\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _quoted(value: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def _plain_for_both(value: str) -> bool:
