@@ -74,6 +74,12 @@ class NameTable:
             return self.mcp.read(name) or name
         return name
 
+    def knows(self, name: str) -> bool:
+        """``name`` is one of this tool's own names (an alias, an MCP tool's name) or ``*``."""
+        return name == ALL_TOOLS or name in self.aliases or name in self.own or \
+            any(name in spelled for spelled in self.names.values()) or \
+            (self.mcp is not None and self.mcp.read(name) is not None)
+
     def native(self, tool: str) -> tuple[str, ...]:
         """The names that grant the canonical ``tool`` (empty: the tool cannot say it)."""
         if tool in self.names:

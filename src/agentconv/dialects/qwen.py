@@ -157,10 +157,10 @@ def parse_access(tools: Any, denied: Any) -> list[ToolRule] | None:
     allowed, blocked = _names(tools), _names(denied)
     if allowed is None or blocked is None:
         return None
-    rules = TOOLS.allow_list(allowed) if allowed else [ToolRule(tool=ALL_TOOLS, action="allow")] if blocked else []
-    rules = [r for r in rules if r.tool == ALL_TOOLS or TOOLS.native(r.tool)]   # an unknown name grants nothing
+    # a name that is none of Qwen Code's grants nothing (an older tool name included)
+    rules = TOOLS.allow_list([n for n in allowed if TOOLS.knows(n)]) if allowed else []
     rules += [ToolRule(tool=_denied_tool(n), action="deny") for n in blocked]
-    return normalise_rules(rules) if rules != [ToolRule(tool=ALL_TOOLS, action="allow")] else []
+    return normalise_rules(rules)
 
 
 def _denied_tool(name: str) -> str:
