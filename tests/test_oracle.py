@@ -197,8 +197,11 @@ OLD_QWEN = "0.15.10"
 def _files_for(dialect: str) -> list[tuple[str, str]]:
     """Every corpus file of the tool's dialect, the fixtures, and the crafted cases of
     tests/test_toolread.py, as (label, text)."""
+    from test_gemini import GEMINI_CASES
+    from test_qwen import QWEN_CASES
     from test_toolread import CLAUDE_CASES, COPILOT_CASES, OPENCODE_CASES
-    crafted = {"claude": CLAUDE_CASES, "opencode": OPENCODE_CASES, "copilot": COPILOT_CASES}[dialect]
+    crafted = {"claude": CLAUDE_CASES, "opencode": OPENCODE_CASES, "copilot": COPILOT_CASES, "gemini": GEMINI_CASES,
+               "qwen": QWEN_CASES}[dialect]
     out = [(f"probe:{name}", text) for name, (text, *_) in crafted.items()]
     for folder, label in ((sample.SHARED / "corpus" / dialect, "corpus"), (sample.FIXTURES / dialect, "fixtures")):
         for path in sample._files(folder):
@@ -223,7 +226,8 @@ def test_check_for_agrees_with_the_real_tool_on_every_corpus_file(tool, tmp_path
     if not modelled.endswith(" " + judges.client_version(tool)):
         pytest.skip(f"check --for {tool} states {modelled}; the judge runs {judges.client_version(tool)}")
     judge = {"claude": agreement.claude_agreement, "opencode": agreement.opencode_agreement,
-             "copilot": agreement.copilot_agreement}[tool]
+             "copilot": agreement.copilot_agreement, "gemini": agreement.gemini_agreement,
+             "qwen": agreement.qwen_agreement}[tool]
     try:
         result = judge(_files_for(tool), tmp_path)
     except judges.JudgeUnavailable as exc:

@@ -48,6 +48,7 @@ class ToolModel:
     normalise: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # before validation
     rejects_project: bool = True                # a rejected file stops every agent, not only its own
     min_prompt: int = 0                         # a shorter prompt (stripped) skips the file
+    prompt_check: Callable[[str], str | None] | None = None   # why the tool cannot run the prompt
     rejecting_keys: frozenset[str] = frozenset()    # a bad value here rejects the file, where
                                                     # the tool drops bad values of other keys
     checks: dict[str, Callable[[Any], str | None]] = field(default_factory=dict)  # rules a JSON
@@ -139,9 +140,11 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
             reading.findings.append(Finding(REJECTS, key, f"'{key}' hooks are declared at the top level, "
                                             f"outside 'hooks'"))
             return
-    if len(reading.prompt) < model.min_prompt:
+    why = f"the prompt is shorter than {model.min_prompt} characters" if len(reading.prompt) < model.min_prompt \
+        else model.prompt_check(reading.prompt) if model.prompt_check else None
+    if why:
         reading.verdict = SKIPS
-        reading.findings.append(Finding(SKIPS, "prompt", f"the prompt is shorter than {model.min_prompt} characters"))
+        reading.findings.append(Finding(SKIPS, "prompt", why))
         return
     for key in list(values):
         if key not in properties and model.unknown_key == REJECTS:
@@ -490,6 +493,17 @@ def qwen_split(text: str) -> tuple[str | None, str]:
     return match.group(1).replace("\r\n", "\n"), match.group(2)
 
 
+_PLACEHOLDER = re.compile(r"\$\{([a-zA-Z_]\w*)\}")
+
+
+def _qwen_placeholders(prompt: str) -> str | None:
+    """Qwen Code fills ``${name}`` in a sub-agent's prompt and refuses to run it when it has no
+    such value (``templateString``; there is no escape)."""
+    found = sorted(set(_PLACEHOLDER.findall(prompt)))
+    return (f"the prompt holds {', '.join('${' + k + '}' for k in found[:3])}: Qwen Code fills such placeholders "
+            f"and does not run the agent without a value for each") if found else None
+
+
 def _qwen_name(value: Any) -> str | None:
     from .dialects.qwen import name_rule
     return name_rule(value)
@@ -499,7 +513,7 @@ QWEN_CODE = ToolModel(
     tool="Qwen Code", client="@qwen-code/qwen-code 0.24.4", dialect="qwen",
     split=qwen_split, repair=None, fallback=lineyaml.parse,
     unparsable="empty", invalid_value=DROPS, unknown_key=IGNORES,
-    skip_keys=("name", "description"), rejects_project=False, min_prompt=10,
+    skip_keys=("name", "description"), rejects_project=False, min_prompt=10, prompt_check=_qwen_placeholders,
     rejecting_keys=frozenset({"approvalMode", "model", "runConfig", "executor", "executionBackend"}),
     checks={"name": _qwen_name},
 )

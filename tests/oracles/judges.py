@@ -59,6 +59,7 @@ class Verdict:
     returncode: int
     agents: dict[str, dict]                         # name -> what the script printed for it
     complaints: list[str] = field(default_factory=list)   # the tool's own warnings (stderr)
+    listed: list[dict] = field(default_factory=list)      # every agent printed, several of a name too
 
 
 def judge(tool: str, project: Path, version: str | None = None) -> Verdict:
@@ -82,7 +83,7 @@ def judge(tool: str, project: Path, version: str | None = None) -> Verdict:
     except ValueError:
         raise JudgeUnavailable(f"{script.name} printed no JSON (exit {proc.returncode}): "
                                f"{proc.stdout[:300]!r} {proc.stderr.strip()[-500:]}") from None
-    return Verdict(tool, proc.returncode, {a["name"]: a for a in listed}, complaints)
+    return Verdict(tool, proc.returncode, {a["name"]: a for a in listed}, complaints, listed)
 
 
 # -- our own probes (the scripts installed the clients) ------------------------------------

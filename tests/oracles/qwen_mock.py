@@ -23,7 +23,8 @@ def _chunk(delta: dict, finish: str | None) -> dict:
 def _calls(names: list[str]) -> list[dict]:
     return [{"index": i, "id": f"call_probe_{i:04d}", "type": "function",
              "function": {"name": "agent", "arguments": json.dumps(
-                 {"description": f"probe {i}", "prompt": MARKER.format(name=name), "subagent_type": name})}}
+                 {"description": f"probe {i}", "prompt": MARKER.format(name=name), "subagent_type": name,
+                  "run_in_background": False})}}
             for i, name in enumerate(names)]
 
 
