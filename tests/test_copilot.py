@@ -40,7 +40,7 @@ def test_identity(text):
     (A + "r.md", "disable-model-invocation: true\n", {"mode": "primary"}),
     (A + "r.md", "infer: false\n", {"mode": "primary"}),
     (A + "r.md", "infer: false\ndisable-model-invocation: false\n", {"mode": "all"}),   # dmi wins
-    (A + "r.md", "user-invocable: false\n", {"mode": "all", "hidden": True}),
+    (A + "r.md", "user-invocable: false\n", {"mode": "subagent", "hidden": True}),
     (A + "r.md", "reasoning-effort: high\n", {"reasoning_effort": "high"}),
 ])
 def test_reading(path, front, expected):
@@ -94,7 +94,7 @@ def test_claude_tools_never_widen_in_copilot(extra, tools, losses):
     assert f"---\ndescription: d\n{tools}---\nBody.\n" == text
     written = agentconv.loads(text, "copilot", path=A + "r.agent.md").agent
     assert widenings(doc.agent.tools, written.tools) == []
-    assert loss_pairs(found) - {("mode", "approximated")} == losses
+    assert loss_pairs(found) - {("mode", "defaulted")} == losses
 
 
 def test_model_fallbacks_are_reported_where_a_dialect_cannot_say_them():
