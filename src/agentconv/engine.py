@@ -50,7 +50,7 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
             continue
         if field == "tools" and (narrowed or _restricts(source.tools, result.tools)):
             kind, detail = "narrowed", "the target cannot express these rules; access was restricted"
-        elif field == "mode" and get_dialect(dst).modes_offered.get(before) == after:
+        elif field == "mode" and before is not None and get_dialect(dst).modes_offered.get(before, before) == after:
             kind, detail = "defaulted", (f"{get_dialect(dst).title} has no {before}-only agents: it offers "
                                          f"this one as {after}")
         elif _empty(after):
