@@ -280,7 +280,7 @@ def _never(source: Source, folder: tuple[str, int] | None) -> str | None:
     path = source.path
     name = os.path.basename(path)
     what = _NEVER_NAMES.get(_stem(path)) or next((w for e, w in _NEVER_ENDINGS.items() if name.lower().endswith(e)), None)
-    if what:
+    if what and not (folder is not None and name == get_dialect(folder[0]).agent_file):
         return f"{name} is {what}, not an agent"
     parts = os.path.normpath(path).split(os.sep)
     root = os.path.normpath(source.root) if source.root else os.curdir
