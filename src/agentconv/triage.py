@@ -220,7 +220,7 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
     for name in [read] if read else DIALECTS:
         for glob in get_dialect(name).agent_globs:
             if _folder_regex(glob).search(posix):
-                pattern = glob.rsplit("/", 1)[-1]
+                pattern = glob[len(_agent_folder_of(glob)) + 1:].removeprefix("**/")
                 return f"{get_dialect(name).title} loads only {pattern} files from its agent folder"
     return None
 
@@ -232,7 +232,15 @@ def _globs(dialect: str) -> tuple[re.Pattern, ...]:
 
 @lru_cache(maxsize=None)
 def _folder_regex(glob: str) -> re.Pattern:
-    return re.compile(_glob_regex(glob.rsplit("/", 1)[0] + "/*"))
+    """Any file below the glob's agent folder (``.claude/agents/**/*.md``: ``.claude/agents``;
+    ``.deepagents/agents/*/AGENTS.md``: ``.deepagents/agents``)."""
+    return re.compile(_glob_regex(_agent_folder_of(glob) + "/**/*"))
+
+
+def _agent_folder_of(glob: str) -> str:
+    parts = glob.split("/")
+    fixed = next((i for i, p in enumerate(parts) if any(c in p for c in "*?[")), len(parts) - 1)
+    return "/".join(parts[:fixed])
 
 
 def _glob_regex(glob: str) -> str:

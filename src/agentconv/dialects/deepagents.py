@@ -51,7 +51,7 @@ class DeepAgents(FieldTable, MarkdownDialect):
         Code("name", read="read_name", write="write_name"),
         Description(),
         Key("model", "model", read=lambda v: _read_model(v), write=lambda m: deepagents_model(m),
-            meaning=lambda v: _read_model(v) if v not in ("", None) else None),
+            meaning=lambda v: canonical_model(v) if v.strip() else None),
     )
 
     def name_from_path(self, path: str | None) -> str | None:
@@ -91,11 +91,9 @@ def folder_name(name: str) -> str:
 
 
 def _read_model(value: Any) -> Any:
-    if value is None or value == "":
-        return UNSET                                 # an empty model inherits the runtime's
     if not isinstance(value, str):
-        return None
-    return canonical_model(value)
+        return None                                  # null is kept as written (it inherits too)
+    return canonical_model(value) if value.strip() else UNSET     # empty: the runtime's model
 
 
 def canonical_model(spelling: str) -> str:
