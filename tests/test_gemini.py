@@ -123,3 +123,14 @@ def test_check_for_gemini(text, verdict, said):
 ])
 def test_detection(text, path, expected):
     assert agentconv.detect(text, path) == expected
+
+
+def test_a_tree_converts_what_gemini_cli_loads_and_skips_what_it_does_not(tmp_path):
+    from agentconv import convert_tree
+    agents = tmp_path / "repo" / ".gemini" / "agents"
+    (agents / "sub").mkdir(parents=True)
+    for name in ("ok.md", "_draft.md", "sub/nested.md"):
+        (agents / name).write_text(G.format(extra="").replace("name: a", f"name: {name[:2].strip('_/')}x"))
+    result = convert_tree([tmp_path / "repo"], tmp_path / "out", to="claude")
+    status = {f.source.rsplit("agents/", 1)[1]: f.status for f in result.files}
+    assert status == {"ok.md": "converted", "_draft.md": "skipped", "sub/nested.md": "skipped"}

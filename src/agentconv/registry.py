@@ -21,12 +21,14 @@ DIALECTS: dict[str, str] = {
     "prose": "agentconv.dialects.prose",
     "claude-json": "agentconv.dialects.claude_json",
     "copilot": "agentconv.dialects.copilot",
+    "deepagents": "agentconv.dialects.deepagents",
     "gemini": "agentconv.dialects.gemini",
     "qwen": "agentconv.dialects.qwen",
     "antigravity": "agentconv.dialects.antigravity",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
+           "deep-agents": "deepagents",
            "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity"}
 
 

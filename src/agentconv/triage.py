@@ -220,7 +220,7 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
     for name in [read] if read else DIALECTS:
         for glob in get_dialect(name).agent_globs:
             if _folder_regex(glob).search(posix):
-                pattern = glob.rsplit("/", 1)[-1]
+                pattern = glob[len(_agent_folder_of(glob)) + 1:].removeprefix("**/")
                 return f"{get_dialect(name).title} loads only {pattern} files from its agent folder"
     return None
 
@@ -232,7 +232,15 @@ def _globs(dialect: str) -> tuple[re.Pattern, ...]:
 
 @lru_cache(maxsize=None)
 def _folder_regex(glob: str) -> re.Pattern:
-    return re.compile(_glob_regex(glob.rsplit("/", 1)[0] + "/*"))
+    """Any file below the glob's agent folder (``.claude/agents/**/*.md``: ``.claude/agents``;
+    ``.deepagents/agents/*/AGENTS.md``: ``.deepagents/agents``)."""
+    return re.compile(_glob_regex(_agent_folder_of(glob) + "/**/*"))
+
+
+def _agent_folder_of(glob: str) -> str:
+    parts = glob.split("/")
+    fixed = next((i for i, p in enumerate(parts) if any(c in p for c in "*?[")), len(parts) - 1)
+    return "/".join(parts[:fixed])
 
 
 def _glob_regex(glob: str) -> str:
@@ -244,7 +252,19 @@ def _glob_regex(glob: str) -> str:
 
 
 def _segment(part: str) -> str:
-    return "".join("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c) for c in part)
+    """One path segment of a glob: ``*``, ``?`` and ``[...]``/``[!...]`` (Gemini CLI skips a file
+    whose name starts with '_': ``[!_]*.md``)."""
+    out, i = "", 0
+    while i < len(part):
+        c, close = part[i], part.find("]", i + 2)
+        if c == "[" and close > 0:
+            inner = part[i + 1:close]
+            out += f"[^/{re.escape(inner[1:])}]" if inner.startswith("!") else f"[{re.escape(inner)}]"
+            i = close + 1
+            continue
+        out += "[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c)
+        i += 1
+    return out
 
 
 def matching_glob(globs: tuple[str, ...], source: Source) -> str | None:
@@ -280,7 +300,7 @@ def _never(source: Source, folder: tuple[str, int] | None) -> str | None:
     path = source.path
     name = os.path.basename(path)
     what = _NEVER_NAMES.get(_stem(path)) or next((w for e, w in _NEVER_ENDINGS.items() if name.lower().endswith(e)), None)
-    if what:
+    if what and not (folder is not None and name == get_dialect(folder[0]).agent_file):
         return f"{name} is {what}, not an agent"
     parts = os.path.normpath(path).split(os.sep)
     root = os.path.normpath(source.root) if source.root else os.curdir

@@ -29,8 +29,6 @@ _INVOCATION = ("mainAgent", "subagent")
 class Antigravity(FieldTable, MarkdownDialect):
     name = "antigravity"
     title = "Antigravity"
-    cannot_express = ("denied tools, argument patterns, ask, colour, temperature, permission modes, hooks, max turns, "
-                      "reasoning effort; models of other providers")
     layout = ".agents/agents"
     path_hints = (".agents/agents/", ".gemini/config/agents/")
     agent_globs = (".agents/agents/*.md", ".agents/agents/*/agent.md")

@@ -29,8 +29,6 @@ _SLUG = re.compile(r"^[a-z0-9-_]+$")
 class Gemini(FieldTable, MarkdownDialect):
     name = "gemini"
     title = "Gemini CLI"
-    cannot_express = ("denied tools, argument patterns, ask, colour, permission modes, hooks, skills, reasoning "
-                      "effort, top_p, mode; models of other providers")
     layout = ".gemini/agents"
     path_hints = (".gemini/agents/",)
     # loadAgentsFromDirectory: the folder itself, no sub-folders; a name starting with '_' is skipped

@@ -40,7 +40,6 @@ _REPAIR_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+([^\"'|>\[{\s].*?)(
 class Qwen(FieldTable, MarkdownDialect):
     name = "qwen"
     title = "Qwen Code"
-    cannot_express = "argument patterns, ask, temperature, top_p, reasoning effort, mode, skills; MCP servers named only"
     layout = ".qwen/agents"
     path_hints = (".qwen/agents/",)
     agent_globs = (".qwen/agents/*.md",)             # one folder, no sub-folders
