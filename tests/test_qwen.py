@@ -122,8 +122,8 @@ QWEN_CASES = {
     "bad color": (Q.format(extra="color: mauve\n"), "loads", ["color 'mauve'", "drops it"]),
     "colon, line parser": (Q.format(extra="").replace("Does ab.", "Use when: x"), "loads", []),
     "unknown key": (Q.format(extra="frobnicate: 1\n"), "loads", ["frobnicate: Qwen Code does not know this key"]),
-    "placeholder": (Q.format(extra="").replace("carefully.", "with `Bearer ${token}`."), "skips",
-                    ["the prompt holds ${token}"]),
+    "placeholder": (Q.format(extra="").replace("carefully.", "with `Bearer ${token}`."), "misreads",
+                    ["loads the file but does not run the agent: the prompt holds ${token}"]),
 }
 
 

@@ -25,6 +25,8 @@ LOADS, SKIPS, REJECTS = "loads", "skips", "rejects"
 #: kinds of finding besides the verdicts: only MISREADS means the tool does not use a file it
 #: loads as written; NOTE is agentconv's own remark
 MISREADS, DROPS, IGNORES, FORWARDS, NOTE = "misreads", "drops", "ignores", "forwards", "note"
+#: the tool loads the file but will not run the agent (Qwen Code and a ${placeholder} in the prompt)
+NOT_RUN = "does not run"
 _ABSENT: Any = object()
 
 
@@ -76,7 +78,7 @@ class ToolReading:
     @property
     def fails(self) -> bool:
         """The tool skips, rejects or mis-reads the file (check --for exits 1)."""
-        return self.verdict != LOADS or any(f.kind == MISREADS for f in self.findings)
+        return self.verdict != LOADS or any(f.kind in (MISREADS, NOT_RUN) for f in self.findings)
 
     def lines(self) -> list[str]:
         return [f.message for f in self.findings]
@@ -140,12 +142,14 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
             reading.findings.append(Finding(REJECTS, key, f"'{key}' hooks are declared at the top level, "
                                             f"outside 'hooks'"))
             return
-    why = f"the prompt is shorter than {model.min_prompt} characters" if len(reading.prompt) < model.min_prompt \
-        else model.prompt_check(reading.prompt) if model.prompt_check else None
-    if why:
+    if len(reading.prompt) < model.min_prompt:
         reading.verdict = SKIPS
-        reading.findings.append(Finding(SKIPS, "prompt", why))
+        reading.findings.append(Finding(SKIPS, "prompt", f"the prompt is shorter than {model.min_prompt} characters"))
         return
+    why = model.prompt_check(reading.prompt) if model.prompt_check else None
+    if why:
+        reading.findings.append(Finding(NOT_RUN, "prompt", f"{model.tool} loads the file but does not run the agent: "
+                                                            f"{why}"))
     for key in list(values):
         if key not in properties and model.unknown_key == REJECTS:
             reading.verdict = REJECTS
@@ -331,8 +335,9 @@ def judge_output(dialect, text: str, path: str | None = None, *,
     reading = how_tool_reads(dialect, text, path, every_field=True, ours=ours)
     if reading is None:
         return [], []
-    refused = [(f.key, f"{reading.model.tool} {reading.verdict} the file: {f.message}") for f in reading.findings
-               if f.kind in (SKIPS, REJECTS) and (f.key in reading.values or f.key == "prompt")]
+    refused = [(f.key, f.message if f.kind == NOT_RUN else f"{reading.model.tool} {reading.verdict} the file: {f.message}")
+               for f in reading.findings
+               if f.kind in (SKIPS, REJECTS, NOT_RUN) and (f.key in reading.values or f.key == "prompt")]
     return [f.message for f in reading.findings if f.kind == MISREADS], refused
 
 
@@ -501,8 +506,8 @@ def _qwen_placeholders(prompt: str) -> str | None:
     """Qwen Code fills ``${name}`` in a sub-agent's prompt and refuses to run it when it has no
     such value (``templateString``; there is no escape)."""
     found = sorted(set(_PLACEHOLDER.findall(prompt)))
-    return (f"the prompt holds {', '.join('${' + k + '}' for k in found[:3])}: Qwen Code fills such placeholders "
-            f"and does not run the agent without a value for each") if found else None
+    return (f"the prompt holds {', '.join('${' + k + '}' for k in found[:3])}, placeholders it fills and cannot "
+            f"fill") if found else None
 
 
 def _qwen_name(value: Any) -> str | None:

@@ -100,7 +100,7 @@ def _one_session(project: Path, names: list[str]) -> QwenSession:
                 env.pop(key, None)
             proc = subprocess.run([str(judges._binary("qwen")), "-p", "hi", "--auth-type", "openai", "--yolo",
                                    "--output-format", "stream-json"], cwd=proj, env=env, capture_output=True,
-                                  text=True, timeout=300, stdin=subprocess.DEVNULL)
+                                  text=True, timeout=120 + 2 * len(names), stdin=subprocess.DEVNULL)
         finally:
             mock.terminate()
             mock.wait(timeout=10)
