@@ -21,6 +21,9 @@ DIALECTS: dict[str, str] = {
     "prose": "agentconv.dialects.prose",
     "claude-json": "agentconv.dialects.claude_json",
     "copilot": "agentconv.dialects.copilot",
+    "augment": "agentconv.dialects.augment",
+    "cline": "agentconv.dialects.cline",
+    "junie": "agentconv.dialects.junie",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot"}

@@ -46,6 +46,7 @@ class ToolModel:
     unloadable_keys: frozenset[str] = frozenset()   # a non-empty top-level value: not loaded
     normalise: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # before validation
     rejects_project: bool = True                # a rejected file stops every agent, not only its own
+    requires_body: bool = False                 # an empty prompt and the file is not loaded
 
 
 @dataclass
@@ -120,6 +121,10 @@ def _unparsable(model: ToolModel, reading: ToolReading, text: str) -> None:
 def _judge_values(model: ToolModel, reading: ToolReading) -> None:
     properties = (schema(model.dialect) or {}).get("properties", {})
     values = reading.values
+    if model.requires_body and not reading.prompt:
+        reading.verdict = REJECTS
+        reading.findings.append(Finding(REJECTS, None, f"the prompt is empty: {model.tool} does not load the file"))
+        return
     for key in model.skip_keys:
         if key not in values:
             reading.verdict = SKIPS
@@ -439,7 +444,75 @@ COPILOT = ToolModel(
     skip_keys=("description",), rejects_project=False,
 )
 
-MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT}
+#: Auggie 0.36.0 (``yo.frontmatterRegex``): ``---``, then the block up to the first ``---`` line
+#: that a line break follows (a file ending on ``---`` has no front matter); js-yaml, no repair;
+#: a block it cannot parse reads as no key at all (name from the file, a stock description).
+#: Values are coerced, never refused: a string key of another type is stringified, a list key
+#: of another type is empty, a flag of another type is its default.
+_AUGGIE_FRONT = re.compile(r"^---\s*\n([\s\S]*?)\n---\s*\n")
+
+
+def auggie_split(text: str) -> tuple[str | None, str]:
+    match = _AUGGIE_FRONT.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), text[match.end():]
+
+
+AUGGIE = ToolModel(
+    tool="Augment", client="@augmentcode/auggie 0.36.0", dialect="augment",
+    split=auggie_split, repair=None,
+    unparsable="empty", invalid_value=DROPS, unknown_key=IGNORES, rejects_project=False,
+)
+
+#: Cline 3.0.65 (@cline/core ``parseConfiguredAgentConfig``): ``---`` on the first line (after a
+#: BOM), closed by the LAST ``---`` line whose block above parses as a mapping its schema
+#: accepts; a file it cannot read that way, a value of the wrong type, no name, no description or
+#: an empty body: the file is not loaded (the others are), without a word to the user.
+_CLINE_OPEN = re.compile(r"^---[^\S\r\n]*(?:\r?\n|$)")
+_CLINE_CLOSE = re.compile(r"^---[^\S\r\n]*(?:\r?\n|$)", re.MULTILINE)
+
+
+def cline_split(text: str) -> tuple[str | None, str]:
+    text = text[1:] if text.startswith("\ufeff") else text
+    opening = _CLINE_OPEN.match(text)
+    if opening is None:
+        return None, text
+    found: tuple[str | None, str] = (None, text)
+    for close in _CLINE_CLOSE.finditer(text, opening.end()):
+        block = text[opening.end():close.start()]
+        try:
+            _, values = yamlsrc.load_yaml(block)
+        except ParseError:
+            continue
+        if isinstance(values, dict) and not any(_first_error("cline", k, v) for k, v in values.items()
+                                                if k in _CLINE_KEYS):
+            found = (block, text[close.end():])
+    return found
+
+
+_CLINE_KEYS = frozenset({"name", "description", "tools", "skills", "providerId", "modelId", "maxIterations"})
+
+CLINE = ToolModel(
+    tool="Cline", client="cline 3.0.65 (@cline/core)", dialect="cline",
+    split=cline_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False, requires_body=True,
+    normalise={"name": lambda v: v.strip() if isinstance(v, str) else v,
+               "description": lambda v: v.strip() if isinstance(v, str) else v},
+)
+
+#: Junie CLI: no offline client; the documented fields only (dialects/junie/REFERENCE.md). Read
+#: as strictly as the documentation allows: a value it does not document, not loaded.
+JUNIE = ToolModel(
+    tool="Junie", client="Junie CLI documentation (junie-cli-subagents, no client run)", dialect="junie",
+    split=copilot_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("description",), rejects_project=False,
+)
+
+MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "auggie": AUGGIE,
+          "cline": CLINE, "junie": JUNIE}
 
 
 def model_of(dialect) -> ToolModel | None:
