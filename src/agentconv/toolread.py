@@ -488,6 +488,9 @@ def cline_split(text: str) -> tuple[str | None, str]:
         if isinstance(values, dict) and not any(_first_error("cline", k, v) for k, v in values.items()
                                                 if k in _CLINE_KEYS):
             found = (block, text[close.end():])
+    if found[0] is None:            # no block Cline accepts: it refuses the file (its schema says why)
+        first = _CLINE_CLOSE.search(text, opening.end())
+        return (text[opening.end():first.start()], text[first.end():]) if first else (text[opening.end():], "")
     return found
 
 

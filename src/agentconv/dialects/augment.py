@@ -9,14 +9,16 @@ when both are given Auggie ignores ``tools``. agentconv never writes both.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import access, vocabulary
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule, normalise_rules
-from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
+from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key
+from .stemname import StemNamed
 from .toolgroups import DENY_ALL, ToolGroups, names_of
 
 _TABLE = mapping("augment")
@@ -26,9 +28,10 @@ _ALIASES: dict[str, str] = dict(_TABLE.get("models", {}).get("aliases", {}))
 _COLORS = frozenset(_TABLE.get("colors", {}).get("valid", []))
 _PLAIN_PROVIDERS = ("anthropic/", "openai/", "google/")
 _EXPECTED = "a list of tool names (or a comma-separated string)"
+_EMPTY_BLOCK = re.compile(r"\A---(\r?\n)---(?=\r?\n|\Z)")
 
 
-class Augment(FieldTable, MarkdownDialect):
+class Augment(StemNamed, FieldTable, MarkdownDialect):
     name = "augment"
     title = "Augment"
     layout = ".augment/agents"
@@ -46,8 +49,12 @@ class Augment(FieldTable, MarkdownDialect):
                                 "disable_workspace_guidelines", "disable_skills", "tool_description",
                                 "instruction_description"})
 
-    def name_from_path(self, path: str | None) -> str | None:
-        return path_stem(path) if path else None
+    def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
+        text = super().write(agent, trivia, carry, path)
+        if trivia is None or getattr(trivia, "synthetic", False):
+            # Auggie needs a line between the two '---' (else the whole file is its prompt)
+            text = _EMPTY_BLOCK.sub(r"---\1\1---", text, count=1)
+        return text
 
     def holds_tool(self, canon: str) -> bool:
         return _GROUPS.holds(canon)
@@ -108,7 +115,7 @@ def access_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any]
         return old_pair
     if not rules:
         return MISSING, MISSING
-    if _GROUPS.is_allow_list(rules):
+    if _GROUPS.needs_allow_list(rules):
         return (_GROUPS.allowed_names(rules) or [_NO_TOOLS]), MISSING
     return MISSING, (_GROUPS.denied_names(rules) or MISSING)
 
@@ -121,7 +128,7 @@ def _read_model(value: Any) -> str | None:
 
 
 def augment_model(model: str | None) -> str | None:
-    if model is None:
+    if not model:
         return None
     short = next((a for a, m in _ALIASES.items() if m == model), None)
     if short:

@@ -87,11 +87,12 @@ class Cline(FieldTable, MarkdownDialect):
                 fields["native"].append(_native(self, key, values[key]))
 
     def write_model(self, agent: Agent, out: NativeItems) -> None:
-        old = out.old.get("providerId"), out.old.get("modelId")
-        if agent.model is not None and cline_model_of(*old) == agent.model:
-            pair = old
-        else:
-            pair = cline_model(agent.model)
+        carried = {n.key: n.value for n in agent.native if n.dialect == self.name}
+        old = tuple(out.old.get(k, carried.get(k)) for k in ("providerId", "modelId"))
+        fresh = cline_model(agent.model)
+        mixed = tuple(o if o is not None else f for o, f in zip(old, fresh))
+        # the old spelling (a provider the file named, say) while it still means the model
+        pair = next((p for p in (old, mixed) if agent.model is not None and cline_model_of(*p) == agent.model), fresh)
         for key, value in zip(("providerId", "modelId"), pair):
             out.add(key, MISSING if value is None else value)
 
@@ -110,7 +111,7 @@ def parse_access(tools: Any, skills: Any) -> list[ToolRule] | None:
         return None
     known = [n for n in allowed if _GROUPS.fold(n) in _GROUPS.alias]      # an unknown name grants nothing
     rules = _GROUPS.allow_list(known)
-    if skills is not MISSING:
+    if skills is not MISSING and ToolRule(tool=_SKILL) not in rules:
         rules.append(ToolRule(tool=_SKILL))
     return normalise_rules(rules)
 
@@ -143,10 +144,12 @@ def cline_model_of(provider: Any, model: Any) -> str | None:
 
 
 def cline_model(model: str | None) -> tuple[str | None, str | None]:
-    if model is None:
+    if not model:
         return None, None
     model = vocabulary.nearest_model(model) or model
     provider, slash, ident = model.partition("/")
     if not slash:
         return None, model
+    if vocabulary.qualified_model(ident) == model:
+        return None, ident          # the id names its provider, as agentconv reads a modelId alone
     return _NATIVE_PROVIDER.get(provider, provider), ident

@@ -16,8 +16,9 @@ from .. import access, vocabulary
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule, normalise_rules
-from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
+from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key, a_list, names, positive_int, text
+from .stemname import StemNamed
 from .toolgroups import ToolGroups, names_of
 
 _TABLE = mapping("junie")
@@ -27,7 +28,7 @@ _PLAIN_PROVIDERS = ("anthropic/", "openai/", "google/")
 _EXPECTED = "a list of tool group names"
 
 
-class Junie(FieldTable, MarkdownDialect):
+class Junie(StemNamed, FieldTable, MarkdownDialect):
     name = "junie"
     title = "Junie"
     layout = ".junie/agents"
@@ -40,9 +41,6 @@ class Junie(FieldTable, MarkdownDialect):
                             "reasoningLevel", "maxTurns", "skills", "mcpServers", "allowPromptArgument"})
     capability_keys = frozenset({"mcpServers"})
     exclusive_keys = frozenset({"reasoningLevel", "allowPromptArgument"})
-
-    def name_from_path(self, path: str | None) -> str | None:
-        return path_stem(path) if path else None       # a file without `name` is named by its stem
 
     def name_problem(self, name: str) -> str | None:
         if not _NAME_RULE.match(name):
@@ -61,7 +59,7 @@ class Junie(FieldTable, MarkdownDialect):
         Code("tools", "disallowedTools", read="read_access", write="write_access"),
         Key("model", "model", read=lambda v: _read_model(v), write=lambda m: junie_model(m)),
         Key("permissionMode", "permission_mode", read=text),
-        Key("reasoningLevel", "reasoning_effort", read=text),
+        Key("reasoningLevel", "reasoning_effort", read=text, write=lambda e: e if isinstance(e, str) else None),
         Key("maxTurns", "max_turns", read=positive_int),
         Key("skills", "skills", read=names),
         Key("mcpServers", "mcp_servers", read=a_list),
@@ -104,7 +102,7 @@ def access_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any]
         return old_pair
     if not rules:
         return MISSING, MISSING
-    if _GROUPS.is_allow_list(rules):
+    if _GROUPS.needs_allow_list(rules):
         allowed = _GROUPS.allowed_names(rules)
         if not allowed:                 # an empty `tools` is no restriction: allow one, remove it
             first = next(iter(_GROUPS.grants))
@@ -119,6 +117,6 @@ def _read_model(value: Any) -> str | None:
 
 def junie_model(model: str | None) -> str | None:
     """Canonical id → Junie's: the model id without its provider (``claude-sonnet-5``)."""
-    if model is None:
+    if not model:
         return None
     return model.split("/", 1)[1] if model.startswith(_PLAIN_PROVIDERS) else model

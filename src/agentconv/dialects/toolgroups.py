@@ -81,8 +81,13 @@ class ToolGroups:
         """Whether ``rules`` allow only what they name (a tool they do not name is denied)."""
         return evaluator(tuple(rules)).action(access.OTHER_TOOL) != "allow"
 
-    def parsed(self, rules: list[ToolRule]) -> list[ToolRule]:
-        return normalise_rules(rules)
+    def needs_allow_list(self, rules: list[ToolRule]) -> bool:
+        """Whether ``rules`` can only be written as an allow-list: they allow only what they name,
+        or they restrict a tool no name of this table grants (a deny-list cannot say that rule, so
+        the tools it does not name are narrowed rather than widened)."""
+        if self.is_allow_list(rules):
+            return True
+        return any(r.action != "allow" and r.tool != ALL_TOOLS and not self.holds(r.tool) for r in rules)
 
 
 def _wholly_allowed(rules: tuple[ToolRule, ...]) -> Callable[[str], bool]:
