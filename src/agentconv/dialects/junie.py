@@ -90,9 +90,11 @@ def parse_access(tools: Any, denied: Any) -> list[ToolRule] | None:
     if not _readable(tools) or not _readable(denied):
         return None
     allowed = names_of(tools) if tools not in (MISSING, None) else []
-    rules = _GROUPS.allow_list(allowed) if allowed else []
-    rules += _GROUPS.deny_list(names_of(denied) or []) if denied not in (MISSING, None) else []
-    return normalise_rules(rules)
+    removed = _GROUPS.deny_list(names_of(denied) or []) if denied not in (MISSING, None) else []
+    if not allowed:
+        return normalise_rules(removed)
+    gone = {r.tool for r in removed}
+    return normalise_rules([r for r in _GROUPS.allow_list(allowed) if r.tool not in gone])
 
 
 def access_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any]:
