@@ -56,6 +56,12 @@ class Augment(StemNamed, FieldTable, MarkdownDialect):
             text = _EMPTY_BLOCK.sub(r"---\1\1---", text, count=1)
         return text
 
+    def name_problem(self, name: str) -> str | None:
+        shown = augment_name(name)
+        if shown != name:
+            return f"Augment names this agent {shown!r} (it keeps letters, digits, '_' and '-' only): {name!r}"
+        return super().name_problem(name)
+
     def holds_tool(self, canon: str) -> bool:
         return _GROUPS.holds(canon)
 
@@ -88,6 +94,11 @@ class Augment(StemNamed, FieldTable, MarkdownDialect):
     def write_access(self, agent: Agent, out: NativeItems) -> None:
         for key, value in zip(("tools", "disabled_tools"), access_values(agent.tools, out.old)):
             out.add(key, value)
+
+
+def augment_name(name: str) -> str:
+    """The name Auggie 0.36.0 gives an agent (``DU``)."""
+    return re.sub(r"-+", "-", re.sub(r"[^a-zA-Z0-9_-]", "-", re.sub(r"\s+", "-", name.strip())))
 
 
 def _readable(value: Any) -> bool:
@@ -128,7 +139,7 @@ def _read_model(value: Any) -> str | None:
 
 
 def augment_model(model: str | None) -> str | None:
-    if not model:
+    if not model or not model.strip():
         return None
     short = next((a for a, m in _ALIASES.items() if m == model), None)
     if short:

@@ -9,6 +9,7 @@ skills tool. There is no deny-list: "every tool but these" is written as the too
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from .. import access, vocabulary
@@ -17,6 +18,7 @@ from ..losses import Diagnostic
 from ..model import Agent, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key, positive_int
+from .stemname import flat_output_path
 from .toolgroups import ToolGroups, names_of
 
 _TABLE = mapping("cline")
@@ -45,6 +47,9 @@ class Cline(FieldTable, MarkdownDialect):
 
     def tool_name(self, canon: str) -> str:
         return next((n for n, g in _GROUPS.grants.items() if canon in g), canon)
+
+    def output_path(self, agent: Agent) -> PurePath:
+        return flat_output_path(self, agent)        # Cline reads its agent folder only, not sub-folders
 
     def name_problem(self, name: str) -> str | None:
         if not name.strip():
@@ -144,7 +149,7 @@ def cline_model_of(provider: Any, model: Any) -> str | None:
 
 
 def cline_model(model: str | None) -> tuple[str | None, str | None]:
-    if not model:
+    if not model or not model.strip():
         return None, None
     model = vocabulary.nearest_model(model) or model
     provider, slash, ident = model.partition("/")

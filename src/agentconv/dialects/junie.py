@@ -119,6 +119,6 @@ def _read_model(value: Any) -> str | None:
 
 def junie_model(model: str | None) -> str | None:
     """Canonical id → Junie's: the model id without its provider (``claude-sonnet-5``)."""
-    if not model:
+    if not model or not model.strip():
         return None
     return model.split("/", 1)[1] if model.startswith(_PLAIN_PROVIDERS) else model
