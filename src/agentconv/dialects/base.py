@@ -43,6 +43,10 @@ class Dialect:
     #: a front-matter key without which the real tool skips a file in its agent folder silently
     skipped_without: ClassVar[str | None] = None
 
+    #: a canonical mode the tool cannot restrict an agent to -> the wider mode it gives instead,
+    #: which costs the agent nothing (reported as the tool's default, not as a loss)
+    modes_offered: ClassVar[dict[str, str]] = {}
+
     #: the real tool's own access defaults, applied before an agent's rules
     access_defaults: ClassVar[list] = []
 
