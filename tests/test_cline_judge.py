@@ -90,3 +90,23 @@ def test_cline_loads_every_converted_agent_as_written(tmp_path, capsys):
     assert not mismatched, json.dumps(mismatched, indent=1)[:4000]
     assert proc.returncode == 0 and set(listed) == set(written), proc.stderr
     assert not mismatched, json.dumps(mismatched, indent=1)[:4000]
+
+
+@pytest.mark.parametrize("text, why", [
+    ("---\nname: r\n---\nBody.\n", "not loaded"),                                  # no description
+    ("---\nname: r\ndescription: d\nmaxIterations: 0\n---\nBody.\n", "not loaded"),
+    ("---\nname: r\ndescription: d\n---\n\n", "Missing system prompt body"),
+    ("---\nname: R\ndescription: d\n---\nBody.\n", "another file already declares that name"),
+])
+def test_the_judge_names_each_file_cline_does_not_load(tmp_path, text, why):
+    """A judge that passed everything would make the acceptance test worthless."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        (pytest.fail if REQUIRED else pytest.skip)("node and npm are needed to install Cline")
+    agents = tmp_path / ".cline" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "a.yaml").write_text("---\nname: r\ndescription: d\n---\nBody.\n")
+    (agents / "b.yaml").write_text(text)
+    proc = subprocess.run(["bash", str(JUDGE), str(tmp_path)], capture_output=True, text=True, timeout=300)
+    listed = [a["file"] for a in json.loads(proc.stdout)]
+    dropped = ({".cline/agents/a.yaml", ".cline/agents/b.yaml"} - set(listed)).pop()   # folder order picks
+    assert proc.returncode == 1 and len(listed) == 1 and dropped in proc.stderr and why in proc.stderr, proc.stderr
