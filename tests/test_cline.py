@@ -103,3 +103,17 @@ def test_batch_walks_the_yaml_files_cline_loads(tmp_path):
     result = convert_tree([tmp_path], to="claude", out=tmp_path / "out")
     assert sorted(f.source.rsplit("/", 2)[-2] + "/" + f.source.rsplit("/", 1)[-1]
                   for f in result.files if f.status == "converted") == ["agents/r.yaml"]
+
+
+@pytest.mark.parametrize("text, path, dialect", [
+    ("---\nname: r\ndescription: d\n---\nB.\n", ".cline/agents/r.yaml", "cline"),
+    ("---\nname: r\ndescription: d\nproviderId: anthropic\nmodelId: m\n---\nB.\n", "docs/r.yaml", "cline"),
+    ("---\nname: r\ndescription: d\nmaxIterations: 3\n---\nB.\n", None, "cline"),
+    ("---\nname: r\ndescription: d\ndisabled_tools: [view]\n---\nB.\n", None, "augment"),
+    ("---\nname: r\ndescription: d\n---\nB.\n", ".augment/agents/r.txt", "augment"),
+    ("---\nname: r\ndescription: d\nallowPromptArgument: true\n---\nB.\n", None, "junie"),
+    ("---\nname: r\ndescription: d\n---\nB.\n", ".junie/agents/r.md", "junie"),
+    ("---\nname: r\ndescription: d\ntools: Read\n---\nB.\n", None, "claude"),        # still Claude's
+])
+def test_detection_of_the_issue_12_dialects(text, path, dialect):
+    assert agentconv.detect(text, path) == dialect
