@@ -12,7 +12,7 @@ from typing import Any
 
 from .access import power_members, restricts, widenings
 from .accessdiff import tool_changes
-from .errors import AgentconvError
+from .errors import AgentconvError, WideningError
 from .losses import Loss
 from .carry import Carry, merge, sections_for
 from .model import CANONICAL_FIELDS, Agent, ToolRule
@@ -101,7 +101,7 @@ def _expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = 
     back = dialect.read(text, path, apply_carry=False)
     if not widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool):
         return work, text, back
-    raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access",
+    raise WideningError(f"cannot write this agent as {dialect.name} without widening its tool access",
                          path=path, hint="convert to a dialect that can express its rules")
 
 

@@ -21,12 +21,14 @@ DIALECTS: dict[str, str] = {
     "prose": "agentconv.dialects.prose",
     "claude-json": "agentconv.dialects.claude_json",
     "copilot": "agentconv.dialects.copilot",
+    "deepagents": "agentconv.dialects.deepagents",
     "augment": "agentconv.dialects.augment",
     "cline": "agentconv.dialects.cline",
     "junie": "agentconv.dialects.junie",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
-           "plain": "prose", "github-copilot": "copilot"}
+           "plain": "prose", "github-copilot": "copilot",
+           "deep-agents": "deepagents"}
 
 
 def dialect_names() -> list[str]:

@@ -38,6 +38,9 @@ class Dialect:
     reading_model: ClassVar[str | None] = None
     #: where the real tool loads agents from, as globs from a project root (``**`` = any folders)
     agent_globs: ClassVar[tuple[str, ...]] = ()
+    #: the one file name the tool loads in each agent's own folder (``AGENTS.md``), when it has one:
+    #: a name that is never an agent elsewhere is this tool's agent there
+    agent_file: ClassVar[str | None] = None
     #: names the real tool keeps for its own agents: a file of that name replaces one
     reserved_names: ClassVar[frozenset[str]] = frozenset()
     #: a front-matter key without which the real tool skips a file in its agent folder silently
@@ -49,6 +52,10 @@ class Dialect:
 
     #: the real tool's own access defaults, applied before an agent's rules
     access_defaults: ClassVar[list] = []
+
+    #: True for a tool that gives every agent every tool (no way to withhold one): an agent whose
+    #: source withholds a tool is refused there (WideningError) unless the widening is accepted
+    grants_every_tool: ClassVar[bool] = False
 
     #: the access guards (access.GUARDS) this dialect's tool enforces
     guards: ClassVar[frozenset[str]] = frozenset()
