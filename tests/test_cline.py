@@ -13,6 +13,7 @@ from helpers import assert_identity, make_tree
 
 P = ".cline/agents/r.yaml"
 DENY_ALL = ToolRule(tool="*", action="deny")
+NO_SKILL = ToolRule(tool="skill", action="deny")
 
 
 def _allow(*tools: str) -> list[ToolRule]:
@@ -29,12 +30,14 @@ def test_identity(text):
 
 
 @pytest.mark.parametrize("front, tools", [
-    ("", []),                                                           # omitted: every tool
+    ("", [NO_SKILL]),                                                   # omitted: every tool (no skills tool)
     ("tools: []\n", [DENY_ALL]),                                        # none
     ("tools: read_files, editor\n", _allow("edit", "read", "write")),
     ("tools: [READ_FILE, Execute_Command]\n", _allow("bash", "read")),  # lower-cased, older names
     ("tools: [read_files, frobnicate]\n", _allow("read")),              # an unknown name grants nothing
-    ("tools: [read_files]\nskills: [s]\n", _allow("read", "skill")),    # skills beside a list add the tool
+    ("tools: [read_files, skills]\n", _allow("read")),                  # no skills listed: no skills tool
+    ("tools: [read_files]\nskills: [s]\n", _allow("read")),            # skills: the field, reached by its tool
+    ("skills: [a, b]\n", [NO_SKILL]),
 ])
 def test_tools_as_cline_applies_them(front, tools):
     agent = agentconv.loads(f"---\nname: r\ndescription: d\n{front}---\nB.\n", "cline", path=P).agent
@@ -72,10 +75,14 @@ def test_from_claude(extra, expected):
     assert out == f"---\nname: r\ndescription: d\n{expected}---\nBody.\n"
 
 
-def test_skills_beside_an_allow_list_without_the_skills_tool_are_dropped_not_widened():
-    out = agentconv.convert(CLAUDE.format(extra="tools: Read\nskills: [s]\n"), read="claude", to="cline",
-                            carry=False)
-    assert "skills" not in out and agentconv.loads(out, "cline", path=P).agent.tools == _allow("read")
+@pytest.mark.parametrize("extra, skills", [
+    ("tools: Read\nskills: [s]\n", ["s"]),            # Cline's skills tool reaches s only: the field
+    ("tools: Read, Skill\nskills: [s]\n", ["s"]),
+    ("skills: [s]\n", ["s"]),
+])
+def test_skills_are_the_skills_field(extra, skills):
+    out = agentconv.convert(CLAUDE.format(extra=extra), read="claude", to="cline", carry=False)
+    assert agentconv.loads(out, "cline", path=P).agent.skills == skills
 
 
 @pytest.mark.parametrize("text, verdict", [

@@ -15,7 +15,7 @@ from typing import Any
 from .. import access, vocabulary
 from ..data import mapping
 from ..losses import Diagnostic
-from ..model import Agent, ToolRule, normalise_rules
+from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key, positive_int
 from .stemname import flat_output_path
@@ -72,7 +72,7 @@ class Cline(FieldTable, MarkdownDialect):
                 fields["native"].append(_native(self, "skills", skills))
             else:
                 fields["skills"] = names_of(skills)
-        rules = parse_access(tools, skills if names_of(skills) is not None else MISSING)
+        rules = parse_access(tools, skills)
         if rules is None:
             rules = access.unreadable(Cline, "tools", tools, _EXPECTED, values, warn)
         fields["tools"] = rules
@@ -109,32 +109,35 @@ def _native(dialect: Cline, key: str, value: Any):
 
 @cached_rules
 def parse_access(tools: Any, skills: Any) -> list[ToolRule] | None:
+    """Cline's rules (None: a tools value it refuses). Cline's skills tool reaches only the skills
+    the agent lists, and exists only when it lists some: that is how Cline gives an agent its
+    ``skills`` (the canonical field), never a skill tool of its own, so ``skill`` is denied."""
     if tools is MISSING or tools is None:
-        return []
+        return [ToolRule(tool=_SKILL, action="deny")]
     allowed = names_of(tools)
     if allowed is None:
         return None
-    known = [n for n in allowed if _GROUPS.fold(n) in _GROUPS.alias]      # an unknown name grants nothing
-    rules = _GROUPS.allow_list(known)
-    if skills is not MISSING and ToolRule(tool=_SKILL) not in rules:
-        rules.append(ToolRule(tool=_SKILL))
-    return normalise_rules(rules)
+    known = [n for n in allowed if _GROUPS.fold(n) in _GROUPS.alias and _GROUPS.tools_of(n) != (_SKILL,)]
+    return normalise_rules(_GROUPS.allow_list(known))      # an unknown name grants nothing
 
 
 def access_values(rules: list[ToolRule], skills: list[str] | None, old: dict[str, Any]) -> tuple[Any, Any]:
     """(tools, skills): the old values while they still mean the agent's, else fresh ones. A
-    skills list beside an allow-list grants the skills tool, so it is written only when the
-    agent may use that tool (otherwise dropped, and the engine reports it)."""
+    tools list names the skills tool whenever skills are listed (Cline drops it otherwise)."""
     old_tools, old_skills = old.get("tools", MISSING), old.get("skills", MISSING)
     if (old_tools, old_skills) != (MISSING, MISSING) and names_of(old_skills) == skills \
-            and parse_access(old_tools, old_skills if skills is not None else MISSING) == rules:
+            and parse_access(old_tools, old_skills) == rules:
         return old_tools, old_skills
-    tools = MISSING if not rules else _GROUPS.allowed_names(rules)
-    if skills is not None and tools is not MISSING and "skills" not in tools:
+    others = [r for r in rules if r.tool != _SKILL]
+    if not others or others == [ToolRule(tool=ALL_TOOLS)]:
+        tools: Any = MISSING
+    else:
+        tools = [n for n in _GROUPS.allowed_names(others) if _GROUPS.grants[n] != (_SKILL,)]
+        if skills is not None:
+            tools.append(next(n for n, g in _GROUPS.grants.items() if g == (_SKILL,)))
+    if skills is None:
         return tools, MISSING
-    if isinstance(old_skills, str) and names_of(old_skills) == skills:
-        return tools, old_skills
-    return tools, (skills if skills is not None else MISSING)
+    return tools, (old_skills if names_of(old_skills) == skills else skills)
 
 
 def cline_model_of(provider: Any, model: Any) -> str | None:
