@@ -205,7 +205,8 @@ def test_check_fails_for_a_file_that_does_not_parse(tmp_path):
 
 def test_dialects_lists_name_tool_and_folder():
     rows = [line.split("\t") for line in run("dialects").stdout.splitlines()]
-    assert [r[0] for r in rows] == ["claude", "opencode", "prose", "claude-json", "copilot", "deepagents"]
+    assert [r[0] for r in rows] == ["claude", "opencode", "prose", "claude-json", "copilot", "deepagents", "augment",
+                                    "cline", "junie"]
     assert rows[0][2] == ".claude/agents/" and rows[1][2] == ".opencode/agent/"
     assert rows[4][2] == ".github/agents/"
     summary = {r[0]: r[3] for r in rows}

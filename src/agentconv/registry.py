@@ -22,6 +22,9 @@ DIALECTS: dict[str, str] = {
     "claude-json": "agentconv.dialects.claude_json",
     "copilot": "agentconv.dialects.copilot",
     "deepagents": "agentconv.dialects.deepagents",
+    "augment": "agentconv.dialects.augment",
+    "cline": "agentconv.dialects.cline",
+    "junie": "agentconv.dialects.junie",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",

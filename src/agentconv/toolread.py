@@ -46,6 +46,7 @@ class ToolModel:
     unloadable_keys: frozenset[str] = frozenset()   # a non-empty top-level value: not loaded
     normalise: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # before validation
     rejects_project: bool = True                # a rejected file stops every agent, not only its own
+    requires_body: bool = False                 # an empty prompt and the file is not loaded
 
 
 @dataclass
@@ -120,6 +121,10 @@ def _unparsable(model: ToolModel, reading: ToolReading, text: str) -> None:
 def _judge_values(model: ToolModel, reading: ToolReading) -> None:
     properties = (schema(model.dialect) or {}).get("properties", {})
     values = reading.values
+    if model.requires_body and not reading.prompt:
+        reading.verdict = REJECTS
+        reading.findings.append(Finding(REJECTS, None, f"the prompt is empty: {model.tool} does not load the file"))
+        return
     for key in model.skip_keys:
         if key not in values:
             reading.verdict = SKIPS
@@ -468,3 +473,8 @@ MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, 
 def model_of(dialect) -> ToolModel | None:
     """The reading model of the tool that reads ``dialect`` (None: no tool, nothing to check)."""
     return MODELS.get(getattr(dialect, "reading_model", None) or "")
+
+
+from .toolmodels import AUGGIE, CLINE, JUNIE  # noqa: E402  (they build on the helpers above)
+
+MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE})
