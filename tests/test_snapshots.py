@@ -31,12 +31,17 @@ class TextSnapshot(_BinarySnapshot):
     file_extension = "txt"
 
 
+class YamlSnapshot(_BinarySnapshot):
+    file_extension = "yaml"
+
+
 class LossesSnapshot(_BinarySnapshot):
     file_extension = "jsonl"
 
 
 OUTPUT_EXTENSION = {"claude": MarkdownSnapshot, "opencode": MarkdownSnapshot, "prose": TextSnapshot,
-                    "copilot": MarkdownSnapshot, "gemini": MarkdownSnapshot, "qwen": MarkdownSnapshot,
+                    "copilot": MarkdownSnapshot, "augment": MarkdownSnapshot, "cline": YamlSnapshot,
+                    "junie": MarkdownSnapshot, "gemini": MarkdownSnapshot, "qwen": MarkdownSnapshot,
                     "antigravity": MarkdownSnapshot}
 
 

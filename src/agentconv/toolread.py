@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from .data import schema
 from .errors import AgentconvError, ParseError
-from .formats import lineyaml, schemalite, yamlsrc
+from .formats import schemalite, yamlsrc
 
 LOADS, SKIPS, REJECTS = "loads", "skips", "rejects"
 #: kinds of finding besides the verdicts: only MISREADS means the tool does not use a file it
@@ -56,6 +56,7 @@ class ToolModel:
     checks: dict[str, Callable[[Any], str | None]] = field(default_factory=dict)  # rules a JSON
                                                     # Schema cannot state (Unicode name classes)
     fallback: Callable[[str], dict] | None = None   # the parser used when YAML fails (Qwen Code)
+    requires_body: bool = False                 # an empty prompt and the file is not loaded
 
 
 @dataclass
@@ -131,6 +132,10 @@ def _unparsable(model: ToolModel, reading: ToolReading, text: str) -> None:
 def _judge_values(model: ToolModel, reading: ToolReading) -> None:
     properties = (schema(model.dialect) or {}).get("properties", {})
     values = reading.values
+    if model.requires_body and not reading.prompt:
+        reading.verdict = REJECTS
+        reading.findings.append(Finding(REJECTS, None, f"the prompt is empty: {model.tool} does not load the file"))
+        return
     for key in model.skip_keys:
         if key not in values:
             reading.verdict = SKIPS
@@ -466,73 +471,6 @@ COPILOT = ToolModel(
     skip_keys=("description",), rejects_project=False,
 )
 
-#: Gemini CLI 0.61.0 (``parseAgentMarkdown``): ``^---\r?\n([\s\S]*?)\r?\n---(?:\r?\n([\s\S]*))?``, no
-#: BOM stripped (a BOM means no front matter); js-yaml without a fallback; a strict schema
-_GEMINI_FRONT = re.compile(r"\A---\r?\n([\s\S]*?)\r?\n---(?:\r?\n([\s\S]*))?")
-
-
-def gemini_split(text: str) -> tuple[str | None, str]:
-    match = _GEMINI_FRONT.match(text)
-    if match is None:
-        return None, text
-    return match.group(1), match.group(2) or ""
-
-
-GEMINI_CLI = ToolModel(
-    tool="Gemini CLI", client="@google/gemini-cli 0.61.0", dialect="gemini",
-    split=gemini_split, repair=None,
-    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=REJECTS,
-    skip_keys=("name", "description"), rejects_project=False,
-)
-
-#: Qwen Code 0.24.4 (``parseSubagentContent``): BOM dropped, CR and CRLF made LF, then
-#: ``^---\n([\s\S]*?)\n---\n([\s\S]*)$`` (a newline must follow the closing line); matched here
-#: on the text as written, so that a CRLF prompt compares as the same words
-_QWEN_FRONT = re.compile(r"\A---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)\Z")
-
-
-def qwen_split(text: str) -> tuple[str | None, str]:
-    text = text[1:] if text.startswith("\ufeff") else text
-    match = _QWEN_FRONT.match(text)
-    if match is None:
-        return None, text
-    return match.group(1).replace("\r\n", "\n"), match.group(2)
-
-
-_PLACEHOLDER = re.compile(r"\$\{([a-zA-Z_]\w*)\}")
-
-
-def _qwen_placeholders(prompt: str) -> str | None:
-    """Qwen Code fills ``${name}`` in a sub-agent's prompt and refuses to run it when it has no
-    such value (``templateString``; there is no escape)."""
-    found = sorted(set(_PLACEHOLDER.findall(prompt)))
-    return (f"the prompt holds {', '.join('${' + k + '}' for k in found[:3])}, placeholders it fills and cannot "
-            f"fill") if found else None
-
-
-def _qwen_name(value: Any) -> str | None:
-    from .dialects.qwen import name_rule
-    return name_rule(value)
-
-
-QWEN_CODE = ToolModel(
-    tool="Qwen Code", client="@qwen-code/qwen-code 0.24.4", dialect="qwen",
-    split=qwen_split, repair=None, fallback=lineyaml.parse,
-    unparsable="empty", invalid_value=DROPS, unknown_key=IGNORES,
-    skip_keys=("name", "description"), rejects_project=False, min_prompt=10, prompt_check=_qwen_placeholders,
-    rejecting_keys=frozenset({"approvalMode", "model", "runConfig", "executor", "executionBackend"}),
-    checks={"name": _qwen_name},
-)
-
-#: Antigravity has no offline client: its documented fields only (dialects/antigravity/REFERENCE.md);
-#: strict YAML assumed (no repair), a bad documented value refusing the file, other keys ignored
-ANTIGRAVITY = ToolModel(
-    tool="Antigravity", client="documentation (CLI v1.1.6+), no offline client", dialect="antigravity",
-    split=copilot_split, repair=None,
-    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
-    skip_keys=("name", "description"), rejects_project=False,
-)
-
 #: deepagents-code 0.1.57 (``subagents.py``): the front matter opens on the first line and ends
 #: at the first line starting with ``---``; ``yaml.safe_load``; a bad value, invalid YAML or no
 #: description skips the file (the others still load); other keys are ignored
@@ -554,10 +492,15 @@ DEEPAGENTS = ToolModel(
     skip_keys=("description",), rejects_project=False,
 )
 
-MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS,
-          "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE, "antigravity": ANTIGRAVITY}
+MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS}
 
 
 def model_of(dialect) -> ToolModel | None:
     """The reading model of the tool that reads ``dialect`` (None: no tool, nothing to check)."""
     return MODELS.get(getattr(dialect, "reading_model", None) or "")
+
+
+from .toolmodels import ANTIGRAVITY, AUGGIE, CLINE, GEMINI_CLI, JUNIE, QWEN_CODE  # noqa: E402  (they build on the helpers above)
+
+MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE, "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE,
+               "antigravity": ANTIGRAVITY})
