@@ -391,11 +391,12 @@ def _check_for(files: tuple[str, ...], tool: str) -> None:
 Example:
   agentconv dialects | cut -f1""")
 def dialects() -> None:
-    """List the dialects: name, tool and where the tool reads agents from."""
+    """List the dialects: name, tool, where the tool reads agents from and what it cannot say."""
     from .registry import get_dialect
     for name in DIALECTS:
         d = get_dialect(name)
-        click.echo(f"{name}\t{d.title}\t{d.layout + '/' if d.layout else getattr(d, 'file_name', '')}")
+        where = d.layout + '/' if d.layout else getattr(d, 'file_name', '')
+        click.echo(f"{name}\t{d.title}\t{where}" + (f"\tcannot express: {d.cannot_express}" if d.cannot_express else ""))
 
 
 @cli.command(epilog="""\b

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import power_members, restricts, widenings
+from .access import power_members, power_of, restricts, widenings
 from .accessdiff import tool_changes
 from .errors import AgentconvError
 from .losses import Loss
@@ -96,10 +96,15 @@ def _expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = 
     work = work.model_copy(update={"tools": denies})
     text = dialect.write(work, trivia, None, path)
     back = dialect.read(text, path, apply_carry=False)
-    if not widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool):
+    wide = widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool)
+    if not wide:
         return work, text, back
-    raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access",
-                         path=path, hint="convert to a dialect that can express its rules")
+    tools = sorted({power_of(t) for t, _ in wide})
+    raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access "
+                         f"({', '.join(tools)}: {dialect.title} grants {'it' if len(tools) == 1 else 'them'} "
+                         f"and cannot withhold {'it' if len(tools) == 1 else 'them'})", path=path,
+                         hint="convert to a dialect that can express its rules, or accept the widening by name: "
+                              + " ".join(f"--accept-widening {t}" for t in tools))
 
 
 def fill_required(dialect, agent: Agent) -> Agent:

@@ -21,9 +21,14 @@ DIALECTS: dict[str, str] = {
     "prose": "agentconv.dialects.prose",
     "claude-json": "agentconv.dialects.claude_json",
     "copilot": "agentconv.dialects.copilot",
+    "cursor": "agentconv.dialects.cursor",
+    "factory": "agentconv.dialects.factory",
+    "kiro-ide": "agentconv.dialects.kiro_ide",
+    "trae": "agentconv.dialects.trae",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
-           "plain": "prose", "github-copilot": "copilot"}
+           "plain": "prose", "github-copilot": "copilot",
+           "droid": "factory", "factory-droid": "factory"}
 
 
 def dialect_names() -> list[str]:

@@ -30,6 +30,8 @@ class Dialect:
     extension: ClassVar[str] = ".md"
     #: path segments that point at this dialect (used by detection to break ties)
     path_hints: ClassVar[tuple[str, ...]] = ()
+    #: what the dialect cannot say, in one line (``agentconv dialects``)
+    cannot_express: ClassVar[str] = ""
     #: canonical fields the real tool needs, or it skips the file
     required: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
