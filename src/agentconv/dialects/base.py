@@ -48,6 +48,10 @@ class Dialect:
     #: the real tool's own access defaults, applied before an agent's rules
     access_defaults: ClassVar[list] = []
 
+    #: canonical tools the real tool gives every agent whatever the file says: no rule can
+    #: withhold them, so they are not measured as widenings but reported as its defaults
+    always_grants: ClassVar[frozenset[str]] = frozenset()
+
     #: the access guards (access.GUARDS) this dialect's tool enforces
     guards: ClassVar[frozenset[str]] = frozenset()
 

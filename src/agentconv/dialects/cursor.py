@@ -56,6 +56,11 @@ class Cursor(FieldTable, MarkdownDialect):
     known_keys = frozenset({"name", "description", "model", "readonly", "is_background"})
     capability_keys = frozenset({"is_background"})
     exclusive_keys = frozenset({"readonly", "is_background"})
+    #: read-only is the narrowest Cursor agent: no rule withholds reading files
+    always_grants = frozenset(_TABLE.get("readonly", {}).get("grants", []))
+
+    def holds_tool(self, canon: str) -> bool:
+        return canon not in self.always_grants and super().holds_tool(canon)
 
     fields = (
         NAME,

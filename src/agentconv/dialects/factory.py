@@ -44,7 +44,7 @@ class Factory(FieldTable, MarkdownDialect):
     #: every key droid 0.225.2 reads (its zod schema strips the others silently)
     known_keys = frozenset({"name", "description", "model", "reasoningEffort", "tools", "mcpServers"})
     capability_keys = frozenset({"mcpServers"})
-    exclusive_keys = frozenset({"reasoningEffort"})
+    # reasoningEffort alone claims nothing: opencode files carry it as a provider option
 
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         tools = values.get("tools")
@@ -54,10 +54,13 @@ class Factory(FieldTable, MarkdownDialect):
 
     def agent_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("name"), str) and isinstance(values.get("description"), str) \
-            and (self.exclusive_shape(values) or "reasoningEffort" in values)
+            and self.exclusive_shape(values)
+
+    always_grants = frozenset(_ALWAYS)
 
     def holds_tool(self, canon: str) -> bool:
-        return canon in _NAME_OF            # Factory has no other tool: a rule on one is dropped
+        # Factory has no other tool (a rule on one is dropped), and no rule withholds Skill
+        return canon in _NAME_OF and canon not in self.always_grants
 
     def tool_name(self, canon: str) -> str:
         return _NAME_OF.get(canon, canon)
