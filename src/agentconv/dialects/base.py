@@ -148,6 +148,11 @@ class Dialect:
     def name_from_path(self, path: str | None) -> str | None:
         return None
 
+    def same_words(self, agent: Agent, other: Agent) -> bool:
+        """Whether the two agents' descriptions are one text in this dialect's only layout (a
+        dialect that writes every description on one line says so)."""
+        return False
+
     def name_problem(self, name: str) -> str | None:
         """Why the real tool would not load ``name`` as a new agent of its own, or None."""
         if name in self.reserved_names:

@@ -71,6 +71,9 @@ class Cursor(FieldTable, MarkdownDialect):
     )
     field_defaults = {"mode": "subagent"}
 
+    def same_words(self, agent: Agent, other: Agent) -> bool:
+        return one_line(briefs.render_description(agent)) == one_line(briefs.render_description(other))
+
     def read_readonly(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
         value = values.get("readonly", MISSING)
         if value is True:

@@ -128,7 +128,7 @@ def render_tools(rules: list[ToolRule]) -> Any:
     if not rules or evaluator(tuple(rules)).action(OTHER_TOOL) == "allow" and not _restricted(rules):
         return None
     whole = _wholly_allowed(rules)
-    return [name for canon, name in _NAME_OF.items() if whole(canon)]
+    return [name for canon, name in _NAME_OF.items() if whole(canon) and canon not in _ALWAYS]   # Skill: implied
 
 
 def _restricted(rules: list[ToolRule]) -> bool:

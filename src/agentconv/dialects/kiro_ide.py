@@ -11,6 +11,7 @@ default is not documented) and never written: an output always says its tools. T
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from pathlib import PurePath
 from typing import Any
 
@@ -18,7 +19,7 @@ from .. import access, vocabulary
 from ..access import OTHER_ARG, evaluator, power_of, widenings
 from ..data import mapping
 from ..losses import Diagnostic
-from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
+from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
 from .fields import Code, Description, FieldTable, Key
 
@@ -28,6 +29,8 @@ _PROVIDERS = frozenset(_TABLE.get("models", {}).get("providers", []))
 _DOT_VERSION = re.compile(r"(?<=\d)\.(?=\d)")
 _DASH_VERSION = re.compile(r"(?<=-)(\d{1,2})-(\d{1,2})(?=$|-)")
 _EVERY = [ToolRule(tool=ALL_TOOLS, action="allow")]
+#: the path the file being written will have (a name it already says is not written again)
+_WRITTEN_AT: ContextVar[str | None] = ContextVar("kiro_written_at", default=None)
 
 
 class KiroIde(FieldTable, MarkdownDialect):
@@ -55,7 +58,7 @@ class KiroIde(FieldTable, MarkdownDialect):
         return "/".join(rest)
 
     fields = (
-        Key("name", "name", only_if_present=True),          # the path names the agent already
+        Code("name", read="read_name", write="write_name"),      # else the path names the agent
         Description(),
         Code("tools", read="read_tools", write="write_tools"),
         Key("model", "model", read=lambda v: _read_model(v), write=lambda m: kiro_model(m)),
@@ -63,6 +66,25 @@ class KiroIde(FieldTable, MarkdownDialect):
             write=lambda s: _server_map(s)),
     )
     field_defaults = {"mode": "subagent"}
+
+    def read_name(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
+        if isinstance(values.get("name"), str):
+            fields["name"] = values["name"]
+        elif "name" in values:
+            fields["native"].append(NativeField(dialect=self.name, key="name", value=values["name"]))
+
+    def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
+        token = _WRITTEN_AT.set(path)
+        try:
+            return super().write(agent, trivia, carry, path)
+        finally:
+            _WRITTEN_AT.reset(token)
+
+    def write_name(self, agent: Agent, out: NativeItems) -> None:
+        path = _WRITTEN_AT.get()
+        # a file whose path says its name needs no `name` (unless it had one)
+        if "name" in out.old or (path is not None and self.name_from_path(path) != agent.name):
+            out.put("name", agent.name, lambda v: v, agent.name)
 
     def read_tools(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
         rules = parse_tools(values.get("tools", MISSING))
@@ -98,7 +120,7 @@ def parse_tools(value: Any) -> list[ToolRule] | None:
     if tags is None:
         return None
     if ALL_TOOLS in tags:
-        return list(_EVERY)
+        return []                                    # every tool: no rule at all
     allowed: set[str] = set()
     for tag in tags:
         allowed.update(_TAGS.get(tag, ()) or (_mcp(tag),))
