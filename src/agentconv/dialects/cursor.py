@@ -35,7 +35,14 @@ class OneLineDescription(Description):
     def put(self, dialect: Any, agent: Agent, out: NativeItems) -> None:
         current = {k: getattr(agent, k) for k in briefs.DESCRIPTION_FIELDS}
         out.put(self.key, current, lambda v: briefs.description_fields(briefs.parse_description(v)),
-                lambda: one_line(briefs.render_description(agent)))
+                lambda: one_line_description(agent))
+
+
+def one_line_description(agent: Agent) -> str | None:
+    """The description as Cursor can hold it: examples in the line of the text, the rest of
+    its line breaks as spaces (a fixed point: read back, it writes the same line)."""
+    inline = [e.model_copy(update={"inline": True}) for e in agent.examples]
+    return one_line(briefs.render_description(agent.model_copy(update={"examples": inline})))
 
 
 def one_line(text: str | None) -> str | None:
@@ -72,7 +79,7 @@ class Cursor(FieldTable, MarkdownDialect):
     field_defaults = {"mode": "subagent"}
 
     def same_words(self, agent: Agent, other: Agent) -> bool:
-        return one_line(briefs.render_description(agent)) == one_line(briefs.render_description(other))
+        return one_line_description(agent) == one_line_description(other)
 
     def read_readonly(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
         value = values.get("readonly", MISSING)

@@ -25,6 +25,7 @@ _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
 _ALWAYS = tuple(_TABLE.get("always", {}).get("tools", []))
 _CATEGORIES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _TABLE.get("categories", {}).items()}
 _MODELS = _TABLE.get("models", {})
+_CUSTOM = "custom"                  # Factory's own provider: custom:<id> names a bring-your-own model
 _EFFORTS = tuple(_TABLE.get("values", {}).get("reasoningEffort", []))
 #: tool ids only Factory uses: a list holding one is a droid's
 _OWN_NAMES = frozenset({"Execute", "Create", "FetchUrl", "ApplyPatch", "AskUser", "ToolSearch"})
@@ -149,7 +150,10 @@ def _read_model(value: Any) -> Any:
         return None
     if value.strip() == _MODELS.get("inherit", "inherit"):
         return UNSET
-    return value if value.startswith("custom:") else vocabulary.qualified_model(value.strip())
+    provider, colon, ident = value.strip().partition(":")
+    if colon and provider == _CUSTOM and ident:
+        return f"{_CUSTOM}/{ident}"                  # a BYOK model: custom:<id>
+    return vocabulary.qualified_model(value.strip())
 
 
 def factory_model(model: str | None) -> str | None:
@@ -157,4 +161,6 @@ def factory_model(model: str | None) -> str | None:
         return None
     model = vocabulary.nearest_model(model) or model
     provider, _, ident = model.partition("/")
+    if provider == _CUSTOM and ident:
+        return f"{_CUSTOM}:{ident}"
     return ident if ident and provider in _MODELS.get("providers", []) else model
