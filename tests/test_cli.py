@@ -205,9 +205,12 @@ def test_check_fails_for_a_file_that_does_not_parse(tmp_path):
 
 def test_dialects_lists_name_tool_and_folder():
     rows = [line.split("\t") for line in run("dialects").stdout.splitlines()]
-    assert [r[0] for r in rows] == ["claude", "opencode", "prose", "claude-json", "copilot"]
+    assert [r[0] for r in rows] == ["claude", "opencode", "prose", "claude-json", "copilot", "cursor", "factory",
+                                    "kiro-ide", "trae"]
     assert rows[0][2] == ".claude/agents/" and rows[1][2] == ".opencode/agent/"
     assert rows[4][2] == ".github/agents/"
+    assert [r[2] for r in rows[5:]] == [".cursor/agents/", ".factory/droids/", ".kiro/agents/", ".trae/agents/"]
+    assert all(r[3].startswith("cannot express: ") for r in rows[5:])
 
 
 class JSONSnapshot(SingleFileSnapshotExtension):

@@ -116,7 +116,7 @@ def _read_model(value: Any) -> Any:
 
 
 def cursor_model(model: str | None) -> str | None:
-    if model is None:
+    if not model:
         return None
     own = {v: k for k, v in _OWN_MODELS.items()}
     if model in own:

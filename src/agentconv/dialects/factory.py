@@ -157,7 +157,7 @@ def _read_model(value: Any) -> Any:
 
 
 def factory_model(model: str | None) -> str | None:
-    if model is None:
+    if not model:
         return None
     model = vocabulary.nearest_model(model) or model
     provider, _, ident = model.partition("/")

@@ -176,7 +176,7 @@ def _read_model(value: Any) -> str | None:
 def kiro_model(model: str | None) -> str | None:
     """Canonical id → Kiro's (claude-sonnet-4.5); a model of a provider Kiro does not offer is
     dropped (reported), and the agent runs on the one the user picked."""
-    if model is None:
+    if not model:
         return None
     model = vocabulary.nearest_model(model) or model
     provider, _, ident = model.partition("/")
