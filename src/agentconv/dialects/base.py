@@ -140,10 +140,15 @@ class Dialect:
         return None
 
     # -- naming -------------------------------------------------------------------------------
+    #: False when the tool loads only the files directly in its folder: a name with folders
+    #: (opencode's ``review/security``) is written ``review--security`` there
+    nested_files: ClassVar[bool] = True
+
     def output_path(self, agent: Agent) -> PurePath:
         """Where the real tool expects this agent, relative to a project root."""
         from ..paths import safe_relative_name
-        return PurePath(self.layout) / (safe_relative_name(agent.name or "agent") + self.extension)
+        name = safe_relative_name(agent.name or "agent")
+        return PurePath(self.layout) / ((name if self.nested_files else name.replace("/", "--")) + self.extension)
 
     def name_from_path(self, path: str | None) -> str | None:
         return None

@@ -55,6 +55,7 @@ class Cursor(FieldTable, MarkdownDialect):
     layout = ".cursor/agents"
     path_hints = (".cursor/agents/",)
     agent_globs = (".cursor/agents/*.md",)
+    nested_files = False
     reading_model = "cursor"
     required = ("name", "description")
     skipped_without = "name"

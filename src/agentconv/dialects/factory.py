@@ -37,9 +37,13 @@ class Factory(FieldTable, MarkdownDialect):
     layout = ".factory/droids"
     path_hints = (".factory/droids/", "droids/")       # droids/: a Factory plugin's folder
     agent_globs = (".factory/droids/*.md",)
+    nested_files = False
     reading_model = "factory"
     required = ("name", "description")
     skipped_without = "name"
+    #: droid 0.225.2 writes its own mission droids into ~/.factory/droids: a project droid of
+    #: one of these names is not offered
+    reserved_names = frozenset(_TABLE.get("reserved", {}).get("names", []))
     cannot_express = "deny lists, argument patterns, tools other than its own (Skill is always on), " \
                      "colour, turn limits, permission modes, hooks"
     #: every key droid 0.225.2 reads (its zod schema strips the others silently)
@@ -58,6 +62,12 @@ class Factory(FieldTable, MarkdownDialect):
             and self.exclusive_shape(values)
 
     always_grants = frozenset(_ALWAYS)
+
+    def name_problem(self, name: str) -> str | None:
+        if name in self.reserved_names:
+            return f"{name!r} is one of Factory's own droids (droid writes it into ~/.factory/droids), " \
+                   f"so droid does not offer a project droid of that name"
+        return super().name_problem(name)
 
     def holds_tool(self, canon: str) -> bool:
         # Factory has no other tool (a rule on one is dropped), and no rule withholds Skill

@@ -33,6 +33,7 @@ class Trae(FieldTable, MarkdownDialect):
     layout = ".trae/agents"
     path_hints = (".trae/agents/",)
     agent_globs = (".trae/agents/*.md",)
+    nested_files = False
     reading_model = "trae"
     required = ("name", "description")
     skipped_without = "name"
