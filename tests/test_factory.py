@@ -76,7 +76,7 @@ CLAUDE = "---\nname: r\ndescription: d\n{extra}---\nBody.\n"
     ("tools: Read, NotebookEdit, Skill\n", "tools:\n- Read\n", {("tools.notebookedit", "dropped")}),
     ("tools: ''\n", "tools: []\n", {("tools.skill", "defaulted")}),
     ("disallowedTools: Bash\n", "tools:\n- Read\n- Grep\n- Glob\n- LS\n- Create\n- Edit\n- ApplyPatch\n- AskUser\n"
-     "- WebSearch\n- FetchUrl\n- TodoWrite\n- Task\n- ToolSearch\n", {("tools.*", "narrowed")}),
+     "- WebSearch\n- FetchUrl\n- TodoWrite\n- Task\n", {("tools.*", "narrowed")}),
     ("model: sonnet\neffort: med\n", "model: claude-sonnet-5\n", {("reasoning_effort", "dropped")}),
     ("model: opus\neffort: max\n", "model: claude-opus-4-8\nreasoningEffort: max\n", set()),
 ])

@@ -146,9 +146,10 @@ class Dialect:
 
     def output_path(self, agent: Agent) -> PurePath:
         """Where the real tool expects this agent, relative to a project root."""
-        from ..paths import safe_relative_name
+        from ..paths import safe_relative_name, safe_segment
         name = safe_relative_name(agent.name or "agent")
-        return PurePath(self.layout) / ((name if self.nested_files else name.replace("/", "--")) + self.extension)
+        return PurePath(self.layout) / ((name if self.nested_files else safe_segment(name.replace("/", "--")))
+                                        + self.extension)
 
     def name_from_path(self, path: str | None) -> str | None:
         return None

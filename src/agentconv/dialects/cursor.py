@@ -117,7 +117,7 @@ def _read_model(value: Any) -> Any:
 
 
 def cursor_model(model: str | None) -> str | None:
-    if not model:
+    if not model or not model.strip():
         return None
     own = {v: k for k, v in _OWN_MODELS.items()}
     if model in own:

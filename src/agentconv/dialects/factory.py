@@ -167,7 +167,7 @@ def _read_model(value: Any) -> Any:
 
 
 def factory_model(model: str | None) -> str | None:
-    if not model:
+    if not model or not model.strip():
         return None
     model = vocabulary.nearest_model(model) or model
     provider, _, ident = model.partition("/")
