@@ -327,6 +327,7 @@ def _or_na(value: int | None) -> str:
 
 def _problems(results: list[FileResult]) -> list[str]:
     out = []
+    refusals: dict[tuple[str, str], list[str]] = {}      # (pair, reason) -> files: one line per reason
     for r in results:
         if r.status in ("failed", "crashed"):
             out.append(f"{r.status}: {r.reason}")
@@ -337,7 +338,8 @@ def _problems(results: list[FileResult]) -> list[str]:
             if t.crash:
                 out.append(f"crash {arrow}: {r.path}: {t.crash}")
             if t.refused:
-                out.append(f"refused {arrow}: {t.refused}")
+                where, _, reason = t.refused.partition(": ")
+                refusals.setdefault((arrow, reason or where), []).append(r.path)
             if t.silent:
                 out.append(f"SILENT {arrow}: {r.path}: {', '.join(t.silent)}")
             if t.widenings:
@@ -346,6 +348,8 @@ def _problems(results: list[FileResult]) -> list[str]:
                 out.append(f"NEEDLESS {arrow}: {r.path}: {', '.join(t.needless)}")
             if t.schema_errors:
                 out.append(f"schema {arrow}: {r.path}: {'; '.join(t.schema_errors[:3])}")
+    for (arrow, reason), paths in refusals.items():
+        out.append(f"refused {arrow}: {len(paths)} file(s), e.g. {paths[0]}: {reason}")
     return ([""] + out + [""]) if out else [""]
 
 

@@ -54,6 +54,16 @@ def loss_heads(losses) -> set[str]:
             for loss in losses}
 
 
+def refuses(doc: Document, target: str) -> bool:
+    """The target gives every agent every tool and an agent of ``doc`` withholds one: the
+    conversion is refused (WideningError), which tests of such a target check on their own."""
+    from agentconv.access import restricts
+    from agentconv.model import ALL_TOOLS, ToolRule
+    every = (ToolRule(tool=ALL_TOOLS),)
+    return agentconv.get_dialect(target).grants_every_tool and any(
+        restricts(every, tuple(agent.tools)) for agent in doc.agents)
+
+
 def round_trip(doc: Document, via: str, *, carry: bool | str = True, trust: bool = True) -> tuple[Document, list]:
     """doc → ``via`` → doc's dialect, each file read where the tool would read it, as the
     user who wrote them (``trust``: the carry is theirs); returns the document read back and

@@ -46,6 +46,9 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
             continue
         if field == "tools" and (narrowed or _restricts(source.tools, result.tools)):
             kind, detail = "narrowed", "the target cannot express these rules; access was restricted"
+        elif field == "mode" and before is not None and get_dialect(dst).modes_offered.get(before, before) == after:
+            kind, detail = "defaulted", (f"{get_dialect(dst).title} has no {before}-only agents: it offers "
+                                         f"this one as {after}")
         elif _empty(after):
             kind, detail = "dropped", f"{_short(before)} has no equivalent in {dst}"
         elif _empty(before):
@@ -178,7 +181,8 @@ def _lost(agent: Agent, losses: list[Loss]) -> tuple[list[str], list]:
     fields: list[str] = []
     natives = []
     lost = {_base(l.field) for l in losses if l.kind in ("dropped", "approximated", "narrowed")
-            or (l.kind == "formatting" and l.field == "tools")}     # the same access, other words
+            or (l.kind == "formatting" and l.field == "tools")      # the same access, other words
+            or (l.kind == "defaulted" and l.field == "mode" and agent.mode is not None)}   # a mode the target widens
     for name in lost:
         if not name.startswith("native.") and name not in fields:
             fields.append(name)

@@ -164,5 +164,5 @@ def test_unknown_dialect_suggests_the_close_one():
         agentconv.convert(CLAUDE, to="opencod")
     assert info.value.hint == "did you mean 'opencode'?"
     assert agentconv.get_dialect("Claude-Code").name == "claude"
-    assert agentconv.dialect_names() == ["claude", "opencode", "prose", "claude-json", "copilot", "cursor", "factory",
-                                        "kiro-ide", "trae"]
+    assert agentconv.dialect_names() == ["claude", "opencode", "prose", "claude-json", "copilot", "deepagents",
+                                        "cursor", "factory", "kiro-ide", "trae"]

@@ -205,12 +205,27 @@ def test_check_fails_for_a_file_that_does_not_parse(tmp_path):
 
 def test_dialects_lists_name_tool_and_folder():
     rows = [line.split("\t") for line in run("dialects").stdout.splitlines()]
-    assert [r[0] for r in rows] == ["claude", "opencode", "prose", "claude-json", "copilot", "cursor", "factory",
-                                    "kiro-ide", "trae"]
+    assert [r[0] for r in rows] == ["claude", "opencode", "prose", "claude-json", "copilot", "deepagents",
+                                    "cursor", "factory", "kiro-ide", "trae"]
     assert rows[0][2] == ".claude/agents/" and rows[1][2] == ".opencode/agent/"
     assert rows[4][2] == ".github/agents/"
-    assert [r[2] for r in rows[5:]] == [".cursor/agents/", ".factory/droids/", ".kiro/agents/", ".trae/agents/"]
-    assert all(r[3].startswith("cannot express: ") for r in rows[5:])
+    assert [r[2] for r in rows[6:]] == [".cursor/agents/", ".factory/droids/", ".kiro/agents/", ".trae/agents/"]
+    summary = {r[0]: r[3] for r in rows}
+    assert "ask before a tool" in summary["claude"] and "temperature" in summary["claude"]
+    assert "temperature" not in summary["opencode"] and "ask before a tool" not in summary["opencode"]
+    assert "model fallbacks" not in summary["copilot"] and "denied tools" in summary["copilot"]
+
+
+@pytest.mark.parametrize("dialect, probe, lost", [
+    ("claude", "temperature", True), ("opencode", "temperature", False),
+    ("claude", "ask before a tool", True), ("opencode", "ask before a tool", False),
+    ("copilot", "model fallbacks", False), ("claude", "model fallbacks", True),
+    ("opencode", "hooks", True), ("claude", "hooks", False), ("prose", "tool allow-lists", True),
+])
+def test_what_a_dialect_cannot_express_is_found_by_probes(dialect, probe, lost):
+    from agentconv.expressible import PROBES, cannot_express
+    assert probe in dict(PROBES)
+    assert (probe in cannot_express(dialect)) is lost
 
 
 class JSONSnapshot(SingleFileSnapshotExtension):

@@ -40,7 +40,7 @@ def test_identity(text):
     (A + "r.md", "disable-model-invocation: true\n", {"mode": "primary"}),
     (A + "r.md", "infer: false\n", {"mode": "primary"}),
     (A + "r.md", "infer: false\ndisable-model-invocation: false\n", {"mode": "all"}),   # dmi wins
-    (A + "r.md", "user-invocable: false\n", {"mode": "all", "hidden": True}),
+    (A + "r.md", "user-invocable: false\n", {"mode": "subagent", "hidden": True}),
     (A + "r.md", "reasoning-effort: high\n", {"reasoning_effort": "high"}),
 ])
 def test_reading(path, front, expected):
@@ -94,7 +94,7 @@ def test_claude_tools_never_widen_in_copilot(extra, tools, losses):
     assert f"---\ndescription: d\n{tools}---\nBody.\n" == text
     written = agentconv.loads(text, "copilot", path=A + "r.agent.md").agent
     assert widenings(doc.agent.tools, written.tools) == []
-    assert loss_pairs(found) - {("mode", "approximated")} == losses
+    assert loss_pairs(found) - {("mode", "defaulted")} == losses
 
 
 def test_model_fallbacks_are_reported_where_a_dialect_cannot_say_them():
@@ -164,3 +164,17 @@ def test_a_tool_name_the_target_cannot_say_narrows_only_that_tool(name, target, 
     text, losses = agentconv.to_dialect(doc, target, carry=False)
     assert written in text
     assert {l.field for l in losses if l.field.startswith("tools")} == {f"tools.{name}"}
+
+
+@pytest.mark.parametrize("source, read, front, mode, hidden", [
+    ("---\nname: r\ndescription: d\n---\nB.\n", "claude", "", "subagent", None),           # offered as all
+    ("---\ndescription: d\nmode: subagent\nhidden: true\n---\nB.\n", "opencode", "user-invocable: false\n",
+     "subagent", True),
+    ("---\ndescription: d\nmode: primary\n---\nB.\n", "opencode", "disable-model-invocation: true\n", "primary", None),
+])
+def test_modes_are_written_as_copilot_can_say_them_and_strict_accepts_a_wider_offer(source, read, front, mode, hidden):
+    text = agentconv.convert(source, to="copilot", read=read, path=".x/agent/r.md", on_loss="raise", carry=False)
+    assert text == f"---\ndescription: d\n{front}---\nB.\n"
+    back = agentconv.loads(agentconv.convert(source, to="copilot", read=read, on_loss="raise"), "copilot",
+                           path=A + "r.agent.md")
+    assert (back.agent.mode, back.agent.hidden) == (mode, hidden)

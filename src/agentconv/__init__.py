@@ -9,7 +9,7 @@ __all__ = [
     "get_dialect", "dialect_names", "Agent", "Document", "Example", "ExampleTurn", "ToolRule",
     "NativeField", "Loss", "LossWarning", "Diagnostic", "AgentconvError", "ParseError",
     "SchemaError", "DetectionError", "UnknownDialectError", "LossError", "OutputExistsError",
-    "MultipleAgentsError", "convert_tree", "iter_convert_tree", "BatchResult", "FileResult",
+    "MultipleAgentsError", "WideningError", "convert_tree", "iter_convert_tree", "BatchResult", "FileResult",
     "check_for", "each_agent",
 ]
 
@@ -22,7 +22,7 @@ _LAZY = {
     "BatchResult": "batch", "FileResult": "batch", "check_for": "toolread",
 }
 _ERRORS = {"AgentconvError", "ParseError", "SchemaError", "DetectionError", "UnknownDialectError",
-           "LossError", "OutputExistsError", "MultipleAgentsError"}
+           "LossError", "OutputExistsError", "MultipleAgentsError", "WideningError"}
 
 
 def __getattr__(name: str):

@@ -391,12 +391,14 @@ def _check_for(files: tuple[str, ...], tool: str) -> None:
 Example:
   agentconv dialects | cut -f1""")
 def dialects() -> None:
-    """List the dialects: name, tool, where the tool reads agents from and what it cannot say."""
+    """List the dialects: name, tool, where the tool reads agents from, and what it cannot
+    express (found by converting probe agents into it, each holding one meaning)."""
+    from .expressible import summary
     from .registry import get_dialect
     for name in DIALECTS:
         d = get_dialect(name)
         where = d.layout + '/' if d.layout else getattr(d, 'file_name', '')
-        click.echo(f"{name}\t{d.title}\t{where}" + (f"\tcannot express: {d.cannot_express}" if d.cannot_express else ""))
+        click.echo(f"{name}\t{d.title}\t{where}\t{summary(name)}")
 
 
 @cli.command(epilog="""\b

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import power_members, power_of, restricts, widenings
+from .access import power_members, restricts, widenings
 from .accessdiff import tool_changes
-from .errors import AgentconvError
+from .errors import AgentconvError, WideningError
 from .losses import Loss
 from .carry import Carry, merge, sections_for
 from .model import CANONICAL_FIELDS, Agent, ToolRule
@@ -50,6 +50,9 @@ def diff_agents(source: Agent, result: Agent, *, src: str | None, dst: str, narr
             continue
         if field == "tools" and (narrowed or _restricts(source.tools, result.tools)):
             kind, detail = "narrowed", "the target cannot express these rules; access was restricted"
+        elif field == "mode" and before is not None and get_dialect(dst).modes_offered.get(before, before) == after:
+            kind, detail = "defaulted", (f"{get_dialect(dst).title} has no {before}-only agents: it offers "
+                                         f"this one as {after}")
         elif _empty(after):
             kind, detail = "dropped", f"{_short(before)} has no equivalent in {dst}"
         elif _empty(before):
@@ -96,15 +99,10 @@ def _expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = 
     work = work.model_copy(update={"tools": denies})
     text = dialect.write(work, trivia, None, path)
     back = dialect.read(text, path, apply_carry=False)
-    wide = widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool)
-    if not wide:
+    if not widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool):
         return work, text, back
-    tools = sorted({power_of(t) for t, _ in wide})
-    raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access "
-                         f"({', '.join(tools)}: {dialect.title} grants {'it' if len(tools) == 1 else 'them'} "
-                         f"and cannot withhold {'it' if len(tools) == 1 else 'them'})", path=path,
-                         hint="convert to a dialect that can express its rules, or accept the widening by name: "
-                              + " ".join(f"--accept-widening {t}" for t in tools))
+    raise WideningError(f"cannot write this agent as {dialect.name} without widening its tool access",
+                         path=path, hint="convert to a dialect that can express its rules")
 
 
 def fill_required(dialect, agent: Agent) -> Agent:
@@ -204,7 +202,8 @@ def _lost(agent: Agent, losses: list[Loss]) -> tuple[list[str], list]:
     fields: list[str] = []
     natives = []
     lost = {_base(l.field) for l in losses if l.kind in ("dropped", "approximated", "narrowed")
-            or (l.kind == "formatting" and l.field == "tools")}     # the same access, other words
+            or (l.kind == "formatting" and l.field == "tools")      # the same access, other words
+            or (l.kind == "defaulted" and l.field == "mode" and agent.mode is not None)}   # a mode the target widens
     for name in lost:
         if not name.startswith("native.") and name not in fields:
             fields.append(name)

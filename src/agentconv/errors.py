@@ -94,5 +94,10 @@ class OutputExistsError(AgentconvError):
                          hint="pass --force (overwrite=True) to replace it")
 
 
+class WideningError(AgentconvError):
+    """The target cannot say the agent's tool access without granting more than the source
+    did (a tool that gives every agent every tool): refused, unless the widening is accepted."""
+
+
 class MultipleAgentsError(AgentconvError):
     """A single agent was asked for, but the document holds several (or none)."""

@@ -173,8 +173,12 @@ class Agent(_Model):
     permission_mode: str | None = None
     max_turns: int | None = None
     color: str | None = None
-    mode: Mode | None = None
-    hidden: bool | None = None
+    mode: Mode | None = Field(
+        None, description="Who starts the agent: 'subagent' — the model delegates to it (a user may "
+                          "mention it); 'primary' — a user chooses it as the session's agent; 'all' — "
+                          "both. None: the host's default.")
+    hidden: bool | None = Field(None, description="Not offered to the user (no mention, not in a picker): "
+                                                  "only the model calls it.")
     disabled: bool | None = None
     mcp_servers: list[str | dict[str, Any]] | None = None
     skills: list[str] | None = None

@@ -21,6 +21,7 @@ DIALECTS: dict[str, str] = {
     "prose": "agentconv.dialects.prose",
     "claude-json": "agentconv.dialects.claude_json",
     "copilot": "agentconv.dialects.copilot",
+    "deepagents": "agentconv.dialects.deepagents",
     "cursor": "agentconv.dialects.cursor",
     "factory": "agentconv.dialects.factory",
     "kiro-ide": "agentconv.dialects.kiro_ide",
@@ -28,6 +29,7 @@ DIALECTS: dict[str, str] = {
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
+           "deep-agents": "deepagents",
            "droid": "factory", "factory-droid": "factory"}
 
 

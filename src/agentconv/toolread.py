@@ -162,7 +162,8 @@ def _first_error(dialect: str, key: str, value: Any) -> str | None:
     """Why the tool refuses ``value`` for ``key`` (None: it takes it). Every output is judged,
     so the common cases skip jsonschema: a plain typed key, and values seen before."""
     spec = ((schema(dialect) or {}).get("properties", {})).get(key, {})
-    plain = _PLAIN_TYPES.get(spec.get("type")) if set(spec) <= {"type", "description"} else None
+    kind = spec.get("type")
+    plain = _PLAIN_TYPES.get(kind) if isinstance(kind, str) and set(spec) <= {"type", "description"} else None
     if plain is not None and isinstance(value, plain):
         return None
     if schemalite.verdict(spec, (schema(dialect) or {}).get("$defs", {}), value) is True:
@@ -225,7 +226,8 @@ def compare(model: ToolModel, text: str, ours: dict[str, Any] | None, our_prompt
         if not _same(mine, told) and not _dropped(reading, key):
             reading.findings.append(Finding(MISREADS, key, f"{key}: agentconv reads {_reading(mine)}; "
                                             f"{model.tool} reads {_reading(told)}"))
-    if our_prompt is not None and our_prompt.strip() != reading.prompt:
+    # a file the tool does not load has no prompt to read otherwise (its verdict says why)
+    if our_prompt is not None and reading.verdict == LOADS and our_prompt.strip() != reading.prompt:
         reading.findings.append(Finding(MISREADS, "prompt", f"prompt: agentconv reads {_reading(our_prompt.strip())}; "
                                         f"{model.tool} reads {_reading(reading.prompt)}"))
     return reading
@@ -439,6 +441,27 @@ COPILOT = ToolModel(
     skip_keys=("description",), rejects_project=False,
 )
 
+#: deepagents-code 0.1.57 (``subagents.py``): the front matter opens on the first line and ends
+#: at the first line starting with ``---``; ``yaml.safe_load``; a bad value, invalid YAML or no
+#: description skips the file (the others still load); other keys are ignored
+_DEEPAGENTS_FRONT = re.compile(r"^---\s*\n(.*?)\n---\s*\n?(.*)$", re.DOTALL)
+
+
+def deepagents_split(text: str) -> tuple[str | None, str]:
+    match = _DEEPAGENTS_FRONT.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), match.group(2)
+
+
+DEEPAGENTS = ToolModel(
+    tool="Deep Agents Code", client="deepagents-code 0.1.57", dialect="deepagents",
+    split=deepagents_split, repair=None,
+    unparsable="empty",                  # skipped (no description), the others still load
+    invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("description",), rejects_project=False,
+)
+
 #: Cursor (documented; no offline client): it reads no YAML block scalar, so a value written
 #: ``|`` or ``>`` reads as that indicator and its lines are lost
 _BLOCK_SCALAR = re.compile(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n(?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|\Z))*")
@@ -497,7 +520,7 @@ TRAE = ToolModel(
     skip_keys=("name", "description"), rejects_project=False,
 )
 
-MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT,
+MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS,
           "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE}
 
 

@@ -220,7 +220,7 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
     for name in [read] if read else DIALECTS:
         for glob in get_dialect(name).agent_globs:
             if _folder_regex(glob).search(posix):
-                pattern = glob.rsplit("/", 1)[-1]
+                pattern = glob[len(_agent_folder_of(glob)) + 1:].removeprefix("**/")
                 return f"{get_dialect(name).title} loads only {pattern} files from its agent folder"
     return None
 
@@ -232,7 +232,15 @@ def _globs(dialect: str) -> tuple[re.Pattern, ...]:
 
 @lru_cache(maxsize=None)
 def _folder_regex(glob: str) -> re.Pattern:
-    return re.compile(_glob_regex(glob.rsplit("/", 1)[0] + "/*"))
+    """Any file below the glob's agent folder (``.claude/agents/**/*.md``: ``.claude/agents``;
+    ``.deepagents/agents/*/AGENTS.md``: ``.deepagents/agents``)."""
+    return re.compile(_glob_regex(_agent_folder_of(glob) + "/**/*"))
+
+
+def _agent_folder_of(glob: str) -> str:
+    parts = glob.split("/")
+    fixed = next((i for i, p in enumerate(parts) if any(c in p for c in "*?[")), len(parts) - 1)
+    return "/".join(parts[:fixed])
 
 
 def _glob_regex(glob: str) -> str:
@@ -280,7 +288,7 @@ def _never(source: Source, folder: tuple[str, int] | None) -> str | None:
     path = source.path
     name = os.path.basename(path)
     what = _NEVER_NAMES.get(_stem(path)) or next((w for e, w in _NEVER_ENDINGS.items() if name.lower().endswith(e)), None)
-    if what:
+    if what and not (folder is not None and name == get_dialect(folder[0]).agent_file):
         return f"{name} is {what}, not an agent"
     parts = os.path.normpath(path).split(os.sep)
     root = os.path.normpath(source.root) if source.root else os.curdir

@@ -30,8 +30,6 @@ class Dialect:
     extension: ClassVar[str] = ".md"
     #: path segments that point at this dialect (used by detection to break ties)
     path_hints: ClassVar[tuple[str, ...]] = ()
-    #: what the dialect cannot say, in one line (``agentconv dialects``)
-    cannot_express: ClassVar[str] = ""
     #: canonical fields the real tool needs, or it skips the file
     required: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
@@ -40,10 +38,17 @@ class Dialect:
     reading_model: ClassVar[str | None] = None
     #: where the real tool loads agents from, as globs from a project root (``**`` = any folders)
     agent_globs: ClassVar[tuple[str, ...]] = ()
+    #: the one file name the tool loads in each agent's own folder (``AGENTS.md``), when it has one:
+    #: a name that is never an agent elsewhere is this tool's agent there
+    agent_file: ClassVar[str | None] = None
     #: names the real tool keeps for its own agents: a file of that name replaces one
     reserved_names: ClassVar[frozenset[str]] = frozenset()
     #: a front-matter key without which the real tool skips a file in its agent folder silently
     skipped_without: ClassVar[str | None] = None
+
+    #: a canonical mode the tool cannot restrict an agent to -> the wider mode it gives instead,
+    #: which costs the agent nothing (reported as the tool's default, not as a loss)
+    modes_offered: ClassVar[dict[str, str]] = {}
 
     #: the real tool's own access defaults, applied before an agent's rules
     access_defaults: ClassVar[list] = []
@@ -51,6 +56,10 @@ class Dialect:
     #: canonical tools the real tool gives every agent whatever the file says: no rule can
     #: withhold them, so they are not measured as widenings but reported as its defaults
     always_grants: ClassVar[frozenset[str]] = frozenset()
+
+    #: True for a tool that gives every agent every tool (no way to withhold one): an agent whose
+    #: source withholds a tool is refused there (WideningError) unless the widening is accepted
+    grants_every_tool: ClassVar[bool] = False
 
     #: the access guards (access.GUARDS) this dialect's tool enforces
     guards: ClassVar[frozenset[str]] = frozenset()

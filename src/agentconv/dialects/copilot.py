@@ -43,6 +43,9 @@ class Copilot(FieldTable, MarkdownDialect):
     agent_globs = (".github/agents/**/*.md", ".copilot/agents/**/*.md")
     reading_model = "copilot"
     required = ("description",)
+    #: a mode Copilot cannot restrict an agent to -> the mode its reading gives (a note, not a loss:
+    #: the agent still does its job, and no tool is granted)
+    modes_offered = {"subagent": "all"}
     #: every key Copilot CLI 1.0.102 reads without a warning ("unknown field ignored" otherwise)
     known_keys = frozenset({"name", "description", "tools", "model", "model-policy", "reasoning-effort",
                             "disable-model-invocation", "user-invocable", "infer", "mcp-servers", "hooks",
@@ -144,8 +147,11 @@ def _model_invocable(values: dict[str, Any]) -> bool:
 
 def _mode(values: dict[str, Any]) -> str:
     """A Copilot agent is a main agent a user picks and one the model calls: mode ``all``;
-    ``disable-model-invocation: true`` leaves a main agent only (``primary``)."""
-    return "all" if _model_invocable(values) else "primary"
+    ``disable-model-invocation: true`` leaves a main agent only (``primary``), ``user-invocable:
+    false`` one only the model calls (a hidden ``subagent``)."""
+    if not _model_invocable(values):
+        return "primary"
+    return "subagent" if _hidden(values) else "all"
 
 
 def _hidden(values: dict[str, Any]) -> bool:
@@ -154,7 +160,7 @@ def _hidden(values: dict[str, Any]) -> bool:
 
 def _invocation_items(agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
     """The old invocation keys while they still mean the agent's mode, else the plainest ones."""
-    wanted = (_written_mode(agent.mode), agent.hidden or None)
+    wanted = (_written_mode(agent.mode, agent.hidden), agent.hidden or None)
     fresh = {}
     if wanted[0] == "primary":
         fresh["disable-model-invocation"] = True
@@ -167,8 +173,11 @@ def _invocation_items(agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]
     return list(fresh.items())
 
 
-def _written_mode(mode: str | None) -> str:
-    return "primary" if mode == "primary" else "all"     # subagent: Copilot offers it as both
+def _written_mode(mode: str | None, hidden: bool | None) -> str:
+    if mode == "primary":
+        return "primary"
+    # a subagent the user may mention: Copilot has no such agent, it offers it to pick as well
+    return "subagent" if mode == "subagent" and hidden else "all"
 
 
 # -- tools --------------------------------------------------------------------------------------

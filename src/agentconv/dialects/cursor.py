@@ -59,8 +59,6 @@ class Cursor(FieldTable, MarkdownDialect):
     reading_model = "cursor"
     required = ("name", "description")
     skipped_without = "name"
-    cannot_express = "tool lists (only readonly: true), line breaks in the description, colour, effort, " \
-                     "turn limits, permission modes, MCP servers, hooks"
     known_keys = frozenset({"name", "description", "model", "readonly", "is_background"})
     capability_keys = frozenset({"is_background"})
     exclusive_keys = frozenset({"readonly", "is_background"})

@@ -44,8 +44,6 @@ class Factory(FieldTable, MarkdownDialect):
     #: droid 0.225.2 writes its own mission droids into ~/.factory/droids: a project droid of
     #: one of these names is not offered
     reserved_names = frozenset(_TABLE.get("reserved", {}).get("names", []))
-    cannot_express = "deny lists, argument patterns, tools other than its own (Skill is always on), " \
-                     "colour, turn limits, permission modes, hooks"
     #: every key droid 0.225.2 reads (its zod schema strips the others silently)
     known_keys = frozenset({"name", "description", "model", "reasoningEffort", "tools", "mcpServers"})
     capability_keys = frozenset({"mcpServers"})

@@ -41,8 +41,6 @@ class KiroIde(FieldTable, MarkdownDialect):
     agent_globs = (".kiro/agents/**/*.md",)          # the Kiro CLI's *.json there is another dialect
     reading_model = "kiro-ide"
     required = ("description",)
-    cannot_express = "deny lists, argument patterns, single built-in tools (only categories), colour, effort, " \
-                     "turn limits, permission modes"
     known_keys = frozenset({"name", "description", "tools", "model", "includeMcpJson", "includePowers",
                             "mcpServers", "permissions"})
     capability_keys = frozenset({"includeMcpJson", "includePowers", "mcpServers", "permissions"})

@@ -37,8 +37,6 @@ class Trae(FieldTable, MarkdownDialect):
     reading_model = "trae"
     required = ("name", "description")
     skipped_without = "name"
-    cannot_express = "argument patterns, models other than its built-in ones, colour, effort, turn limits, " \
-                     "permission modes, skills, hooks"
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "mcpServers", "model"})
     capability_keys = frozenset({"mcpServers"})
 
