@@ -46,6 +46,7 @@ from agentconv.data import schema as dialect_schema  # noqa: E402
 from agentconv.errors import AgentconvError  # noqa: E402
 from agentconv.model import Agent  # noqa: E402
 from agentconv.registry import dialect_names, get_dialect  # noqa: E402
+from agentconv.triage import skip_by_name  # noqa: E402  (a .yaml file a tool loads from its agent folder)
 
 
 # ----------------------------------------------------------------------------------- results
@@ -86,7 +87,8 @@ def agent_files(root: Path) -> Iterator[tuple[Path, str | None]]:
         return
     for path in sorted(root.rglob("*")):
         # .claude/ and .opencode/ are agent folders: only dot-files themselves are skipped
-        if path.is_file() and path.name.endswith(AGENT_SUFFIXES) and not path.name.startswith("."):
+        if path.is_file() and not path.name.startswith(".") and (path.name.endswith(AGENT_SUFFIXES)
+                                                                or skip_by_name(str(path), False) is None):
             first = path.relative_to(root).parts[0]
             yield path, first if first in dialect_names() else None
 

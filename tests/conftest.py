@@ -14,13 +14,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 SHARED = REPO.parent / "shared"
-DIALECTS = ("claude", "opencode", "prose", "copilot", "deepagents", "cursor", "factory", "kiro-ide", "trae")
+DIALECTS = ("claude", "opencode", "prose", "copilot", "deepagents", "augment", "cline", "junie", "cursor",
+            "factory", "kiro-ide", "trae")
 
 
 def fixture_files(dialect: str | None = None) -> list[Path]:
     """The shipped hand-written fixtures, sorted, optionally of one dialect."""
     roots = [FIXTURES / d for d in ([dialect] if dialect else DIALECTS)]
-    return sorted(p for root in roots for p in root.rglob("*") if p.suffix in (".md", ".txt") and p.is_file())
+    return sorted(p for root in roots for p in root.rglob("*") if p.suffix in (".md", ".txt", ".yaml") and p.is_file())
 
 
 def fixture_id(path: Path) -> str:

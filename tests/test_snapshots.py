@@ -31,12 +31,17 @@ class TextSnapshot(_BinarySnapshot):
     file_extension = "txt"
 
 
+class YamlSnapshot(_BinarySnapshot):
+    file_extension = "yaml"
+
+
 class LossesSnapshot(_BinarySnapshot):
     file_extension = "jsonl"
 
 
 OUTPUT_EXTENSION = {"claude": MarkdownSnapshot, "opencode": MarkdownSnapshot, "prose": TextSnapshot,
-                    "copilot": MarkdownSnapshot, "cursor": MarkdownSnapshot, "factory": MarkdownSnapshot,
+                    "copilot": MarkdownSnapshot, "augment": MarkdownSnapshot, "cline": YamlSnapshot,
+                    "junie": MarkdownSnapshot, "cursor": MarkdownSnapshot, "factory": MarkdownSnapshot,
                     "kiro-ide": MarkdownSnapshot, "trae": MarkdownSnapshot}
 
 

@@ -172,7 +172,7 @@ def sections_for(agent: Agent, fields: Iterable[str], natives: Iterable[NativeFi
     dumped = None
     for name in fields:
         value = getattr(agent, name)
-        if _unset(value):
+        if _unset(value) and name != "tools":      # no rules is every tool: a target that narrows it loses that
             continue
         for dialect in dialects:
             keys = _keys_for(dialect, agent, name, full[dialect.name], old.get(dialect.name, {}))

@@ -46,6 +46,7 @@ class ToolModel:
     unloadable_keys: frozenset[str] = frozenset()   # a non-empty top-level value: not loaded
     normalise: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # before validation
     rejects_project: bool = True                # a rejected file stops every agent, not only its own
+    requires_body: bool = False                 # an empty prompt and the file is not loaded
 
 
 @dataclass
@@ -120,6 +121,10 @@ def _unparsable(model: ToolModel, reading: ToolReading, text: str) -> None:
 def _judge_values(model: ToolModel, reading: ToolReading) -> None:
     properties = (schema(model.dialect) or {}).get("properties", {})
     values = reading.values
+    if model.requires_body and not reading.prompt:
+        reading.verdict = REJECTS
+        reading.findings.append(Finding(REJECTS, None, f"the prompt is empty: {model.tool} does not load the file"))
+        return
     for key in model.skip_keys:
         if key not in values:
             reading.verdict = SKIPS
@@ -462,68 +467,16 @@ DEEPAGENTS = ToolModel(
     skip_keys=("description",), rejects_project=False,
 )
 
-#: Cursor (documented; no offline client): it reads no YAML block scalar, so a value written
-#: ``|`` or ``>`` reads as that indicator and its lines are lost
-_BLOCK_SCALAR = re.compile(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n(?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|\Z))*")
 
-
-def cursor_split(text: str) -> tuple[str | None, str]:
-    yaml_text, body = copilot_split(text)
-    if yaml_text is None:
-        return None, body
-    return _BLOCK_SCALAR.sub(lambda m: f"{m.group(1)}: {json.dumps(m.group(2))}{m.group(3)}\n", yaml_text), body
-
-
-CURSOR = ToolModel(
-    tool="Cursor", client="no offline client: Cursor's documented fields (cursor.com/docs/agent/subagents)",
-    dialect="cursor", split=cursor_split, repair=None,
-    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
-    skip_keys=("name", "description"), rejects_project=False,
-)
-
-
-def factory_repair(yaml_text: str) -> str:
-    """droid's fallback line parser: the first ':' of a line splits key and value, a value in
-    [..] or {..} is JSON, anything else is the text as written."""
-    out = []
-    for line in yaml_text.splitlines():
-        key, colon, value = line.partition(":")
-        if not colon or not re.match(r"^[A-Za-z_][\w-]*$", key):
-            continue
-        value = value.strip()
-        try:
-            parsed = json.loads(value) if value[:1] in "[{" else value
-        except ValueError:
-            parsed = value
-        out.append(f"{json.dumps(key)}: {json.dumps(parsed)}")
-    return "\n".join(out)
-
-
-FACTORY = ToolModel(
-    tool="Factory", client="@factory/cli-linux-x64 0.225.2", dialect="factory",
-    split=copilot_split, repair=factory_repair,
-    unparsable="empty", invalid_value=REJECTS, unknown_key=IGNORES,
-    skip_keys=("name", "description"), rejects_project=False,
-)
-
-KIRO_IDE = ToolModel(
-    tool="Kiro IDE", client="no offline client: Kiro's documented fields (kiro.dev/docs/chat/subagents)",
-    dialect="kiro-ide", split=copilot_split, repair=None,
-    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
-    skip_keys=("description",), rejects_project=False,
-)
-
-TRAE = ToolModel(
-    tool="Trae", client="no offline client: Trae's documented fields",
-    dialect="trae", split=copilot_split, repair=None,
-    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
-    skip_keys=("name", "description"), rejects_project=False,
-)
-
-MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS,
-          "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE}
+MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS}
 
 
 def model_of(dialect) -> ToolModel | None:
     """The reading model of the tool that reads ``dialect`` (None: no tool, nothing to check)."""
     return MODELS.get(getattr(dialect, "reading_model", None) or "")
+
+
+from .toolmodels import AUGGIE, CLINE, CURSOR, FACTORY, JUNIE, KIRO_IDE, TRAE  # noqa: E402  (built on the helpers above)
+
+MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
+               "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE})

@@ -1,0 +1,141 @@
+"""Reading models of Augment (Auggie), Cline, Junie, Cursor, Factory, Kiro IDE and Trae (issue
+12), beside the ones in ``toolread``: each tool's delimiters and what it does with a bad value, an unknown key or a
+missing one. Facts and client versions: ``dialects/<name>/REFERENCE.md``."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .errors import ParseError
+from .formats import yamlsrc
+from .toolread import DROPS, IGNORES, REJECTS, ToolModel, _first_error, copilot_split
+
+#: Auggie 0.36.0 (``yo.frontmatterRegex``): ``---``, then the block up to the first ``---`` line
+#: that a line break follows (a file ending on ``---`` has no front matter); js-yaml, no repair;
+#: a block it cannot parse reads as no key at all (name from the file, a stock description).
+#: Values are coerced, never refused: a string key of another type is stringified, a list key
+#: of another type is empty, a flag of another type is its default.
+_AUGGIE_FRONT = re.compile(r"^---\s*\n([\s\S]*?)\n---\s*\n")
+
+
+def auggie_split(text: str) -> tuple[str | None, str]:
+    match = _AUGGIE_FRONT.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), text[match.end():]
+
+
+AUGGIE = ToolModel(
+    tool="Augment", client="@augmentcode/auggie 0.36.0", dialect="augment",
+    split=auggie_split, repair=None,
+    unparsable="empty", invalid_value=DROPS, unknown_key=IGNORES, rejects_project=False,
+)
+
+#: Cline 3.0.65 (@cline/core ``parseConfiguredAgentConfig``): ``---`` on the first line (after a
+#: BOM), closed by the LAST ``---`` line whose block above parses as a mapping its schema
+#: accepts; a file it cannot read that way, a value of the wrong type, no name, no description or
+#: an empty body: the file is not loaded (the others are), without a word to the user.
+_CLINE_OPEN = re.compile(r"^---[^\S\r\n]*(?:\r?\n|$)")
+_CLINE_CLOSE = re.compile(r"^---[^\S\r\n]*(?:\r?\n|$)", re.MULTILINE)
+
+
+def cline_split(text: str) -> tuple[str | None, str]:
+    text = text[1:] if text.startswith("\ufeff") else text
+    opening = _CLINE_OPEN.match(text)
+    if opening is None:
+        return None, text
+    found: tuple[str | None, str] = (None, text)
+    for close in _CLINE_CLOSE.finditer(text, opening.end()):
+        block = text[opening.end():close.start()]
+        try:
+            _, values = yamlsrc.load_yaml(block)
+        except ParseError:
+            continue
+        if isinstance(values, dict) and not any(_first_error("cline", k, v) for k, v in values.items()
+                                                if k in _CLINE_KEYS):
+            found = (block, text[close.end():])
+    if found[0] is None:            # no block Cline accepts: it refuses the file (its schema says why)
+        first = _CLINE_CLOSE.search(text, opening.end())
+        return (text[opening.end():first.start()], text[first.end():]) if first else (text[opening.end():], "")
+    return found
+
+
+_CLINE_KEYS = frozenset({"name", "description", "tools", "skills", "providerId", "modelId", "maxIterations"})
+
+CLINE = ToolModel(
+    tool="Cline", client="cline 3.0.65 (@cline/core)", dialect="cline",
+    split=cline_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False, requires_body=True,
+    normalise={"name": lambda v: v.strip() if isinstance(v, str) else v,
+               "description": lambda v: v.strip() if isinstance(v, str) else v},
+)
+
+#: Junie CLI: no offline client; the documented fields only (dialects/junie/REFERENCE.md). Read
+#: as strictly as the documentation allows: a value it does not document, not loaded.
+JUNIE = ToolModel(
+    tool="Junie", client="Junie CLI documentation (junie-cli-subagents, no client run)", dialect="junie",
+    split=copilot_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("description",), rejects_project=False,
+)
+
+
+#: Cursor (documented; no offline client): it reads no YAML block scalar, so a value written
+#: ``|`` or ``>`` reads as that indicator and its lines are lost
+_BLOCK_SCALAR = re.compile(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n(?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|\Z))*")
+
+
+def cursor_split(text: str) -> tuple[str | None, str]:
+    yaml_text, body = copilot_split(text)
+    if yaml_text is None:
+        return None, body
+    return _BLOCK_SCALAR.sub(lambda m: f"{m.group(1)}: {json.dumps(m.group(2))}{m.group(3)}\n", yaml_text), body
+
+
+CURSOR = ToolModel(
+    tool="Cursor", client="no offline client: Cursor's documented fields (cursor.com/docs/agent/subagents)",
+    dialect="cursor", split=cursor_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False,
+)
+
+
+def factory_repair(yaml_text: str) -> str:
+    """droid's fallback line parser: the first ':' of a line splits key and value, a value in
+    [..] or {..} is JSON, anything else is the text as written."""
+    out = []
+    for line in yaml_text.splitlines():
+        key, colon, value = line.partition(":")
+        if not colon or not re.match(r"^[A-Za-z_][\w-]*$", key):
+            continue
+        value = value.strip()
+        try:
+            parsed = json.loads(value) if value[:1] in "[{" else value
+        except ValueError:
+            parsed = value
+        out.append(f"{json.dumps(key)}: {json.dumps(parsed)}")
+    return "\n".join(out)
+
+
+FACTORY = ToolModel(
+    tool="Factory", client="@factory/cli-linux-x64 0.225.2", dialect="factory",
+    split=copilot_split, repair=factory_repair,
+    unparsable="empty", invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False,
+)
+
+KIRO_IDE = ToolModel(
+    tool="Kiro IDE", client="no offline client: Kiro's documented fields (kiro.dev/docs/chat/subagents)",
+    dialect="kiro-ide", split=copilot_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("description",), rejects_project=False,
+)
+
+TRAE = ToolModel(
+    tool="Trae", client="no offline client: Trae's documented fields",
+    dialect="trae", split=copilot_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False,
+)
