@@ -25,10 +25,15 @@ DIALECTS: dict[str, str] = {
     "augment": "agentconv.dialects.augment",
     "cline": "agentconv.dialects.cline",
     "junie": "agentconv.dialects.junie",
+    "cursor": "agentconv.dialects.cursor",
+    "factory": "agentconv.dialects.factory",
+    "kiro-ide": "agentconv.dialects.kiro_ide",
+    "trae": "agentconv.dialects.trae",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
-           "deep-agents": "deepagents"}
+           "deep-agents": "deepagents",
+           "droid": "factory", "factory-droid": "factory"}
 
 
 def dialect_names() -> list[str]:

@@ -467,6 +467,7 @@ DEEPAGENTS = ToolModel(
     skip_keys=("description",), rejects_project=False,
 )
 
+
 MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS}
 
 
@@ -475,6 +476,7 @@ def model_of(dialect) -> ToolModel | None:
     return MODELS.get(getattr(dialect, "reading_model", None) or "")
 
 
-from .toolmodels import AUGGIE, CLINE, JUNIE  # noqa: E402  (they build on the helpers above)
+from .toolmodels import AUGGIE, CLINE, CURSOR, FACTORY, JUNIE, KIRO_IDE, TRAE  # noqa: E402  (built on the helpers above)
 
-MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE})
+MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
+               "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE})

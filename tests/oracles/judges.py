@@ -25,6 +25,7 @@ CLIENTS = {
     "claude": ("claude-code", "CLAUDE_CODE_VERSION", "2.1.332", "claude"),     # 2.1.197 still runs
     "opencode": ("opencode", "OPENCODE_VERSION", "1.18.33", "opencode"),  # the newest stable (2026-12-01)
     "copilot": ("copilot", "COPILOT_CLI_VERSION", "1.0.102", "copilot"),  # the newest (2026-12-01)
+    "factory": ("factory", "FACTORY_CLI_VERSION", "0.225.2", "droid"),   # tests/judges/factory.sh
 }
 MOCK = Path(__file__).with_name("claude_mock.py")
 #: entries of a request's tool list that are no tool an agent can call (2.1.332 sends a
