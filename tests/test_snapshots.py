@@ -41,8 +41,9 @@ class LossesSnapshot(_BinarySnapshot):
 
 OUTPUT_EXTENSION = {"claude": MarkdownSnapshot, "opencode": MarkdownSnapshot, "prose": TextSnapshot,
                     "copilot": MarkdownSnapshot, "augment": MarkdownSnapshot, "cline": YamlSnapshot,
-                    "junie": MarkdownSnapshot, "gemini": MarkdownSnapshot, "qwen": MarkdownSnapshot,
-                    "antigravity": MarkdownSnapshot}
+                    "junie": MarkdownSnapshot, "cursor": MarkdownSnapshot, "factory": MarkdownSnapshot,
+                    "kiro-ide": MarkdownSnapshot, "trae": MarkdownSnapshot, "gemini": MarkdownSnapshot,
+                    "qwen": MarkdownSnapshot, "antigravity": MarkdownSnapshot}
 
 
 def _case_id(path, target: str) -> str:

@@ -301,8 +301,12 @@ def restore(dialect: Any, agent: Agent, carry: Carry, *, path: str | None,
     fields, natives = candidates(carry)
     result = Restoration(agent)
     wanted: dict[str, Any] = {}
+    reworded = _same_words(dialect, agent, fields)
+    wanted.update(reworded)
     for name, value in fields.items():
         current = getattr(agent, name)
+        if name in reworded:
+            continue
         if name == "prompt":
             result.refused.append((name, _PROMPT))
         elif _same(current, value, name):
@@ -337,6 +341,24 @@ def restore(dialect: Any, agent: Agent, carry: Carry, *, path: str | None,
     result.agent = restored
     result.restored = list(accepted) + [f"native.{n.key}" for n in extra]
     return result
+
+
+def _same_words(dialect: Any, agent: Agent, fields: dict[str, Any]) -> dict[str, Any]:
+    """The carried description parts, when the file states the same words in the only layout
+    its tool reads (Cursor's one line): the file says nothing otherwise, so no trust is needed."""
+    from .briefs import DESCRIPTION_FIELDS
+    parts = {n: v for n, v in fields.items() if n in DESCRIPTION_FIELDS}
+    if all(_same(getattr(agent, n), v, n) for n, v in parts.items()):
+        return {}
+    carried = _updated(agent, parts)
+    return parts if carried is not None and dialect.same_words(agent, carried) else {}
+
+
+def _groups(wanted: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields to try together: a description's parts are one native value."""
+    from .briefs import DESCRIPTION_FIELDS
+    described = {k: v for k, v in wanted.items() if k in DESCRIPTION_FIELDS}
+    return ([described] if described else []) + [{k: v} for k, v in wanted.items() if k not in described]
 
 
 def _narrows_only(current: Any, value: Any) -> bool:
@@ -377,19 +399,19 @@ def _consistent(dialect: Any, agent: Agent, wanted: dict[str, Any], path: str | 
     old = file_values if file_values is not None else {}
     baseline = dict(file_values) if file_values is not None else dict(dialect.native_items(agent, {}))
     accepted: dict[str, Any] = {}
-    for key, value in wanted.items():
-        trial = _updated(agent, {**accepted, key: value})
+    for group in _groups(wanted):
+        trial = _updated(agent, {**accepted, **group})
         if trial is None:
             continue
         trial = fill_required(dialect, trial)
-        if dialect.expresses_access and (key == "tools" or "tools" in accepted):
+        if dialect.expresses_access and ("tools" in group or "tools" in accepted):
             # the engine's own narrowing of this very agent needs no second write and read
             trial = narrowed[1] if narrowed is not None and trial == narrowed[0] else expressed(dialect, trial)[0]
         items = dict(dialect.native_items(trial, old))
         ordered = file_values is None
         if set(items) == set(baseline) and (not ordered or list(items) == list(baseline)) \
                 and all(same_value(items[k], baseline[k]) for k in items):
-            accepted[key] = value
+            accepted.update(group)
     return accepted
 
 

@@ -25,6 +25,10 @@ DIALECTS: dict[str, str] = {
     "augment": "agentconv.dialects.augment",
     "cline": "agentconv.dialects.cline",
     "junie": "agentconv.dialects.junie",
+    "cursor": "agentconv.dialects.cursor",
+    "factory": "agentconv.dialects.factory",
+    "kiro-ide": "agentconv.dialects.kiro_ide",
+    "trae": "agentconv.dialects.trae",
     "gemini": "agentconv.dialects.gemini",
     "qwen": "agentconv.dialects.qwen",
     "antigravity": "agentconv.dialects.antigravity",
@@ -32,6 +36,7 @@ DIALECTS: dict[str, str] = {
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
            "deep-agents": "deepagents",
+           "droid": "factory", "factory-droid": "factory",
            "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity"}
 
 

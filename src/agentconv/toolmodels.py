@@ -1,9 +1,10 @@
-"""Reading models of Augment (Auggie), Cline, Junie, Gemini CLI, Qwen Code and Antigravity
-(issue 12), beside the ones in ``toolread``: each tool's delimiters and what it does with a bad value, an unknown key or a
-missing one. Facts and client versions: ``dialects/<name>/REFERENCE.md``."""
+"""Reading models of Augment (Auggie), Cline, Junie, Cursor, Factory, Kiro IDE, Trae, Gemini CLI,
+Qwen Code and Antigravity (issue 12), beside the ones in ``toolread``: each tool's delimiters and
+what it does with a bad value, an unknown key or a missing one. Facts and client versions: ``dialects/<name>/REFERENCE.md``."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -79,6 +80,65 @@ JUNIE = ToolModel(
     split=copilot_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
     skip_keys=("description",), rejects_project=False,
+)
+
+
+#: Cursor (documented; no offline client): it reads no YAML block scalar, so a value written
+#: ``|`` or ``>`` reads as that indicator and its lines are lost
+_BLOCK_SCALAR = re.compile(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n(?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|\Z))*")
+
+
+def cursor_split(text: str) -> tuple[str | None, str]:
+    yaml_text, body = copilot_split(text)
+    if yaml_text is None:
+        return None, body
+    return _BLOCK_SCALAR.sub(lambda m: f"{m.group(1)}: {json.dumps(m.group(2))}{m.group(3)}\n", yaml_text), body
+
+
+CURSOR = ToolModel(
+    tool="Cursor", client="no offline client: Cursor's documented fields (cursor.com/docs/agent/subagents)",
+    dialect="cursor", split=cursor_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False,
+)
+
+
+def factory_repair(yaml_text: str) -> str:
+    """droid's fallback line parser: the first ':' of a line splits key and value, a value in
+    [..] or {..} is JSON, anything else is the text as written."""
+    out = []
+    for line in yaml_text.splitlines():
+        key, colon, value = line.partition(":")
+        if not colon or not re.match(r"^[A-Za-z_][\w-]*$", key):
+            continue
+        value = value.strip()
+        try:
+            parsed = json.loads(value) if value[:1] in "[{" else value
+        except ValueError:
+            parsed = value
+        out.append(f"{json.dumps(key)}: {json.dumps(parsed)}")
+    return "\n".join(out)
+
+
+FACTORY = ToolModel(
+    tool="Factory", client="@factory/cli-linux-x64 0.225.2", dialect="factory",
+    split=copilot_split, repair=factory_repair,
+    unparsable="empty", invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False,
+)
+
+KIRO_IDE = ToolModel(
+    tool="Kiro IDE", client="no offline client: Kiro's documented fields (kiro.dev/docs/chat/subagents)",
+    dialect="kiro-ide", split=copilot_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("description",), rejects_project=False,
+)
+
+TRAE = ToolModel(
+    tool="Trae", client="no offline client: Trae's documented fields",
+    dialect="trae", split=copilot_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False,
 )
 
 

@@ -492,6 +492,7 @@ DEEPAGENTS = ToolModel(
     skip_keys=("description",), rejects_project=False,
 )
 
+
 MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS}
 
 
@@ -500,7 +501,9 @@ def model_of(dialect) -> ToolModel | None:
     return MODELS.get(getattr(dialect, "reading_model", None) or "")
 
 
-from .toolmodels import ANTIGRAVITY, AUGGIE, CLINE, GEMINI_CLI, JUNIE, QWEN_CODE  # noqa: E402  (they build on the helpers above)
+from .toolmodels import (ANTIGRAVITY, AUGGIE, CLINE, CURSOR, FACTORY, GEMINI_CLI, JUNIE, KIRO_IDE,  # noqa: E402
+                         QWEN_CODE, TRAE)                                  # (built on the helpers above)
 
-MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE, "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE,
-               "antigravity": ANTIGRAVITY})
+MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
+               "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE,
+               "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE, "antigravity": ANTIGRAVITY})

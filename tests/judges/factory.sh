@@ -67,7 +67,9 @@ class H(http.server.BaseHTTPRequestHandler):
         kind = "child" if mark and not parent else "followup" if any(m.get("role") == "tool" for m in msgs) else "parent"
         with open(out, 'a') as f: f.write(json.dumps({"kind": kind, "droid": mark and mark.group(1), "req": req}) + "\n")
         if kind != "parent": return self.reply(req, content="ok")
-        listed = re.findall(r'(?m)^- (.+?): .*\(location: project\)$', "\n".join(text_of(m) for m in msgs))
+        # a description may span lines: find each declared droid by its own entry
+        text = "\n".join(text_of(m) for m in msgs)
+        listed = sorted(n for n in want if n and re.search(r'(?m)^- ' + re.escape(n) + r': ', text))
         calls = [{"subagent_type": n, "description": "agentconv judge", "prompt": f"AGENTCONV_DROID:{n}", "await": True} for n in listed if n in want]
         self.reply(req, calls=calls) if calls else self.reply(req, content="none")
     def do_GET(self): self.send(json.dumps({"object": "list", "data": [{"id": "mock-model", "object": "model"}]}).encode(), 'application/json')
@@ -99,7 +101,11 @@ def text_of(m):
 if parent is None:
     print(f"droid sent no request to the mock (rc={rc}): " + (open(os.path.join(work, "out"), errors="replace").read() + open(os.path.join(work, "err"), errors="replace").read())[-800:], file=sys.stderr)
     sys.exit(1)
-listing = dict(re.findall(r'(?m)^- (.+?): (.*) \(location: project\)$', "\n".join(text_of(m) for m in parent["messages"])))
+offered = "\n".join(text_of(m) for m in parent["messages"])
+listing = {}
+for name in filter(None, declared.values()):      # a description may span lines
+    m = re.search(r'(?ms)^- ' + re.escape(name) + r': (.*?) \(location: project\)$', offered)
+    if m: listing[name] = m.group(1)
 tools_of = {}
 for r in reqs:
     if r["kind"] == "child": tools_of.setdefault(r["droid"], [t.get("function", t).get("name") for t in r["req"].get("tools", [])])

@@ -25,6 +25,7 @@ CLIENTS = {
     "claude": ("claude-code", "CLAUDE_CODE_VERSION", "2.1.332", "claude"),     # 2.1.197 still runs
     "opencode": ("opencode", "OPENCODE_VERSION", "1.18.33", "opencode"),  # the newest stable (2026-12-01)
     "copilot": ("copilot", "COPILOT_CLI_VERSION", "1.0.102", "copilot"),  # the newest (2026-12-01)
+    "factory": ("factory", "FACTORY_CLI_VERSION", "0.225.2", "droid"),   # tests/judges/factory.sh
     "gemini": ("gemini-cli", "GEMINI_CLI_VERSION", "0.61.0", "gemini"),    # the newest (2026-12-01)
     "qwen": ("qwen-code", "QWEN_CODE_VERSION", "0.24.4", "qwen"),         # the newest; 0.15.10 judged too
 }

@@ -53,6 +53,10 @@ class Dialect:
     #: the real tool's own access defaults, applied before an agent's rules
     access_defaults: ClassVar[list] = []
 
+    #: canonical tools the real tool gives every agent whatever the file says: no rule can
+    #: withhold them, so they are not measured as widenings but reported as its defaults
+    always_grants: ClassVar[frozenset[str]] = frozenset()
+
     #: True for a tool that gives every agent every tool (no way to withhold one): an agent whose
     #: source withholds a tool is refused there (WideningError) unless the widening is accepted
     grants_every_tool: ClassVar[bool] = False
@@ -147,13 +151,24 @@ class Dialect:
         return None
 
     # -- naming -------------------------------------------------------------------------------
+    #: False when the tool loads only the files directly in its folder: a name with folders
+    #: (opencode's ``review/security``) is written ``review--security`` there
+    nested_files: ClassVar[bool] = True
+
     def output_path(self, agent: Agent) -> PurePath:
         """Where the real tool expects this agent, relative to a project root."""
-        from ..paths import safe_relative_name
-        return PurePath(self.layout) / (safe_relative_name(agent.name or "agent") + self.extension)
+        from ..paths import safe_relative_name, safe_segment
+        name = safe_relative_name(agent.name or "agent")
+        return PurePath(self.layout) / ((name if self.nested_files else safe_segment(name.replace("/", "--")))
+                                        + self.extension)
 
     def name_from_path(self, path: str | None) -> str | None:
         return None
+
+    def same_words(self, agent: Agent, other: Agent) -> bool:
+        """Whether the two agents' descriptions are one text in this dialect's only layout (a
+        dialect that writes every description on one line says so)."""
+        return False
 
     def name_problem(self, name: str) -> str | None:
         """Why the real tool would not load ``name`` as a new agent of its own, or None."""
