@@ -98,6 +98,7 @@ def test_what_agentconv_writes_both_clients_read_alike(description, old_client_r
     ("tools: Bash(git diff:*)\n", {("tools", "formatting")}),
     ("temperature: 0.2\n", {("native.temperature", "dropped")}),
     ("mcpServers: [github]\n", {("mcp_servers", "dropped")}),        # a server named only: no spec to write
+    ("model: fast\n", {("model", "dropped")}),                        # Qwen reads 'fast' as its own choice
 ])
 def test_what_qwen_cannot_say_is_reported(claude_extra, lost):
     doc = agentconv.loads(Q.format(extra=claude_extra), "claude")

@@ -30,6 +30,7 @@ TOOLS = NameTable.from_mapping(_TABLE, McpSpelling("mcp__", "__", re.compile(r"^
 _COLORS = frozenset(_TABLE.get("colors", {}).get("valid", []))
 _AUTO_COLOR = _TABLE.get("colors", {}).get("auto", "auto")
 _INHERIT = _TABLE.get("models", {}).get("inherit", "inherit")
+_SELECTORS = frozenset(_TABLE.get("models", {}).get("selectors", []))
 _PERMISSION_MODES = tuple(_TABLE.get("values", {}).get("permissionMode", []))
 _DETECT = frozenset(_TABLE.get("detect", {}).get("names", []))
 _NAME = re.compile(r"^[\w-]+$")
@@ -219,7 +220,8 @@ def qwen_model(model: str | None) -> str | None:
         return None
     model = vocabulary.nearest_model(model) or model
     provider, _, ident = model.partition("/")
-    return ident if ident and provider != model else model
+    spelled = ident if ident and provider != model else model
+    return None if spelled in _SELECTORS else spelled
 
 
 def _read_color(value: Any) -> Any:
