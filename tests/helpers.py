@@ -55,13 +55,16 @@ def loss_heads(losses) -> set[str]:
 
 
 def refuses(doc: Document, target: str) -> bool:
-    """The target gives every agent every tool and an agent of ``doc`` withholds one: the
-    conversion is refused (WideningError), which tests of such a target check on their own."""
-    from agentconv.access import restricts
+    """The target grants a tool that an agent of ``doc`` withholds and cannot withhold it
+    (every tool, for Deep Agents; reading, for Cursor; Skill, for Factory): the conversion is
+    refused (WideningError), which each such dialect's own tests check."""
+    from agentconv.access import OTHER_ARG, power_action, restricts
     from agentconv.model import ALL_TOOLS, ToolRule
+    dst = agentconv.get_dialect(target)
     every = (ToolRule(tool=ALL_TOOLS),)
-    return agentconv.get_dialect(target).grants_every_tool and any(
-        restricts(every, tuple(agent.tools)) for agent in doc.agents)
+    return any((dst.grants_every_tool and restricts(every, tuple(agent.tools)))
+               or (agent.tools and any(power_action(agent.tools, t, OTHER_ARG) != "allow" for t in dst.always_grants))
+               for agent in doc.agents)
 
 
 def round_trip(doc: Document, via: str, *, carry: bool | str = True, trust: bool = True) -> tuple[Document, list]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentconv.access import power_members, restricts, widenings
+from agentconv.access import power_members, power_of, restricts, widenings
 from agentconv.accessdiff import tool_changes
 from agentconv.errors import AgentconvError
 from agentconv.losses import Loss
@@ -89,8 +89,9 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
     result = dialect.read(text, path, apply_carry=False).agents[0]
     if not widenings(agent.tools, result.tools, holds=dialect.holds_tool):
         return work, text, result
-    raise AgentconvError(f"cannot write this agent as {dialect.name} without widening its tool access",
-                         path=path, hint="convert to a dialect that can express its rules")
+    tools = sorted({power_of(t) for t, _ in widenings(agent.tools, result.tools, holds=dialect.holds_tool)})
+    message, hint = _widening_refusal(dialect, tools)
+    raise AgentconvError(message, path=path, hint=hint)
 
 
 def fill_required(dialect, agent: Agent) -> Agent:
@@ -223,3 +224,18 @@ def _restorable(dialect, work: Agent, result: Agent, trivia: Any, path: str | No
     outcome = restore(dialect, result, probe, path=path, file_values=written, trust=True)
     back = set(outcome.restored)
     return [name for name in per_field if name in back]
+
+
+def _widening_refusal(dialect, tools: list[str]) -> tuple[str, str]:
+    """(message, hint) for an agent the target cannot write without granting ``tools``."""
+    from agentconv.access import OTHER_TOOL
+    named = [t for t in tools if t != OTHER_TOOL]
+    what = ", ".join(named + (["every tool it does not name"] if OTHER_TOOL in tools else []))
+    them = "it" if len(tools) == 1 else "them"
+    hint = "convert to a dialect that can express its rules"
+    if OTHER_TOOL in tools:
+        hint += f" ({dialect.title} cannot keep an allow-list)"
+    elif named:
+        hint += ", or accept the widening by name: " + " ".join(f"--accept-widening {t}" for t in named)
+    return (f"cannot write this agent as {dialect.name} without widening its tool access ({what}: "
+            f"{dialect.title} grants {them} and cannot withhold {them})", hint)

@@ -55,9 +55,6 @@ CLAUDE = "---\nname: r\ndescription: d\n{extra}---\nBody.\n"
     ("tools: Read\n", "readonly: true\n", set()),
     ("tools: Read, Grep, Bash\n", "readonly: true\n", {("tools.grep", "narrowed"), ("tools.bash", "narrowed")}),
     ("disallowedTools: Bash\n", "readonly: true\n", {("tools.*", "narrowed")}),
-    # read-only is the narrowest Cursor agent: reading comes with it, reported by element
-    ("tools: ''\n", "readonly: true\n", {("tools.read", "defaulted")}),
-    ("tools: Bash\n", "readonly: true\n", {("tools.bash", "narrowed"), ("tools.read", "defaulted")}),
     ("model: sonnet\n", "model: claude-sonnet-5\n", set()),
 ])
 def test_claude_to_cursor_is_read_only_unless_it_may_use_everything(extra, written, losses):
@@ -67,6 +64,17 @@ def test_claude_to_cursor_is_read_only_unless_it_may_use_everything(extra, writt
     back = agentconv.loads(text, "cursor", path=C + "r.md").agent
     assert {t for t, _ in widenings(doc.agent.tools, back.tools)} <= {"read"}
     assert loss_pairs(found) - {("tools", "formatting")} == losses
+
+
+@pytest.mark.parametrize("extra, narrowed", [("tools: ''\n", set()), ("tools: Bash\n", {("tools.bash", "narrowed")})])
+def test_an_agent_that_may_not_read_is_refused_unless_reading_is_accepted(extra, narrowed):
+    # read-only is the narrowest Cursor agent: reading comes with it, so it is a widening to name
+    doc = agentconv.loads(CLAUDE.format(extra=extra), "claude")
+    with pytest.raises(agentconv.WideningError, match="--accept-widening read"):
+        agentconv.to_dialect(doc, "cursor")
+    text, found = agentconv.to_dialect(doc, "cursor", carry=False, accept_widening=["read"])
+    assert text == "---\nname: r\ndescription: d\nreadonly: true\n---\nBody.\n"
+    assert loss_pairs(found) - {("tools", "formatting")} == {("tools.read", "widened")} | narrowed
 
 
 def test_readonly_false_only_for_the_widening_the_user_names():

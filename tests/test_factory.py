@@ -70,19 +70,23 @@ CLAUDE = "---\nname: r\ndescription: d\n{extra}---\nBody.\n"
 
 @pytest.mark.parametrize("extra, written, losses", [
     ("", "", set()),
-    ("tools: Read, Grep, Glob, Bash\n", "tools:\n- Read\n- Grep\n- Glob\n- Execute\n", {("tools.skill", "defaulted")}),
+    ("tools: Read, Grep, Glob, Bash\n", "tools:\n- Read\n- Grep\n- Glob\n- Execute\n", {("tools.skill", "widened")}),
     # Write can rewrite any file: Edit and ApplyPatch have its power (access.SAME_POWER)
-    ("tools: Read, Write\n", "tools:\n- Read\n- Create\n- Edit\n- ApplyPatch\n", {("tools.skill", "defaulted")}),
+    ("tools: Read, Write\n", "tools:\n- Read\n- Create\n- Edit\n- ApplyPatch\n", {("tools.skill", "widened")}),
     ("tools: Read, NotebookEdit, Skill\n", "tools:\n- Read\n", {("tools.notebookedit", "dropped")}),
-    ("tools: ''\n", "tools: []\n", {("tools.skill", "defaulted")}),
+    ("tools: ''\n", "tools: []\n", {("tools.skill", "widened")}),
     ("disallowedTools: Bash\n", "tools:\n- Read\n- Grep\n- Glob\n- LS\n- Create\n- Edit\n- ApplyPatch\n- AskUser\n"
      "- WebSearch\n- FetchUrl\n- TodoWrite\n- Task\n", {("tools.*", "narrowed")}),
     ("model: sonnet\neffort: med\n", "model: claude-sonnet-5\n", {("reasoning_effort", "dropped")}),
     ("model: opus\neffort: max\n", "model: claude-opus-4-8\nreasoningEffort: max\n", set()),
 ])
 def test_claude_to_factory_never_widens_more_than_it_reports(extra, written, losses):
+    # droid gives every droid Skill: an agent without it is refused unless that widening is named
     doc = agentconv.loads(CLAUDE.format(extra=extra), "claude")
-    text, found = agentconv.to_dialect(doc, "factory", carry=False)
+    if ("tools.skill", "widened") in losses:
+        with pytest.raises(agentconv.WideningError, match="--accept-widening skill"):
+            agentconv.to_dialect(doc, "factory")
+    text, found = agentconv.to_dialect(doc, "factory", carry=False, accept_widening=["skill"])
     assert text == f"---\nname: r\ndescription: d\n{written}---\nBody.\n"
     back = agentconv.loads(text, "factory", path=D + "r.md").agent
     assert {t for t, _ in widenings(doc.agent.tools, back.tools)} <= {"skill"}

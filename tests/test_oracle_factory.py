@@ -1,7 +1,8 @@
 """Acceptance by the real droid (issue 12): every corpus Claude agent, every fixture and the
 Factory corpus, converted to a Factory droid, is offered and started by droid 0.225.2 with the
 description, prompt and tools meant; nothing is granted that the source denied (Skill aside:
-always on, reported `tools.skill: defaulted`); every change is in the loss report.
+always on, accepted by name as a user migrating to Factory would, `--accept-widening skill`, and
+reported `tools.skill: widened`); every change is in the loss report.
 
 Opt in with ``python -m pytest -m oracle tests/test_oracle_factory.py``; the judge installs the
 client into ~/.cache/agentconv-oracles. CI=1 or AGENTCONV_REQUIRE_ORACLES=1: a missing judge fails.
@@ -39,6 +40,7 @@ def run(tmp_path_factory, summary) -> Run:
         _unavailable(reason)
     inputs = [s for s in sample.sources() if s.dialect != "factory"] + factory.factory_corpus()
     sample.DETOUR.setdefault("factory", "claude")
+    sample.ACCEPT.setdefault("factory", ("skill",))       # droid gives every droid Skill
     cases, errors = sample.build_cases(factory.TARGET, inputs)
     result = FactoryRun(factory.TARGET, cases, errors)
     result.problems = {check: {} for check in CHECKS}

@@ -173,9 +173,11 @@ def restores_a_brief_the_text_renders_alike(text: str, dialect: str, path: str) 
 
 
 def writable(agent: Agent, dialect: str) -> Agent:
-    """The agent as a dialect that gives every agent every tool can hold it: one whose tools
-    are limited is refused there (checked here), so the properties hold for it with every tool."""
-    if not get_dialect(dialect).grants_every_tool or not agent.tools:
+    """The agent as a dialect that gives every agent some tool (or every tool) can hold it: one
+    that withholds such a tool is refused there (checked here), so the properties hold for it
+    with every tool."""
+    target = get_dialect(dialect)
+    if not (target.grants_every_tool or target.always_grants) or not agent.tools:
         return agent
     try:
         write_fresh(agent, dialect)

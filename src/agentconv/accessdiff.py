@@ -22,11 +22,9 @@ def tool_changes(source: list[ToolRule], result: list[ToolRule], src: Any, dst: 
     holds = dst.holds_tool
     changed = narrowings(source, result, holds).items() if source != result else ()
     out = [(f"tools.{tool}", "narrowed", _why(tool, calls, source, dst)) for tool, calls in changed]
-    always = getattr(dst, "always_grants", frozenset())
-    unheld = [t for t in dict.fromkeys(r.tool for r in source) if t != ALL_TOOLS and not holds(t) and t not in always]
+    # a tool the target always grants is held: withholding it is a widening (refused unless accepted)
+    unheld = [t for t in dict.fromkeys(r.tool for r in source) if t != ALL_TOOLS and not holds(t)]
     out += [(f"tools.{t}", "dropped", f"{dst.title} has no rule for '{t}'") for t in unheld]
-    out += [(f"tools.{t}", "defaulted", f"{dst.title} gives every agent {dst.tool_name(t)} and cannot withhold it")
-            for t in sorted(always) if power_action(source, t, OTHER_ARG) != "allow" and source]
     # the engine lets through only the widenings the user accepted
     wide = dict.fromkeys(t for t, _ in widenings(source, result, holds=holds, accepted=False)) \
         if accepted_widenings() and source != result else {}

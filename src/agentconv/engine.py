@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import power_members, restricts, widenings
+from .access import power_members, power_of, restricts, widenings
 from .accessdiff import tool_changes
 from .errors import AgentconvError, WideningError
 from .losses import Loss
@@ -99,10 +99,12 @@ def _expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = 
     work = work.model_copy(update={"tools": denies})
     text = dialect.write(work, trivia, None, path)
     back = dialect.read(text, path, apply_carry=False)
-    if not widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool):
+    wide = widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool)
+    if not wide:
         return work, text, back
-    raise WideningError(f"cannot write this agent as {dialect.name} without widening its tool access",
-                         path=path, hint="convert to a dialect that can express its rules")
+    tools = sorted({power_of(t) for t, _ in wide})
+    message, hint = _widening_refusal(dialect, tools)
+    raise WideningError(message, path=path, hint=hint)
 
 
 def fill_required(dialect, agent: Agent) -> Agent:
@@ -244,3 +246,18 @@ def _restorable(dialect, work: Agent, result: Agent, trivia: Any, path: str | No
     outcome = restore(dialect, result, probe, path=path, file_values=written, trust=True, narrowed=narrowed)
     back = set(outcome.restored)
     return [name for name in per_field if name in back]
+
+
+def _widening_refusal(dialect, tools: list[str]) -> tuple[str, str]:
+    """(message, hint) for an agent the target cannot write without granting ``tools``."""
+    from agentconv.access import OTHER_TOOL
+    named = [t for t in tools if t != OTHER_TOOL]
+    what = ", ".join(named + (["every tool it does not name"] if OTHER_TOOL in tools else []))
+    them = "it" if len(tools) == 1 else "them"
+    hint = "convert to a dialect that can express its rules"
+    if OTHER_TOOL in tools:
+        hint += f" ({dialect.title} cannot keep an allow-list)"
+    elif named:
+        hint += ", or accept the widening by name: " + " ".join(f"--accept-widening {t}" for t in named)
+    return (f"cannot write this agent as {dialect.name} without widening its tool access ({what}: "
+            f"{dialect.title} grants {them} and cannot withhold {them})", hint)

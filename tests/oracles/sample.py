@@ -174,18 +174,23 @@ def _unique(agent: Agent, target, taken: set[str]) -> Agent:
     return renamed
 
 
+#: target -> the widenings a judge's run accepts by name, as a user migrating there would
+#: (Factory gives every droid Skill: without ``--accept-widening skill`` most agents are refused)
+ACCEPT: dict[str, tuple[str, ...]] = {}
+
+
 def _convert(src: Source, doc, target: str) -> Case:
     original = doc.agent
     if doc.dialect != target:
         path = PurePosixPath(get_dialect(target).output_path(original))
-        text, losses = to_dialect(doc, target, path=path)
+        text, losses = to_dialect(doc, target, path=path, accept_widening=ACCEPT.get(target, ()))
         return Case(src, original, target, f"{doc.dialect}→{target}", path, text, losses)
     via = DETOUR[target]
     mid_path = PurePosixPath(get_dialect(via).output_path(original))
     mid_text, first = to_dialect(doc, via, path=mid_path)
     mid = agentconv.loads(mid_text, via, path=str(mid_path))
     path = PurePosixPath(get_dialect(target).output_path(mid.agent))
-    text, second = to_dialect(mid, target, path=path)
+    text, second = to_dialect(mid, target, path=path, accept_widening=ACCEPT.get(target, ()))
     return Case(src, original, target, f"{doc.dialect}→{via}→{target}", path, text, first + second)
 
 

@@ -65,9 +65,6 @@ class Cursor(FieldTable, MarkdownDialect):
     #: read-only is the narrowest Cursor agent: no rule withholds reading files
     always_grants = frozenset(_TABLE.get("readonly", {}).get("grants", []))
 
-    def holds_tool(self, canon: str) -> bool:
-        return canon not in self.always_grants and super().holds_tool(canon)
-
     fields = (
         NAME,
         OneLineDescription(),

@@ -80,7 +80,8 @@ class DeepAgents(FieldTable, MarkdownDialect):
 
     def write_name(self, agent: Agent, out: NativeItems) -> None:
         """``name`` only where the output's folder does not say it (or the file had it)."""
-        if agent.name and ("name" in out.old or not _FOLDER_SAYS_NAME.get()):
+        # a blank name skips the file in Deep Agents: the folder's name is the one to use then
+        if agent.name and agent.name.strip() and ("name" in out.old or not _FOLDER_SAYS_NAME.get()):
             out.put("name", agent.name, lambda v: v.strip(), agent.name)
 
 

@@ -68,8 +68,8 @@ class Factory(FieldTable, MarkdownDialect):
         return super().name_problem(name)
 
     def holds_tool(self, canon: str) -> bool:
-        # Factory has no other tool (a rule on one is dropped), and no rule withholds Skill
-        return canon in _NAME_OF and canon not in self.always_grants
+        # Factory has no other tool (a rule on one is dropped); Skill it holds but always grants
+        return canon in _NAME_OF
 
     def tool_name(self, canon: str) -> str:
         return _NAME_OF.get(canon, canon)
