@@ -167,6 +167,12 @@ def _expressible(source: list, tool: str, arg: str | None, before: str, target: 
     if target == "opencode":
         from agentconv.dialects.opencode import says
         return says(tool) and (uniform or tool not in _OPENCODE_ACTION_ONLY)
+    if target in ("gemini", "qwen", "antigravity"):      # tool lists: whole tools by their own names
+        from importlib import import_module
+        names = import_module(f"agentconv.dialects.{target}").TOOLS
+        if tool == "*":
+            return target == "qwen" and before == "allow"  # only Qwen has a deny-list for the rest
+        return before == "allow" and uniform and bool(names.native(tool))
     return False
 
 

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 SHARED = REPO.parent / "shared"
 DIALECTS = ("claude", "opencode", "prose", "copilot", "deepagents", "augment", "cline", "junie", "cursor",
-            "factory", "kiro-ide", "trae")
+            "factory", "kiro-ide", "trae", "gemini", "qwen", "antigravity")
 
 
 def fixture_files(dialect: str | None = None) -> list[Path]:

@@ -206,10 +206,12 @@ def test_check_fails_for_a_file_that_does_not_parse(tmp_path):
 def test_dialects_lists_name_tool_and_folder():
     rows = [line.split("\t") for line in run("dialects").stdout.splitlines()]
     assert [r[0] for r in rows] == ["claude", "opencode", "prose", "claude-json", "copilot", "deepagents", "augment",
-                                    "cline", "junie", "cursor", "factory", "kiro-ide", "trae"]
+                                    "cline", "junie", "cursor", "factory", "kiro-ide", "trae", "gemini", "qwen",
+                                    "antigravity"]
     assert rows[0][2] == ".claude/agents/" and rows[1][2] == ".opencode/agent/"
     assert rows[4][2] == ".github/agents/"
-    assert [r[2] for r in rows[9:]] == [".cursor/agents/", ".factory/droids/", ".kiro/agents/", ".trae/agents/"]
+    assert [r[2] for r in rows[9:13]] == [".cursor/agents/", ".factory/droids/", ".kiro/agents/", ".trae/agents/"]
+    assert [r[2] for r in rows[-3:]] == [".gemini/agents/", ".qwen/agents/", ".agents/agents/"]
     summary = {r[0]: r[3] for r in rows}
     assert "ask before a tool" in summary["claude"] and "temperature" in summary["claude"]
     assert "temperature" not in summary["opencode"] and "ask before a tool" not in summary["opencode"]

@@ -38,7 +38,7 @@ def test_content(text, expected):
 @pytest.mark.parametrize("text, candidates", [
     ("---\nname: a\ndescription: b\nmode: subagent\npermissionMode: plan\n---\nx\n", ["claude", "opencode"]),
     ("---\n---\nbody\n", ["claude", "opencode", "copilot", "deepagents", "augment", "cline", "junie", "cursor", "factory",
-                         "kiro-ide", "trae"]),
+                         "kiro-ide", "trae", "gemini", "qwen", "antigravity"]),
 ], ids=["claude-and-opencode-keys", "empty-front-matter"])
 def test_ambiguous_content_lists_the_candidates(text, candidates):
     with pytest.raises(DetectionError) as info:

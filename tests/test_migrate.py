@@ -273,15 +273,18 @@ def test_virtual_environments_and_caches_are_not_walked(tmp_path):
 def test_agents_of_tools_agentconv_does_not_read_are_skipped_by_name_not_guessed(tmp_path):
     gemini = "---\nname: api-designer\ndescription: Designs APIs.\nkind: local\ntools:\n  - read_file\n" \
              "temperature: 0.3\n---\nDesign.\n"
+    mixed = "---\nname: api-designer\ndescription: Designs APIs.\nmode: subagent\npermissionMode: plan\n---\nDesign.\n"
     src = make_tree(tmp_path / "repo", {
-        ".gemini/agents/api-designer.md": gemini,           # Gemini CLI's own folder
-        "collection/agents/api-designer.md": gemini,        # walked into, of no one dialect
+        ".windsurf/agents/api-designer.md": gemini,         # a tool agentconv does not read
+        ".gemini/agents/api-designer.md": gemini,           # Gemini CLI's own folder: a dialect now
+        "collection/agents/api-designer.md": mixed,         # walked into, of no one dialect
         ".claude/agents/reviewer.md": "---\nname: reviewer\ndescription: Reviews.\n---\nGo.\n",
     })
     result = convert_tree([src], tmp_path / "out", to="opencode")
     status = {Path(f.source).relative_to(src).as_posix(): (f.status, f.reason or "") for f in result.files}
     assert status[".claude/agents/reviewer.md"][0] == "converted"
-    assert status[".gemini/agents/api-designer.md"][0] == "skipped" and "Gemini CLI" in status[".gemini/agents/api-designer.md"][1]
+    assert status[".gemini/agents/api-designer.md"][0] == "converted"
+    assert status[".windsurf/agents/api-designer.md"][0] == "skipped" and "Windsurf" in status[".windsurf/agents/api-designer.md"][1]
     assert status["collection/agents/api-designer.md"][0] == "skipped" and "--from" in status["collection/agents/api-designer.md"][1]
     assert result.exit_code == 0
     named = convert_tree([src / "collection/agents/api-designer.md"], tmp_path / "o2", to="opencode")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from oracles import judges, sample, verdict
+from oracles import gemini_qwen, judges, sample, verdict
 from oracles.sample import Case
 
 pytestmark = pytest.mark.oracle
@@ -110,6 +110,16 @@ def _judge(result: Run, project) -> None:
         extra = told
         fields = lambda case, told, _: verdict.copilot_fields(case, told)  # noqa: E731
         widens = verdict.copilot_never_widens
+    elif result.target == "gemini":
+        extra = told
+        fields = lambda case, told, _: gemini_qwen.gemini_fields(case, told)  # noqa: E731
+        widens = gemini_qwen.gemini_never_widens
+    elif result.target == "qwen":
+        extra = gemini_qwen.qwen_session(project, [c.name for c in result.judged])
+        unrestricted = [set(extra.granted[c.name]) for c in result.judged if not c.effect.tools and c.name in extra.granted]
+        baseline = set.intersection(*unrestricted) - gemini_qwen._ALWAYS if unrestricted else set()
+        fields = lambda case, told, session: gemini_qwen.qwen_fields(case, told, session, baseline)  # noqa: E731
+        widens = gemini_qwen.qwen_never_widens
     else:
         extra = judges.opencode_rules(project)
         fields = lambda case, told, _: verdict.opencode_fields(case, told)  # noqa: E731
@@ -166,13 +176,32 @@ def test_our_reading_of_opencode_tool_switches_matches_debug_agent(run: Run) -> 
     assert ours == {tool: on for tool, on in resolved["tools"].items() if tool != "invalid"}
 
 
+@pytest.mark.parametrize("run", ["qwen"], indirect=True)
+def test_the_old_qwen_code_loads_every_output_too(run: Run, summary) -> None:
+    """Outputs are written for both Qwen Code clients: 0.15.x, with its line-by-line parser,
+    loads every agent 0.24.x loads, under the same name."""
+    try:
+        told = judges.judge("qwen", run.extra["project"], version=OLD_QWEN)
+    except judges.JudgeUnavailable as exc:
+        _unavailable(str(exc))
+    missing = [str(c) for c in run.judged if c.name not in told.agents]
+    summary.lines.append(f"qwen {OLD_QWEN}: {len(run.judged)} judged, {len(run.judged) - len(missing)} loaded")
+    assert not missing, _report(missing) + "\n\nthe tool said:\n" + _report(told.complaints, 15)
+
+
+OLD_QWEN = "0.15.10"
+
+
 # -- check --for agrees with the real tools (issue 9, Build 3) ----------------------------------
 
 def _files_for(dialect: str) -> list[tuple[str, str]]:
     """Every corpus file of the tool's dialect, the fixtures, and the crafted cases of
     tests/test_toolread.py, as (label, text)."""
+    from test_gemini import GEMINI_CASES
+    from test_qwen import QWEN_CASES
     from test_toolread import CLAUDE_CASES, COPILOT_CASES, OPENCODE_CASES
-    crafted = {"claude": CLAUDE_CASES, "opencode": OPENCODE_CASES, "copilot": COPILOT_CASES}[dialect]
+    crafted = {"claude": CLAUDE_CASES, "opencode": OPENCODE_CASES, "copilot": COPILOT_CASES, "gemini": GEMINI_CASES,
+               "qwen": QWEN_CASES}[dialect]
     out = [(f"probe:{name}", text) for name, (text, *_) in crafted.items()]
     for folder, label in ((sample.SHARED / "corpus" / dialect, "corpus"), (sample.FIXTURES / dialect, "fixtures")):
         for path in sample._files(folder):
@@ -197,7 +226,8 @@ def test_check_for_agrees_with_the_real_tool_on_every_corpus_file(tool, tmp_path
     if not modelled.endswith(" " + judges.client_version(tool)):
         pytest.skip(f"check --for {tool} states {modelled}; the judge runs {judges.client_version(tool)}")
     judge = {"claude": agreement.claude_agreement, "opencode": agreement.opencode_agreement,
-             "copilot": agreement.copilot_agreement}[tool]
+             "copilot": agreement.copilot_agreement, "gemini": agreement.gemini_agreement,
+             "qwen": agreement.qwen_agreement}[tool]
     try:
         result = judge(_files_for(tool), tmp_path)
     except judges.JudgeUnavailable as exc:

@@ -42,7 +42,8 @@ class LossesSnapshot(_BinarySnapshot):
 OUTPUT_EXTENSION = {"claude": MarkdownSnapshot, "opencode": MarkdownSnapshot, "prose": TextSnapshot,
                     "copilot": MarkdownSnapshot, "augment": MarkdownSnapshot, "cline": YamlSnapshot,
                     "junie": MarkdownSnapshot, "cursor": MarkdownSnapshot, "factory": MarkdownSnapshot,
-                    "kiro-ide": MarkdownSnapshot, "trae": MarkdownSnapshot}
+                    "kiro-ide": MarkdownSnapshot, "trae": MarkdownSnapshot, "gemini": MarkdownSnapshot,
+                    "qwen": MarkdownSnapshot, "antigravity": MarkdownSnapshot}
 
 
 def _case_id(path, target: str) -> str:

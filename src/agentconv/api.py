@@ -151,7 +151,8 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
         # on a trip back the target's own hints rebuild the file: the formatting of the file
         # read (agentconv's, and the comments it moved) is not carried on
         if (specific or unshown) and target.name not in doc.style:
-            style[source.name] = {**specific, **unshown}
+            quotes = {**specific.get("quotes", {}), **unshown.get("quotes", {})}   # a target may show none
+            style[source.name] = {**specific, **unshown, **({"quotes": quotes} if quotes else {})}
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
                                  path=where, style=style or None, spell_with=spell_with,
                                  source_values=source.file_values(of_agent) if source is not None else None)

@@ -29,11 +29,15 @@ DIALECTS: dict[str, str] = {
     "factory": "agentconv.dialects.factory",
     "kiro-ide": "agentconv.dialects.kiro_ide",
     "trae": "agentconv.dialects.trae",
+    "gemini": "agentconv.dialects.gemini",
+    "qwen": "agentconv.dialects.qwen",
+    "antigravity": "agentconv.dialects.antigravity",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
            "deep-agents": "deepagents",
-           "droid": "factory", "factory-droid": "factory"}
+           "droid": "factory", "factory-droid": "factory",
+           "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity"}
 
 
 def dialect_names() -> list[str]:

@@ -1,14 +1,15 @@
-"""Reading models of Augment (Auggie), Cline, Junie, Cursor, Factory, Kiro IDE and Trae (issue
-12), beside the ones in ``toolread``: each tool's delimiters and what it does with a bad value, an unknown key or a
-missing one. Facts and client versions: ``dialects/<name>/REFERENCE.md``."""
+"""Reading models of Augment (Auggie), Cline, Junie, Cursor, Factory, Kiro IDE, Trae, Gemini CLI,
+Qwen Code and Antigravity (issue 12), beside the ones in ``toolread``: each tool's delimiters and
+what it does with a bad value, an unknown key or a missing one. Facts and client versions: ``dialects/<name>/REFERENCE.md``."""
 
 from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from .errors import ParseError
-from .formats import yamlsrc
+from .formats import lineyaml, yamlsrc
 from .toolread import DROPS, IGNORES, REJECTS, ToolModel, _first_error, copilot_split
 
 #: Auggie 0.36.0 (``yo.frontmatterRegex``): ``---``, then the block up to the first ``---`` line
@@ -136,6 +137,74 @@ KIRO_IDE = ToolModel(
 TRAE = ToolModel(
     tool="Trae", client="no offline client: Trae's documented fields",
     dialect="trae", split=copilot_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False,
+)
+
+
+#: Gemini CLI 0.61.0 (``parseAgentMarkdown``): ``^---\r?\n([\s\S]*?)\r?\n---(?:\r?\n([\s\S]*))?``, no
+#: BOM stripped (a BOM means no front matter); js-yaml without a fallback; a strict schema
+_GEMINI_FRONT = re.compile(r"\A---\r?\n([\s\S]*?)\r?\n---(?:\r?\n([\s\S]*))?")
+
+
+def gemini_split(text: str) -> tuple[str | None, str]:
+    match = _GEMINI_FRONT.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), match.group(2) or ""
+
+
+GEMINI_CLI = ToolModel(
+    tool="Gemini CLI", client="@google/gemini-cli 0.61.0", dialect="gemini",
+    split=gemini_split, repair=None,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=REJECTS,
+    skip_keys=("name", "description"), rejects_project=False,
+)
+
+#: Qwen Code 0.24.4 (``parseSubagentContent``): BOM dropped, CR and CRLF made LF, then
+#: ``^---\n([\s\S]*?)\n---\n([\s\S]*)$`` (a newline must follow the closing line); matched here
+#: on the text as written, so that a CRLF prompt compares as the same words
+_QWEN_FRONT = re.compile(r"\A---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)\Z")
+
+
+def qwen_split(text: str) -> tuple[str | None, str]:
+    text = text[1:] if text.startswith("\ufeff") else text
+    match = _QWEN_FRONT.match(text)
+    if match is None:
+        return None, text
+    return match.group(1).replace("\r\n", "\n"), match.group(2)
+
+
+_PLACEHOLDER = re.compile(r"\$\{([a-zA-Z_]\w*)\}")
+
+
+def _qwen_placeholders(prompt: str) -> str | None:
+    """Qwen Code fills ``${name}`` in a sub-agent's prompt and refuses to run it when it has no
+    such value (``templateString``; there is no escape)."""
+    found = sorted(set(_PLACEHOLDER.findall(prompt)))
+    return (f"the prompt holds {', '.join('${' + k + '}' for k in found[:3])}, placeholders it fills and cannot "
+            f"fill") if found else None
+
+
+def _qwen_name(value: Any) -> str | None:
+    from .dialects.qwen import name_rule
+    return name_rule(value)
+
+
+QWEN_CODE = ToolModel(
+    tool="Qwen Code", client="@qwen-code/qwen-code 0.24.4", dialect="qwen",
+    split=qwen_split, repair=None, fallback=lineyaml.parse,
+    unparsable="empty", invalid_value=DROPS, unknown_key=IGNORES,
+    skip_keys=("name", "description"), rejects_project=False, min_prompt=10, prompt_check=_qwen_placeholders,
+    rejecting_keys=frozenset({"approvalMode", "model", "runConfig", "executor", "executionBackend"}),
+    checks={"name": _qwen_name},
+)
+
+#: Antigravity has no offline client: its documented fields only (dialects/antigravity/REFERENCE.md);
+#: strict YAML assumed (no repair), a bad documented value refusing the file, other keys ignored
+ANTIGRAVITY = ToolModel(
+    tool="Antigravity", client="documentation (CLI v1.1.6+), no offline client", dialect="antigravity",
+    split=copilot_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
     skip_keys=("name", "description"), rejects_project=False,
 )

@@ -25,6 +25,8 @@ LOADS, SKIPS, REJECTS = "loads", "skips", "rejects"
 #: kinds of finding besides the verdicts: only MISREADS means the tool does not use a file it
 #: loads as written; NOTE is agentconv's own remark
 MISREADS, DROPS, IGNORES, FORWARDS, NOTE = "misreads", "drops", "ignores", "forwards", "note"
+#: the tool loads the file but will not run the agent (Qwen Code and a ${placeholder} in the prompt)
+NOT_RUN = "does not run"
 _ABSENT: Any = object()
 
 
@@ -41,11 +43,19 @@ class ToolModel:
                                                 # (no keys), "whole-file" (all of it is prompt) or
                                                 # REJECTS (the file is not loaded)
     invalid_value: str                          # DROPS the key, or REJECTS the file/project
-    unknown_key: str                            # IGNORES or FORWARDS (opencode: provider options)
+    unknown_key: str                            # IGNORES, FORWARDS (opencode: provider options) or
+                                                # REJECTS (a strict schema: the file is not loaded)
     skip_keys: tuple[str, ...] = ()             # a missing or bad value here skips the file
     unloadable_keys: frozenset[str] = frozenset()   # a non-empty top-level value: not loaded
     normalise: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # before validation
     rejects_project: bool = True                # a rejected file stops every agent, not only its own
+    min_prompt: int = 0                         # a shorter prompt (stripped) skips the file
+    prompt_check: Callable[[str], str | None] | None = None   # why the tool cannot run the prompt
+    rejecting_keys: frozenset[str] = frozenset()    # a bad value here rejects the file, where
+                                                    # the tool drops bad values of other keys
+    checks: dict[str, Callable[[Any], str | None]] = field(default_factory=dict)  # rules a JSON
+                                                    # Schema cannot state (Unicode name classes)
+    fallback: Callable[[str], dict] | None = None   # the parser used when YAML fails (Qwen Code)
     requires_body: bool = False                 # an empty prompt and the file is not loaded
 
 
@@ -69,7 +79,7 @@ class ToolReading:
     @property
     def fails(self) -> bool:
         """The tool skips, rejects or mis-reads the file (check --for exits 1)."""
-        return self.verdict != LOADS or any(f.kind == MISREADS for f in self.findings)
+        return self.verdict != LOADS or any(f.kind in (MISREADS, NOT_RUN) for f in self.findings)
 
     def lines(self) -> list[str]:
         return [f.message for f in self.findings]
@@ -99,8 +109,9 @@ def _parse(model: ToolModel, yaml_text: str) -> dict | None:
             _, value = yamlsrc.load_yaml(attempt(yaml_text))
         except ParseError:
             continue
-        return value if isinstance(value, dict) else {}
-    return None
+        if isinstance(value, dict) or model.fallback is None:
+            return value if isinstance(value, dict) else {}
+    return model.fallback(yaml_text) if model.fallback is not None else None
 
 
 def _unparsable(model: ToolModel, reading: ToolReading, text: str) -> None:
@@ -136,7 +147,20 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
             reading.findings.append(Finding(REJECTS, key, f"'{key}' hooks are declared at the top level, "
                                             f"outside 'hooks'"))
             return
+    if len(reading.prompt) < model.min_prompt:
+        reading.verdict = SKIPS
+        reading.findings.append(Finding(SKIPS, "prompt", f"the prompt is shorter than {model.min_prompt} characters"))
+        return
+    why = model.prompt_check(reading.prompt) if model.prompt_check else None
+    if why:
+        reading.findings.append(Finding(NOT_RUN, "prompt", f"{model.tool} loads the file but does not run the agent: "
+                                                            f"{why}"))
     for key in list(values):
+        if key not in properties and model.unknown_key == REJECTS:
+            reading.verdict = REJECTS
+            reading.findings.append(Finding(REJECTS, key, f"{key}: {model.tool} does not know this key and "
+                                            f"refuses the file"))
+            return
         if key not in properties:
             kind = model.unknown_key
             what = ("sends it to the model provider as a request option" if kind == FORWARDS
@@ -144,14 +168,14 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
             reading.findings.append(Finding(kind, key, f"{key}: {model.tool} does not know this key and {what}"))
             continue
         value = model.normalise.get(key, lambda v: v)(values[key])
-        error = _first_error(model.dialect, key, value)
+        error = _first_error(model.dialect, key, value) or (model.checks[key](value) if key in model.checks else None)
         if error is None:
             continue
         if key in model.skip_keys:
             reading.verdict = SKIPS
             reading.findings.append(Finding(SKIPS, key, f"{key} {_short(values[key])} {error}"))
             return
-        if model.invalid_value == REJECTS:
+        if model.invalid_value == REJECTS or key in model.rejecting_keys:
             reading.verdict = REJECTS
             scope = "one such file stops the whole project" if model.rejects_project else "the file is not loaded"
             reading.findings.append(Finding(REJECTS, key, f"{key} {_short(values[key])} {error} ({scope})"))
@@ -316,8 +340,9 @@ def judge_output(dialect, text: str, path: str | None = None, *,
     reading = how_tool_reads(dialect, text, path, every_field=True, ours=ours)
     if reading is None:
         return [], []
-    refused = [(f.key, f"{reading.model.tool} {reading.verdict} the file: {f.message}") for f in reading.findings
-               if f.kind in (SKIPS, REJECTS) and f.key in reading.values]
+    refused = [(f.key, f.message if f.kind == NOT_RUN else f"{reading.model.tool} {reading.verdict} the file: {f.message}")
+               for f in reading.findings
+               if f.kind in (SKIPS, REJECTS, NOT_RUN) and (f.key in reading.values or f.key == "prompt")]
     return [f.message for f in reading.findings if f.kind == MISREADS], refused
 
 
@@ -476,7 +501,9 @@ def model_of(dialect) -> ToolModel | None:
     return MODELS.get(getattr(dialect, "reading_model", None) or "")
 
 
-from .toolmodels import AUGGIE, CLINE, CURSOR, FACTORY, JUNIE, KIRO_IDE, TRAE  # noqa: E402  (built on the helpers above)
+from .toolmodels import (ANTIGRAVITY, AUGGIE, CLINE, CURSOR, FACTORY, GEMINI_CLI, JUNIE, KIRO_IDE,  # noqa: E402
+                         QWEN_CODE, TRAE)                                  # (built on the helpers above)
 
 MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
-               "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE})
+               "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE,
+               "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE, "antigravity": ANTIGRAVITY})

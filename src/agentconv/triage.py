@@ -252,7 +252,19 @@ def _glob_regex(glob: str) -> str:
 
 
 def _segment(part: str) -> str:
-    return "".join("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c) for c in part)
+    """One path segment of a glob: ``*``, ``?`` and ``[...]``/``[!...]`` (Gemini CLI skips a file
+    whose name starts with '_': ``[!_]*.md``)."""
+    out, i = "", 0
+    while i < len(part):
+        c, close = part[i], part.find("]", i + 2)
+        if c == "[" and close > 0:
+            inner = part[i + 1:close]
+            out += f"[^/{re.escape(inner[1:])}]" if inner.startswith("!") else f"[{re.escape(inner)}]"
+            i = close + 1
+            continue
+        out += "[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c)
+        i += 1
+    return out
 
 
 def matching_glob(globs: tuple[str, ...], source: Source) -> str | None:

@@ -188,3 +188,57 @@ def _tally(result: Agreement, label: str, reading: ToolReading, problems: list[s
         result.disagreements += [f"{label} ({_verdict(reading)}): {p}" for p in problems]
     else:
         result.verdicts[_verdict(reading)] += 1
+
+
+# -- Gemini CLI and Qwen Code -------------------------------------------------------------------
+
+def gemini_agreement(files: list[tuple[str, str]], root: Path) -> Agreement:
+    """One project: Gemini CLI's loader keeps every file it accepts (it names none after
+    another) and says which file each agent came from."""
+    result = Agreement("gemini")
+    readings = [(label, text, agentconv.check_for("gemini", text)) for label, text in files]
+    told = judges.judge("gemini", _project(root / "gemini", [(".gemini/agents", t) for _, t, _ in readings]))
+    by_file = {a["file"]: a for a in told.listed if a.get("file")}
+    for i, (label, _, reading) in enumerate(readings):
+        agent = by_file.get(f"{i:03d}.md")
+        _tally(result, label, reading, _gemini_file(reading, agent))
+    return result
+
+
+def _gemini_file(reading: ToolReading, agent: dict | None) -> list[str]:
+    if (agent is not None) != (reading.verdict == LOADS):
+        return [f"agentconv says {reading.verdict}, gemini {'loaded' if agent else 'did not load'} it"]
+    if agent is not None and agent.get("description") != reading.values.get("description"):
+        return [f"description: agentconv says gemini reads {reading.values.get('description')!r}, "
+                f"gemini read {agent.get('description')!r}"]
+    return []
+
+
+def qwen_agreement(files: list[tuple[str, str]], root: Path) -> Agreement:
+    """Qwen Code lists one agent per name: files share a project, one per set of distinct names;
+    the judge shows the first line of each description."""
+    result = Agreement("qwen")
+    batches: list[list[tuple[str, str, ToolReading, str | None]]] = []
+    for label, text in files:
+        reading = agentconv.check_for("qwen", text)
+        name = reading.values.get("name")
+        name = str(name) if name is not None else None
+        batch = next((b for b in batches if name is None or all(n != name for *_, n in b)), None)
+        if batch is None:
+            batch = []
+            batches.append(batch)
+        batch.append((label, text, reading, name))
+    for i, batch in enumerate(batches):
+        told = judges.judge("qwen", _project(root / f"qwen-{i}", [(".qwen/agents", t) for _, t, *_ in batch]))
+        for label, _, reading, name in batch:
+            _tally(result, label, reading, _qwen_file(reading, told.agents.get(name) if name else None))
+    return result
+
+
+def _qwen_file(reading: ToolReading, agent: dict | None) -> list[str]:
+    if (agent is not None) != (reading.verdict == LOADS):
+        return [f"agentconv says {reading.verdict}, qwen {'loaded' if agent else 'did not load'} it"]
+    ours = str(reading.values.get("description", "")).split("\n")[0]
+    if agent is not None and agent.get("description") not in (None, ours):
+        return [f"description: agentconv says qwen reads {ours!r}, qwen read {agent.get('description')!r}"]
+    return []

@@ -26,6 +26,8 @@ CLIENTS = {
     "opencode": ("opencode", "OPENCODE_VERSION", "1.18.33", "opencode"),  # the newest stable (2026-12-01)
     "copilot": ("copilot", "COPILOT_CLI_VERSION", "1.0.102", "copilot"),  # the newest (2026-12-01)
     "factory": ("factory", "FACTORY_CLI_VERSION", "0.225.2", "droid"),   # tests/judges/factory.sh
+    "gemini": ("gemini-cli", "GEMINI_CLI_VERSION", "0.61.0", "gemini"),    # the newest (2026-12-01)
+    "qwen": ("qwen-code", "QWEN_CODE_VERSION", "0.24.4", "qwen"),         # the newest; 0.15.10 judged too
 }
 MOCK = Path(__file__).with_name("claude_mock.py")
 #: entries of a request's tool list that are no tool an agent can call (2.1.332 sends a
@@ -58,14 +60,21 @@ class Verdict:
     returncode: int
     agents: dict[str, dict]                         # name -> what the script printed for it
     complaints: list[str] = field(default_factory=list)   # the tool's own warnings (stderr)
+    listed: list[dict] = field(default_factory=list)      # every agent printed, several of a name too
 
 
-def judge(tool: str, project: Path) -> Verdict:
-    """One run of ``../shared/oracles/<tool>.sh`` over a project folder."""
+def judge(tool: str, project: Path, version: str | None = None) -> Verdict:
+    """One run of ``../shared/oracles/<tool>.sh`` over a project folder (``version``: another
+    client than the one ``CLIENTS`` pins)."""
     script = ORACLES / f"{tool}.sh"
     # the shared scripts pin older clients: run them with ours (the same variables)
-    env = {**os.environ, CLIENTS[tool][1]: client_version(tool)}
-    proc = subprocess.run(["bash", str(script), str(project)], capture_output=True, text=True, timeout=900, env=env)
+    env = {**os.environ, CLIENTS[tool][1]: version or client_version(tool)}
+    # stdout goes to a file: a Node script that exits at once cuts a long output short in a pipe
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as sink:
+        proc = subprocess.run(["bash", str(script), str(project)], stdout=sink, stderr=subprocess.PIPE, text=True,
+                              timeout=900, env=env)
+        sink.seek(0)
+        proc.stdout = sink.read()
     complaints = [line for line in proc.stderr.splitlines() if line.strip()]
     if proc.returncode in (2, 3):      # usage error, or the client could not be installed
         raise JudgeUnavailable(f"{script.name} could not run {tool} {client_version(tool)} "
@@ -75,7 +84,7 @@ def judge(tool: str, project: Path) -> Verdict:
     except ValueError:
         raise JudgeUnavailable(f"{script.name} printed no JSON (exit {proc.returncode}): "
                                f"{proc.stdout[:300]!r} {proc.stderr.strip()[-500:]}") from None
-    return Verdict(tool, proc.returncode, {a["name"]: a for a in listed}, complaints)
+    return Verdict(tool, proc.returncode, {a["name"]: a for a in listed}, complaints, listed)
 
 
 # -- our own probes (the scripts installed the clients) ------------------------------------

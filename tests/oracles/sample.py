@@ -20,10 +20,10 @@ from .probes import PROBES
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 FIXTURES = REPO / "fixtures"
-TARGETS = ("claude", "opencode", "copilot")
+TARGETS = ("claude", "opencode", "copilot", "gemini", "qwen")
 #: every n-th corpus file by sorted path; the opencode and prose folders are small, so denser.
 #: AGENTCONV_ORACLE_STRIDE=1 (as CI sets) judges every corpus file.
-CORPUS_STRIDE = {"claude": 10, "opencode": 4, "prose": 4, "copilot": 6}
+CORPUS_STRIDE = {"claude": 10, "opencode": 4, "prose": 4, "copilot": 6, "gemini": 4, "qwen": 4}
 
 
 def _stride(dialect: str) -> int:
@@ -32,7 +32,8 @@ def _stride(dialect: str) -> int:
     return max(1, int(forced)) if forced and forced.isdigit() else CORPUS_STRIDE[dialect]
 #: a file already in the target's dialect goes there and back (X→Y→X): identity would only
 #: judge the source file, not agentconv
-DETOUR = {"claude": "opencode", "opencode": "claude", "prose": "claude", "copilot": "claude"}
+DETOUR = {"claude": "opencode", "opencode": "claude", "prose": "claude", "copilot": "claude", "gemini": "claude",
+          "qwen": "claude"}
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,8 @@ def loaded(case: Case, verdict: Verdict) -> list[str]:
 def _merely_ignored(complaint: str) -> bool:
     """Keys the tool passes on or ignores: the agent loads (check --for reports them)."""
     return "provider options" in complaint or "does not recognize or apply" in complaint \
-        or re.search(r": unknown fields? ignored: ", complaint) is not None      # Copilot CLI 1.0.102
+        or re.search(r": unknown fields? ignored: ", complaint) is not None \
+        or complaint.endswith("Dropping field.")                      # Qwen Code 0.24.4: a value it drops
 
 
 def accounted(case: Case) -> list[str]:

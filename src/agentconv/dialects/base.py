@@ -122,8 +122,10 @@ class Dialect:
         return None
 
     #: how strongly content claims a dialect; detection takes the single strongest claim
+    #: NAMES: values in a vocabulary of this tool's own (its tool names), which outweighs keys
+    #: several tools share; the claim grows with the number of such names (see ``claim``)
     #: SYNTAX: the whole file is in a syntax only this dialect reads (a JSON object of agents)
-    NO_CLAIM, WEAK, STRONG, SYNTAX = 0, 1, 2, 3
+    NO_CLAIM, WEAK, STRONG, NAMES, SYNTAX = 0, 1, 2, 3, 4
 
     def claim(self, text: str) -> int:
         """How strongly the content says it is this dialect: STRONG for something only this
@@ -290,8 +292,18 @@ class MarkdownDialect(Dialect):
         if body and not closing.endswith("\n"):
             closing += newline
         block = trivia.block if trivia is not None else None
-        return opening + yamlwrite.dump_block(items, block, newline, self._carry_text(carry, block, newline)) \
-            + closing + body
+        if not items and not carry and block is None:
+            return opening + self.empty_front_matter + closing + body
+        return opening + yamlwrite.dump_block(items, block, newline, self._carry_text(carry, block, newline),
+                                              render=self.render_entry) + closing + body
+
+    #: the front matter written for an agent with no keys at all (a tool whose delimiter needs a
+    #: line between the rules says so)
+    empty_front_matter: ClassVar[str] = ""
+
+    def render_entry(self, key: str, value: Any, newline: str) -> str:
+        """One changed front-matter entry as text (a tool with a partial YAML reader says how)."""
+        return yamlwrite.render_entry(key, value, newline)
 
     def _carry_text(self, carry: Any, block: yamlsrc.Block | None, newline: str) -> str | None:
         if not carry:
@@ -332,9 +344,23 @@ class MarkdownDialect(Dialect):
         except ParseError:
             return self.NO_CLAIM
         values = block.values()
-        if any(k in values for k in self.exclusive_keys) or self.exclusive_shape(values):
+        if self.rejects_unknown_keys and not set(values) <= self.known_keys:
+            return self.NO_CLAIM            # the tool would not load it: not its agent
+        own_keys = any(k in values for k in self.exclusive_keys) or self.exclusive_shape(values)
+        names = self.tool_names(values)
+        if names:
+            # more of its names: more its file; as many names as another tool's, its own keys tell
+            return self.NAMES + (2 * min(names, 499) + own_keys) / 1000
+        if own_keys:
             return self.STRONG
         return self.WEAK if self.weak_claim(values) else self.NO_CLAIM
+
+    #: the tool refuses a file holding any key outside ``known_keys`` (a strict schema)
+    rejects_unknown_keys: ClassVar[bool] = False
+
+    def tool_names(self, values: dict[str, Any]) -> int:
+        """How many tool names in the front matter are spelled as only this tool spells them."""
+        return 0
 
 
 class NativeItems:

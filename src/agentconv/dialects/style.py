@@ -38,7 +38,7 @@ def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | N
     if block is None or split is None or block.mode not in ("yaml", "repaired") or trivia.synthetic:
         return None
     if not full:
-        return _shown_style(block, split, trivia)
+        return _shown_style(dialect, block, split, trivia)
     written = _as_written(dialect, block, trivia) or agent
     house = dict(dialect.native_items(written, None))
     style: dict[str, Any] = {}
@@ -51,7 +51,7 @@ def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | N
     if values:
         style["values"] = values
     quotes = {e.key: _quote(e.text) for e in block.entries if isinstance(e.value, (str, list))
-              and _quote(e.text) != _quote(yamlwrite.render_entry(e.key, e.value))}
+              and _quote(e.text) != _quote(dialect.render_entry(e.key, e.value, "\n"))}
     if block.lead:
         style["lead"] = block.lead
     if quotes:
@@ -67,14 +67,14 @@ def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | N
     return {**style, **_framing(split, trivia)} or None
 
 
-def _shown_style(block, split, trivia) -> dict | None:
+def _shown_style(dialect, block, split, trivia) -> dict | None:
     """Only what another markdown dialect shows itself (api.split_style): the framing and
     how a description is quoted — cheap, for conversions that carry no formatting."""
     style: dict[str, Any] = {}
     entry = block.entry("description")
     if entry is not None and isinstance(entry.value, str):
         quote = _quote(entry.text)
-        if quote != _quote(yamlwrite.render_entry(entry.key, entry.value)):
+        if quote != _quote(dialect.render_entry(entry.key, entry.value, "\n")):
             style["quotes"] = {"description": quote}
     return {**style, **_framing(split, trivia)} or None
 
@@ -118,11 +118,11 @@ def _styled_entry(dialect, key: str, value: Any, quote: str | None, newline: str
         text = f"{key}: [{', '.join(value)}]{newline}"
     elif isinstance(value, list) and quote and quote.startswith("indent:"):
         pad = " " * int(quote.split(":")[1])
-        text = re.sub(r"(?m)^- ", pad + "- ", yamlwrite.render_entry(key, value, "\n")).replace("\n", newline)
+        text = re.sub(r"(?m)^- ", pad + "- ", dialect.render_entry(key, value, "\n")).replace("\n", newline)
     # a run of dashes ends the front matter in the real tools: house style escapes it
     if text is not None and "---" not in text and _reads_back(dialect, text, key, value):
         return text
-    return yamlwrite.render_entry(key, value, newline)
+    return dialect.render_entry(key, value, newline)
 
 
 def _reads_back(dialect, text: str, key: str, value: Any) -> bool:

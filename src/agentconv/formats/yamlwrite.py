@@ -154,9 +154,12 @@ def comment_block(lines: list[str], newline: str) -> str:
 
 
 def dump_block(items: list[tuple[str, Any]], original: Block | None, newline: str,
-               carry: str | None = None) -> str:
+               carry: str | None = None, render: Any = None) -> str:
     """Render items as front matter, reusing the original text of every unchanged entry;
-    ``carry`` is comment text, placed where the file's own carry stood, else at the end."""
+    ``carry`` is comment text, placed where the file's own carry stood, else at the end;
+    ``render`` writes a changed entry (default ``render_entry``: a dialect whose tool reads
+    only part of YAML gives its own)."""
+    render = render or render_entry
     if original is not None and original.mode == "flow":
         only = original.entries[0]
         if same_value(dict(items), only.value):
@@ -172,7 +175,7 @@ def dump_block(items: list[tuple[str, Any]], original: Block | None, newline: st
         if entry is not None and same_value(entry.value, values[key]):
             text = entry.text
         else:
-            text = render_entry(key, values[key], newline)
+            text = render(key, values[key], newline)
             if entry is not None and not entry.text.endswith(("\n", "\r")):
                 text = text.rstrip("\r\n")
         slot_texts.append(text + (entry.gap if entry is not None else ""))
