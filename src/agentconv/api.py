@@ -139,6 +139,8 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     spell_with = tuple(get_dialect(n) for n in (own_carry.sections if own_carry else {}) if n)
     for index, agent in enumerate(doc.agents):
         of_agent = source.agent_trivia(doc.trivia, index, agent) if source is not None else doc.trivia
+        if not same and source is not None:
+            agent = _with_prompt_text(agent, source.prompt_reference(of_agent))
         where = os.fspath(path) if path is not None else \
             (doc.path if same else str(target.output_path(agent)))
         style = dict(doc.style)
@@ -167,6 +169,15 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+def _with_prompt_text(agent, ref):
+    """An agent whose prompt is in a file another dialect names: its text, or the error why it
+    cannot be had (a prompt that could not be read is never written as no prompt)."""
+    if ref is None or agent.prompt is not None:
+        return agent
+    text = ref.required_text()
+    return agent.model_copy(update={"prompt": text or None})
 
 
 def each_agent(doc: Document) -> list[Document]:

@@ -121,6 +121,11 @@ class Dialect:
         """The file's own keys and values, as the carry check compares them."""
         return None
 
+    def prompt_reference(self, trivia: Any) -> Any:
+        """The agent's prompt reference as read (a promptref.Reference), if its prompt is in a
+        file of its own."""
+        return None
+
     #: how strongly content claims a dialect; detection takes the single strongest claim
     #: NAMES: values in a vocabulary of this tool's own (its tool names), which outweighs keys
     #: several tools share; the claim grows with the number of such names (see ``claim``)

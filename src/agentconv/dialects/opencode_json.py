@@ -1,0 +1,42 @@
+"""opencode's ``agent`` object in ``opencode.json`` / ``opencode.jsonc``: agent names as keys,
+in the project's config file beside every other setting (kept byte for byte).
+
+How it differs from a ``.opencode/agent/*.md`` file, all as tables
+(``dialects/opencode-json/``): the key names the agent; the prompt is the ``prompt`` key, or
+``{file:PATH}`` (PATH relative to the config file; opencode reads it and trims it); the file
+may hold ``//`` and ``/* */`` comments and trailing commas (JSONC), which stay where they are.
+The field mapping is opencode's own (``OpenCodeFields``), shared with the markdown form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..data import mapping
+from ..promptref import Syntax
+from .container import ContainerDialect
+from .opencode import OpenCodeFields
+
+_TABLE = mapping("opencode-json")
+_KEYS = _TABLE["keys"]
+_CONTAINER = _TABLE["container"]
+
+
+class OpenCodeJson(OpenCodeFields, ContainerDialect):
+    name = "opencode-json"
+    title = "opencode.json"
+    agents_at = tuple(_CONTAINER["agents_at"])
+    file_name = _CONTAINER["file_name"]
+    prompt_key = _CONTAINER["prompt_key"]
+    accepted_keys = frozenset(_KEYS["accepted"])
+    key_order = tuple(_KEYS["accepted"])
+    key_types = dict(_KEYS["types"])
+    agent_globs = ("opencode.json", "opencode.jsonc", ".opencode/opencode.json", ".opencode/opencode.jsonc")
+    reading_model = "opencode-json"
+    comments = True
+    reads_every_key = True
+    requires_front_matter = False
+    prompt_syntax = Syntax("{file:", "}")
+
+    def holds_no_agents(self, text: str) -> str | None:
+        """A config file without agents is no agent file (most opencode.json files)."""
+        return None if self.claim(text) else "an opencode config without agents"
