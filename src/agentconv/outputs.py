@@ -50,6 +50,10 @@ class Job:
     lenient_access: bool = False
     #: canonical tools a target that cannot say their rules grants whole (reported as widened)
     accept_widening: tuple[str, ...] = ()
+    #: prompt references may read files outside the walked folder (--prompt-files-anywhere)
+    prompt_files_anywhere: bool = False
+    #: real paths of the files agents of the walked trees keep their prompts in: not agents
+    prompt_files: dict[str, str] = field(default_factory=dict)
     #: agent name -> the name to write it under (--rename OLD=NEW)
     renames: dict[str, str] = field(default_factory=dict)
     #: globs: files taken as agents whatever triage says, and files left out

@@ -115,6 +115,9 @@ def triage(source: Source, data: bytes, read: str | None) -> Verdict:
     if source.explicit or _indented_front_matter(text, folder):
         return Verdict(own_output=own)      # the reader says what is wrong, if anything
     if folder is not None and not get_dialect(folder[0]).requires_front_matter:
+        empty = get_dialect(folder[0]).holds_no_agents(text)
+        if empty:
+            return Verdict(empty)                        # a config file of the tool, without agents
         return Verdict(read=folder[0], own_output=own)      # opencode loads it: the file is the prompt
     if _stem(path) in _DOC_NAMES:
         return Verdict(f"{os.path.basename(path)} is documentation, not an agent")
@@ -188,6 +191,11 @@ def _values(yaml_text: str) -> dict | None:
             continue
         return block.values()
     return None
+
+
+def agent_folder(path: str, read: str | None) -> tuple[str, int] | None:
+    """(dialect, segments before its agent folder) when the dialect's tool loads ``path``."""
+    return _agent_folder(path, read)
 
 
 def _agent_folder(path: str, read: str | None) -> tuple[str, int] | None:

@@ -121,6 +121,14 @@ class Dialect:
         """The file's own keys and values, as the carry check compares them."""
         return None
 
+    #: False when a file without front matter is still an agent file of this dialect
+    requires_front_matter: ClassVar[bool] = True
+
+    def holds_no_agents(self, text: str) -> str | None:
+        """Why a file where the tool reads agents holds none (a config file without an agent
+        section), or None."""
+        return None
+
     def prompt_reference(self, trivia: Any) -> Any:
         """The agent's prompt reference as read (a promptref.Reference), if its prompt is in a
         file of its own."""
