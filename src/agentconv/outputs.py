@@ -15,6 +15,7 @@ from typing import Any
 
 from .document import Document
 from .errors import AgentconvError, OutputExistsError
+from .formats.jsonsrc import blanked
 from .fsio import ChangedSinceReadError, Keep, write_atomic
 from .losses import Diagnostic
 from .paths import is_safe_name, printable, safe_relative_name, unsafe_characters
@@ -315,7 +316,7 @@ def settle_members(job: Job) -> list[FileResult]:
         trivia = job.dialect.read(old.decode("utf-8", "surrogateescape"), target).trivia if old is not None else None
     except AgentconvError as exc:       # the file to merge into is broken: nothing lands
         return [failed(r, exc.located(target)) for r, _, _ in pending]
-    held = {m.key: json.loads(m.block.text) for m in trivia.members} if trivia is not None else {}
+    held = {m.key: m.block.values() for m in trivia.members} if trivia is not None else {}
     given: dict[str, str] = {}         # agent name -> the source of this run that gave it
     landed: list[tuple[str, str]] = []
     results = []
@@ -372,7 +373,7 @@ def merged_into(dialect, path: str, text: str, *, force: bool) -> str:
     other content is replaced only with ``force``; every other byte of the file stays."""
     old = read_source_bytes(path).decode("utf-8")
     trivia = dialect.read(old, path).trivia
-    held = {m.key: json.loads(m.block.text) for m in trivia.members}
+    held = {m.key: m.block.values() for m in trivia.members}
     members = dialect.members(text)
     replaced = [k for k, v in members if k in held and not _same_member(held, k, v)]
     if replaced and not force:
@@ -384,7 +385,7 @@ def merged_into(dialect, path: str, text: str, *, force: bool) -> str:
 
 def _same_member(held: dict[str, object], key: str, text: str) -> bool:
     from .formats.jsonsrc import same_value
-    return key in held and same_value(held[key], json.loads(text))
+    return key in held and same_value(held[key], json.loads(blanked(text)))   # JSONC members too
 
 
 def _what(changed: list[str], replaced: list[str], mood: str) -> str:

@@ -227,7 +227,7 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
     posix = os.path.normpath(path).replace(os.sep, "/")
     for name in [read] if read else DIALECTS:
         for glob in get_dialect(name).agent_globs:
-            if _folder_regex(glob).search(posix):
+            if "*" in glob and _folder_regex(glob).search(posix):       # a folder of agents, not one file
                 pattern = glob[len(_agent_folder_of(glob)) + 1:].removeprefix("**/")
                 return f"{get_dialect(name).title} loads only {pattern} files from its agent folder"
     return None

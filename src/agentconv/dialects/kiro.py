@@ -58,7 +58,8 @@ class Kiro(FieldTable, JsonAgentDialect):
     fields = (
         Code("name", read="read_name", write="write_name"),
         Description(),
-        Key("mcpServers", "mcp_servers", read=lambda v: [{k: c} for k, c in v.items()] if isinstance(v, dict) else None,
+        # {} is no server, as an absent key is
+        Key("mcpServers", "mcp_servers", read=lambda v: [{k: c} for k, c in v.items()] or None if isinstance(v, dict) else None,
             write=lambda s: _server_map(s)),
         Code("tools", "allowedTools", read="read_tools", write="write_tools"),
         Key("model", "model", read=lambda v: _read_model(v), write=lambda m: kiro_model(m)),
@@ -83,13 +84,16 @@ class Kiro(FieldTable, JsonAgentDialect):
 
     def write_tools(self, agent: Agent, out: NativeItems) -> None:
         old_tools, old_allowed = out.old.get("tools", MISSING), out.old.get("allowedTools", MISSING)
-        if old_tools is not MISSING and parse_tools(old_tools, old_allowed) == agent.tools:
+        old_rules = parse_tools(old_tools, old_allowed)
+        if old_rules is not None and (old_tools is not MISSING or out.old) \
+                and _with_restrictions(old_rules, out.old.get("toolsSettings"), []) == agent.tools:
             out.add("tools", old_tools)
             out.add("allowedTools", old_allowed)
             return
         tools, allowed = render_tools(agent.tools)
         out.add("tools", tools)
-        out.add("allowedTools", allowed)
+        if allowed:
+            out.add("allowedTools", allowed)
 
 
 def _names(value: Any) -> list[str] | None:
@@ -139,7 +143,7 @@ def _action(name: str, trusted: list[str]) -> str:
 def _matches(pattern: str, name: str) -> bool:
     if pattern == "@builtin":
         return not name.startswith("@") and name != ALL_TOOLS
-    return fnmatchcase(_ALIASES.get(name, name), _ALIASES.get(pattern, pattern))
+    return fnmatchcase(name, pattern) or fnmatchcase(_ALIASES.get(name, name), _ALIASES.get(pattern, pattern))
 
 
 def _covers(name: str, pattern: str) -> bool:
@@ -155,14 +159,16 @@ def _with_restrictions(rules: list[ToolRule], settings: Any, warn: list[Diagnost
     expressions canonical rules cannot say) is read as denied whole: never as allowed."""
     if not isinstance(settings, dict):
         return rules
-    denied = []
+    denied: list[str] = []
     for name, setting in settings.items():
         if isinstance(setting, dict) and _RESTRICTING & set(setting):
-            denied += [ToolRule(tool=c, action="deny") for c in _canon(name)]
+            denied += _canon(name)
             warn.append(Diagnostic(message=f"toolsSettings.{name} refuses some calls ({', '.join(sorted(_RESTRICTING & set(setting)))}); "
                                            f"agentconv reads {name} as denied", field=f"tools.{name}",
                                    hint="state the tool's limits in the target by hand"))
-    return normalise_rules(rules + denied) if denied else rules
+    if not denied:
+        return rules
+    return normalise_rules([r for r in rules if r.tool not in denied] + [ToolRule(tool=t, action="deny") for t in denied])
 
 
 def _name_of(canon: str) -> str | None:
