@@ -113,6 +113,14 @@ def test_a_value_that_fails_the_whole_config_is_an_error_at_its_line(keys, messa
     assert message in info.value.message and info.value.line == 7
 
 
+def test_v2_permissions_fail_the_config_so_they_are_never_written_and_refused_when_read():
+    doc = agentconv.loads("---\ndescription: d\npermissions:\n- {action: read, effect: deny}\n---\nHi\n", "opencode")
+    text, losses = agentconv.to_dialect(doc, "opencode-json")
+    assert "permissions" not in text and ("native.permissions", "dropped") in [(l.field, l.kind) for l in losses]
+    with pytest.raises(SchemaError, match="V2 permissions"):
+        agentconv.loads(_config(permissions=[]), "opencode-json")
+
+
 def test_a_config_without_agents_is_skipped_in_a_tree(tmp_path):
     (tmp_path / "opencode.json").write_text('{"theme": "dark"}\n')
     result = convert_tree([tmp_path], tmp_path / "out", to="claude")

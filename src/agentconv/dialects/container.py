@@ -74,6 +74,8 @@ class ContainerDialect(Dialect):
     #: the tool reads a key outside ``accepted_keys`` too (opencode forwards it to the model
     #: provider): the fields table reads every key, and none is reported as ignored
     reads_every_key: ClassVar[bool] = False
+    #: key -> why the tool refuses the whole file when an agent holds it: never written
+    refused_keys: ClassVar[dict[str, str]] = {}
 
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
         raise NotImplementedError
@@ -159,6 +161,10 @@ class ContainerDialect(Dialect):
         read = {k: v for k, v in values.items()
                 if (k in self.accepted_keys or self.reads_every_key) and k != self.prompt_key}
         for key, value in values.items():
+            if key in self.refused_keys:
+                raise SchemaError(f"agent {entry.key!r}: {key}: {self.refused_keys[key]}", path=path,
+                                  line=entry.inner.entry(key).line,
+                                  hint=f"{self.title} refuses every agent of the file otherwise")
             wanted = self.key_types.get(key)
             if wanted is not None and not _is_type(value, wanted):
                 raise SchemaError(f"agent {entry.key!r}: {key} must be {_ARTICLE[wanted]}",
@@ -216,7 +222,8 @@ class ContainerDialect(Dialect):
         typed = [(k, _as_type(v, self.key_types.get(k))) for k, v in items]
         # a value JSON cannot hold (a YAML set, date or binary), or not of the type the tool
         # demands, is left out (reported as dropped): the tool would refuse every agent
-        return sorted(((k, v) for k, v in typed if v is not _UNFIT and jsonsrc.jsonable(v)),
+        return sorted(((k, v) for k, v in typed
+                       if v is not _UNFIT and jsonsrc.jsonable(v) and k not in self.refused_keys),
                       key=lambda kv: rank.get(kv[0], len(rank)))
 
     def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:

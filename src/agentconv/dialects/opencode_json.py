@@ -30,6 +30,7 @@ class OpenCodeJson(OpenCodeFields, ContainerDialect):
     accepted_keys = frozenset(_KEYS["accepted"])
     key_order = tuple(_KEYS["accepted"])
     key_types = dict(_KEYS["types"])
+    refused_keys = dict(_KEYS.get("refused", {}))
     agent_globs = ("opencode.json", "opencode.jsonc", ".opencode/opencode.json", ".opencode/opencode.jsonc")
     reading_model = "opencode-json"
     comments = True
