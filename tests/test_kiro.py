@@ -142,6 +142,18 @@ def test_a_prompt_outside_the_root_is_read_only_when_asked(tmp_path):
         assert agentconv.load(agent).agent.prompt == "Outside."
 
 
+def test_a_symlinked_prompt_file_leading_out_of_the_root_is_not_read(tmp_path):
+    (tmp_path / "p").mkdir()
+    agent = _project(tmp_path / "p", text=None)
+    (tmp_path / "secret.txt").write_text("not yours\n")
+    (tmp_path / "p" / "prompts").mkdir()
+    (tmp_path / "p" / "prompts" / "rev.md").symlink_to(tmp_path / "secret.txt")
+    doc = agentconv.load(agent)
+    assert doc.agent.prompt is None
+    with pytest.raises(PromptFileError, match="outside the project root"):
+        agentconv.to_dialect(doc, "opencode")
+
+
 def test_a_prompt_file_is_part_of_its_agent_in_a_tree_not_an_agent(tmp_path):
     _project(tmp_path, text="---\nname: rev-prompt\ndescription: looks like an agent\n---\nReview.\n")
     (tmp_path / "prompts").rename(tmp_path / "agents")       # a folder where agents may be

@@ -152,6 +152,26 @@ def _text(ref: Reference, layout: str) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
+def rebased(ref: Reference | None, syntax: Syntax | None, written_at: str | None, layout: str = "") -> Reference | None:
+    """The reference as a file written at ``written_at`` names the same prompt file, where that
+    file is part of the same project: a tree conversion (whose root is known) writing inside
+    the project the prompt file lies in. Elsewhere (standard output, another folder) None: the
+    text goes inline, so the output never names a file that is not beside it."""
+    root = _ROOT.get()
+    if ref is None or ref.text is None or syntax is None or written_at is None or root is None or not ref.target:
+        return None
+    here = os.path.realpath(os.path.abspath(written_at))
+    if os.path.realpath(root_of(here, layout)) != root or not _inside(os.path.realpath(ref.target), root):
+        return None
+    relative = os.path.relpath(ref.target, os.path.dirname(os.path.abspath(written_at))).replace(os.sep, "/")
+    path = relative if relative.startswith("../") else "./" + relative
+    return Reference(syntax.spell(path), path, written_at, text=ref.text)
+
+
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath([path, root]) == root
+
+
 def referenced_files(refs: list[Reference]) -> list[str]:
     """The real paths of the files ``refs`` read (a tree conversion leaves them alone)."""
     return [os.path.realpath(r.target) for r in refs if r.text is not None and r.target]

@@ -121,6 +121,11 @@ class Dialect:
         """The file's own keys and values, as the carry check compares them."""
         return None
 
+    def trivia_with_reference(self, trivia: Any, ref: Any, agent: Agent) -> Any:
+        """Trivia to write ``agent`` with its prompt kept in the file a promptref.Reference names
+        (a dialect without prompt references: ``trivia`` as it is)."""
+        return trivia
+
     #: False when a file without front matter is still an agent file of this dialect
     requires_front_matter: ClassVar[bool] = True
 

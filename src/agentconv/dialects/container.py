@@ -147,6 +147,10 @@ class ContainerDialect(Dialect):
     def prompt_reference(self, trivia: Any) -> Reference | None:
         return trivia.prompt_ref if isinstance(trivia, Member) else None
 
+    def trivia_with_reference(self, trivia: Any, ref: Reference, agent: Agent) -> Any:
+        """Fresh trivia whose agent keeps its prompt in the file ``ref`` names."""
+        return Member(agent.name or "agent", None, synthetic=True, prompt_ref=ref) if trivia is None else trivia
+
     def _agent(self, entry: jsonsrc.Entry, path: str | None, warnings: list[Diagnostic],
                ref: Reference | None = None) -> Agent:
         values = entry.inner.values()
@@ -212,7 +216,7 @@ class ContainerDialect(Dialect):
                  if (k in self.accepted_keys or self.reads_every_key) and k != "name"]
         written = {k for k, _ in items}
         items += [(n.key, n.value) for n in agent.native if n.dialect == self.name and n.key not in written]
-        prompt = old.get(self.prompt_key)
+        prompt = old.get(self.prompt_key, ref.written if ref is not None else None)
         meant = (ref.text if ref is not None else _lf(prompt.strip()) if isinstance(prompt, str) else None) or None
         if not (isinstance(prompt, str) and meant == agent.prompt):
             prompt = agent.prompt

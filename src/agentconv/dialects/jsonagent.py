@@ -26,7 +26,7 @@ from .container import _ARTICLE, _UNFIT, _as_type, _is_type, _lf, _lone_surrogat
 class JsonAgentTrivia:
     """How the file was written: its object with spans, the text around it, the prompt's file."""
 
-    block: jsonsrc.JsonBlock
+    block: jsonsrc.JsonBlock | None
     before: str
     after: str
     prompt_ref: Reference | None = None
@@ -122,15 +122,19 @@ class JsonAgentDialect(Dialect):
     def prompt_reference(self, trivia: Any) -> Reference | None:
         return trivia.prompt_ref if isinstance(trivia, JsonAgentTrivia) else None
 
+    def trivia_with_reference(self, trivia: Any, ref: Reference, agent: Agent) -> Any:
+        """Fresh trivia whose agent keeps its prompt in the file ``ref`` names."""
+        return JsonAgentTrivia(None, "", "\n", ref, synthetic=True) if trivia is None else trivia
+
     def file_values(self, trivia: Any) -> dict[str, Any] | None:
-        return trivia.block.values() if isinstance(trivia, JsonAgentTrivia) else None
+        return trivia.block.values() if isinstance(trivia, JsonAgentTrivia) and trivia.block is not None else None
 
     # -- writing ------------------------------------------------------------------------------
     def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
         own = trivia if isinstance(trivia, JsonAgentTrivia) else None
-        old = own.block.values() if own is not None else {}
+        old = own.block.values() if own is not None and own.block is not None else {}
         items = self._items(agent, old, own.prompt_ref if own is not None else None)
-        if own is not None:
+        if own is not None and own.block is not None:
             return own.before + own.block.render(items) + own.after
         return jsonsrc.Style().dumps(dict(items), "") + "\n"
 
@@ -138,7 +142,7 @@ class JsonAgentDialect(Dialect):
         """The agent's keys as the tool reads them, the prompt (the file's reference while it
         still names this prompt) after the keys that come before it in ``key_order``."""
         items = [(k, v) for k, v in self.native_items(agent, old) if k != self.prompt_key]
-        prompt = old.get(self.prompt_key)
+        prompt = old.get(self.prompt_key, ref.written if ref is not None else None)
         meant = (ref.text if ref is not None else _lf(prompt.strip()) if isinstance(prompt, str) else None) or None
         if not (isinstance(prompt, str) and meant == agent.prompt):
             prompt = agent.prompt
