@@ -66,13 +66,15 @@ class Kiro(FieldTable, JsonAgentDialect):
     )
 
     def read_name(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
-        if isinstance(values.get("name"), str) and values["name"].strip():
+        if isinstance(values.get("name"), str):
             fields["name"] = values["name"]
         elif "name" in values:
             fields["native"].append(NativeField(dialect=self.name, key="name", value=values["name"]))
 
     def write_name(self, agent: Agent, out: NativeItems) -> None:
-        out.put("name", agent.name, lambda v: v, agent.name)
+        # a fresh file says its name; one that let its file name say it keeps doing so
+        if "name" in out.old or not out.old:
+            out.put("name", agent.name, lambda v: v, agent.name)
 
     def read_tools(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
         tools, allowed = values.get("tools", MISSING), values.get("allowedTools", MISSING)
