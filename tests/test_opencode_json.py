@@ -78,6 +78,16 @@ def test_agents_merge_into_an_existing_config_without_touching_its_other_keys(tm
     assert "Other scout" in config.read_text() and not forced.totals.get("failed")
 
 
+def test_a_project_with_opencode_jsonc_gets_its_agents_there(tmp_path):
+    (tmp_path / "opencode.jsonc").write_text('{\n  // ours\n  "theme": "dark",\n}\n')
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.md").write_text("---\nname: a\ndescription: d\n---\nHi.\n")
+    convert_tree([tmp_path / "src" / "a.md"], tmp_path, to="opencode-json")
+    assert not (tmp_path / "opencode.json").exists()
+    text = (tmp_path / "opencode.jsonc").read_text()
+    assert text.startswith('{\n  // ours\n  "theme": "dark",') and agentconv.loads(text).agent.name == "a"
+
+
 def _config(**agent) -> str:
     return json.dumps({"theme": "x", "agent": {"a": {"description": "d", "prompt": "p", **agent}}}, indent=2)
 

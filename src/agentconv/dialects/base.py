@@ -180,6 +180,11 @@ class Dialect:
         return PurePath(self.layout) / ((name if self.nested_files else safe_segment(name.replace("/", "--")))
                                         + self.extension)
 
+    def output_path_in(self, agent: Agent, out: str) -> PurePath:
+        """Where the tool expects this agent in the folder ``out`` (a config file the folder
+        already has, of the names the tool reads: ``output_path`` otherwise)."""
+        return self.output_path(agent)
+
     def name_from_path(self, path: str | None) -> str | None:
         return None
 

@@ -267,6 +267,20 @@ class ContainerDialect(Dialect):
         rendered = holder.render([(k, jsonsrc.Raw(v)) for k, v in members])
         return holder.source[:holder.start] + rendered + holder.source[holder.end:]
 
+    def merge_target(self, text: str, path: str | None = None) -> ContainerTrivia:
+        """The trivia of a file agents are merged into. A config file without the object that
+        holds agents (an opencode.json of settings only) gets an empty one after its other
+        keys, which keep their bytes."""
+        if self.agents_at:
+            root, before, after = jsonsrc.parse(text, path=path, depth=1, comments=self.comments)
+            if root.entry(self.agents_at[0]) is None:
+                empty: Any = {}
+                for key in reversed(self.agents_at[1:]):
+                    empty = {key: empty}
+                items = [(e.key, jsonsrc.Raw(e.value_text)) for e in root.entries] + [(self.agents_at[0], empty)]
+                text = before + root.render(items) + after
+        return self.read(text, path).trivia
+
     def members(self, text: str) -> list[tuple[str, str]]:
         """(key, JSON text) of each agent of a container file."""
         root, _, _ = jsonsrc.parse(text, depth=len(self.agents_at) + 1, comments=self.comments)

@@ -9,6 +9,8 @@ The field mapping is opencode's own (``OpenCodeFields``), shared with the markdo
 
 from __future__ import annotations
 
+import os
+from pathlib import PurePath
 from typing import Any
 
 from ..data import mapping
@@ -37,6 +39,13 @@ class OpenCodeJson(OpenCodeFields, ContainerDialect):
     reads_every_key = True
     requires_front_matter = False
     prompt_syntax = Syntax("{file:", "}")
+
+    def output_path_in(self, agent: Any, out: str) -> PurePath:
+        """A project with an opencode.jsonc and no opencode.json gets its agents in the jsonc."""
+        jsonc = PurePath(self.file_name).with_suffix(".jsonc")
+        if os.path.isfile(os.path.join(out, jsonc)) and not os.path.exists(os.path.join(out, self.file_name)):
+            return jsonc
+        return self.output_path(agent)
 
     def holds_no_agents(self, text: str) -> str | None:
         """A config file without agents is no agent file (most opencode.json files)."""
