@@ -20,12 +20,11 @@ from .errors import AgentconvError, DetectionError, LossError
 from .formats import yamlsrc, yamlwrite
 from .losses import Diagnostic, strict_losses
 from .outputs import Facts, Job, claim_key, renamed, settle, settle_members, target_path
-from .api import decode
 from .paths import printable, unsafe_characters
 from .promptref import project_root, reading_outside_root
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
-from .triage import agent_folder, forget_skill_folders, load_agent, matching_glob, read_source_bytes, skip_by_name, triage
+from .triage import forget_skill_folders, load_agent, prompt_files, matching_glob, read_source_bytes, skip_by_name, triage
 from .walk import Source, iter_sources
 
 __all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "FileResult", "FileError",
@@ -131,32 +130,6 @@ def _prompt_file(source: Source, job: Job) -> str | None:
     return f"the prompt of the agent in {printable(owner)}: not an agent itself" if owner else None
 
 
-def prompt_files(sources: Iterable[Source], job: Job) -> dict[str, str]:
-    """Real path of each prompt file the agents of ``sources`` reference → the referencing file,
-    for the dialects whose agents can keep their prompt in a file."""
-    found: dict[str, str] = {}
-    for source in sources:
-        dialect = _referencing_dialect(source.path, job)
-        if dialect is None or source.skip or source.error:
-            continue
-        try:
-            with project_root(_root_of(source.path, job), anywhere=job.prompt_files_anywhere or reading_outside_root()):
-                doc = dialect.read(decode(read_source_bytes(source.path), source.path)[0], source.path)
-        except AgentconvError:
-            continue                  # converting it reports why
-        for index, agent in enumerate(doc.agents):
-            ref = dialect.prompt_reference(dialect.agent_trivia(doc.trivia, index, agent))
-            if ref is not None and ref.text is not None and ref.target:
-                found.setdefault(os.path.realpath(ref.target), source.path)
-    return found
-
-
-def _referencing_dialect(path: str, job: Job):
-    folder = agent_folder(path, None)          # whatever --from says: its prompt files are no agents
-    dialect = get_dialect(folder[0]) if folder is not None else None
-    return dialect if getattr(dialect, "prompt_syntax", None) is not None else None
-
-
 def _prepare_output(doc: Document, source: Source, job: Job, result: FileResult,
                     facts: Facts) -> FileResult | tuple:
     """One output of a source (one of its agents, or all of them into a container)."""
@@ -252,7 +225,8 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     forget_skill_folders()             # the tree may have changed since an earlier run in this process
-    job.prompt_files = prompt_files(iter_sources(sources, exclude=job.excluded), job)
+    job.prompt_files = prompt_files(iter_sources(sources, exclude=job.excluded),
+                                    lambda path: _root_of(path, job), job.prompt_files_anywhere)
     walk = _layouts_last(iter_sources(sources, exclude=job.excluded), job)
     if in_place:           # a source is rewritten where a later one may read it: one at a time
         jobs = 1

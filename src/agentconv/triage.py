@@ -193,11 +193,6 @@ def _values(yaml_text: str) -> dict | None:
     return None
 
 
-def agent_folder(path: str, read: str | None) -> tuple[str, int] | None:
-    """(dialect, segments before its agent folder) when the dialect's tool loads ``path``."""
-    return _agent_folder(path, read)
-
-
 def _agent_folder(path: str, read: str | None) -> tuple[str, int] | None:
     """(dialect, segments before its agent folder) when the dialect's tool loads ``path``."""
     posix = os.path.normpath(path).replace(os.sep, "/")
@@ -363,3 +358,26 @@ def _precise(data: bytes, path: str, exc: DetectionError) -> AgentconvError:
     except AgentconvError as error:
         return error.located(path)
     return exc
+
+
+def prompt_files(sources, root_of, anywhere: bool = False) -> dict[str, str]:
+    """Real path of each prompt file the agents among ``sources`` name (``{file:…}``,
+    ``file://…``) → the file naming it: part of that agent, never an agent of its own,
+    whatever dialect the run reads. ``root_of``: the project root of a source's path."""
+    from .promptref import project_root, reading_outside_root
+    found: dict[str, str] = {}
+    for source in sources:
+        folder = None if source.skip or source.error else _agent_folder(source.path, None)
+        dialect = get_dialect(folder[0]) if folder is not None else None
+        if getattr(dialect, "prompt_syntax", None) is None:
+            continue
+        try:
+            with project_root(root_of(source.path), anywhere=anywhere or reading_outside_root()):
+                doc = dialect.read(decode(read_source_bytes(source.path), source.path)[0], source.path)
+        except AgentconvError:
+            continue                  # converting it reports why
+        for index, agent in enumerate(doc.agents):
+            ref = dialect.prompt_reference(dialect.agent_trivia(doc.trivia, index, agent))
+            if ref is not None and ref.text is not None and ref.target:
+                found.setdefault(os.path.realpath(ref.target), source.path)
+    return found
