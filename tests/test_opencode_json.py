@@ -154,6 +154,17 @@ def test_a_file_prompt_is_read_relative_to_the_config_and_a_missing_one_is_an_er
         agentconv.to_dialect(agentconv.loads(_config(prompt="{file:a.md}"), "opencode-json"), "claude")
 
 
+@pytest.mark.parametrize("config, warned", [
+    (_config(description="Key {env:HOME}"), True),                 # opencode would replace it
+    (_config(prompt="Intro {file:./more.md}"), True),
+    (_config(prompt="{file:./more.md}"), False),                  # a prompt reference: read
+    (_config(), False),
+])
+def test_a_substitution_agentconv_keeps_as_text_is_warned_about(config, warned):
+    doc = agentconv.loads(config, "opencode-json", path="/nowhere/opencode.json")
+    assert any("replaces {env:" in w.message for w in doc.warnings) == warned
+
+
 def test_several_agents_into_a_one_agent_dialect_need_a_folder():
     doc = agentconv.load(FIXTURES / "opencode-json" / "opencode.json")
     with pytest.raises(agentconv.MultipleAgentsError):

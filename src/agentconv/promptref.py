@@ -134,7 +134,8 @@ def _text(ref: Reference, layout: str) -> str:
         raise PromptFileError(f"the prompt file {ref.path!r} is outside the project root ({root})",
                               hint="pass --prompt-files-anywhere to read it anyway", **where)
     if not os.path.isfile(real):
-        raise PromptFileError(f"the prompt file {ref.path!r} does not exist ({target})",
+        what = "is not a regular file" if os.path.exists(real) else "does not exist"
+        raise PromptFileError(f"the prompt file {ref.path!r} {what} ({target})",
                               hint="create it, or write the prompt inline", **where)
     try:
         with open(real, "rb") as handle:

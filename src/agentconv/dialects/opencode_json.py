@@ -10,10 +10,13 @@ The field mapping is opencode's own (``OpenCodeFields``), shared with the markdo
 from __future__ import annotations
 
 import os
+import re
 from pathlib import PurePath
 from typing import Any
 
 from ..data import mapping
+from ..formats import jsonsrc
+from ..losses import Diagnostic
 from ..promptref import Syntax
 from .container import ContainerDialect
 from .opencode import OpenCodeFields
@@ -21,6 +24,7 @@ from .opencode import OpenCodeFields
 _TABLE = mapping("opencode-json")
 _KEYS = _TABLE["keys"]
 _CONTAINER = _TABLE["container"]
+_SUBSTITUTION = re.compile(r"\{(?:env|file):[^}\n]*\}")
 
 
 class OpenCodeJson(OpenCodeFields, ContainerDialect):
@@ -39,6 +43,17 @@ class OpenCodeJson(OpenCodeFields, ContainerDialect):
     reads_every_key = True
     requires_front_matter = False
     prompt_syntax = Syntax("{file:", "}")
+
+    def read(self, text: str, path: str | None = None, **options: Any) -> Any:
+        doc = super().read(text, path, **options)
+        # a whole prompt {file:…} is a reference agentconv reads; any other it keeps as text
+        references = sum(1 for m in doc.trivia.members if m.prompt_ref is not None)
+        if len(_SUBSTITUTION.findall(jsonsrc.blanked(text, path))) > references:
+            doc.warnings.append(Diagnostic(
+                message="opencode replaces {env:…} and {file:…} anywhere in the file before reading it; "
+                        "agentconv reads them as written except a whole prompt {file:…}",
+                hint="write the value itself where a conversion should carry it"))
+        return doc
 
     def output_path_in(self, agent: Any, out: str) -> PurePath:
         """A project with an opencode.jsonc and no opencode.json gets its agents in the jsonc."""
