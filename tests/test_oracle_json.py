@@ -1,5 +1,5 @@
 """Acceptance by the real opencode (issue 13): every seed, fixture, probe and sampled corpus
-agent converted to opencode-json, all of them in one project's opencode.json, is loaded by
+agent (the Kiro corpus too, with its prompt files) converted to opencode-json, all of them in one project's opencode.json, is loaded by
 opencode 1.18.33 (`opencode debug config`) with the name, description, mode, model, prompt and
 permissions meant; nothing is granted that the source denied; every change is in the loss report.
 Kiro CLI has no offline client (dialects/kiro/REFERENCE.md), so kiro is not judged.
@@ -34,12 +34,23 @@ def _write_config(cases, root):
     return root
 
 
+def _kiro_corpus(root):
+    """The Kiro corpus with the prompt files its repository keeps beside the agents."""
+    from test_kiro import _corpus_project
+    try:
+        return _corpus_project(root)
+    except pytest.skip.Exception:
+        return []
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, summary) -> Run:
     reason = judges.unavailable_reason()
     if reason:
         _unavailable(reason)
-    cases, errors = sample.build_cases(TARGET, sample.sources())
+    kiro = [sample.Source(f"corpus/kiro/{p.name}", p.read_bytes(), str(p), "kiro")
+            for p in _kiro_corpus(tmp_path_factory.mktemp("kiro-corpus"))]
+    cases, errors = sample.build_cases(TARGET, sample.sources() + kiro)
     result = Run(TARGET, cases, errors)
     project = _write_config(result.judged, tmp_path_factory.mktemp("opencode-json-project"))
     try:
