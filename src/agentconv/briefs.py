@@ -209,7 +209,7 @@ def parse_description(text: str | None) -> dict:
     if text is None:
         return {"description": None}
     examples, sections, headings, description = _description_parts(text)
-    fields: dict = {"examples": list(examples)}
+    fields: dict = {"examples": [e.model_copy(update={"turns": [t.model_copy() for t in e.turns]}) for e in examples]}
     fields.update((key, list(items)) for key, items in sections)
     fields["section_headings"] = dict(headings)
     fields["section_order"] = _unless_standard([key for key, _ in sections])
@@ -220,8 +220,8 @@ def parse_description(text: str | None) -> dict:
 @lru_cache(maxsize=64)
 def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
     # The engine reads a description five to ten times per conversion (each read-back, each
-    # reuse check): the examples are kept built and shared (nothing assigns to a record after
-    # it is built; a change is a model_copy), each caller gets lists of its own.
+    # reuse check): the examples are kept built and validated; each caller gets copies of its
+    # own (a copy of a record is not validated again).
     before, examples = parse_examples(text)
     sections = parse_sections(before)
     items: dict = {}

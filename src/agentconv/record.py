@@ -113,8 +113,10 @@ def _str(value: Any) -> str:
 def _int(value: Any) -> int:
     if isinstance(value, int):
         return int(value)
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("utf-8", "replace")
     if isinstance(value, float):
-        if value.is_integer():
+        if value.is_integer() and abs(value) < 2 ** 63:      # pydantic's limit for a float
             return int(value)
         raise _Invalid("Input should be a valid integer, got a number with a fractional part",
                        "int_from_float", value)
@@ -128,6 +130,8 @@ def _int(value: Any) -> int:
 
 
 def _float(value: Any) -> float:
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("utf-8", "replace")
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
@@ -142,10 +146,12 @@ def _float(value: Any) -> float:
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, int) and value in (0, 1):
+    if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("utf-8", "replace")
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
     raise _Invalid("Input should be a valid boolean, unable to interpret input", "bool_parsing", value)
 
 
