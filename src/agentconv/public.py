@@ -42,22 +42,20 @@ each_agent = _public(api.each_agent)
 convert_tree = _public(batch.convert_tree)
 
 
-@wraps(api.dumps)
-def dumps(doc: Any, *args: Any, **kwargs: Any) -> str:
-    inner = from_twin(doc)
-    try:
-        return api.dumps(inner, *args, **kwargs)
-    finally:
-        doc.losses = to_twin(inner.losses)          # "losses land in doc.losses", raised or not
+def _losses_to_caller(func: Callable) -> Callable:
+    """``dumps``/``dump``: "losses land in doc.losses", in the caller's document, raised or not."""
+    @wraps(func)
+    def call(doc: Any, *args: Any, **kwargs: Any) -> Any:
+        inner = from_twin(doc)
+        try:
+            return func(inner, *args, **kwargs)
+        finally:
+            doc.losses = to_twin(inner.losses)
+    return call
 
 
-@wraps(api.dump)
-def dump(doc: Any, *args: Any, **kwargs: Any) -> None:
-    inner = from_twin(doc)
-    try:
-        api.dump(inner, *args, **kwargs)
-    finally:
-        doc.losses = to_twin(inner.losses)
+dumps = _losses_to_caller(api.dumps)
+dump = _losses_to_caller(api.dump)
 
 
 @wraps(batch.iter_convert_tree)
