@@ -109,7 +109,7 @@ def _read_and_prepare(source: Source, job: Job, result: FileResult, reason: str 
                 "reason": f"a {doc.dialect} file: --in-place only rewrites {job.to} files"})
         doc = renamed(doc, job, result)
         parts = [doc] if job.dialect.many_per_file or len(doc.agents) == 1 else each_agent(doc)
-        return [_prepare_output(part, source, job, result.model_copy(deep=True), Facts(data, verdict.own_output))
+        return [_prepare_output(part, source, job, _own_copy(result), Facts(data, verdict.own_output))
                 for part in parts]
     except AgentconvError as exc:
         return failed(result, exc.located(source.path))
@@ -128,6 +128,12 @@ def _prompt_file(source: Source, job: Job) -> str | None:
     """A file an agent of the walked trees keeps its prompt in is part of that agent, not one."""
     owner = job.prompt_files.get(os.path.realpath(source.path))
     return f"the prompt of the agent in {printable(owner)}: not an agent itself" if owner else None
+
+
+def _own_copy(result: FileResult) -> FileResult:
+    """A result each output can change: its lists copied (what they hold is frozen)."""
+    return result.model_copy(update={"losses": list(result.losses), "warnings": list(result.warnings),
+                                     "restored": list(result.restored)})
 
 
 def _prepare_output(doc: Document, source: Source, job: Job, result: FileResult,

@@ -16,7 +16,7 @@ from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MarkdownDialect, NativeItems, cached_rules, path_stem
-from .fields import Code, Description, FieldTable, Key
+from .fields import Code, Description, FieldTable, Key, comma_names, or_raise
 
 _TABLE = mapping("copilot")
 #: alias written -> canonical tools it grants; every alias (lower case) -> the alias written
@@ -182,19 +182,11 @@ def _written_mode(mode: str | None, hidden: bool | None) -> str:
 
 # -- tools --------------------------------------------------------------------------------------
 
-def _names(value: Any) -> list[str] | None:
-    if isinstance(value, str):
-        return [n.strip() for n in value.split(",") if n.strip()]
-    if isinstance(value, list) and all(isinstance(n, str) for n in value):
-        return [n.strip() for n in value]
-    return None
-
-
 @cached_rules
 def parse_tools(value: Any) -> list[ToolRule] | None:
     """``tools`` → rules: a list narrows to the tools it names, ``*`` is every tool (None: a
     value Copilot rejects)."""
-    names = _names(value)
+    names = comma_names(value)
     if names is None:
         return None
     if ALL_TOOLS in names:
@@ -208,11 +200,7 @@ def parse_tools(value: Any) -> list[ToolRule] | None:
     return normalise_rules([ToolRule(tool=ALL_TOOLS, action="deny"), *ordered])
 
 
-def _parsed_tools(value: Any) -> list[ToolRule]:
-    rules = parse_tools(value)
-    if rules is None:
-        raise ValueError("not a tools value")
-    return rules
+_parsed_tools = or_raise(lambda v: parse_tools(v), "tools")
 
 
 def _tool_of(name: str) -> str:

@@ -9,8 +9,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
-
 from ..access import key_lines
 from ..document import Document
 from ..errors import ParseError, SchemaError
@@ -97,7 +95,7 @@ class JsonAgentDialect(Dialect):
         fields["prompt"] = _lf(prompt.strip()) or None if isinstance(prompt, str) else None
         try:
             agent = Agent.model_validate(fields)
-        except ValidationError as exc:
+        except ValueError as exc:       # the record's RecordValidationError
             first = exc.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else ""
             entry = block.entry(key)

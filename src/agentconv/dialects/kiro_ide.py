@@ -21,7 +21,7 @@ from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
-from .fields import Code, Description, FieldTable, Key
+from .fields import Code, Description, FieldTable, Key, comma_names
 
 _TABLE = mapping("kiro-ide")
 _TAGS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _TABLE.get("tags", {}).items()}
@@ -102,19 +102,11 @@ def _server_map(servers: list | None) -> dict | None:
     return {k: v for s in servers for k, v in s.items()}
 
 
-def _tags(value: Any) -> list[str] | None:
-    if isinstance(value, str):
-        return [t.strip() for t in value.split(",") if t.strip()]
-    if isinstance(value, list) and all(isinstance(t, str) for t in value):
-        return [t.strip() for t in value]
-    return None
-
-
 @cached_rules
 def parse_tools(value: Any) -> list[ToolRule] | None:
     if value is MISSING:
         return [ToolRule(tool=ALL_TOOLS, action="deny")]
-    tags = _tags(value)
+    tags = comma_names(value)
     if tags is None:
         return None
     if ALL_TOOLS in tags:
