@@ -480,3 +480,13 @@ def path_stem(path: str | None) -> str | None:
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return PurePath(path).stem
+
+
+def names_below(path: str, folder: str = "agents") -> list[str]:
+    """The folders and file stem below the last ``folder/`` of ``path`` (the file's stem alone
+    without one): ``.github/agents/sub/x.agent.md`` → ``['sub', 'x']``."""
+    parts = PurePath(path).parts
+    anchors = [i for i, p in enumerate(parts[:-1]) if p == folder]
+    rest = list(parts[anchors[-1] + 1:]) if anchors else [parts[-1]]
+    rest[-1] = path_stem(rest[-1]) or rest[-1]
+    return rest

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import PurePath
 from typing import Any
 
 from .. import vocabulary
@@ -15,7 +14,7 @@ from ..access import evaluator, power_of
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
-from .base import MarkdownDialect, NativeItems, cached_rules, path_stem
+from .base import MarkdownDialect, NativeItems, cached_rules, names_below
 from .fields import Code, Description, FieldTable, Key, comma_names, or_raise
 
 _TABLE = mapping("copilot")
@@ -127,13 +126,7 @@ def _read_models(value: Any) -> dict[str, Any] | None:
 def _name_from_path(path: str | None) -> str | None:
     """Copilot's id: the path below ``agents/`` without ``.agent.md``/``.md``, folders joined by
     ``--`` (Copilot CLI 1.0.102 names ``agents/sub/x.agent.md`` ``sub--x``)."""
-    if not path:
-        return None
-    parts = PurePath(path).parts
-    anchors = [i for i, p in enumerate(parts[:-1]) if p == "agents"]
-    rest = list(parts[anchors[-1] + 1:]) if anchors else [parts[-1]]
-    rest[-1] = path_stem(rest[-1]) or rest[-1]
-    return "--".join(rest)
+    return "--".join(names_below(path)) if path else None
 
 
 # -- invocation: who may call the agent ---------------------------------------------------------
