@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from agentconv.errors import AgentconvError, ParseError
 from agentconv.formats import jsonsrc, tomlsrc, yamlsrc
@@ -111,3 +112,18 @@ def test_a_toml_edit_keeps_every_other_line_and_comment():
     with pytest.raises(ParseError) as info:
         tomlsrc.parse("a = 1\nb = \n", path="x.toml")
     assert info.value.line == 2
+
+
+@pytest.mark.parametrize("value", [
+    "TRIGGER THIS AGENT WITH:\n- review\u2028", "a\u2029b", "x\x85", ["a\u2028", "b\nc\nd"],
+    ["x\\N\ny\nz", "q\u2028"], "back\\Lslash\u2028",
+])
+def test_a_value_with_yamls_own_line_breaks_reads_back_whole_and_ends_its_line(value):
+    """PyYAML ends a literal block on U+2028 without its final newline (the closing '---' then
+    joined that line); such strings are double-quoted, spelled with JSON-style escapes where no
+    string holds a backslash of its own."""
+    from agentconv.formats.yamlwrite import render_entry
+    text = render_entry("description", value)
+    assert text.endswith("\n") and yaml.safe_load(text)["description"] == value
+    if not any("\\" in v for v in ([value] if isinstance(value, str) else value)):
+        assert "\\L" not in text and "\\P" not in text and "\\N" not in text

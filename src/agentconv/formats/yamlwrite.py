@@ -24,8 +24,14 @@ class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
         return True          # a value used twice must not become an anchor: the reader refuses aliases
 
 
+#: line breaks of YAML's own besides \n and \r: PyYAML ends a literal block on one without the
+#: final \n (the next key, or the closing '---', then joins its last line): double-quoted, escaped
+_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = '"' if "---" in value else "|" if "\n" in value.strip("\n") else None
+    style = '"' if "---" in value or any(b in value for b in _UNICODE_BREAKS) \
+        else "|" if "\n" in value.strip("\n") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -91,8 +97,33 @@ def _has_dash_run(value: Any) -> bool:
 
 
 def _dump(key: str, value: Any) -> str:
-    return yaml.dump({key: value}, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+    text = yaml.dump({key: value}, Dumper=Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=2**31 - 1)
+    if "\\" in text and not _holds_backslash(value):
+        text = _JSON_STYLE_BREAKS.sub(_as_json_escape, text)
+    return text
+
+
+def _holds_backslash(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\\" in value
+    if isinstance(value, dict):
+        return any(_holds_backslash(k) or _holds_backslash(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_backslash(v) for v in value)
+    return False
+
+
+# PyYAML escapes those breaks as \N \L \P, which YAML 1.1 parsers (and JSON) do not know: the
+# \x85 / \u2028 / \u2029 spelling reads the same everywhere. Only where no string holds a
+# backslash of its own, so that every backslash in the text is an escape the emitter wrote (an
+# even run before the letter is escaped backslashes, not an escape).
+_JSON_STYLE_BREAKS = re.compile(r"(?<!\\)((?:\\\\)*)\\([NLP])")
+_BREAK_ESCAPES = {"N": "\\x85", "L": "\\u2028", "P": "\\u2029"}
+
+
+def _as_json_escape(match: re.Match) -> str:
+    return match.group(1) + _BREAK_ESCAPES[match.group(2)]
 
 
 @lru_cache(maxsize=256)
