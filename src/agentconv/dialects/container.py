@@ -143,12 +143,16 @@ class ContainerDialect(Dialect):
             if k not in self.accepted_keys and k != self.prompt_key]
         prompt = values.get(self.prompt_key)
         fields["prompt"] = _lf(prompt.strip()) or None if isinstance(prompt, str) else None
+        return self.validated(fields, entry.key, entry.line, path)
+
+    def validated(self, fields: dict[str, Any], key: str, line: int | None, path: str | None) -> Agent:
+        """The agent of one member's canonical fields; an invalid field is an error at its line."""
         try:
             return Agent.model_validate(fields)
         except ValidationError as exc:
             first = exc.errors()[0]
-            key = str(first["loc"][0]) if first["loc"] else ""
-            raise SchemaError(f"agent {entry.key!r}: {key}: {first['msg']}", path=path, line=entry.line,
+            field_name = str(first["loc"][0]) if first["loc"] else ""
+            raise SchemaError(f"agent {key!r}: {field_name}: {first['msg']}", path=path, line=line,
                               hint="fix the value or remove the key") from None
 
     def file_values(self, trivia: Any) -> dict[str, Any] | None:
@@ -218,6 +222,15 @@ class ContainerDialect(Dialect):
         holder = trivia.holder
         rendered = holder.render([(k, jsonsrc.Raw(v)) for k, v in members])
         return holder.source[:holder.start] + rendered + holder.source[holder.end:]
+
+    def held(self, trivia: Any) -> dict[str, Any]:
+        """Each member's key → its value, as the file read holds it (to tell which agents of a
+        merge are new, unchanged or replaced)."""
+        return {m.key: self.member_value(m.block.text) for m in trivia.members}
+
+    def member_value(self, text: str) -> Any:
+        """The value of a member's text, as ``members`` gives it."""
+        return json.loads(text)
 
     def members(self, text: str) -> list[tuple[str, str]]:
         """(key, JSON text) of each agent of a container file."""
