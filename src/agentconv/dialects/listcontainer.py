@@ -31,6 +31,8 @@ class ListMember(Member):
     dash: str = "  - "
     indent: str = "    "
     line: int = 1
+    #: the item with its aliases to other items' anchors written out, when it has any
+    alone: str | None = None
 
 
 @dataclass
@@ -75,6 +77,7 @@ class ListContainerDialect(ContainerDialect):
         found = seqsrc.parse(text, self.list_key, path=path, bare_key=self.name_key)
         members, agents, warnings = [], [], []
         seen: dict[str, int] = {}
+        anchors = seqsrc.anchors_of(text) if found.syntax == "yaml" else set()
         for item in found.items:
             own: list[Diagnostic] = []
             agent = self._item_agent(item, path, own)
@@ -83,8 +86,10 @@ class ListContainerDialect(ContainerDialect):
                                               f"{seen[agent.name]}): {self.title} loads no agent of this file",
                                       line=item.line, hint=f"give each item its own {self.name_key}"))
             seen.setdefault(agent.name or "", item.line)
+            alone = seqsrc.resolved(item, anchors) if anchors else None
             members.append(ListMember(agent.name or "", item.block, warnings=own, text=item.text,
-                                      syntax=found.syntax, dash=found.dash, indent=found.indent, line=item.line))
+                                      syntax=found.syntax, dash=found.dash, indent=found.indent, line=item.line,
+                                      alone=alone if alone != item.text else None))
             agents.append(agent)
             warnings += own
         if found.syntax == "root":
@@ -131,6 +136,8 @@ class ListContainerDialect(ContainerDialect):
         if isinstance(block, jsonsrc.JsonBlock):
             items = [(k, v) for k, v in items if jsonsrc.jsonable(v)]
         text = seqsrc.render_item(block, items, render=self.render_entry)
+        if member is not None and member.alone is not None and text == member.text:
+            text = member.alone                 # its aliases name anchors of other items
         if member is not None and member.syntax == "root":
             return text
         if member is not None and member.syntax == "json":
@@ -153,7 +160,8 @@ class ListContainerDialect(ContainerDialect):
         return seqsrc.value_of(text)
 
     def join(self, texts: list[str], trivia: Any = None) -> str:
-        return self._spliced(trivia, [self.members(t)[0] for t in texts])
+        own = {m.alone: m.text for m in trivia.members if m.alone} if isinstance(trivia, ListTrivia) else {}
+        return self._spliced(trivia, [(k, own.get(t, t)) for k, t in (self.members(t)[0] for t in texts)])
 
     def merge(self, trivia: Any, members: list[tuple[str, str]], *, replace: bool) -> str:
         """The file with ``members`` (key, item text) added, and replacing an item of the same

@@ -121,28 +121,66 @@ def _block(text: str, seq: yaml.SequenceNode, path: str | None, newline: str) ->
         if n == 0:
             dash, indent = lead, " " * len(lead)
         own = _dedent(text[start:end], len(lead))
-        block, _ = yamlsrc.parse_block(own, path=path, first_line=first + 1, newline=newline)
-        items.append(Item(own, block, first + 1, start, end))
+        items.append(Item(own, _item_block(own, node, first, newline, path), first + 1, start, end))
         spans.append((start, end))
     begin = spans[0][0] if spans else seq.start_mark.index
     finish = spans[-1][1] if spans else seq.end_mark.index
     return ItemList(text, items, spans, begin, finish, "yaml", dash, indent, newline)
 
 
+def _item_block(own: str, node: yaml.MappingNode, first: int, newline: str, path: str | None) -> Any:
+    """The item's block, from the file's own node (no second parse; an alias ``*id001`` to an
+    anchor of another item is resolved already): its marks are moved to the item's lines."""
+    shifted = _Shifted(node, first)
+    return yamlsrc._block_from_node(own, shifted, yamlsrc._construct(node), first + 1, newline, path)
+
+
+class _Shifted:
+    """A mapping node seen from its item's first line (``_block_from_node`` reads only the
+    keys, the lines of the marks and the value's style)."""
+
+    def __init__(self, node: yaml.MappingNode, first: int):
+        self.value = [(_Mark(k, first), _Mark(v, first)) for k, v in node.value]
+
+
+class _Mark:
+    def __init__(self, node: Any, first: int):
+        self.value, self.style = node.value, getattr(node, "style", None)
+        self.start_mark = _At(node.start_mark.line - first, node.start_mark.column)
+        self.end_mark = _At(node.end_mark.line - first, node.end_mark.column)
+
+
+@dataclass
+class _At:
+    line: int
+    column: int
+
+
+_ANCHOR = re.compile(r"&([A-Za-z0-9_-]+)")
+_ALIAS = re.compile(r"\*([A-Za-z0-9_-]+)")
+
+
+def resolved(item: Item, anchors: set[str]) -> str:
+    """The item with its aliases to other items' anchors written out (to stand alone)."""
+    from .yamlwrite import render_entry
+    parts = [item.block.lead]
+    for entry in item.block.entries:
+        names = (set(_ALIAS.findall(entry.text)) & anchors) - set(_ANCHOR.findall(entry.text))
+        parts.append((render_entry(entry.key, entry.value, item.block.newline) if names else entry.text) + entry.gap)
+    return "".join(parts)
+
+
+def anchors_of(text: str) -> set[str]:
+    return set(_ANCHOR.findall(text)) if "&" in text else set()
+
+
 def _end_line(node: yaml.MappingNode, text: str, starts: list[int]) -> int:
-    """The line after the item's last value: trailing comments and blank lines are the
-    list's, except inside a block scalar (its own blank lines)."""
-    last = node.value[-1][1]
-    end = last.end_mark.line + (1 if last.end_mark.column > 0 else 0)
-    if getattr(last, "style", None) in ("|", ">"):
-        return end
-    low = node.start_mark.line + 1
-    while end > low:
-        line = text[starts[end - 1]:starts[end] if end < len(starts) else len(text)]
-        if line.strip() and not line.lstrip().startswith("#"):
-            break
-        end -= 1
-    return end
+    """The line after the item's last value. A block collection ends where the next token
+    starts (after comments and blank lines, which are the list's): its last scalar ends it."""
+    last = node
+    while isinstance(last, (yaml.MappingNode, yaml.SequenceNode)) and not last.flow_style and last.value:
+        last = last.value[-1][1] if isinstance(last, yaml.MappingNode) else last.value[-1]
+    return last.end_mark.line + (1 if last.end_mark.column > 0 else 0)
 
 
 def _dedent(text: str, width: int) -> str:
@@ -194,7 +232,7 @@ def _root(text: str, node: yaml.MappingNode, path: str | None, newline: str) -> 
     start = starts[first]
     end = starts[end_line] if end_line < len(starts) else len(text)
     own = text[start:end]
-    block, _ = yamlsrc.parse_block(own, path=path, first_line=first + 1, newline=newline)
+    block = _item_block(own, node, first, newline, path)
     return ItemList(text, [Item(own, block, first + 1, start, end)], [(start, end)], start, end, "root",
                     dash="", indent="", newline=newline)
 
