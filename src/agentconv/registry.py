@@ -33,13 +33,14 @@ DIALECTS: dict[str, str] = {
     "qwen": "agentconv.dialects.qwen",
     "antigravity": "agentconv.dialects.antigravity",
     "roo": "agentconv.dialects.roo",
+    "kilo": "agentconv.dialects.kilo",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
            "deep-agents": "deepagents",
            "droid": "factory", "factory-droid": "factory",
            "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity",
-           "roo-code": "roo", "roomodes": "roo"}
+           "roo-code": "roo", "roomodes": "roo", "kilo-code": "kilo", "kilocode": "kilo"}
 
 
 def dialect_names() -> list[str]:
@@ -136,7 +137,8 @@ def detect_and_read(text: str, path: str | None = None, *,
     if hinted is not None:
         try:
             doc = get_dialect(hinted).read(text, path, trust_carry=trust_carry)
-            if hinted != "prose" and get_dialect("prose").sniff(text):
+            # a markdown dialect's file without front matter is a brief; a container has none
+            if hinted != "prose" and not get_dialect(hinted).many_per_file and get_dialect("prose").sniff(text):
                 raise AgentconvError("no front matter")
             return hinted, doc
         except AgentconvError:

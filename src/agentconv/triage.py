@@ -68,7 +68,7 @@ class Verdict:
 
 def skip_by_name(path: str, explicit: bool) -> str | None:
     name = os.path.basename(path)
-    if name.startswith("."):
+    if name.startswith(".") and _agent_folder(path, None) is None:     # a tool's own dotfile (.roomodes) is read
         return "hidden file"
     if not explicit and not name.lower().endswith(_AGENT_SUFFIXES) and _agent_folder(path, None) is None:
         return "not a .md or .txt file"     # unless a tool loads it from its agent folder (Cline's .yaml)
@@ -114,7 +114,8 @@ def triage(source: Source, data: bytes, read: str | None) -> Verdict:
         return _fronted(source, text, read, folder, own)
     if source.explicit or _indented_front_matter(text, folder):
         return Verdict(own_output=own)      # the reader says what is wrong, if anything
-    if folder is not None and not get_dialect(folder[0]).requires_front_matter:
+    if folder is not None and (get_dialect(folder[0]).many_per_file
+                               or not get_dialect(folder[0]).requires_front_matter):
         return Verdict(read=folder[0], own_output=own)      # opencode loads it: the file is the prompt
     if _stem(path) in _DOC_NAMES:
         return Verdict(f"{os.path.basename(path)} is documentation, not an agent")

@@ -180,8 +180,9 @@ class ListContainerDialect(ContainerDialect):
                 seqsrc.indented(seqsrc.as_syntax(t, "yaml", jsonsrc.Style(), ""), "  - ", "    ") for _, t in members)
         style = found.items[0].block.style if found.syntax == "json" and found.items else jsonsrc.detect_style(found.source)
         at = _json_item_indent(found)
-        texts = [seqsrc.as_syntax(t, "yaml" if found.syntax == "root" else found.syntax, style, at) for _, t in members]
-        return seqsrc.spliced(found, texts)
+        texts = [(k, seqsrc.as_syntax(t, "yaml" if found.syntax == "root" else found.syntax, style, at))
+                 for k, t in members]
+        return seqsrc.spliced(found, texts, [m.key for m in trivia.members])
 
     def output_path(self, agent: Agent):
         from pathlib import PurePath

@@ -215,6 +215,9 @@ class Roo(ModeFields, ListContainerDialect):
     reserved_names = frozenset(_TABLE["access"]["builtin"])
     many_per_file = True
     carries = False
+    # a user picks a mode, and any mode can start another (new_task): every mode is both
+    field_defaults = {"mode": "all"}
+    modes_offered = {"subagent": "all", "primary": "all"}
 
     def item_shape(self, values: dict[str, Any]) -> bool:
         return "slug" in values and bool({"roleDefinition", "groups", "customInstructions"} & set(values))

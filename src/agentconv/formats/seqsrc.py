@@ -267,14 +267,15 @@ def as_syntax(text: str, syntax: str, style: jsonsrc.Style, at: str) -> str:
     return yamlwrite.dump_block(list(value.items()), None, "\n")
 
 
-def spliced(found: ItemList, texts: list[str]) -> str:
-    """The file with its items replaced by ``texts`` (each an item's own text); an item
-    that is one of the file's keeps its bytes and the separator before it."""
-    old = {item.text: n for n, item in enumerate(found.items)}
+def spliced(found: ItemList, members: list[tuple[str, str]], keys: list[str]) -> str:
+    """The file with its items replaced by ``members`` (key, item text); ``keys`` name the
+    file's items. An item the file holds keeps its bytes, and a changed one the separator
+    (comments, blank lines) that stood before it."""
+    place = {k: n for n, k in enumerate(keys)}
     parts = []
-    for i, text in enumerate(texts):
-        n = old.get(text)
-        if n is not None:
+    for i, (key, text) in enumerate(members):
+        n = place.get(key)
+        if n is not None and found.items[n].text == text:
             own = found.original(n)
         elif found.syntax == "yaml":
             own = _newlines(indented(text, found.dash, found.indent), found.newline)
@@ -282,6 +283,8 @@ def spliced(found: ItemList, texts: list[str]) -> str:
             own = text
         if i:
             parts.append(_separator(found, n, i))
+            if found.syntax == "yaml" and not parts[-2].endswith("\n") and not parts[-1]:
+                parts[-1] = found.newline
         parts.append(own)
     body = "".join(parts)
     if found.syntax == "yaml" and not found.items:
