@@ -27,6 +27,7 @@ class Kilo(Roo):
     agent_globs = (".kilocodemodes",)
     groups = ToolGroups.from_table(_TABLE["groups"])
     always = ()
+    always_grants = frozenset()        # but every tool a mode cannot name (see group_rules)
     governed: ClassVar[tuple[str, ...]] = tuple(_TABLE["access"]["governed"])
     reserved_names = frozenset(_TABLE["access"]["builtin"])
     field_defaults = {"mode": "primary"}

@@ -217,6 +217,7 @@ class Roo(ModeFields, ListContainerDialect):
     carries = False
     # a user picks a mode, and any mode can start another (new_task): every mode is both
     field_defaults = {"mode": "all"}
+    always_grants = frozenset(_TABLE["access"]["always"])
     modes_offered = {"subagent": "all", "primary": "all"}
 
     def item_shape(self, values: dict[str, Any]) -> bool:
