@@ -229,20 +229,11 @@ def _render(path: Path, target: str) -> tuple[bytes, list]:
         try:
             text, lost = agentconv.to_dialect(part, target)
         except agentconv.WideningError as refusal:
-            assert refuses(part, target) or _kilo_refuses(part, target)
+            assert refuses(part, target)
             text, lost = f"refused: {refusal}\n", []
         texts.append(text.encode(doc.encoding if target == doc.dialect else "utf-8"))
         losses += lost
     return b"".join(texts), losses
-
-
-def _kilo_refuses(doc: Document, target: str) -> bool:
-    """Kilo allows every tool but read, edit, bash and MCP: an agent denied another is refused."""
-    from agentconv.access import OTHER_TOOL, evaluator
-    governed = get_dialect("kilo").governed
-    return target == "kilo" and any(evaluator(tuple(a.tools)).action(t) != "allow"
-                                    for a in doc.agents if a.tools
-                                    for t in {OTHER_TOOL, *(r.tool for r in a.tools)} - set(governed))
 
 
 @pytest.mark.parametrize("path, target", _cases())

@@ -220,6 +220,8 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
     posix = os.path.normpath(path).replace(os.sep, "/")
     for name in [read] if read else DIALECTS:
         for glob in get_dialect(name).agent_globs:
+            if "/" not in glob:
+                continue            # one file at the project root (.roomodes): no agent folder
             if _folder_regex(glob).search(posix):
                 pattern = glob[len(_agent_folder_of(glob)) + 1:].removeprefix("**/")
                 return f"{get_dialect(name).title} loads only {pattern} files from its agent folder"
