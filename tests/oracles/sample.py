@@ -166,11 +166,13 @@ def build_cases(target: str, inputs: list[Source]) -> tuple[list[Case], list[str
 def _unique(agent: Agent, target, taken: set[str]) -> Agent:
     base = agent.name or "agent"
     name, n = base, 1
-    while name in taken or str(target.output_path(agent.model_copy(update={"name": name}))) in taken:
+    # a container's agents share its one file: only their names must differ
+    shared = target.many_per_file
+    while name in taken or (not shared and str(target.output_path(agent.model_copy(update={"name": name}))) in taken):
         n += 1
         name = f"{base}-{n}"
     renamed = agent if name == agent.name else agent.model_copy(update={"name": name})
-    taken.update({name, str(target.output_path(renamed))})
+    taken.update({name} if shared else {name, str(target.output_path(renamed))})
     return renamed
 
 
