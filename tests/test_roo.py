@@ -19,7 +19,8 @@ from agentconv.registry import dialect_names, get_dialect
 from conftest import FIXTURES
 from helpers import refuses
 
-MODE_FIXTURES = sorted((FIXTURES / "roo").glob("*")) + sorted((FIXTURES / "kilo").glob("*"))
+MODE_DIALECTS = ("roo", "kilo", "zoo", "bob")
+MODE_FIXTURES = sorted(p for d in MODE_DIALECTS for p in (FIXTURES / d).rglob("*") if p.is_file())
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "roo"
 CORPUS_FILES = sorted(p for p in CORPUS.rglob("*.yaml")) if CORPUS.is_dir() else []
 WIDENINGS = ("question", "task", "todowrite")      # every Roo mode has them
@@ -34,7 +35,7 @@ def _claude(name="reviewer", description="Reviews code.", prompt="You review cod
 def test_identity_is_byte_exact_on_the_fixtures(path):
     data = path.read_bytes()
     doc = agentconv.load(path)
-    assert doc.dialect == path.parent.name
+    assert doc.dialect == path.relative_to(FIXTURES).parts[0]
     assert agentconv.dumps(doc).encode(doc.encoding) == data
 
 
@@ -190,6 +191,41 @@ def test_two_modes_into_a_one_agent_dialect_is_a_clear_error():
         agentconv.to_dialect(agentconv.load(FIXTURES / "roo" / "roomodes.yaml"), "opencode")
 
 
+@pytest.mark.parametrize("text, path, dialect", [
+    (_mode(), ".roomodes", "roo"),
+    (_mode(), None, "roo"),
+    (_mode(allowedMcpServers=["github"]), ".roomodes", "zoo"),        # a key only Zoo Code reads
+    (_mode(groups=["read", "execute"]), None, "bob"),                  # a group only IBM Bob has
+    (_mode(), ".bob/custom_modes.yaml", "bob"),
+    (_mode(), "x/.kilocodemodes", "kilo"),
+])
+def test_each_tool_of_the_mode_format_is_told_by_its_file_or_its_own_keys(text, path, dialect):
+    assert agentconv.loads(text, path=path).dialect == dialect
+
+
+@pytest.mark.parametrize("groups, servers, expected", [
+    (["read", "mcp"], ["github"], ["mcp:github/*"]),
+    (["read", "mcp"], None, ["mcp:*"]),
+    (["read"], ["github"], []),                                 # no mcp group: no server
+])
+def test_zoo_limits_the_mcp_group_to_its_allowed_servers(groups, servers, expected):
+    keys = {"groups": groups} | ({"allowedMcpServers": servers} if servers is not None else {})
+    doc = agentconv.loads(_mode(**keys), "zoo")
+    assert [r.tool for r in doc.agent.tools if r.tool.startswith("mcp:")] == expected
+    assert agentconv.dumps(doc) == _mode(**keys)
+    back = agentconv.to_dialect(agentconv.loads(agentconv.to_dialect(doc, "claude")[0], "claude"), "zoo",
+                                accept_widening=WIDENINGS)[0]
+    assert [r.tool for r in agentconv.loads(back, "zoo").agent.tools if r.tool.startswith("mcp:")] == expected
+
+
+def test_bob_reads_its_own_group_names():
+    tools = agentconv.loads(_mode(groups=["read", "execute", "todo"]), "bob").agent.tools
+    assert [f"{r.action} {r.tool}" for r in tools] == ["deny *", "allow bash", "allow glob", "allow grep",
+                                                      "allow question", "allow read", "allow todowrite"]
+    assert agentconv.to_dialect(_claude(extra="tools: Bash\n"), "bob", accept_widening=["question"])[0] \
+        .endswith("    groups:\n    - execute\n")
+
+
 def test_kilo_is_told_by_its_file_name_and_skips_its_own_slugs():
     assert get_dialect("kilo").claim((FIXTURES / "kilo" / "project.kilocodemodes").read_text()) == 0
     assert "skips a mode of that slug" in get_dialect("kilo").name_problem("code")
@@ -215,9 +251,9 @@ class JsonlSnapshot(_Binary):
 
 
 def _cases() -> list:
-    cases = [pytest.param(p, t, id=f"{p.parent.name}-{p.name}-to-{t}") for p in MODE_FIXTURES for t in dialect_names()]
+    cases = [pytest.param(p, t, id=f"{p.relative_to(FIXTURES).parts[0]}-{p.name}-to-{t}") for p in MODE_FIXTURES for t in dialect_names()]
     for path in sorted((FIXTURES / "claude").glob("*.md")):
-        cases += [pytest.param(path, t, id=f"claude-{path.stem}-to-{t}") for t in ("roo", "kilo")]
+        cases += [pytest.param(path, t, id=f"claude-{path.stem}-to-{t}") for t in MODE_DIALECTS]
     return cases
 
 

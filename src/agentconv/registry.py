@@ -34,13 +34,16 @@ DIALECTS: dict[str, str] = {
     "antigravity": "agentconv.dialects.antigravity",
     "roo": "agentconv.dialects.roo",
     "kilo": "agentconv.dialects.kilo",
+    "zoo": "agentconv.dialects.zoo",
+    "bob": "agentconv.dialects.bob",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
            "deep-agents": "deepagents",
            "droid": "factory", "factory-droid": "factory",
            "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity",
-           "roo-code": "roo", "roomodes": "roo", "kilo-code": "kilo", "kilocode": "kilo"}
+           "roo-code": "roo", "roomodes": "roo", "kilo-code": "kilo", "kilocode": "kilo",
+           "zoo-code": "zoo", "ibm-bob": "bob"}
 
 
 def dialect_names() -> list[str]:

@@ -148,7 +148,11 @@ class ModeFields(FieldTable):
                     field=f"tools.{name}"))
                 continue
             granted.append(name)
-        fields["tools"] = self.group_rules(tuple(granted))
+        fields["tools"] = self.scoped(values, self.group_rules(tuple(granted)), warn)
+
+    def scoped(self, values: dict[str, Any], rules: list[ToolRule], warn: list[Diagnostic]) -> list[ToolRule]:
+        """The rules as a mode's own keys narrow its groups further (Zoo's allowedMcpServers)."""
+        return rules
 
     def group_rules(self, granted: tuple[str, ...]) -> list[ToolRule]:
         """The access of a mode listing ``granted``: only their tools, and the tools every mode has."""
@@ -156,23 +160,31 @@ class ModeFields(FieldTable):
         allows |= {ToolRule(tool=t) for t in self.always}
         return normalise_rules([DENY_ALL, *sorted(allows, key=lambda r: (r.is_wildcard, r.tool))])
 
-    def parse_groups(self, value: Any) -> list[ToolRule] | None:
+    #: keys read with `groups` (a successor's narrowing of them), written after them
+    access_keys: ClassVar[tuple[str, ...]] = ()
+
+    def parse_groups(self, values: dict[str, Any]) -> list[ToolRule] | None:
         fields: dict[str, Any] = {"native": []}
-        self.read_groups({"groups": value}, fields, [])
+        self.read_groups(values, fields, [])
         return fields.get("tools")
 
     def write_groups(self, agent: Agent, out: NativeItems) -> None:
-        old = out.old.get("groups", MISSING)
-        if old is MISSING and out.old and agent.tools == self.group_rules(()):
+        old = {k: out.old[k] for k in ("groups", *self.access_keys) if k in out.old}
+        if "groups" not in old and out.old and agent.tools == self.group_rules(()):
             return                  # a file without groups stays without (Roo loads none of it)
-        if old is not MISSING:
+        if "groups" in old:
             try:
                 if self.parse_groups(old) == agent.tools:
-                    out.add("groups", old)
+                    for key, value in old.items():
+                        out.add(key, value)
                     return
             except Exception:       # an unreadable old value is written afresh
                 pass
-        out.add("groups", self.groups_for(agent.tools))
+        for key, value in self.access_items(agent.tools):
+            out.add(key, value)
+
+    def access_items(self, rules: list[ToolRule]) -> list[tuple[str, Any]]:
+        return [("groups", self.groups_for(rules))]
 
     def groups_for(self, rules: list[ToolRule]) -> list[str]:
         """The groups whose every tool the agent may use (a group the tool always grants, and
