@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
 
 from ..document import Document
 from ..errors import ParseError, SchemaError
@@ -149,7 +148,7 @@ class ContainerDialect(Dialect):
         """The agent of one member's canonical fields; an invalid field is an error at its line."""
         try:
             return Agent.model_validate(fields)
-        except ValidationError as exc:
+        except ValueError as exc:       # the record's RecordValidationError
             first = exc.errors()[0]
             field_name = str(first["loc"][0]) if first["loc"] else ""
             raise SchemaError(f"agent {key!r}: {field_name}: {first['msg']}", path=path, line=line,
