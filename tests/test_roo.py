@@ -226,6 +226,15 @@ def test_bob_reads_its_own_group_names():
         .endswith("    groups:\n    - execute\n")
 
 
+@pytest.mark.parametrize("name, slug", [("code_review", "code-review"), ("sub/agent", "sub-agent"),
+                                        ("Python DevOps/CI-CD Expert", "Python-DevOps-CI-CD-Expert")])
+def test_a_name_roo_code_refuses_as_a_slug_is_written_as_one_and_reported(name, slug):
+    text, losses = agentconv.to_dialect(_claude(name=name), "roo", accept_widening=WIDENINGS)
+    mode = agentconv.loads(text, "roo").agent
+    assert (mode.name, mode.display_name) == (slug, name)
+    assert "name" in {l.field for l in losses}
+
+
 def test_kilo_is_told_by_its_file_name_and_skips_its_own_slugs():
     assert get_dialect("kilo").claim((FIXTURES / "kilo" / "project.kilocodemodes").read_text()) == 0
     assert "skips a mode of that slug" in get_dialect("kilo").name_problem("code")

@@ -42,6 +42,19 @@ class ListTrivia:
     found: seqsrc.ItemList
     members: list[ListMember]
 
+    @property
+    def root(self) -> "_Whole":
+        """The whole file's value (what a JSON Schema of the file validates)."""
+        return _Whole(seqsrc.value_of(self.found.source))
+
+
+@dataclass
+class _Whole:
+    value: Any
+
+    def values(self) -> Any:
+        return self.value
+
 
 class ListContainerDialect(ContainerDialect):
     """A list of agents under ``list_key``, each named by its ``name_key``. The fields come from

@@ -80,9 +80,12 @@ class ModeFields(FieldTable):
                 fields["native"].append(_native(self, key, values[key]))
 
     def write_identity(self, agent: Agent, out: NativeItems) -> None:
-        out.put("slug", agent.name, lambda v: v, agent.name)
+        # a name Roo does not take as a slug ('code_review', 'sub/agent') would fail the whole
+        # file: it is written as one (reported), and shown as the name it was
+        slug = agent.name if agent.name is None or _SLUG.match(agent.name) else as_slug(agent.name)
+        out.put("slug", agent.name, lambda v: v, slug)
         out.put("name", agent.display_name, lambda v: None if v == agent.name else v,
-                agent.display_name or agent.name)
+                agent.display_name or agent.name or slug)
 
     # -- the prompt: roleDefinition, then customInstructions -----------------------------------
     def read_prompt(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
@@ -106,7 +109,7 @@ class ModeFields(FieldTable):
     def write_prompt(self, agent: Agent, out: NativeItems) -> None:
         role, more = out.old.get("roleDefinition"), out.old.get("customInstructions")
         prompt = agent.prompt
-        if prompt is None:
+        if not prompt:
             return
         if _prompt_of(role, more) == prompt:
             out.add("roleDefinition", role)
@@ -193,6 +196,11 @@ class ModeFields(FieldTable):
         always = set(self.always)
         return [n for n in self.groups.allowed_names(rules)
                 if not (self.groups.grants[n] and set(self.groups.grants[n]) <= always)]
+
+
+def as_slug(name: str) -> str:
+    """``name`` as letters, digits and dashes (every other run of characters one dash)."""
+    return re.sub(r"[^a-zA-Z0-9-]+", "-", name).strip("-") or "mode"
 
 
 def _group_entry(entry: Any) -> tuple[str | None, dict | None]:
