@@ -49,6 +49,10 @@ class Job:
     lenient_access: bool = False
     #: canonical tools a target that cannot say their rules grants whole (reported as widened)
     accept_widening: tuple[str, ...] = ()
+    #: prompt references may read files outside the walked folder (--prompt-files-anywhere)
+    prompt_files_anywhere: bool = False
+    #: real paths of the files agents of the walked trees keep their prompts in: not agents
+    prompt_files: dict[str, str] = field(default_factory=dict)
     #: agent name -> the name to write it under (--rename OLD=NEW)
     renames: dict[str, str] = field(default_factory=dict)
     #: globs: files taken as agents whatever triage says, and files left out
@@ -144,7 +148,7 @@ def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str
                                                "or an absolute path")
     if doc.dialect != job.to:          # an opencode file named build overrides the built-in on purpose
         _refuse_reserved(name, source, job)
-    relative = job.dialect.output_path(agent)
+    relative = job.dialect.output_path_in(agent, job.out)
     if name and not is_safe_name(name):
         result.warnings.append(Diagnostic(message=f"the name {name!r} is not a safe file name; written as "
                                                   f"{relative.as_posix()}"))
@@ -307,7 +311,7 @@ def settle_members(job: Job) -> list[FileResult]:
     target = pending[0][0].target
     try:
         old = _existing(target)
-        trivia = job.dialect.read(old.decode("utf-8", "surrogateescape"), target).trivia if old is not None else None
+        trivia = job.dialect.merge_target(old.decode("utf-8", "surrogateescape"), target) if old is not None else None
     except AgentconvError as exc:       # the file to merge into is broken: nothing lands
         return [failed(r, exc.located(target)) for r, _, _ in pending]
     held = job.dialect.held(trivia) if trivia is not None else {}
@@ -366,7 +370,7 @@ def merged_into(dialect, path: str, text: str, *, force: bool) -> str:
     """The container file at ``path`` with the agents of ``text`` added; one it holds with
     other content is replaced only with ``force``; every other byte of the file stays."""
     old = read_source_bytes(path).decode("utf-8")
-    trivia = dialect.read(old, path).trivia
+    trivia = dialect.merge_target(old, path)
     held = dialect.held(trivia)
     members = dialect.members(text)
     replaced = [k for k, v in members if k in held and not _same_member(dialect, held, k, v)]

@@ -32,6 +32,8 @@ DIALECTS: dict[str, str] = {
     "gemini": "agentconv.dialects.gemini",
     "qwen": "agentconv.dialects.qwen",
     "antigravity": "agentconv.dialects.antigravity",
+    "kiro": "agentconv.dialects.kiro",
+    "opencode-json": "agentconv.dialects.opencode_json",
     "roo": "agentconv.dialects.roo",
     "kilo": "agentconv.dialects.kilo",
     "zoo": "agentconv.dialects.zoo",
@@ -42,6 +44,7 @@ ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode"
            "deep-agents": "deepagents",
            "droid": "factory", "factory-droid": "factory",
            "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity",
+           "kiro-cli": "kiro", "opencode.json": "opencode-json",
            "roo-code": "roo", "roomodes": "roo", "kilo-code": "kilo", "kilocode": "kilo",
            "zoo-code": "zoo", "ibm-bob": "bob"}
 

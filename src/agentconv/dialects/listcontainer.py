@@ -61,6 +61,7 @@ class ListContainerDialect(ContainerDialect):
     the dialect's own table (``FieldTable``): an item is read and written as one block."""
 
     extension = ".yaml"
+    requires_front_matter = False        # a YAML or JSON file, no front matter
     list_key: ClassVar[str] = ""
     name_key: ClassVar[str] = "name"
 
