@@ -109,8 +109,8 @@ class ModeFields(FieldTable):
     def write_prompt(self, agent: Agent, out: NativeItems) -> None:
         role, more = out.old.get("roleDefinition"), out.old.get("customInstructions")
         prompt = agent.prompt
-        if not prompt:
-            return
+        if not prompt or not prompt.strip():
+            return                  # read back as no prompt: Roo needs one (reported required)
         if _prompt_of(role, more) == prompt:
             out.add("roleDefinition", role)
             if more is not None:
