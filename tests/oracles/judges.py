@@ -181,7 +181,8 @@ def claude_session(project: Path, names: list[str]) -> ClaudeSession:
             turn = json.dumps({"type": "user", "message": {"role": "user", "content": "hi"}}) + "\n"
             proc = subprocess.run([str(_binary("claude")), "-p", "--input-format", "stream-json",
                                    "--output-format", "stream-json", "--verbose"],
-                                  cwd=proj, env=env, input=turn, capture_output=True, text=True, timeout=300)
+                                  # every agent runs once through the mock: minutes on a busy machine
+                                  cwd=proj, env=env, input=turn, capture_output=True, text=True, timeout=900)
         finally:
             mock.terminate()
             mock.wait(timeout=10)
