@@ -64,7 +64,18 @@ def refuses(doc: Document, target: str) -> bool:
     every = (ToolRule(tool=ALL_TOOLS),)
     return any((dst.grants_every_tool and restricts(every, tuple(agent.tools)))
                or (agent.tools and any(power_action(agent.tools, t, OTHER_ARG) != "allow" for t in dst.always_grants))
+               or _denies_ungoverned(agent.tools, getattr(dst, "governed", None))
                for agent in doc.agents)
+
+
+def _denies_ungoverned(rules, governed) -> bool:
+    """A target that can deny only the tools it ``governed`` (Kilo Code's modes) refuses an agent
+    denied any other tool, or every tool it does not name."""
+    from agentconv.access import OTHER_TOOL, evaluator
+    if governed is None or not rules:
+        return False
+    allowed = evaluator(tuple(rules))
+    return any(allowed.action(t) != "allow" for t in {OTHER_TOOL, *(r.tool for r in rules)} - set(governed))
 
 
 def round_trip(doc: Document, via: str, *, carry: bool | str = True, trust: bool = True) -> tuple[Document, list]:

@@ -42,7 +42,10 @@ def test_two_agents_into_a_container_make_one_file_that_reads_back_as_both(targe
     assert [a.name for a in back.agents] == ["alpha", "beta"]
     assert [(a.description, a.prompt) for a in back.agents] == [(A.description, A.prompt), (B.description, B.prompt)]
     assert agentconv.dumps(back) == text
-    assert not [l for l in losses if l.kind != "defaulted"]
+    from agentconv.access import OTHER_TOOL
+    # a target of coarse tool groups (Roo Code) cannot grant the tools no group names: narrowed
+    narrowed = set() if get_dialect(target).holds_tool(OTHER_TOOL) else {("tools.*", "narrowed")}
+    assert not [l for l in losses if l.kind != "defaulted" and (l.field, l.kind) not in narrowed]
 
 
 def test_each_agent_keeps_its_own_spans():

@@ -95,11 +95,11 @@ def test_prose_targets_are_not_checked_for_widenings(tree: Path):
 
 
 def test_unsupported_dialects_from_a_manifest_are_skipped_not_failed(tmp_path: Path):
-    (tmp_path / "roo").mkdir()
-    (tmp_path / "roo" / "a.yaml").write_text("customModes: []\n", encoding="utf-8")
+    (tmp_path / "letta").mkdir()
+    (tmp_path / "letta" / "a.md").write_text("---\nname: a\n---\nHi\n", encoding="utf-8")
     (tmp_path / "claude").mkdir()
     (tmp_path / "claude" / "b.md").write_text(CLAUDE, encoding="utf-8")
-    (tmp_path / "MANIFEST.tsv").write_text("path\tdialect\nroo/a.yaml\troo\nclaude/b.md\tclaude\n",
+    (tmp_path / "MANIFEST.tsv").write_text("path\tdialect\nletta/a.md\tletta\nclaude/b.md\tclaude\n",
                                            encoding="utf-8")
     t = totals(tmp_path)
     assert (t["unsupported"], t["read"], t["identity_failures"]) == (1, 1, 0)

@@ -177,7 +177,7 @@ def writable(agent: Agent, dialect: str) -> Agent:
     that withholds such a tool is refused there (checked here), so the properties hold for it
     with every tool."""
     target = get_dialect(dialect)
-    if not (target.grants_every_tool or target.always_grants) or not agent.tools:
+    if not (target.grants_every_tool or target.always_grants or getattr(target, "governed", None)) or not agent.tools:
         return agent
     try:
         write_fresh(agent, dialect)

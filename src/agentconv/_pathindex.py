@@ -19,4 +19,8 @@ PATH_HINTS: dict[str, tuple[str, ...]] = {
     'antigravity': ('.agents/agents/', '.gemini/config/agents/'),
     'kiro': (),
     'opencode-json': (),
+    'roo': ('*.roomodes', 'rooveterinaryinc.roo-cline/settings/'),
+    'kilo': ('*.kilocodemodes',),
+    'zoo': ('*.roomodes',),
+    'bob': ('.bob/',),
 }

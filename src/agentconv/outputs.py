@@ -6,7 +6,6 @@ normalisation included), never replacing a source of the run, and writing.
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import re
 import unicodedata
@@ -15,7 +14,6 @@ from typing import Any
 
 from .document import Document
 from .errors import AgentconvError, OutputExistsError
-from .formats.jsonsrc import blanked
 from .fsio import ChangedSinceReadError, Keep, write_atomic
 from .losses import Diagnostic
 from .paths import is_safe_name, printable, safe_relative_name, unsafe_characters
@@ -316,7 +314,7 @@ def settle_members(job: Job) -> list[FileResult]:
         trivia = job.dialect.merge_target(old.decode("utf-8", "surrogateescape"), target) if old is not None else None
     except AgentconvError as exc:       # the file to merge into is broken: nothing lands
         return [failed(r, exc.located(target)) for r, _, _ in pending]
-    held = {m.key: m.block.values() for m in trivia.members} if trivia is not None else {}
+    held = job.dialect.held(trivia) if trivia is not None else {}
     given: dict[str, str] = {}         # agent name -> the source of this run that gave it
     landed: list[tuple[str, str]] = []
     results = []
@@ -327,7 +325,7 @@ def settle_members(job: Job) -> list[FileResult]:
             continue
         outcome = _member_outcome(result, members, given, held, job)
         if outcome.status in ("converted", "would-write", "differs", "unchanged"):
-            landed += [(k, v) for k, v in members if not _same_member(held, k, v)]
+            landed += [(k, v) for k, v in members if not _same_member(job.dialect, held, k, v)]
             given.update({k: result.source for k, _ in members})
         results.append(outcome)
     if not landed:
@@ -354,7 +352,7 @@ def _member_outcome(result: FileResult, members: list[tuple[str, str]], given: d
     if clash is not None:
         return result.model_copy(update={"status": "conflict", "reason": f"agent {clash!r} of {result.target} "
                                                                           f"is already the output of {given[clash]}"})
-    changed = [k for k, v in members if not _same_member(held, k, v)]
+    changed = [k for k, v in members if not _same_member(job.dialect, held, k, v)]
     if not changed:
         return result.model_copy(update={"status": "unchanged", "reason": None})
     replaced = [k for k in changed if k in held]
@@ -373,19 +371,19 @@ def merged_into(dialect, path: str, text: str, *, force: bool) -> str:
     other content is replaced only with ``force``; every other byte of the file stays."""
     old = read_source_bytes(path).decode("utf-8")
     trivia = dialect.merge_target(old, path)
-    held = {m.key: m.block.values() for m in trivia.members}
+    held = dialect.held(trivia)
     members = dialect.members(text)
-    replaced = [k for k, v in members if k in held and not _same_member(held, k, v)]
+    replaced = [k for k, v in members if k in held and not _same_member(dialect, held, k, v)]
     if replaced and not force:
         raise AgentconvError(f"the file already holds agent {replaced[0]!r} with other content; not replaced",
                              path=path, hint="pass --force to replace it (the file's other agents stay)")
-    changed = [(k, v) for k, v in members if not _same_member(held, k, v)]
+    changed = [(k, v) for k, v in members if not _same_member(dialect, held, k, v)]
     return dialect.merge(trivia, changed, replace=True) if changed else old
 
 
-def _same_member(held: dict[str, object], key: str, text: str) -> bool:
+def _same_member(dialect, held: dict[str, object], key: str, text: str) -> bool:
     from .formats.jsonsrc import same_value
-    return key in held and same_value(held[key], json.loads(blanked(text)))   # JSONC members too
+    return key in held and same_value(held[key], dialect.member_value(text))
 
 
 def _what(changed: list[str], replaced: list[str], mood: str) -> str:

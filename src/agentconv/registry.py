@@ -34,13 +34,19 @@ DIALECTS: dict[str, str] = {
     "antigravity": "agentconv.dialects.antigravity",
     "kiro": "agentconv.dialects.kiro",
     "opencode-json": "agentconv.dialects.opencode_json",
+    "roo": "agentconv.dialects.roo",
+    "kilo": "agentconv.dialects.kilo",
+    "zoo": "agentconv.dialects.zoo",
+    "bob": "agentconv.dialects.bob",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
            "deep-agents": "deepagents",
            "droid": "factory", "factory-droid": "factory",
            "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity",
-           "kiro-cli": "kiro", "opencode.json": "opencode-json"}
+           "kiro-cli": "kiro", "opencode.json": "opencode-json",
+           "roo-code": "roo", "roomodes": "roo", "kilo-code": "kilo", "kilocode": "kilo",
+           "zoo-code": "zoo", "ibm-bob": "bob"}
 
 
 def dialect_names() -> list[str]:
@@ -143,7 +149,8 @@ def detect_and_read(text: str, path: str | None = None, *,
     if hinted is not None:
         try:
             doc = get_dialect(hinted).read(text, path, trust_carry=trust_carry)
-            if hinted != "prose" and get_dialect("prose").sniff(text):
+            # a markdown dialect's file without front matter is a brief; a container has none
+            if hinted != "prose" and not get_dialect(hinted).many_per_file and get_dialect("prose").sniff(text):
                 raise AgentconvError("no front matter")
             return hinted, doc
         except AgentconvError:

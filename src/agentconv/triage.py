@@ -68,7 +68,7 @@ class Verdict:
 
 def skip_by_name(path: str, explicit: bool) -> str | None:
     name = os.path.basename(path)
-    if name.startswith("."):
+    if name.startswith(".") and _agent_folder(path, None) is None:     # a tool's own dotfile (.roomodes) is read
         return "hidden file"
     if not explicit and not name.lower().endswith(_AGENT_SUFFIXES) and _agent_folder(path, None) is None:
         return "not a .md or .txt file"     # unless a tool loads it from its agent folder (Cline's .yaml)

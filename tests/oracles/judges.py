@@ -28,6 +28,7 @@ CLIENTS = {
     "factory": ("factory", "FACTORY_CLI_VERSION", "0.225.2", "droid"),   # tests/judges/factory.sh
     "gemini": ("gemini-cli", "GEMINI_CLI_VERSION", "0.61.0", "gemini"),    # the newest (2026-12-01)
     "qwen": ("qwen-code", "QWEN_CODE_VERSION", "0.24.4", "qwen"),         # the newest; 0.15.10 judged too
+    "kilo": ("kilocode", "KILO_CLI_VERSION", "7.7.7", "kilo"),            # tests/judges/kilo.sh
 }
 MOCK = Path(__file__).with_name("claude_mock.py")
 #: entries of a request's tool list that are no tool an agent can call (2.1.332 sends a

@@ -174,7 +174,7 @@ def _unique(agent: Agent, target, taken: set[str]) -> Agent:
         n += 1
         name = f"{base}-{n}"
     renamed = agent if name == agent.name else agent.model_copy(update={"name": name})
-    taken.update({name, str(target.output_path(renamed))})
+    taken.update({name} if target.many_per_file else {name, str(target.output_path(renamed))})
     return renamed
 
 

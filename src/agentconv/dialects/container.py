@@ -183,12 +183,16 @@ class ContainerDialect(Dialect):
             if k not in self.accepted_keys and k != self.prompt_key and not self.reads_every_key]
         prompt = ref.text if ref is not None else values.get(self.prompt_key)
         fields["prompt"] = _lf(prompt.strip()) or None if isinstance(prompt, str) else None
+        return self.validated(fields, entry.key, entry.line, path)
+
+    def validated(self, fields: dict[str, Any], key: str, line: int | None, path: str | None) -> Agent:
+        """The agent of one member's canonical fields; an invalid field is an error at its line."""
         try:
             return Agent.model_validate(fields)
         except ValueError as exc:       # the record's RecordValidationError
             first = exc.errors()[0]
-            key = str(first["loc"][0]) if first["loc"] else ""
-            raise SchemaError(f"agent {entry.key!r}: {key}: {first['msg']}", path=path, line=entry.line,
+            field_name = str(first["loc"][0]) if first["loc"] else ""
+            raise SchemaError(f"agent {key!r}: {field_name}: {first['msg']}", path=path, line=line,
                               hint="fix the value or remove the key") from None
 
     def file_values(self, trivia: Any) -> dict[str, Any] | None:
@@ -279,6 +283,15 @@ class ContainerDialect(Dialect):
                 items = [(e.key, jsonsrc.Raw(e.value_text)) for e in root.entries] + [(self.agents_at[0], empty)]
                 text = before + root.render(items) + after
         return self.read(text, path).trivia
+
+    def held(self, trivia: Any) -> dict[str, Any]:
+        """Each member's key → its value, as the file read holds it (to tell which agents of a
+        merge are new, unchanged or replaced)."""
+        return {m.key: m.block.values() for m in trivia.members}
+
+    def member_value(self, text: str) -> Any:
+        """The value of a member's text, as ``members`` gives it."""
+        return json.loads(jsonsrc.blanked(text))        # JSONC members too
 
     def members(self, text: str) -> list[tuple[str, str]]:
         """(key, JSON text) of each agent of a container file."""
