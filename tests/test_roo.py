@@ -293,3 +293,41 @@ def test_fixture(path, target, snapshot):
 def test_two_documents_make_one_modes_file():
     text, _ = agentconv.to_dialect(Document(agents=[_claude().agent, _claude(name="b").agent]), "roo")
     assert [a.name for a in agentconv.loads(text, "roo").agents] == ["reviewer", "b"]
+
+
+def _alias_bomb(levels: int = 19) -> str:
+    lines = ["customModes:", "- slug: a0", "  name: A", "  roleDefinition: x", "  groups: &g0 [read]"]
+    lines += [f"  x{i}: &g{i} [{', '.join([f'*g{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_not_expanded_nor_read_as_prose(tmp_path):
+    """Mode files share groups by anchor (the 1.4 MB corpus file does), so their aliases are
+    read; aliases that would expand the file past any agent file's size are refused, quickly,
+    with the line (9^19 nodes here), and the file is not taken for a prose brief instead."""
+    (tmp_path / ".roomodes").write_text(_alias_bomb())
+    with pytest.raises(agentconv.ParseError, match="aliases .* expand it") as refused:
+        agentconv.load(tmp_path / ".roomodes")
+    assert refused.value.line == 11
+    result = convert_tree(tmp_path, tmp_path / "out", to="claude")
+    assert [f.status for f in result.files] == ["failed"]
+
+
+def test_groups_shared_by_anchor_still_read():
+    text = ("customModes:\n- slug: a\n  name: A\n  roleDefinition: x\n  groups: &g [read]\n"
+            "- slug: b\n  name: B\n  roleDefinition: y\n  groups: *g\n")
+    doc = agentconv.loads(text, path=".roomodes")
+    assert [a.name for a in doc.agents] == ["a", "b"] and doc.agents[0].tools == doc.agents[1].tools
+
+
+def test_an_agent_merges_into_modes_that_share_groups_by_anchor(tmp_path):
+    text = ("customModes:\n- slug: a\n  name: A\n  roleDefinition: x\n  groups: &g [read]\n"
+            "- slug: b\n  name: B\n  roleDefinition: y\n  groups: *g\n")
+    (tmp_path / ".roomodes").write_text(text)
+    agents = tmp_path / "src" / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "c.md").write_text("---\nname: c\ndescription: C mode.\n---\nDo c.\n")
+    result = convert_tree(tmp_path / "src", tmp_path, to="roo")
+    assert [f.status for f in result.files] == ["converted"]
+    merged = (tmp_path / ".roomodes").read_text()
+    assert merged.startswith(text) and "slug: c" in merged

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from .errors import AgentconvError, DetectionError, ParseError, UnknownDialectError
+from .errors import AgentconvError, DetectionError, ParseError, SchemaError, UnknownDialectError
 
 if TYPE_CHECKING:
     from .dialects.base import Dialect
@@ -86,9 +86,17 @@ def dialect_for_path(path: str | None) -> str | None:
     (``.claude/agents/x.md`` → claude, ``review.agent.md`` → copilot)."""
     if not path:
         return None
-    posix = PurePath(path).as_posix()
-    hits = [n for n in DIALECTS if any(_hinted(posix, h) for h in _path_hints(n))]
+    hits = dialects_for_path(path)
     return hits[0] if len(hits) == 1 else None
+
+
+@lru_cache(maxsize=256)
+def dialects_for_path(path: str | None) -> tuple[str, ...]:
+    """Every dialect a path's hints point at (``.roomodes``: Roo Code and Zoo Code)."""
+    if not path:
+        return ()
+    posix = PurePath(path).as_posix()
+    return tuple(n for n in DIALECTS if any(_hinted(posix, h) for h in _path_hints(n)))
 
 
 def _path_hints(name: str) -> tuple[str, ...]:
@@ -123,6 +131,22 @@ def _raise_what_breaks(text: str, path: str | None) -> None:
         raise errors[0]
 
 
+def _raise_what_the_file_dialects_refuse(text: str, path: str | None) -> None:
+    """A file only container dialects' paths name (``.roomodes``) that all of them refuse is
+    no prose brief: the first refusal is the error to show."""
+    hits = dialects_for_path(path)
+    if not hits or not all(get_dialect(n).many_per_file for n in hits):
+        return
+    for name in hits:
+        try:
+            get_dialect(name).read(text, path)
+            return
+        except (ParseError, SchemaError) as exc:
+            raise exc
+        except AgentconvError:
+            continue
+
+
 def _front_matter_dialects() -> list[str]:
     from .dialects.base import MarkdownDialect
     return [n for n in DIALECTS if isinstance(get_dialect(n), MarkdownDialect)]
@@ -153,11 +177,16 @@ def detect_and_read(text: str, path: str | None = None, *,
             if hinted != "prose" and not get_dialect(hinted).many_per_file and get_dialect("prose").sniff(text):
                 raise AgentconvError("no front matter")
             return hinted, doc
+        except (ParseError, SchemaError) as exc:
+            if get_dialect(hinted).many_per_file:
+                raise exc        # a file of modes its tool refuses is no prose brief: say why
         except AgentconvError:
             pass
     claims = {n: get_dialect(n).claim(text) for n in DIALECTS}
     strongest = max(claims.values())
     candidates = [n for n, c in claims.items() if c == strongest and c > 0]
+    if candidates == ["prose"]:
+        _raise_what_the_file_dialects_refuse(text, path)
     if len(candidates) == 1:
         return candidates[0], None
     if not candidates:

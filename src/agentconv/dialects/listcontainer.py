@@ -45,7 +45,7 @@ class ListTrivia:
     @property
     def root(self) -> "_Whole":
         """The whole file's value (what a JSON Schema of the file validates)."""
-        return _Whole(seqsrc.value_of(self.found.source))
+        return _Whole(seqsrc.file_value(self.found.source))
 
 
 @dataclass
@@ -73,7 +73,7 @@ class ListContainerDialect(ContainerDialect):
             found = seqsrc.parse(text, self.list_key, bare_key=self.name_key)
         except AgentconvError:
             return self.NO_CLAIM
-        values = [seqsrc.value_of(item.text) for item in found.items[:20]]
+        values = [item.block.values() for item in found.items[:20]]      # aliases resolved: the file's nodes
         if values and all(isinstance(v, dict) and self.item_shape(v) for v in values):
             return self.SYNTAX + self.content_claim(values) / 10
         return self.NO_CLAIM
@@ -168,7 +168,7 @@ class ListContainerDialect(ContainerDialect):
         return [(str(item.block.values().get(self.name_key)), item.text) for item in found.items]
 
     def held(self, trivia: Any) -> dict[str, Any]:
-        return {m.key: seqsrc.value_of(m.text) for m in trivia.members}
+        return {m.key: seqsrc.value_of(m.alone or m.text) for m in trivia.members}
 
     def member_value(self, text: str) -> Any:
         return seqsrc.value_of(text)

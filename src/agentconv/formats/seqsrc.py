@@ -86,9 +86,11 @@ def _node(text: str, path: str | None) -> Any:
     try:
         loader = yamlsrc.Loader(text)
         try:
-            return loader.get_single_node()
+            node = loader.get_single_node()
         finally:
             loader.dispose()
+        yamlsrc.refuse_alias_bombs(node, path)
+        return node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ParseError(f"invalid YAML: {exc.problem or exc.context}", path=path,
@@ -177,10 +179,27 @@ def anchors_of(text: str) -> set[str]:
 def _end_line(node: yaml.MappingNode, text: str, starts: list[int]) -> int:
     """The line after the item's last value. A block collection ends where the next token
     starts (after comments and blank lines, which are the list's): its last scalar ends it."""
-    last = node
+    last, key = node, None
     while isinstance(last, (yaml.MappingNode, yaml.SequenceNode)) and not last.flow_style and last.value:
-        last = last.value[-1][1] if isinstance(last, yaml.MappingNode) else last.value[-1]
+        if isinstance(last, yaml.MappingNode):
+            key, last = last.value[-1]
+        else:
+            last = last.value[-1]
+    if key is not None and last.start_mark.index < key.start_mark.index:
+        return _alias_end(key, text, starts)
     return last.end_mark.line + (1 if last.end_mark.column > 0 else 0)
+
+
+def _alias_end(key: yaml.Node, text: str, starts: list[int]) -> int:
+    """An alias (``groups: *g``) carries the marks of the node it names, elsewhere in the file:
+    the value ends with the lines indented deeper than its key."""
+    line = key.start_mark.line + 1
+    while line < len(starts):
+        row = text[starts[line]:starts[line + 1] if line + 1 < len(starts) else len(text)]
+        if not row.strip() or len(row) - len(row.lstrip(" ")) <= key.start_mark.column:
+            break
+        line += 1
+    return line
 
 
 def _dedent(text: str, width: int) -> str:
@@ -238,6 +257,14 @@ def _root(text: str, node: yaml.MappingNode, path: str | None, newline: str) -> 
 
 
 # -- writing ------------------------------------------------------------------------------------
+
+def file_value(text: str, path: str | None = None) -> Any:
+    """The whole file's value, its aliases to anchors resolved (bounded: ``_node``)."""
+    if text.lstrip().startswith(("{", "[")):
+        return json.loads(text)
+    node = _node(text, path)
+    return None if node is None else yamlsrc._construct(node)
+
 
 def value_of(text: str) -> Any:
     """The mapping an item's text holds (YAML or JSON)."""

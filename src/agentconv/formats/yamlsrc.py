@@ -204,6 +204,49 @@ def _refuse_aliases(node: Any, path: str | None, first_line: int) -> None:
             stack.extend((item, depth + 1) for item in current.value)
 
 
+#: the nodes a file may expand to through its aliases (a file of hundreds of Roo modes that
+#: share their groups by anchor stays far below; a billion-laughs file is far above)
+MAX_EXPANDED = 1_000_000
+
+
+def refuse_alias_bombs(node: Any, path: str | None, first_line: int = 1) -> None:
+    """For files whose aliases are read (a list of modes sharing ``groups: *id001``): refuse
+    one whose aliases would expand it past MAX_EXPANDED nodes or MAX_DEPTH levels, counted
+    without expanding (each node's size once)."""
+    if node is None:
+        return
+    size: dict[int, int] = {}
+    depth_of: dict[int, int] = {}
+    order: list[Any] = []
+    stack: list[tuple[Any, bool]] = [(node, False)]
+    while stack:                                    # post-order, each distinct node once
+        current, done = stack.pop()
+        key = id(current)
+        if done:
+            children = _children(current)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth_of[key] = 1 + max((depth_of[id(c)] for c in children), default=0)
+            if size[key] > MAX_EXPANDED or depth_of[key] > MAX_DEPTH:
+                raise ParseError("the file's YAML aliases (*name) expand it beyond any agent file", path=path,
+                                 line=current.start_mark.line + first_line,
+                                 hint="write the values out instead of referring to anchors")
+            continue
+        if key in size or key in depth_of:
+            continue
+        depth_of[key] = MAX_DEPTH + 1                 # a node reached again while open is a cycle
+        stack.append((current, True))
+        stack.extend((c, False) for c in _children(current) if id(c) not in size)
+        order.append(current)
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def nesting_depth(value: Any) -> int:
     """How deep lists and dicts nest in a plain value (a carry payload)."""
     deepest, stack = 0, [(value, 0)]
