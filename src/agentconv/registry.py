@@ -32,12 +32,15 @@ DIALECTS: dict[str, str] = {
     "gemini": "agentconv.dialects.gemini",
     "qwen": "agentconv.dialects.qwen",
     "antigravity": "agentconv.dialects.antigravity",
+    "codex": "agentconv.dialects.codex",
+    "vibe": "agentconv.dialects.vibe",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
            "deep-agents": "deepagents",
            "droid": "factory", "factory-droid": "factory",
-           "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity"}
+           "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity",
+           "codex-cli": "codex", "mistral-vibe": "vibe"}
 
 
 def dialect_names() -> list[str]:

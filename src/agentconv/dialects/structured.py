@@ -1,0 +1,153 @@
+"""One agent per file, the whole file one structured block (a TOML table today; a JSON object
+the same way): Codex agent roles, Mistral Vibe agent profiles.
+
+The file is parsed once into a ``Block`` (``formats/block.py``): the dialect's fields table reads
+its values, the prompt is one of its keys (or what a key refers to), and writing renders the
+block again, so an unchanged agent keeps its bytes and a changed one keeps every comment and
+line it did not touch. Where the syntax has comments, the carry rides in one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+
+from ..access import key_lines
+from ..document import Document
+from ..errors import ParseError, SchemaError
+from ..losses import Diagnostic
+from ..model import Agent
+from .base import Dialect, NativeItems, _lf
+
+#: block syntaxes by name: modules offering ``parse``, ``fresh`` and ``has_comments``
+SYNTAXES = {"toml": "agentconv.formats.tomlsrc"}
+
+
+@dataclass
+class StructuredTrivia:
+    """How the file was written: its block (with spans and comments)."""
+
+    block: Any
+    newline: str
+    prompt_source: str | None = None        # the text a prompt reference gave, as read
+
+
+class StructuredDialect(Dialect):
+    """A file that is one mapping: the dialect states its syntax, its fields and its prompt key."""
+
+    syntax: ClassVar[str] = "toml"
+    #: the key holding the system prompt (None: the dialect reads it in ``read_prompt``)
+    prompt_key: ClassVar[str | None] = None
+    #: keys of the tool's own that claim a file in this syntax for the dialect
+    exclusive_keys: ClassVar[frozenset[str]] = frozenset()
+    #: a file without front matter is still an agent here (triage reads it)
+    requires_front_matter = False
+    #: TOML has comments: what the target cannot say rides in one (a JSON dialect says False)
+    carries = True
+
+    @property
+    def block_syntax(self) -> Any:
+        return import_module(SYNTAXES[self.syntax])
+
+    def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # -- the prompt ---------------------------------------------------------------------------
+    def read_prompt(self, values: dict[str, Any], path: str | None, trivia: StructuredTrivia,
+                    fields: dict[str, Any], warn: list[Diagnostic]) -> str | None:
+        """The prompt; a dialect whose prompt may be a reference resolves it here."""
+        value = values.get(self.prompt_key) if self.prompt_key else None
+        return _lf(value.strip()) or None if isinstance(value, str) else None
+
+    def prompt_items(self, agent: Agent, old: dict[str, Any], trivia: StructuredTrivia | None) -> list[tuple[str, Any]]:
+        """The prompt as the file's keys: the old value while it holds the same text."""
+        if self.prompt_key is None or agent.prompt is None:
+            return []
+        value = old.get(self.prompt_key)
+        if isinstance(value, str) and _lf(value.strip()) == agent.prompt:
+            return [(self.prompt_key, value)]
+        return [(self.prompt_key, agent.prompt + "\n")]
+
+    # -- reading ------------------------------------------------------------------------------
+    def claim(self, text: str) -> int:
+        """A file in this syntax holding a key only this tool reads: nothing else reads it."""
+        try:
+            values = self.block_syntax.parse(text).values()
+        except (ParseError, RecursionError):
+            return self.NO_CLAIM
+        return self.SYNTAX if isinstance(values, dict) and self.owns(values) else self.NO_CLAIM
+
+    def owns(self, values: dict[str, Any]) -> bool:
+        return any(k in values for k in self.exclusive_keys)
+
+    def read(self, text: str, path: str | None = None, *, apply_carry: bool = True,
+             trust_carry: bool = False) -> Document:
+        block = self.block_syntax.parse(text, path=path)
+        trivia = StructuredTrivia(block, block.newline)
+        values = block.values()
+        warnings: list[Diagnostic] = []
+        with key_lines(lambda key: getattr(block.entry(key), "line", None)):
+            fields = self.agent_fields(values, path, warnings)
+            fields["prompt"] = self.read_prompt(values, path, trivia, fields, warnings)
+        agent = self._validated(fields, block, path)
+        restored, refused = [], []
+        carry = block.carry
+        if apply_carry and carry:
+            outcome = self.restore_carry(agent, carry, path, file_values=values, trust=trust_carry)
+            agent, restored, refused = outcome.agent, outcome.restored, outcome.refused
+        style = carry.style if carry else None
+        return Document(agents=[agent], dialect=self.name, path=path, warnings=warnings, trivia=trivia,
+                        restored=restored, refused=refused, style=style if isinstance(style, dict) else {})
+
+    def _validated(self, fields: dict[str, Any], block: Any, path: str | None) -> Agent:
+        try:
+            return Agent.model_validate(fields)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = str(first["loc"][0]) if first["loc"] else ""
+            entry = block.entry(key)
+            raise SchemaError(f"{key}: {first['msg']}", path=path, line=entry.line if entry else None,
+                              hint="fix the value or remove the key") from None
+
+    def file_carry(self, trivia: Any) -> Any:
+        return trivia.block.carry if isinstance(trivia, StructuredTrivia) else None
+
+    def file_values(self, trivia: Any) -> dict[str, Any] | None:
+        return trivia.block.values() if isinstance(trivia, StructuredTrivia) else None
+
+    # -- writing ------------------------------------------------------------------------------
+    def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
+        own = trivia if isinstance(trivia, StructuredTrivia) else None
+        old = own.block.values() if own is not None else {}
+        items = self.native_items(agent, old)
+        written = {k for k, _ in items}
+        items += [kv for kv in self.prompt_items(agent, old, own) if kv[0] not in written]
+        items = self.ordered(items, old)
+        newline = own.newline if own is not None else "\n"
+        carry_text = self._carry_text(carry, own, newline)
+        if own is not None:
+            return own.block.render(items, carry_text)
+        return self.block_syntax.fresh(items, newline, carry_text)
+
+    def ordered(self, items: list[tuple[str, Any]], old: dict[str, Any]) -> list[tuple[str, Any]]:
+        """The keys in the file's own order, new ones after (a fresh file: the order of the
+        dialect's ``fields`` table, the prompt's entry included)."""
+        table = getattr(self, "fields", ())
+        rank = {k: i for i, k in enumerate(old)} if old else \
+            {k: i for i, entry in enumerate(table) for k in entry.keys}
+        return sorted(items, key=lambda kv: rank.get(kv[0], len(rank)))
+
+    def _carry_text(self, carry: Any, trivia: StructuredTrivia | None, newline: str) -> str | None:
+        if not carry:
+            return None
+        old = trivia.block.carry if trivia is not None else None
+        if old is not None and old.text and carry.same_meaning(old):
+            return old.text
+        from ..carry import logical_lines
+        from ..formats.yamlwrite import comment_block
+        return comment_block(logical_lines(carry, self.title), newline) or None
+
+
+__all__ = ["NativeItems", "StructuredDialect", "StructuredTrivia", "SYNTAXES"]
