@@ -58,6 +58,8 @@ def fixtures() -> list[Source]:
     out = []
     for p in _files(FIXTURES):
         rel = p.relative_to(FIXTURES)
+        if "prompts" in rel.parts[:-1]:
+            continue            # a prompt file an agent refers to (Vibe's .vibe/prompts/ID.md)
         dialect = rel.parts[0] if rel.parts[0] in known else None
         out.append(_file_source(p, f"fixtures/{rel.as_posix()}", dialect))
     return out

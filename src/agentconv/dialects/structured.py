@@ -61,7 +61,8 @@ class StructuredDialect(Dialect):
         value = values.get(self.prompt_key) if self.prompt_key else None
         return _lf(value.strip()) or None if isinstance(value, str) else None
 
-    def prompt_items(self, agent: Agent, old: dict[str, Any], trivia: StructuredTrivia | None) -> list[tuple[str, Any]]:
+    def prompt_items(self, agent: Agent, old: dict[str, Any], trivia: StructuredTrivia | None,
+                     path: str | None = None) -> list[tuple[str, Any]]:
         """The prompt as the file's keys: the old value while it holds the same text."""
         if self.prompt_key is None or agent.prompt is None:
             return []
@@ -123,7 +124,7 @@ class StructuredDialect(Dialect):
         old = own.block.values() if own is not None else {}
         items = self.native_items(agent, old)
         written = {k for k, _ in items}
-        items += [kv for kv in self.prompt_items(agent, old, own) if kv[0] not in written]
+        items += [kv for kv in self.prompt_items(agent, old, own, path) if kv[0] not in written]
         items = self.ordered(items, old)
         newline = own.newline if own is not None else "\n"
         carry_text = self._carry_text(carry, own, newline)

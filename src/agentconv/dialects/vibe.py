@@ -43,6 +43,7 @@ _MODES = dict(_TABLE["modes"])
 _MODE_OF = {v: k for k, v in _MODES.items()}
 _VALUES = _TABLE["values"]
 BUILTIN_PROMPTS = frozenset(_VALUES["builtin_prompts"])
+_NO_EFFECT = frozenset(_TABLE["no_effect"]["names"])
 _EXPECTED = "a list of tool names"
 _PROMPT_KEYS = ("instructions", "system_prompt_id")
 
@@ -90,22 +91,26 @@ class Vibe(FieldTable, StructuredDialect):
         return next((n for n, g in _GROUPS.grants.items() if canon in g), canon)
 
     # -- the prompt: instructions, or a prompt file ------------------------------------------
+    def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
+        """The table's fields; a prompt reference whose text agentconv does not hold (Vibe's own
+        prompt, a file not found) stays the setting it is."""
+        fields = super().agent_fields(values, path, warn)
+        inline, ref = values.get("instructions", MISSING), values.get("system_prompt_id", MISSING)
+        if inline is not MISSING and not isinstance(inline, str):
+            fields["native"].append(NativeField(dialect=self.name, key="instructions", value=inline))
+        if ref is not MISSING and not (isinstance(inline, str) and inline.strip()) and _unheld(ref, path):
+            fields["native"].append(NativeField(dialect=self.name, key="system_prompt_id", value=ref))
+        return fields
+
     def read_prompt(self, values: dict[str, Any], path: str | None, trivia: StructuredTrivia,
                     fields: dict[str, Any], warn: list[Diagnostic]) -> str | None:
         inline, ref = values.get("instructions"), values.get("system_prompt_id")
-        if "instructions" in values and not isinstance(inline, str):
-            fields["native"].append(NativeField(dialect=self.name, key="instructions", value=inline))
         if isinstance(inline, str) and inline.strip():
             return inline.strip().replace("\r\n", "\n") or None
-        if ref is None:
-            return None
         if not isinstance(ref, str) or ref.lower() in BUILTIN_PROMPTS:
-            # Vibe's own prompt (or a value it refuses): kept as the setting it is
-            fields["native"].append(NativeField(dialect=self.name, key="system_prompt_id", value=ref))
             return None
         found = prompt_file(ref, path)
         if found is None:
-            fields["native"].append(NativeField(dialect=self.name, key="system_prompt_id", value=ref))
             warn.append(Diagnostic(message=f"system_prompt_id {ref!r}: no prompt file {_where(ref, path)}",
                                    hint="Mistral Vibe fails when the agent starts; converting it elsewhere "
                                         "is refused until the file is there"))
@@ -113,7 +118,8 @@ class Vibe(FieldTable, StructuredDialect):
         trivia.prompt_source = found
         return found.strip().replace("\r\n", "\n") or None
 
-    def prompt_items(self, agent: Agent, old: dict[str, Any], trivia: StructuredTrivia | None) -> list[tuple[str, Any]]:
+    def prompt_items(self, agent: Agent, old: dict[str, Any], trivia: StructuredTrivia | None,
+                     path: str | None = None) -> list[tuple[str, Any]]:
         inline, ref = old.get("instructions"), old.get("system_prompt_id")
         if agent.prompt is None:
             return [("system_prompt_id", ref)] if ref is not None and not _native(agent, "system_prompt_id") else []
@@ -121,8 +127,8 @@ class Vibe(FieldTable, StructuredDialect):
             return [("instructions", inline)] + ([("system_prompt_id", ref)] if ref is not None else [])
         read = trivia.prompt_source if trivia is not None else None
         if ref is not None and not isinstance(inline, str) and read is not None \
-                and read.strip().replace("\r\n", "\n") == agent.prompt:
-            return [("system_prompt_id", ref)]          # the file still holds this prompt
+                and read.strip().replace("\r\n", "\n") == agent.prompt and _beside(ref, path, read):
+            return [("system_prompt_id", ref)]          # the file still holds this prompt, where it is written
         return [("instructions", agent.prompt + "\n")] + ([("system_prompt_id", ref)] if ref is not None else [])
 
     def unresolved(self, agent: Agent) -> str | None:
@@ -158,6 +164,20 @@ class Vibe(FieldTable, StructuredDialect):
         if table is not MISSING:
             old = out.old.get("tools")
             out.add("tools", old if old == table else table)
+
+
+def _beside(ref: str, path: str | None, text: str) -> bool:
+    """Whether the file written at ``path`` finds the prompt ``text`` through ``ref`` (an output
+    written elsewhere has no prompt file beside it: its prompt goes inline)."""
+    try:
+        return path is None or prompt_file(ref, path) == text
+    except (SchemaError, ParseError):
+        return False
+
+
+def _unheld(ref: Any, path: str | None) -> bool:
+    """Whether agentconv does not hold the text of the prompt ``ref`` names."""
+    return not isinstance(ref, str) or ref.lower() in BUILTIN_PROMPTS or prompt_file(ref, path) is None
 
 
 def _native(agent: Agent, key: str) -> Any:
@@ -232,6 +252,8 @@ def tool_names(pattern: str) -> list[str]:
     """The native names a name or pattern of ``enabled_tools``/``disabled_tools`` selects (a
     pattern that selects no tool Vibe ships stays a tool of its own)."""
     folded = pattern.strip().lower()
+    if folded in _NO_EFFECT:
+        return []
     if folded.startswith("re:"):
         try:
             rx = re.compile(folded[3:], re.IGNORECASE)
@@ -247,17 +269,24 @@ def tool_names(pattern: str) -> list[str]:
 
 @cached_rules
 def parse_access(enabled: Any, disabled: Any, permissions: Any) -> list[ToolRule]:
-    allowed = [n for p in (names_of(enabled) or []) for n in tool_names(p)] if enabled is not MISSING else []
+    """Vibe's rules: a non-empty ``enabled_tools`` allows only what it names, then
+    ``disabled_tools`` and ``permission = "never"`` take tools away, ``"ask"`` asks."""
+    listed = names_of(enabled) if enabled is not MISSING else None
+    allowed = [n for p in listed or [] for n in tool_names(p)]
     removed = [n for p in (names_of(disabled) or []) for n in tool_names(p)] if disabled is not MISSING else []
-    rules = _GROUPS.allow_list(allowed) if allowed else []
-    by_action = {"ask": [], "deny": []}
+    asked = []
     for name, permission in (permissions or {}).items():
+        if name.strip().lower() in _NO_EFFECT:
+            continue
         action = _PERMISSION[permission.lower()]
-        if action != "allow":
-            by_action[action].append(name)
-    rules += [ToolRule(tool=t, action="ask") for n in by_action["ask"] for t in _GROUPS.tools_of(n)]
-    rules += _GROUPS.deny_list(removed + by_action["deny"])
-    return normalise_rules(_deduplicated(rules))
+        (removed if action == "deny" else asked if action == "ask" else []).append(name)
+    gone = {r.tool for r in _GROUPS.deny_list(removed)}
+    asks = [ToolRule(tool=t, action="ask") for n in asked for t in _GROUPS.tools_of(n) if t not in gone]
+    if not listed:
+        return normalise_rules(_deduplicated(asks + _GROUPS.deny_list(removed)))
+    kept = [r for r in _GROUPS.allow_list(allowed) if r.tool not in gone]
+    granted = {r.tool for r in kept}
+    return normalise_rules(_deduplicated(kept + [r for r in asks if r.tool in granted]))
 
 
 def _deduplicated(rules: list[ToolRule]) -> list[ToolRule]:

@@ -169,6 +169,7 @@ def fresh(items: Iterable[tuple[str, Any]], newline: str = "\n", carry_text: str
     for key, value in items:
         document[key] = item(value)
     text = tomlkit.dumps(document)
+    text += "" if text.endswith("\n") or not text else "\n"
     if newline != "\n":
         text = text.replace("\n", newline)
     return _with_carry(text, carry_text, -1, newline)
