@@ -60,7 +60,7 @@ class Codex(FieldTable, StructuredDialect):
         Key("model_reasoning_effort", "reasoning_effort", read=one_of(*_EFFORTS),
             write=lambda e: e if e in _EFFORTS else None),
         Code("sandbox_mode", read="read_sandbox", write="write_sandbox"),
-        Code("developer_instructions", read="", write=""),
+        Code("developer_instructions", write="write_prompt"),
     )
     field_defaults = {"mode": "subagent"}
 

@@ -8,6 +8,7 @@ line it did not touch. Where the syntax has comments, the carry rides in one."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, ClassVar
@@ -21,6 +22,9 @@ from ..losses import Diagnostic
 from ..model import Agent
 from .base import Dialect, NativeItems, _lf
 
+#: the file being written (its trivia and path): the prompt's entry of a fields table needs them
+_WRITING: ContextVar[tuple[Any, str | None]] = ContextVar("structured_writing", default=(None, None))
+
 #: block syntaxes by name: modules offering ``parse``, ``fresh`` and ``has_comments``
 SYNTAXES = {"toml": "agentconv.formats.tomlsrc"}
 
@@ -32,6 +36,7 @@ class StructuredTrivia:
     block: Any
     newline: str
     prompt_source: str | None = None        # the text a prompt reference gave, as read
+    synthetic: bool = False                 # rebuilt from carried style hints, not read from a file
 
 
 class StructuredDialect(Dialect):
@@ -60,6 +65,11 @@ class StructuredDialect(Dialect):
         """The prompt; a dialect whose prompt may be a reference resolves it here."""
         value = values.get(self.prompt_key) if self.prompt_key else None
         return _lf(value.strip()) or None if isinstance(value, str) else None
+
+    def write_prompt(self, agent: Agent, out: NativeItems) -> None:
+        """The fields-table entry of the prompt: ``Code(PROMPT_KEY, write="write_prompt")``."""
+        trivia, path = _WRITING.get()
+        out.items += self.prompt_items(agent, out.old, trivia, path)
 
     def prompt_items(self, agent: Agent, old: dict[str, Any], trivia: StructuredTrivia | None,
                      path: str | None = None) -> list[tuple[str, Any]]:
@@ -118,14 +128,55 @@ class StructuredDialect(Dialect):
     def file_values(self, trivia: Any) -> dict[str, Any] | None:
         return trivia.block.values() if isinstance(trivia, StructuredTrivia) else None
 
+    # -- formatting other dialects cannot hold -------------------------------------------------
+    #: where the prompt's text stands in a style skeleton (see ``style_of``)
+    PROMPT_MARK: ClassVar[str] = "agentconv-prompt-here"
+
+    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict | None:
+        """With ``full`` (``--carry style``): the file as written, its prompt's text left out (the
+        target holds it), so a trip back gives the same bytes. Other dialects show none of it."""
+        if not full or not isinstance(trivia, StructuredTrivia) or trivia.synthetic:
+            return None
+        text = trivia.block.source
+        if text == self.write(agent, None):
+            return None
+        key = self.prompt_key_of(trivia.block.values())
+        if key is None or not agent.prompt:
+            return {"file": text}
+        raw = trivia.block.raw(key)
+        at = text.find(raw) if raw else -1
+        inner = raw.find(agent.prompt) if raw else -1
+        if at < 0 or inner < 0:
+            return None
+        rebuilt = text[:at] + raw[:inner] + self.PROMPT_MARK + raw[inner + len(agent.prompt):] + text[at + len(raw):]
+        return {"file": rebuilt}
+
+    def prompt_key_of(self, values: dict[str, Any]) -> str | None:
+        """The key holding the prompt's text in ``values`` (None: the prompt is elsewhere)."""
+        return self.prompt_key if self.prompt_key in values else None
+
+    def trivia_from_style(self, style: dict | None, agent: Agent) -> StructuredTrivia | None:
+        text = style.get("file") if isinstance(style, dict) else None
+        if not isinstance(text, str) or text.count(self.PROMPT_MARK) > 1:
+            return None
+        text = text.replace(self.PROMPT_MARK, agent.prompt or "")
+        try:
+            block = self.block_syntax.parse(text)
+        except ParseError:
+            return None
+        if block.carry is not None:
+            return None             # formatting hints may only format: no comment of agentconv's own
+        return StructuredTrivia(block, block.newline, synthetic=True)
+
     # -- writing ------------------------------------------------------------------------------
     def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
         own = trivia if isinstance(trivia, StructuredTrivia) else None
         old = own.block.values() if own is not None else {}
-        items = self.native_items(agent, old)
-        written = {k for k, _ in items}
-        items += [kv for kv in self.prompt_items(agent, old, own, path) if kv[0] not in written]
-        items = self.ordered(items, old)
+        token = _WRITING.set((own, path))
+        try:
+            items = self.ordered(self.native_items(agent, old), old)
+        finally:
+            _WRITING.reset(token)
         newline = own.newline if own is not None else "\n"
         carry_text = self._carry_text(carry, own, newline)
         if own is not None:

@@ -69,7 +69,7 @@ class Vibe(FieldTable, StructuredDialect):
         Key("active_model", "model", read=lambda v: vocabulary.qualified_model(v.strip())
             if isinstance(v, str) and v.strip() else None, write=lambda m: vibe_model(m)),
         Code("enabled_tools", "disabled_tools", "tools", read="read_access", write="write_access"),
-        Code(*_PROMPT_KEYS, read="", write=""),
+        Code(*_PROMPT_KEYS, write="write_prompt"),
     )
     field_defaults = {"mode": "primary"}
 
@@ -126,10 +126,16 @@ class Vibe(FieldTable, StructuredDialect):
         if isinstance(inline, str) and inline.strip().replace("\r\n", "\n") == agent.prompt:
             return [("instructions", inline)] + ([("system_prompt_id", ref)] if ref is not None else [])
         read = trivia.prompt_source if trivia is not None else None
+        if read is None and trivia is not None and trivia.synthetic and isinstance(ref, str):
+            read = _quietly(prompt_file, ref, path)
         if ref is not None and not isinstance(inline, str) and read is not None \
                 and read.strip().replace("\r\n", "\n") == agent.prompt and _beside(ref, path, read):
             return [("system_prompt_id", ref)]          # the file still holds this prompt, where it is written
         return [("instructions", agent.prompt + "\n")] + ([("system_prompt_id", ref)] if ref is not None else [])
+
+    def prompt_key_of(self, values: dict[str, Any]) -> str | None:
+        inline = values.get("instructions")
+        return "instructions" if isinstance(inline, str) and inline.strip() else None
 
     def unresolved(self, agent: Agent) -> str | None:
         """Why the agent cannot leave Vibe: its prompt is in a file agentconv could not read."""
@@ -164,6 +170,13 @@ class Vibe(FieldTable, StructuredDialect):
         if table is not MISSING:
             old = out.old.get("tools")
             out.add("tools", old if old == table else table)
+
+
+def _quietly(read: Any, ref: str, path: str | None) -> str | None:
+    try:
+        return read(ref, path)
+    except (SchemaError, ParseError):
+        return None
 
 
 def _beside(ref: str, path: str | None, text: str) -> bool:

@@ -58,6 +58,13 @@ class TomlBlock:
         """The comment lines above the first key."""
         return _layout(self.source, self.values())[0]
 
+    def raw(self, key: str) -> str | None:
+        """The value of top-level ``key`` exactly as the file spells it (a string's quotes
+        included), or None."""
+        item = self.document.get(key) if key in self.values() else None
+        text = item.as_string() if item is not None and hasattr(item, "as_string") else None
+        return text if text and text in self.source else None
+
     def entry(self, key: str) -> Entry | None:
         if key not in self.values():
             return None
@@ -200,7 +207,7 @@ def _extract_carry(text: str) -> tuple[str, Any, int]:
     offset = 0
     for n, line in enumerate(lines):
         content = _comment_content(line)
-        if content is None or not is_carry_comment(content) or _inside_string(text, offset):
+        if content is None or not is_carry_comment(content):
             offset += len(line)
             continue
         end = n + 1
@@ -214,7 +221,11 @@ def _extract_carry(text: str) -> tuple[str, Any, int]:
             offset += len(line)
             continue
         carry.text = "".join(lines[n:end])
-        return text[:offset] + text[offset + len(carry.text):], carry, offset
+        remaining = text[:offset] + text[offset + len(carry.text):]
+        if not _same_values(text, remaining):       # comment-like lines of a multi-line string
+            offset += len(line)
+            continue
+        return remaining, carry, offset
     return text, None, -1
 
 
@@ -225,7 +236,9 @@ def _comment_content(line: str) -> str | None:
     return stripped[2:] if stripped.startswith("# ") else stripped[1:]
 
 
-def _inside_string(text: str, offset: int) -> bool:
-    """Whether ``offset`` lies inside a multi-line string (a comment-like line of a prompt)."""
-    before = text[:offset]
-    return (before.count('"""') - before.count('\\"""')) % 2 == 1 or before.count("'''") % 2 == 1
+def _same_values(text: str, other: str) -> bool:
+    import tomllib
+    try:
+        return tomllib.loads(text) == tomllib.loads(other)
+    except ValueError:
+        return False
