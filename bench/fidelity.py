@@ -88,7 +88,8 @@ def agent_files(root: Path) -> Iterator[tuple[Path, str | None]]:
     for path in sorted(root.rglob("*")):
         # .claude/ and .opencode/ are agent folders: only dot-files themselves are skipped
         if path.is_file() and not path.name.startswith(".") and (path.name.endswith(AGENT_SUFFIXES)
-                                                                or skip_by_name(str(path), False) is None):
+                                                                or skip_by_name(str(path), False) is None) \
+                and "prompts" not in path.relative_to(root).parts[:-1]:    # a prompt file agents refer to
             first = path.relative_to(root).parts[0]
             yield path, first if first in dialect_names() else None
 

@@ -113,7 +113,9 @@ def test_a_prompt_file_is_read_beside_the_agents_folder_and_kept_as_a_reference(
     elsewhere = agentconv.to_dialect(doc, "vibe", path=tmp_path / "out/.vibe/agents/planner.toml")[0]
     assert 'instructions = """\nPlan it.\n"""' in elsewhere         # no prompt file beside the output
     text, losses = agentconv.to_dialect(doc, "claude")
-    assert text.endswith("\nPlan it.\n") and "system_prompt_id" not in text
+    assert text.endswith("\nPlan it.\n") and "#   system_prompt_id: planner" in text      # for the trip back
+    back = agentconv.loads(text, "claude", path=".claude/agents/planner.md", trust_carry=True)
+    assert agentconv.to_dialect(back, "vibe", path=str(agent))[0] == agent.read_text(encoding="utf-8")
     edited = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"prompt": "Plan better."})]})
     assert 'instructions = """\nPlan better.\n"""' in agentconv.dumps(edited)     # wins over the id
 

@@ -74,7 +74,7 @@ class StructuredDialect(Dialect):
     def prompt_items(self, agent: Agent, old: dict[str, Any], trivia: StructuredTrivia | None,
                      path: str | None = None) -> list[tuple[str, Any]]:
         """The prompt as the file's keys: the old value while it holds the same text."""
-        if self.prompt_key is None or agent.prompt is None:
+        if self.prompt_key is None or not agent.prompt:
             return []
         value = old.get(self.prompt_key)
         if isinstance(value, str) and _lf(value.strip()) == agent.prompt:

@@ -92,13 +92,13 @@ class Vibe(FieldTable, StructuredDialect):
 
     # -- the prompt: instructions, or a prompt file ------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
-        """The table's fields; a prompt reference whose text agentconv does not hold (Vibe's own
-        prompt, a file not found) stays the setting it is."""
+        """The table's fields; the prompt file a profile names stays a setting of Vibe's (a trip
+        back names the same file), its text is the prompt (``read_prompt``)."""
         fields = super().agent_fields(values, path, warn)
         inline, ref = values.get("instructions", MISSING), values.get("system_prompt_id", MISSING)
         if inline is not MISSING and not isinstance(inline, str):
             fields["native"].append(NativeField(dialect=self.name, key="instructions", value=inline))
-        if ref is not MISSING and not (isinstance(inline, str) and inline.strip()) and _unheld(ref, path):
+        if ref is not MISSING:
             fields["native"].append(NativeField(dialect=self.name, key="system_prompt_id", value=ref))
         return fields
 
@@ -120,18 +120,20 @@ class Vibe(FieldTable, StructuredDialect):
 
     def prompt_items(self, agent: Agent, old: dict[str, Any], trivia: StructuredTrivia | None,
                      path: str | None = None) -> list[tuple[str, Any]]:
-        inline, ref = old.get("instructions"), old.get("system_prompt_id")
-        if agent.prompt is None:
-            return [("system_prompt_id", ref)] if ref is not None and not _native(agent, "system_prompt_id") else []
+        """``instructions`` as the file wrote it, or the prompt file it names while that file,
+        beside the output, holds the prompt; else the prompt inline (which wins over the file)."""
+        inline, named = old.get("instructions"), _native(agent, "system_prompt_id")
+        ref = old.get("system_prompt_id", named)
+        if not agent.prompt:
+            return []
         if isinstance(inline, str) and inline.strip().replace("\r\n", "\n") == agent.prompt:
-            return [("instructions", inline)] + ([("system_prompt_id", ref)] if ref is not None else [])
-        read = trivia.prompt_source if trivia is not None else None
-        if read is None and trivia is not None and trivia.synthetic and isinstance(ref, str):
-            read = _quietly(prompt_file, ref, path)
-        if ref is not None and not isinstance(inline, str) and read is not None \
-                and read.strip().replace("\r\n", "\n") == agent.prompt and _beside(ref, path, read):
-            return [("system_prompt_id", ref)]          # the file still holds this prompt, where it is written
-        return [("instructions", agent.prompt + "\n")] + ([("system_prompt_id", ref)] if ref is not None else [])
+            return [("instructions", inline)] + ([("system_prompt_id", ref)] if ref is not None and named is None else [])
+        if isinstance(ref, str) and not isinstance(inline, str):
+            read = trivia.prompt_source if trivia is not None and trivia.prompt_source is not None else \
+                _quietly(prompt_file, ref, path)
+            if read is not None and read.strip().replace("\r\n", "\n") == agent.prompt and _beside(ref, path, read):
+                return [("system_prompt_id", ref)]
+        return [("instructions", agent.prompt + "\n")]
 
     def prompt_key_of(self, values: dict[str, Any]) -> str | None:
         inline = values.get("instructions")
@@ -186,11 +188,6 @@ def _beside(ref: str, path: str | None, text: str) -> bool:
         return path is None or prompt_file(ref, path) == text
     except (SchemaError, ParseError):
         return False
-
-
-def _unheld(ref: Any, path: str | None) -> bool:
-    """Whether agentconv does not hold the text of the prompt ``ref`` names."""
-    return not isinstance(ref, str) or ref.lower() in BUILTIN_PROMPTS or prompt_file(ref, path) is None
 
 
 def _native(agent: Agent, key: str) -> Any:

@@ -102,9 +102,10 @@ _KEY_LINE = re.compile(r"""^[ \t]*(?:\[\[?[ \t]*)?("[^"]*"|'[^']*'|[A-Za-z0-9_-]
 
 
 def _layout(source: str, values: dict[str, Any]) -> tuple[str, list[Entry]]:
-    """(lead comments, entries): which top-level key each line starts, outside multi-line strings."""
+    """(lead comments, entries): which top-level key each line starts, outside multi-line
+    strings; an entry's ``gap`` is the comment lines after it, up to the next key (as YAML's)."""
     lead, entries, by_key, comments = "", [], {}, []
-    in_string = None
+    in_string, last, in_table = None, None, False
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         if in_string:
             if line.count(in_string) % 2 == 1:
@@ -114,30 +115,28 @@ def _layout(source: str, values: dict[str, Any]) -> tuple[str, list[Entry]]:
         if stripped.startswith("#"):
             comments.append(line)
             continue
-        match = _KEY_LINE.match(line) if stripped and (not entries or stripped.startswith("[") or not _in_table(entries)) else None
+        match = _KEY_LINE.match(line) if stripped and (stripped.startswith("[") or not in_table) else None
         for quote in ('"""', "'''"):
             if line.count(quote) % 2 == 1:
                 in_string = quote
         if match is None:
             if stripped:
-                comments.clear()        # a comment above a key of a table: not a top-level key's
+                comments.clear()        # comments inside a table: not of a top-level key
             continue
         key = match.group(1).strip("\"'")
         gap, comments = "".join(comments), []
-        if key in by_key:
-            by_key[key].gap += gap
-        elif key in values:
-            by_key[key] = Entry(key, values[key], number, line.rstrip("\r\n"), gap)
+        if last is None:
+            lead += gap
+        else:
+            last.gap += gap
+        in_table = stripped.startswith("[")
+        if key not in by_key and key in values:
+            by_key[key] = Entry(key, values[key], number, line.rstrip("\r\n"))
             entries.append(by_key[key])
-        if stripped.startswith("["):
-            entries[-1:] and setattr(entries[-1], "_table", True)
-    if entries and not entries[0].gap == "":
-        lead, entries[0].gap = entries[0].gap, ""
+        last = by_key.get(key, last)
+    if last is not None:
+        last.gap += "".join(comments)
     return lead, entries
-
-
-def _in_table(entries: list[Entry]) -> bool:
-    return bool(entries) and getattr(entries[-1], "_table", False)
 
 
 def _with_carry(text: str, carry_text: str | None, at: int, newline: str) -> str:
