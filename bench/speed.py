@@ -255,9 +255,10 @@ def startup(reps: int, work: Path, agentconv: list[str]) -> dict:
             series[name].runs.append(run(cmd))
     env = dict(ENV, PYTHONPROFILEIMPORTTIME="1")
     heavy = {}
-    for flag in ("--version", "--help"):
-        trace = subprocess.run(agentconv + [flag], capture_output=True, text=True, env=env).stderr
-        heavy[flag] = sorted({m for m in ("pydantic", "yaml") if f" {m}\n" in trace or f" {m}." in trace})
+    for flag in ("--version", "--help", "convert one.md --to opencode"):
+        trace = subprocess.run(agentconv + flag.replace("one.md", str(one)).split(), capture_output=True,
+                               text=True, env=env).stderr
+        heavy[flag] = sorted({m for m in ("pydantic", "click", "yaml") if f" {m}\n" in trace or f" {m}." in trace})
     return {"series": series, "heavy_imports": heavy}
 
 
@@ -315,7 +316,7 @@ def report(batches: list[dict], start: dict, rulesync_note: str, has_rulesync: b
         print(f"  {name:<42} {series.wall * 1000:7.1f} ms{extra}")
         figures["startup"][name] = round(series.wall * 1000, 1)
     for flag, mods in start["heavy_imports"].items():
-        print(f"  agentconv {flag} imports: {', '.join(mods) if mods else 'neither pydantic nor yaml'}")
+        print(f"  agentconv {flag} imports: {', '.join(mods) if mods else 'none of pydantic, click, yaml'}")
     figures["heavy_imports"] = start["heavy_imports"]
 
     print("\n== targets (issue 11) ==")

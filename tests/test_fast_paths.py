@@ -164,3 +164,21 @@ def test_cached_description_parse_is_the_parse(text):
     for example in first["examples"][1:]:
         example.turns.clear()                      # models are built anew for every caller
     assert parse_description(text) == expected
+
+
+@pytest.mark.parametrize("text, value", [
+    ("a: |\n  x\n", "x\n"), ("a: |+\n  x\n\n", "x\n\n"), ("a: >\n  x\n", "x\n"),
+    ("a: |-\n  x\n", "x"), ("a: b\n", "b"), ("l:\n- |\n  x\n", ["x\n"]),
+])
+def test_a_text_without_its_final_break_reads_as_itself(text, value):
+    """The node of a text is reused for the same text less its final line break (a tool's own
+    split) only where that break means nothing: never where a block scalar ends the text."""
+    from agentconv.formats import yamlsrc
+    key = "l" if text.startswith("l:") else "a"
+    assert yamlsrc.load_yaml(text)[1][key] == value
+    assert yamlsrc.load_yaml(text.rstrip("\n"))[1] == yaml.safe_load(text.rstrip("\n"))
+
+
+def test_a_text_without_its_final_break_shares_the_parse():
+    from agentconv.formats import yamlsrc
+    assert yamlsrc._composed("name: shared-parse\n") is yamlsrc._composed("name: shared-parse")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pydantic import ValidationError
+from agentconv.record import RecordValidationError as ValidationError      # the model as the engine runs it
 
 import agentconv
 from helpers import refuses

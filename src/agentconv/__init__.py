@@ -13,20 +13,22 @@ __all__ = [
     "check_for", "each_agent",
 ]
 
+# the model and the functions that take or give it come from public.py, as pydantic models
 _LAZY = {
-    "load": "api", "loads": "api", "dump": "api", "dumps": "api", "convert": "api", "to_dialect": "api", "each_agent": "api",
+    "load": "public", "loads": "public", "dump": "public", "dumps": "public", "convert": "public",
+    "to_dialect": "public", "each_agent": "public",
     "detect": "registry", "get_dialect": "registry", "dialect_names": "registry",
-    "Agent": "model", "Example": "model", "ExampleTurn": "model", "ToolRule": "model",
-    "NativeField": "model", "Document": "document", "Loss": "losses", "LossWarning": "losses",
-    "Diagnostic": "losses", "convert_tree": "batch", "iter_convert_tree": "batch",
-    "BatchResult": "batch", "FileResult": "batch", "check_for": "toolread",
+    "Agent": "public", "Example": "public", "ExampleTurn": "public", "ToolRule": "public",
+    "NativeField": "public", "Document": "public", "Loss": "public", "LossWarning": "losses",
+    "Diagnostic": "public", "convert_tree": "public", "iter_convert_tree": "public",
+    "BatchResult": "public", "FileResult": "public", "check_for": "toolread",
 }
 _ERRORS = {"AgentconvError", "ParseError", "SchemaError", "DetectionError", "UnknownDialectError",
            "LossError", "OutputExistsError", "MultipleAgentsError", "WideningError"}
 
 
 def __getattr__(name: str):
-    # Lazy so that `agentconv --help` does not pay for pydantic.
+    # Lazy so that the CLI does not pay for pydantic: only the library's users need it.
     import importlib
     if name in _ERRORS:
         module = importlib.import_module(".errors", __name__)

@@ -100,13 +100,19 @@ def _prepare(source: Source, job: Job) -> FileResult | list:
                 "reason": f"a {doc.dialect} file: --in-place only rewrites {job.to} files"})
         doc = renamed(doc, job, result)
         parts = [doc] if job.dialect.many_per_file or len(doc.agents) == 1 else each_agent(doc)
-        return [_prepare_output(part, source, job, result.model_copy(deep=True), Facts(data, verdict.own_output))
+        return [_prepare_output(part, source, job, _own_copy(result), Facts(data, verdict.own_output))
                 for part in parts]
     except AgentconvError as exc:
         return failed(result, exc.located(source.path))
     except Exception as exc:  # one bad file must not abort an unattended run
         return failed(result, AgentconvError(f"internal error: {exc!r}", path=source.path,
                                              hint="please report this file"))
+
+
+def _own_copy(result: FileResult) -> FileResult:
+    """A result each output can change: its lists copied (what they hold is frozen)."""
+    return result.model_copy(update={"losses": list(result.losses), "warnings": list(result.warnings),
+                                     "restored": list(result.restored)})
 
 
 def _prepare_output(doc: Document, source: Source, job: Job, result: FileResult,

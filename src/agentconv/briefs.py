@@ -209,9 +209,7 @@ def parse_description(text: str | None) -> dict:
     if text is None:
         return {"description": None}
     examples, sections, headings, description = _description_parts(text)
-    fields: dict = {"examples": [Example(turns=[ExampleTurn(role=role, text=said, label=label)
-                                                for role, said, label in turns],
-                                         after=after, inline=inline) for turns, after, inline in examples]}
+    fields: dict = {"examples": [e.model_copy(update={"turns": [t.model_copy() for t in e.turns]}) for e in examples]}
     fields.update((key, list(items)) for key, items in sections)
     fields["section_headings"] = dict(headings)
     fields["section_order"] = _unless_standard([key for key, _ in sections])
@@ -222,7 +220,8 @@ def parse_description(text: str | None) -> dict:
 @lru_cache(maxsize=64)
 def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
     # The engine reads a description five to ten times per conversion (each read-back, each
-    # reuse check): the parse is kept as strings, the models are built anew for every caller.
+    # reuse check): the examples are kept built and validated; each caller gets copies of its
+    # own (a copy of a record is not validated again).
     before, examples = parse_examples(text)
     sections = parse_sections(before)
     items: dict = {}
@@ -232,7 +231,7 @@ def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
         before = sections.lead
     # surrounding whitespace is how the file wrote it (a '|' block keeps a final newline)
     description = before.strip() or None
-    return (tuple((tuple((t.role, t.text, t.label) for t in e.turns), e.after, e.inline) for e in examples),
+    return (tuple(examples),
             tuple((key, tuple(values)) for key, values in items.items()), tuple(headings.items()), description)
 
 

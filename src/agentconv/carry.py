@@ -423,8 +423,7 @@ def _name_by_path(dialect: Any, name: Any) -> str | None:
 
 
 def _updated(agent: Agent, update: dict[str, Any]) -> Agent | None:
-    from pydantic import ValidationError
     try:
-        return Agent.model_validate({**agent.model_dump(), **update})
-    except (ValidationError, TypeError, ValueError):
+        return Agent.model_validate(agent).validated_copy(update)
+    except (TypeError, ValueError):
         return None

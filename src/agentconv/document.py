@@ -4,38 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import SkipJsonSchema
 
 from .errors import MultipleAgentsError
 from .losses import Diagnostic, Loss
 from .model import Agent
+from .record import Field, Record
 
 
-class Document(BaseModel):
+class Document(Record):
     """One file: its agents, its dialect and its trivia.
 
     ``trivia`` is the dialect's record of the source text (spans, quoting, newline style). It
     takes no part in equality: two documents that mean the same compare equal.
     """
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
-
     agents: list[Agent] = Field(default_factory=list)
     dialect: str | None = None
     path: str | None = None
     losses: list[Loss] = Field(default_factory=list)
     warnings: list[Diagnostic] = Field(default_factory=list)
-    trivia: SkipJsonSchema[Any] = Field(default=None, exclude=True, repr=False)
+    trivia: Any = Field(default=None, exclude=True, repr=False)
     #: byte-level facts of the source file, restored on a same-dialect write
-    encoding: SkipJsonSchema[str] = Field(default="utf-8", exclude=True, repr=False)
-    bom: SkipJsonSchema[bool] = Field(default=False, exclude=True, repr=False)
+    encoding: str = Field(default="utf-8", exclude=True, repr=False)
+    bom: bool = Field(default=False, exclude=True, repr=False)
     #: fields taken back from the file's agentconv comment (canonical names, ``native.KEY``)
     restored: list[str] = Field(default_factory=list)
     #: fields that comment holds but were not taken back, with the reason (see carry.py)
     refused: list[tuple[str, str]] = Field(default_factory=list)
     #: how the agent was formatted in other dialects (dialect -> hints), from a carry comment
-    style: SkipJsonSchema[dict] = Field(default_factory=dict, exclude=True, repr=False)
+    style: dict = Field(default_factory=dict, exclude=True, repr=False)
 
     @property
     def agent(self) -> Agent:
@@ -46,7 +43,7 @@ class Document(BaseModel):
         return self.agents[0]
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Document):
+        if type(other).__name__ != "Document" or not hasattr(other, "agents"):
             return NotImplemented
         return self.agents == other.agents and self.dialect == other.dialect
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import warnings
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from .record import Record
 
 LossKind = Literal["dropped", "carried", "approximated", "narrowed", "required", "defaulted", "untrusted",
                    "formatting", "widened"]
 
 
-class Loss(BaseModel):
+class Loss(Record, frozen=True):
     """One field the target cannot express, or only approximates.
 
     ``field`` is the canonical path as ``agentconv inspect`` prints it (``color``, ``tools``,
@@ -32,8 +32,6 @@ class Loss(BaseModel):
       would grant a capability, or replace what the file says); ``--trust-carry`` takes it
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     field: str
     kind: LossKind
     detail: str = ""
@@ -47,10 +45,8 @@ class Loss(BaseModel):
         return f"{arrow}{who}: {self.field}: {self.kind}" + (f" ({self.detail})" if self.detail else "")
 
 
-class Diagnostic(BaseModel):
+class Diagnostic(Record, frozen=True):
     """A warning about the input that is not a loss (e.g. the real tool would skip the file)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     message: str
     line: int | None = None

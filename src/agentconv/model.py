@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from .record import Field, Record, field_validator, model_validator
 
 Action = Literal["allow", "ask", "deny"]
 Mode = Literal["primary", "subagent", "all"]
@@ -19,19 +19,17 @@ SectionField = Literal["when_to_use", "scenarios", "deliverables", "not_for", "t
 ALL_TOOLS = "*"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+class _Model(Record):
+    pass
 
 
-class ToolRule(_Model):
+class ToolRule(_Model, frozen=True):
     """One access rule. Rules are ordered; for a given call the last matching rule wins.
 
     ``tool`` is a canonical tool id (``read``, ``bash``, ``mcp:github/get_issue``, ``*``) or,
     for a tool no mapping knows, the dialect's own spelling. ``pattern`` narrows the rule to
     matching arguments (a glob over the command or path, e.g. ``git diff*``).
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     tool: str
     pattern: str | None = None

@@ -81,8 +81,14 @@ def dialect_for_path(path: str | None) -> str | None:
     if not path:
         return None
     posix = PurePath(path).as_posix()
-    hits = [n for n in DIALECTS if any(_hinted(posix, h) for h in get_dialect(n).path_hints)]
+    hits = [n for n in DIALECTS if any(_hinted(posix, h) for h in _path_hints(n))]
     return hits[0] if len(hits) == 1 else None
+
+
+def _path_hints(name: str) -> tuple[str, ...]:
+    from ._pathindex import PATH_HINTS       # generated (pathindex.py): no dialect is imported
+    hints = PATH_HINTS.get(name)
+    return hints if hints is not None else get_dialect(name).path_hints
 
 
 def _hinted(posix: str, hint: str) -> bool:

@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import AgentconvError
 from .losses import Diagnostic, Loss
+from .record import Field, Record
 
 Status = Literal["converted", "unchanged", "would-write", "differs", "exists", "conflict",
                  "skipped", "failed"]
@@ -18,7 +18,7 @@ STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 FAILING = frozenset({"failed", "conflict", "exists", "differs"})
 
 
-class FileError(BaseModel):
+class FileError(Record, extra="ignore"):
     """Why one file failed, located (``path:line:col``) and with a hint."""
 
     type: str
@@ -36,10 +36,10 @@ class FileError(BaseModel):
         return AgentconvError(self.message, path=self.path, line=self.line, column=self.column, hint=self.hint)
 
 
-class FileResult(BaseModel):
+class FileResult(Record, extra="ignore"):
     """What happened (or would happen) to one source file."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    __twin_config__ = {"populate_by_name": True}
 
     source: str
     target: str | None = None
@@ -84,7 +84,7 @@ class Tally:
         return 1 if any(self.statuses[s] for s in FAILING) else 0
 
 
-class BatchResult(BaseModel):
+class BatchResult(Record, extra="ignore"):
     """Every file's result, the totals by status and the losses by kind."""
 
     files: list[FileResult]

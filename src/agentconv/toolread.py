@@ -132,7 +132,9 @@ def _parse(model: ToolModel, yaml_text: str) -> dict | None:
         if attempt is None:
             break
         try:
-            _, value = yamlsrc.load_yaml(attempt(yaml_text))
+            # line breaks before the first key mean nothing to YAML; without them the text is
+            # the one agentconv's own reading composed (a cache hit: no second parse)
+            _, value = yamlsrc.load_yaml(attempt(yaml_text).lstrip("\r\n"))
         except ParseError:
             continue
         if isinstance(value, dict) or model.fallback is None:

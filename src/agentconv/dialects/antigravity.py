@@ -14,7 +14,7 @@ from ..data import mapping
 from ..losses import Diagnostic
 from ..model import Agent, NativeField, ToolRule
 from .base import NativeItems, MarkdownDialect, cached_rules
-from .fields import NAME, UNSET, Code, Description, FieldTable, Key, flag, names, text
+from .fields import NAME, Code, Description, FieldTable, Key, aliased_model, flag, model_reader, names, or_raise, text
 from .namelist import NameTable, every_tool, string_list
 
 _TABLE = mapping("antigravity")
@@ -113,11 +113,7 @@ def parse_tools(value: Any) -> list[ToolRule] | None:
     return TOOLS.allow_list(listed) if listed else []
 
 
-def _parsed(value: Any) -> list[ToolRule]:
-    rules = parse_tools(value)
-    if rules is None:
-        raise ValueError("not a tools value")
-    return rules
+_parsed = or_raise(lambda v: parse_tools(v), "tools")
 
 
 def render_tools(rules: list[ToolRule]) -> Any:
@@ -128,18 +124,10 @@ def render_tools(rules: list[ToolRule]) -> Any:
     return TOOLS.granted_names(rules) or [TOOLS.no_tools]
 
 
-def canonical_model(spelling: str) -> str | None:
-    value = spelling.strip()
-    if value == _MODELS.get("inherit", "inherit"):
-        return None
-    return _ALIASES.get(value) or vocabulary.qualified_model(value)
+canonical_model = aliased_model(_MODELS.get("inherit", "inherit"), _ALIASES)
 
 
-def _read_model(value: Any) -> Any:
-    if text(value) is None:
-        return None
-    model = canonical_model(value)
-    return UNSET if model is None else model
+_read_model = model_reader(canonical_model, read_blank=True)
 
 
 def antigravity_model(model: str | None) -> str | None:

@@ -19,7 +19,7 @@ from ..model import Agent, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key
 from .stemname import StemNamed
-from .toolgroups import DENY_ALL, ToolGroups, names_of
+from .toolgroups import DENY_ALL, GroupedTools, ToolGroups, names_of
 
 _TABLE = mapping("augment")
 _GROUPS = ToolGroups.from_table(_TABLE.get("tools", {}))
@@ -31,8 +31,9 @@ _EXPECTED = "a list of tool names (or a comma-separated string)"
 _EMPTY_BLOCK = re.compile(r"\A---(\r?\n)---(?=\r?\n|\Z)")
 
 
-class Augment(StemNamed, FieldTable, MarkdownDialect):
+class Augment(GroupedTools, StemNamed, FieldTable, MarkdownDialect):
     name = "augment"
+    tool_groups = _GROUPS
     title = "Augment"
     layout = ".augment/agents"
     path_hints = (".augment/agents/",)
@@ -62,11 +63,6 @@ class Augment(StemNamed, FieldTable, MarkdownDialect):
             return f"Augment names this agent {shown!r} (it keeps letters, digits, '_' and '-' only): {name!r}"
         return super().name_problem(name)
 
-    def holds_tool(self, canon: str) -> bool:
-        return _GROUPS.holds(canon)
-
-    def tool_name(self, canon: str) -> str:
-        return next((n for n, g in _GROUPS.grants.items() if canon in g), canon)
 
     fields = (
         NAME,

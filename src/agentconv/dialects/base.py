@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
 
 from ..access import GUARDS, key_lines
 from ..document import Document
@@ -274,7 +273,7 @@ class MarkdownDialect(Dialect):
     def _validated(self, fields: dict[str, Any], block: yamlsrc.Block | None, path: str | None) -> Agent:
         try:
             return Agent.model_validate(fields)
-        except ValidationError as exc:
+        except ValueError as exc:       # the record's RecordValidationError
             first = exc.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else ""
             entry = block.entry(key) if block else None
@@ -463,3 +462,13 @@ def path_stem(path: str | None) -> str | None:
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return PurePath(path).stem
+
+
+def names_below(path: str, folder: str = "agents") -> list[str]:
+    """The folders and file stem below the last ``folder/`` of ``path`` (the file's stem alone
+    without one): ``.github/agents/sub/x.agent.md`` → ``['sub', 'x']``."""
+    parts = PurePath(path).parts
+    anchors = [i for i, p in enumerate(parts[:-1]) if p == folder]
+    rest = list(parts[anchors[-1] + 1:]) if anchors else [parts[-1]]
+    rest[-1] = path_stem(rest[-1]) or rest[-1]
+    return rest

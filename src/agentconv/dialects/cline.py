@@ -19,7 +19,7 @@ from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key, positive_int
 from .stemname import flat_output_path
-from .toolgroups import ToolGroups, names_of
+from .toolgroups import GroupedTools, ToolGroups, names_of
 
 _TABLE = mapping("cline")
 _GROUPS = ToolGroups.from_table(_TABLE.get("tools", {}), fold=lambda n: n.strip().lower())
@@ -29,8 +29,9 @@ _EXPECTED = "a list of tool names (or a comma-separated string)"
 _SKILL = "skill"
 
 
-class Cline(FieldTable, MarkdownDialect):
+class Cline(GroupedTools, FieldTable, MarkdownDialect):
     name = "cline"
+    tool_groups = _GROUPS
     title = "Cline"
     layout = ".cline/agents"
     extension = ".yaml"
@@ -42,11 +43,6 @@ class Cline(FieldTable, MarkdownDialect):
     known_keys = frozenset({"name", "description", "tools", "skills", "providerId", "modelId", "maxIterations"})
     exclusive_keys = frozenset({"providerId", "modelId", "maxIterations"})
 
-    def holds_tool(self, canon: str) -> bool:
-        return _GROUPS.holds(canon)
-
-    def tool_name(self, canon: str) -> str:
-        return next((n for n, g in _GROUPS.grants.items() if canon in g), canon)
 
     def output_path(self, agent: Agent) -> PurePath:
         return flat_output_path(self, agent)        # Cline reads its agent folder only, not sub-folders

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
 
 from ..document import Document
 from ..errors import ParseError, SchemaError
@@ -145,7 +144,7 @@ class ContainerDialect(Dialect):
         fields["prompt"] = _lf(prompt.strip()) or None if isinstance(prompt, str) else None
         try:
             return Agent.model_validate(fields)
-        except ValidationError as exc:
+        except ValueError as exc:       # the record's RecordValidationError
             first = exc.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else ""
             raise SchemaError(f"agent {entry.key!r}: {key}: {first['msg']}", path=path, line=entry.line,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import PurePath
 from typing import Any
 
 from .. import vocabulary
@@ -15,8 +14,8 @@ from ..access import evaluator, power_of
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
-from .base import MarkdownDialect, NativeItems, cached_rules, path_stem
-from .fields import Code, Description, FieldTable, Key
+from .base import MarkdownDialect, NativeItems, cached_rules, names_below
+from .fields import Code, Description, FieldTable, Key, comma_names, or_raise
 
 _TABLE = mapping("copilot")
 #: alias written -> canonical tools it grants; every alias (lower case) -> the alias written
@@ -127,13 +126,7 @@ def _read_models(value: Any) -> dict[str, Any] | None:
 def _name_from_path(path: str | None) -> str | None:
     """Copilot's id: the path below ``agents/`` without ``.agent.md``/``.md``, folders joined by
     ``--`` (Copilot CLI 1.0.102 names ``agents/sub/x.agent.md`` ``sub--x``)."""
-    if not path:
-        return None
-    parts = PurePath(path).parts
-    anchors = [i for i, p in enumerate(parts[:-1]) if p == "agents"]
-    rest = list(parts[anchors[-1] + 1:]) if anchors else [parts[-1]]
-    rest[-1] = path_stem(rest[-1]) or rest[-1]
-    return "--".join(rest)
+    return "--".join(names_below(path)) if path else None
 
 
 # -- invocation: who may call the agent ---------------------------------------------------------
@@ -182,19 +175,11 @@ def _written_mode(mode: str | None, hidden: bool | None) -> str:
 
 # -- tools --------------------------------------------------------------------------------------
 
-def _names(value: Any) -> list[str] | None:
-    if isinstance(value, str):
-        return [n.strip() for n in value.split(",") if n.strip()]
-    if isinstance(value, list) and all(isinstance(n, str) for n in value):
-        return [n.strip() for n in value]
-    return None
-
-
 @cached_rules
 def parse_tools(value: Any) -> list[ToolRule] | None:
     """``tools`` → rules: a list narrows to the tools it names, ``*`` is every tool (None: a
     value Copilot rejects)."""
-    names = _names(value)
+    names = comma_names(value)
     if names is None:
         return None
     if ALL_TOOLS in names:
@@ -208,11 +193,7 @@ def parse_tools(value: Any) -> list[ToolRule] | None:
     return normalise_rules([ToolRule(tool=ALL_TOOLS, action="deny"), *ordered])
 
 
-def _parsed_tools(value: Any) -> list[ToolRule]:
-    rules = parse_tools(value)
-    if rules is None:
-        raise ValueError("not a tools value")
-    return rules
+_parsed_tools = or_raise(lambda v: parse_tools(v), "tools")
 
 
 def _tool_of(name: str) -> str:

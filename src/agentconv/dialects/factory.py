@@ -18,7 +18,7 @@ from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from . import toolnames
 from .base import MarkdownDialect, NativeItems, cached_rules
-from .fields import NAME, UNSET, Code, Description, FieldTable, Key, names, one_of
+from .fields import NAME, UNSET, Code, Description, FieldTable, Key, model_reader, names, one_of, or_raise
 
 _TABLE = mapping("factory")
 _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
@@ -124,11 +124,7 @@ def parse_tools(value: Any) -> list[ToolRule] | None:
     return normalise_rules([ToolRule(tool=ALL_TOOLS, action="deny"), *(ToolRule(tool=t) for t in sorted(allowed))])
 
 
-def _parsed(value: Any) -> list[ToolRule]:
-    rules = parse_tools(value)
-    if rules is None:
-        raise ValueError("not a tools value")
-    return rules
+_parsed = or_raise(lambda v: parse_tools(v), "tools")
 
 
 def render_tools(rules: list[ToolRule]) -> Any:
@@ -153,15 +149,17 @@ def _wholly_allowed(rules: list[ToolRule]):
 
 # -- models -------------------------------------------------------------------------------------
 
-def _read_model(value: Any) -> Any:
-    if not isinstance(value, str) or not value.strip():
+def _canonical_model(spelling: str) -> str | None:
+    value = spelling.strip()
+    if value == _MODELS.get("inherit", "inherit"):
         return None
-    if value.strip() == _MODELS.get("inherit", "inherit"):
-        return UNSET
-    provider, colon, ident = value.strip().partition(":")
+    provider, colon, ident = value.partition(":")
     if colon and provider == _CUSTOM and ident:
         return f"{_CUSTOM}/{ident}"                  # a BYOK model: custom:<id>
-    return vocabulary.qualified_model(value.strip())
+    return vocabulary.qualified_model(value)
+
+
+_read_model = model_reader(_canonical_model)
 
 
 def factory_model(model: str | None) -> str | None:

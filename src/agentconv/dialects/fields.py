@@ -68,8 +68,54 @@ def number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def model_reader(canonical: Callable[[str], "str | None"], *, read_blank: bool = False) -> Reader:
+    """A ``model`` value → its canonical id: text (blank too with ``read_blank``) given to
+    ``canonical``; a spelling it gives no id for (``inherit``: the parent's model) is UNSET,
+    anything else (a number, a list) None: the tool reads no model there."""
+    def read(value: Any) -> Any:
+        if not isinstance(value, str) or not (read_blank or value.strip()):
+            return None
+        model = canonical(value)
+        return UNSET if model is None else model
+    return read
+
+
+def aliased_model(inherit: str, aliases: dict[str, str]) -> Callable[[str], "str | None"]:
+    """A dialect's model spelling → the canonical id: ``inherit`` (the dialect's word for the
+    parent's model) none, one of its ``aliases`` the id it runs, else the id with its provider."""
+    from .. import vocabulary
+
+    def canonical(spelling: str) -> str | None:
+        value = spelling.strip()
+        if value == inherit:
+            return None
+        return aliases.get(value) or vocabulary.qualified_model(value)
+    return canonical
+
+
 def text_or_int(value: Any) -> str | int | None:
     return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def or_raise(read: Reader, what: str) -> Reader:
+    """``read``, raising ValueError where it reads nothing: for a ``meaning`` (what an old value
+    means) that must not pass a value the tool refuses for one that means "unset"."""
+    def parsed(value: Any) -> Any:
+        result = read(value)
+        if result is None:
+            raise ValueError(f"not a {what} value")
+        return result
+    return parsed
+
+
+def comma_names(value: Any) -> list[str] | None:
+    """A comma-separated string or a list of strings → the names, each stripped (a name may
+    hold spaces: only commas separate)."""
+    if isinstance(value, str):
+        return [n.strip() for n in value.split(",") if n.strip()]
+    if isinstance(value, list) and all(isinstance(n, str) for n in value):
+        return [n.strip() for n in value]
+    return None
 
 
 def names(value: Any) -> list[str] | None:

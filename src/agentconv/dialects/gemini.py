@@ -14,7 +14,7 @@ from ..data import mapping
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule
 from .base import MarkdownDialect, NativeItems, cached_rules
-from .fields import NAME, UNSET, Code, Description, FieldTable, Key, count, number, text
+from .fields import NAME, Code, Description, FieldTable, Key, aliased_model, count, model_reader, number, or_raise, text
 from .namelist import McpSpelling, NameTable, every_tool, string_list
 
 _TABLE = mapping("gemini")
@@ -95,11 +95,7 @@ def parse_tools(value: Any) -> list[ToolRule] | None:
     return None if names is None else TOOLS.allow_list(names)
 
 
-def _parsed(value: Any) -> list[ToolRule]:
-    rules = parse_tools(value)
-    if rules is None:
-        raise ValueError("not a tools value")
-    return rules
+_parsed = or_raise(lambda v: parse_tools(v), "tools")
 
 
 def render_tools(rules: list[ToolRule]) -> Any:
@@ -110,18 +106,10 @@ def render_tools(rules: list[ToolRule]) -> Any:
     return TOOLS.granted_names(rules)
 
 
-def canonical_model(spelling: str) -> str | None:
-    value = spelling.strip()
-    if value == _MODELS.get("inherit", "inherit"):
-        return None
-    return _ALIASES.get(value) or vocabulary.qualified_model(value)
+canonical_model = aliased_model(_MODELS.get("inherit", "inherit"), _ALIASES)
 
 
-def _read_model(value: Any) -> Any:
-    if text(value) is None:
-        return None
-    model = canonical_model(value)
-    return UNSET if model is None else model
+_read_model = model_reader(canonical_model, read_blank=True)
 
 
 def gemini_model(model: str | None) -> str | None:

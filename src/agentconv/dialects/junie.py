@@ -19,7 +19,7 @@ from ..model import Agent, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key, a_list, names, positive_int, text
 from .stemname import StemNamed
-from .toolgroups import ToolGroups, names_of
+from .toolgroups import GroupedTools, ToolGroups, names_of
 
 _TABLE = mapping("junie")
 _GROUPS = ToolGroups.from_table(_TABLE.get("tools", {}))
@@ -28,8 +28,9 @@ _PLAIN_PROVIDERS = ("anthropic/", "openai/", "google/")
 _EXPECTED = "a list of tool group names"
 
 
-class Junie(StemNamed, FieldTable, MarkdownDialect):
+class Junie(GroupedTools, StemNamed, FieldTable, MarkdownDialect):
     name = "junie"
+    tool_groups = _GROUPS
     title = "Junie"
     layout = ".junie/agents"
     path_hints = (".junie/agents/",)
@@ -47,11 +48,6 @@ class Junie(StemNamed, FieldTable, MarkdownDialect):
             return f"Junie names must match [a-z][a-z0-9-]* (lower case, digits, '-'): {name!r}"
         return super().name_problem(name)
 
-    def holds_tool(self, canon: str) -> bool:
-        return _GROUPS.holds(canon)
-
-    def tool_name(self, canon: str) -> str:
-        return next((n for n, g in _GROUPS.grants.items() if canon in g), canon)
 
     fields = (
         NAME,

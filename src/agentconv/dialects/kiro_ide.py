@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from pathlib import PurePath
 from typing import Any
 
 from .. import access, vocabulary
@@ -20,8 +19,8 @@ from ..access import OTHER_ARG, evaluator, power_of, widenings
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
-from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
-from .fields import Code, Description, FieldTable, Key
+from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, names_below
+from .fields import Code, Description, FieldTable, Key, comma_names
 
 _TABLE = mapping("kiro-ide")
 _TAGS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _TABLE.get("tags", {}).items()}
@@ -47,13 +46,7 @@ class KiroIde(FieldTable, MarkdownDialect):
     exclusive_keys = frozenset({"includeMcpJson", "includePowers"})
 
     def name_from_path(self, path: str | None) -> str | None:
-        if not path:
-            return None
-        parts = PurePath(path).parts
-        anchors = [i for i, p in enumerate(parts[:-1]) if p == "agents"]
-        rest = list(parts[anchors[-1] + 1:]) if anchors else [parts[-1]]
-        rest[-1] = path_stem(rest[-1]) or rest[-1]
-        return "/".join(rest)
+        return "/".join(names_below(path)) if path else None
 
     fields = (
         Code("name", read="read_name", write="write_name"),      # else the path names the agent
@@ -102,19 +95,11 @@ def _server_map(servers: list | None) -> dict | None:
     return {k: v for s in servers for k, v in s.items()}
 
 
-def _tags(value: Any) -> list[str] | None:
-    if isinstance(value, str):
-        return [t.strip() for t in value.split(",") if t.strip()]
-    if isinstance(value, list) and all(isinstance(t, str) for t in value):
-        return [t.strip() for t in value]
-    return None
-
-
 @cached_rules
 def parse_tools(value: Any) -> list[ToolRule] | None:
     if value is MISSING:
         return [ToolRule(tool=ALL_TOOLS, action="deny")]
-    tags = _tags(value)
+    tags = comma_names(value)
     if tags is None:
         return None
     if ALL_TOOLS in tags:

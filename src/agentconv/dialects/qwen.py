@@ -21,7 +21,7 @@ from ..errors import AgentconvError
 from ..formats import lineyaml, yamlsrc, yamlwrite
 from . import toolnames
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
-from .fields import NAME, UNSET, Code, Description, FieldTable, Key, a_map, one_of
+from .fields import NAME, UNSET, Code, Description, FieldTable, Key, a_map, model_reader, one_of
 from .namelist import McpSpelling, NameTable, allows_others, every_tool, string_list
 
 _TABLE = mapping("qwen")
@@ -207,11 +207,7 @@ def canonical_model(spelling: str) -> str | None:
     return vocabulary.qualified_model(value)
 
 
-def _read_model(value: Any) -> Any:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    model = canonical_model(value)
-    return UNSET if model is None else model
+_read_model = model_reader(lambda v: canonical_model(v))       # canonical_model is declared below
 
 
 def qwen_model(model: str | None) -> str | None:

@@ -16,7 +16,7 @@ are reported, never written as a name the tool does not know.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 from .. import access
 from ..access import evaluator, power_of
@@ -105,3 +105,16 @@ def names_of(value: Any) -> list[str] | None:
     if isinstance(value, list) and all(isinstance(n, str) for n in value):
         return [n.strip() for n in value if n.strip()]
     return None
+
+
+class GroupedTools:
+    """A dialect whose tool names each grant a group of canonical tools (``tool_groups``):
+    it holds a tool some name grants, and writes a tool as the first name that grants it."""
+
+    tool_groups: ClassVar[ToolGroups]
+
+    def holds_tool(self, canon: str) -> bool:
+        return self.tool_groups.holds(canon)
+
+    def tool_name(self, canon: str) -> str:
+        return next((n for n, g in self.tool_groups.grants.items() if canon in g), canon)

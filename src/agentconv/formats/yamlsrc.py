@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 import yaml
@@ -132,11 +132,42 @@ def _compose(text: str, first_line: int) -> Any:
         raise ParseError(exc.message, path=exc.path, line=exc.line + first_line, hint=exc.hint) from None
 
 
-@lru_cache(maxsize=64)
+_NODES: "OrderedDict[str, Any]" = OrderedDict()
+_NODES_KEPT = 64
+
+
 def _composed(text: str) -> Any:
-    # Detection, reading and the tool's own reading compose the same front matter: do it
-    # once (the node does not depend on where the text starts; errors are never cached).
-    # Values are still constructed per call, so no two documents share mutable objects.
+    """The node of ``text``, composed once: detection, reading and the tool's own reading
+    compose the same front matter (the node does not depend on where the text starts; errors
+    are never cached). Values are still constructed per call, so no two documents share
+    mutable objects. A tool's split that leaves out the final line break gets the node of the
+    text with it, unless a block scalar ends the text (its value would keep that break)."""
+    node = _NODES.get(text, _NOT_KEPT)
+    if node is _NOT_KEPT and text and text[-1] not in "\r\n":
+        with_break = _NODES.get(text + "\n", _NOT_KEPT)
+        if with_break is not _NOT_KEPT and not _ends_in_block_scalar(with_break):
+            node = with_break
+    if node is _NOT_KEPT:
+        node = _compose_fresh(text)
+    _NODES[text] = node
+    _NODES.move_to_end(text)
+    if len(_NODES) > _NODES_KEPT:
+        _NODES.popitem(last=False)
+    return node
+
+
+_NOT_KEPT = object()
+
+
+def _ends_in_block_scalar(node: Any) -> bool:
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if not node.value:
+            return False
+        node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
+    return isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+
+
+def _compose_fresh(text: str) -> Any:
     loader = Loader(text)
     try:
         node = loader.get_single_node()
