@@ -17,4 +17,6 @@ PATH_HINTS: dict[str, tuple[str, ...]] = {
     'gemini': ('.gemini/agents/',),
     'qwen': ('.qwen/agents/',),
     'antigravity': ('.agents/agents/', '.gemini/config/agents/'),
+    'codex': ('.codex/agents/',),
+    'vibe': ('.vibe/agents/',),
 }

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
-
 from ..access import key_lines
 from ..document import Document
 from ..errors import ParseError, SchemaError
@@ -115,7 +113,7 @@ class StructuredDialect(Dialect):
     def _validated(self, fields: dict[str, Any], block: Any, path: str | None) -> Agent:
         try:
             return Agent.model_validate(fields)
-        except ValidationError as exc:
+        except ValueError as exc:       # the record's RecordValidationError
             first = exc.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else ""
             entry = block.entry(key)
