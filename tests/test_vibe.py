@@ -32,6 +32,18 @@ def test_identity(text):
     assert_identity(text.encode(), "vibe", path=P)
 
 
+CARRY_LIKE = "# agentconv: for converting back to Claude Code (Mistral Vibe ignores this):\n#   color: red\n"
+
+
+def test_a_carry_is_a_comment_of_the_file_never_lines_of_its_prompt():
+    inside = f'description = "d"\ninstructions = """\nHi.\n{CARRY_LIKE}"""\n'
+    doc = assert_identity(inside.encode(), "vibe", path=P)
+    assert "color: red" in doc.agent.prompt and doc.agent.color is None
+    outside = agentconv.loads(f'description = "d"\ninstructions = "Hi."\n{CARRY_LIKE}', "vibe", path=P,
+                              trust_carry=True)
+    assert outside.agent.color == "red" and outside.agent.prompt == "Hi."
+
+
 @pytest.mark.parametrize("keys, tools", [
     ("", []),
     ("enabled_tools = []\n", []),                                     # empty: not set, every tool

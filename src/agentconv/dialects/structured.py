@@ -71,12 +71,15 @@ class StructuredDialect(Dialect):
 
     def prompt_items(self, agent: Agent, old: dict[str, Any], trivia: StructuredTrivia | None,
                      path: str | None = None) -> list[tuple[str, Any]]:
-        """The prompt as the file's keys: the old value while it holds the same text."""
-        if self.prompt_key is None or not agent.prompt:
+        """The prompt as the file's keys: the old value while it holds the same text (a blank
+        one, which reads as no prompt, included); no key for a prompt of whitespace only."""
+        if self.prompt_key is None:
             return []
         value = old.get(self.prompt_key)
-        if isinstance(value, str) and _lf(value.strip()) == agent.prompt:
+        if isinstance(value, str) and (_lf(value.strip()) or None) == (agent.prompt or None):
             return [(self.prompt_key, value)]
+        if not agent.prompt or not agent.prompt.strip():
+            return []
         return [(self.prompt_key, agent.prompt + "\n")]
 
     # -- reading ------------------------------------------------------------------------------

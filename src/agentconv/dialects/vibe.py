@@ -124,15 +124,15 @@ class Vibe(FieldTable, StructuredDialect):
         beside the output, holds the prompt; else the prompt inline (which wins over the file)."""
         inline, named = old.get("instructions"), _native(agent, "system_prompt_id")
         ref = old.get("system_prompt_id", named)
-        if not agent.prompt:
-            return []
-        if isinstance(inline, str) and inline.strip().replace("\r\n", "\n") == agent.prompt:
+        if isinstance(inline, str) and (inline.strip().replace("\r\n", "\n") or None) == (agent.prompt or None):
             return [("instructions", inline)] + ([("system_prompt_id", ref)] if ref is not None and named is None else [])
         if isinstance(ref, str) and not isinstance(inline, str):
             read = trivia.prompt_source if trivia is not None and trivia.prompt_source is not None else \
                 _quietly(prompt_file, ref, path)
             if read is not None and read.strip().replace("\r\n", "\n") == agent.prompt and _beside(ref, path, read):
                 return [("system_prompt_id", ref)]
+        if not agent.prompt or not agent.prompt.strip():
+            return []
         return [("instructions", agent.prompt + "\n")]
 
     def prompt_key_of(self, values: dict[str, Any]) -> str | None:

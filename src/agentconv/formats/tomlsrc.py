@@ -193,9 +193,6 @@ def parse(text: str, *, path: str | None = None, first_line: int = 1) -> TomlBlo
     return TomlBlock(source, document, "\r\n" if "\r\n" in text else "\n", carry=carry, carry_at=at)
 
 
-_CARRY_START = re.compile(r"(?m)^# ?agentconv")
-
-
 def _extract_carry(text: str) -> tuple[str, Any, int]:
     """(the text without agentconv's comment, the comment parsed, where it stood). Only whole
     comment lines at the top level count; the comment is parsed, not trusted (see carry.py)."""
