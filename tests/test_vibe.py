@@ -122,8 +122,10 @@ def test_a_prompt_file_is_read_beside_the_agents_folder_and_kept_as_a_reference(
     doc = agentconv.load(agent)
     assert doc.agent.prompt == "Plan it."
     assert agentconv.dumps(doc) == agent.read_text(encoding="utf-8")          # the reference stays
-    elsewhere = agentconv.to_dialect(doc, "vibe", path=tmp_path / "out/.vibe/agents/planner.toml")[0]
-    assert 'instructions = """\nPlan it.\n"""' in elsewhere         # no prompt file beside the output
+    elsewhere, lost = agentconv.to_dialect(doc, "vibe", path=tmp_path / "out/.vibe/agents/planner.toml")
+    assert 'instructions = """\nPlan it.\n"""' in elsewhere         # no prompt file beside the output,
+    assert "system_prompt_id" not in elsewhere                          # which Vibe would refuse to start
+    assert [l.field for l in lost] == ["native.system_prompt_id"]
     text, losses = agentconv.to_dialect(doc, "claude")
     assert text.endswith("\nPlan it.\n") and "#   system_prompt_id: planner" in text      # for the trip back
     back = agentconv.loads(text, "claude", path=".claude/agents/planner.md", trust_carry=True)

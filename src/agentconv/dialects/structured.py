@@ -23,6 +23,11 @@ from .base import Dialect, NativeItems, _lf
 #: the file being written (its trivia and path): the prompt's entry of a fields table needs them
 _WRITING: ContextVar[tuple[Any, str | None]] = ContextVar("structured_writing", default=(None, None))
 
+def writing() -> tuple[Any, str | None]:
+    """(trivia, path) of the file being written, when one is."""
+    return _WRITING.get()
+
+
 #: block syntaxes by name: modules offering ``parse``, ``fresh`` and ``has_comments``
 SYNTAXES = {"toml": "agentconv.formats.tomlsrc"}
 

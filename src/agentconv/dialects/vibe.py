@@ -32,7 +32,7 @@ from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, NativeItems, cached_rules, path_stem
 from .fields import Code, Description, FieldTable, Key, text
 from .stemname import flat_output_path
-from .structured import StructuredDialect, StructuredTrivia
+from .structured import StructuredDialect, StructuredTrivia, writing
 from .toolgroups import DENY_ALL, ToolGroups, names_of
 
 _TABLE = mapping("vibe")
@@ -134,6 +134,16 @@ class Vibe(FieldTable, StructuredDialect):
         if not agent.prompt or not agent.prompt.strip():
             return []
         return [("instructions", agent.prompt + "\n")]
+
+    def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
+        """A prompt file named where the output has no such file is left out: Vibe refuses the
+        agent for it even beside ``instructions`` (its text is written inline, the name reported)."""
+        ref, (_, path) = _native(agent, "system_prompt_id"), writing()
+        if path is not None and agent.prompt and isinstance(ref, str) and ref.lower() not in BUILTIN_PROMPTS \
+                and _quietly(prompt_file, ref, path) is None:
+            agent = agent.model_copy(update={"native": [n for n in agent.native
+                                                        if (n.dialect, n.key) != (self.name, "system_prompt_id")]})
+        return super().native_items(agent, old)
 
     def prompt_key_of(self, values: dict[str, Any]) -> str | None:
         inline = values.get("instructions")
