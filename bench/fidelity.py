@@ -87,6 +87,8 @@ def agent_files(root: Path) -> Iterator[tuple[Path, str | None]]:
         return
     for path in sorted(root.rglob("*")):
         # .claude/ and .opencode/ are agent folders: only dot-files themselves are skipped
+        if "prompts" in path.relative_to(root).parts[1:-1]:
+            continue                      # a prompt file an agent names (file://, {file:}), not an agent
         if path.is_file() and not path.name.startswith(".") and (path.name.endswith(AGENT_SUFFIXES)
                                                                 or skip_by_name(str(path), False) is None) \
                 and "prompts" not in path.relative_to(root).parts[:-1]:    # a prompt file agents refer to

@@ -166,4 +166,5 @@ def test_unknown_dialect_suggests_the_close_one():
     assert agentconv.get_dialect("Claude-Code").name == "claude"
     assert agentconv.dialect_names() == ["claude", "opencode", "prose", "claude-json", "copilot", "deepagents",
                                         "augment", "cline", "junie", "cursor", "factory", "kiro-ide", "trae",
-                                         "gemini", "qwen", "antigravity", "codex", "vibe"]
+                                         "gemini", "qwen", "antigravity", "kiro", "opencode-json",
+                                         "codex", "vibe"]

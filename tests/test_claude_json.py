@@ -126,7 +126,7 @@ class LossesSnapshot(_Binary):
 
 
 def _extension(target: str):
-    return JsonSnapshot if get_dialect(target).many_per_file else \
+    return JsonSnapshot if get_dialect(target).extension == ".json" else \
         TextSnapshot if get_dialect(target).extension == ".txt" or target == "prose" else MarkdownSnapshot
 
 

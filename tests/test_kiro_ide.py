@@ -73,6 +73,6 @@ def test_the_kiro_cli_json_agents_in_the_folder_are_not_kiro_ide_agents(tmp_path
         ".kiro/agents/cli-agent.json": '{"name": "cli-agent", "description": "d", "prompt": "p"}\n',
     })
     result = convert_tree([tmp_path / "src"], tmp_path / "out", to="claude")
-    assert {f.source.rsplit("/", 1)[-1]: f.status for f in result.files} == \
-        {"review.md": "converted", "cli-agent.json": "skipped"}
+    assert {f.source.rsplit("/", 1)[-1]: (f.status, f.source_dialect) for f in result.files} == \
+        {"review.md": ("converted", "kiro-ide"), "cli-agent.json": ("converted", "kiro")}
     assert agentconv.detect('{"name": "a", "description": "d", "prompt": "p"}', "x/.kiro/agents/a.json") != "kiro-ide"

@@ -51,7 +51,7 @@ class Run:
         judged = self.judged
         loaded = [c for c in judged if not self.problems["loaded"].get(str(c))]
         mismatched = [c for c in loaded if any(self.problems[k].get(str(c)) for k in CHECKS[1:])]
-        tool = {"claude-json": "claude"}.get(self.target, self.target)      # claude --agents
+        tool = {"claude-json": "claude", "opencode-json": "opencode"}.get(self.target, self.target)  # their forms
         return (f"{self.target} {judges.client_version(tool)}: {len(self.cases)} converted, "
                 f"{len(self.cases) - len(judged)} skipped by design (reported 'required'), "
                 f"{len(loaded)} loaded, {len(loaded) - len(mismatched)} field-checked, "

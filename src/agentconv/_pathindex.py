@@ -17,6 +17,8 @@ PATH_HINTS: dict[str, tuple[str, ...]] = {
     'gemini': ('.gemini/agents/',),
     'qwen': ('.qwen/agents/',),
     'antigravity': ('.agents/agents/', '.gemini/config/agents/'),
+    'kiro': (),
+    'opencode-json': (),
     'codex': ('.codex/agents/',),
     'vibe': ('.vibe/agents/',),
 }

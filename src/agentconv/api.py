@@ -11,6 +11,7 @@ from .document import Document
 from .engine import carry_mode, write_agent
 from .errors import AgentconvError, MultipleAgentsError, OutputExistsError, ParseError
 from .losses import Loss, apply_loss_policy
+from .promptref import rebased
 from .registry import detect_and_read, get_dialect
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -150,6 +151,9 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     for index, agent in enumerate(doc.agents):
         _refuse_unresolved(source, agent, doc, same)
         of_agent = source.agent_trivia(doc.trivia, index, agent) if source is not None else doc.trivia
+        ref = source.prompt_reference(of_agent) if not same and source is not None else None
+        if ref is not None:
+            agent = _with_prompt_text(agent, ref)
         where = os.fspath(path) if path is not None else \
             (doc.path if same else str(target.output_path(agent)))
         style = dict(doc.style)
@@ -158,6 +162,9 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
         shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
         hints = _with_own(shared, style.pop(target.name, {})) if not same else {}
         trivia = of_agent if same else target.trivia_from_style(hints or None, agent)
+        kept = rebased(ref, getattr(target, "prompt_syntax", None), where, target.layout)
+        if kept is not None:          # a target with prompt files, in the same project: still a file
+            trivia = target.trivia_with_reference(trivia, kept, agent)
         unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
         # on a trip back the target's own hints rebuild the file: the formatting of the file
         # read (agentconv's, and the comments it moved) is not carried on
@@ -178,6 +185,15 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+def _with_prompt_text(agent, ref):
+    """An agent whose prompt is in a file another dialect names: its text, or the error why it
+    cannot be had (a prompt that could not be read is never written as no prompt)."""
+    if ref is None or agent.prompt is not None:
+        return agent
+    text = ref.required_text()
+    return agent.model_copy(update={"prompt": text or None})
 
 
 def each_agent(doc: Document) -> list[Document]:

@@ -21,9 +21,10 @@ from .formats import yamlsrc, yamlwrite
 from .losses import Diagnostic, strict_losses
 from .outputs import Facts, Job, claim_key, renamed, settle, settle_members, target_path
 from .paths import printable, unsafe_characters
+from .promptref import project_root, reading_outside_root
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
-from .triage import forget_skill_folders, load_agent, matching_glob, read_source_bytes, skip_by_name, triage
+from .triage import forget_skill_folders, load_agent, prompt_files, matching_glob, read_source_bytes, skip_by_name, triage
 from .walk import Source, iter_sources
 
 __all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "FileResult", "FileError",
@@ -75,7 +76,15 @@ def _prepare(source: Source, job: Job) -> FileResult | list:
     reason = source.skip or _excluded(source, job)
     if reason is None and matching_glob(job.include, source):
         source = replace(source, explicit=True)          # as if named: no triage by content
-    reason = reason or skip_by_name(source.path, source.explicit)
+    reason = reason or skip_by_name(source.path, source.explicit) or _prompt_file(source, job)
+    try:
+        with project_root(_root_of(source.path, job), anywhere=job.prompt_files_anywhere or reading_outside_root()):
+            return _read_and_prepare(source, job, result, reason)
+    except AgentconvError as exc:
+        return failed(result, exc.located(source.path))
+
+
+def _read_and_prepare(source: Source, job: Job, result: FileResult, reason: str | None) -> FileResult | list:
     try:
         if reason is None:
             data = read_source_bytes(source.path)
@@ -107,6 +116,18 @@ def _prepare(source: Source, job: Job) -> FileResult | list:
     except Exception as exc:  # one bad file must not abort an unattended run
         return failed(result, AgentconvError(f"internal error: {exc!r}", path=source.path,
                                              hint="please report this file"))
+
+
+def _root_of(path: str, job: Job) -> str | None:
+    """The walked folder a source lies in: the project root its prompt references read below."""
+    real = os.path.realpath(path)
+    return next((root for root in job.roots if _inside(real, root)), None)
+
+
+def _prompt_file(source: Source, job: Job) -> str | None:
+    """A file an agent of the walked trees keeps its prompt in is part of that agent, not one."""
+    owner = job.prompt_files.get(os.path.realpath(source.path))
+    return f"the prompt of the agent in {printable(owner)}: not an agent itself" if owner else None
 
 
 def _own_copy(result: FileResult) -> FileResult:
@@ -193,7 +214,7 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
                       trust_carry: bool = False, strict: bool = False, in_place: bool = False,
                       jobs: int | None = None, renames: dict[str, str] | None = None,
                       include: Iterable[str] = (), exclude: Iterable[str] = (), lenient_access: bool = False,
-                      accept_widening: Iterable[str] = ()) -> Iterator[FileResult]:
+                      accept_widening: Iterable[str] = (), prompt_files_anywhere: bool = False) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
@@ -206,10 +227,12 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     job = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
                carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
                include=tuple(include), exclude=tuple(exclude), lenient_access=lenient_access,
-               accept_widening=tuple(accept_widening))
+               accept_widening=tuple(accept_widening), prompt_files_anywhere=prompt_files_anywhere)
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     forget_skill_folders()             # the tree may have changed since an earlier run in this process
+    job.prompt_files = prompt_files(iter_sources(sources, exclude=job.excluded),
+                                    lambda path: _root_of(path, job), job.prompt_files_anywhere)
     walk = _layouts_last(iter_sources(sources, exclude=job.excluded), job)
     if in_place:           # a source is rewritten where a later one may read it: one at a time
         jobs = 1

@@ -144,6 +144,9 @@ Examples:
 @click.option("--lenient-access", is_flag=True,
               help="Read a tools/permission value agentconv cannot interpret as no tools at all "
                    "(reported as narrowed) instead of failing.")
+@click.option("--prompt-files-anywhere", is_flag=True,
+              help="Read a prompt file an agent names ({file:...}, file://...) even outside the "
+                   "project root (the folder converted, or the one holding the agent's tool folder).")
 @click.option("--report", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json prints one JSON document (an entry per file, the totals) on stdout; "
                    "with one FILE converted to stdout, on stderr.")
@@ -163,7 +166,7 @@ Examples:
 def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
             dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, carry: str,
             no_carry: bool, trust_carry: bool, accept_widening: tuple[str, ...], lenient_access: bool,
-            report: str, quiet: bool, verbose: bool,
+            prompt_files_anywhere: bool, report: str, quiet: bool, verbose: bool,
             jobs: int | None, renames: tuple, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
@@ -177,16 +180,18 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     if quiet and verbose:
         raise click.UsageError("-q and -v cannot be used together")
     carry = "none" if no_carry else carry
-    if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
-            (paths[0] == "-" or not os.path.isdir(paths[0])):
-        _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, quiet,
-                     dict(renames), lenient_access, accept_widening, verbose=verbose)
-        return
-    _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
-                   in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
-                   verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames),
-                   include=include, exclude=exclude, lenient_access=lenient_access,
-                   accept_widening=accept_widening)
+    from .promptref import project_root
+    with project_root(None, anywhere=prompt_files_anywhere):
+        if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
+                (paths[0] == "-" or not os.path.isdir(paths[0])):
+            _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, quiet,
+                         dict(renames), lenient_access, accept_widening, verbose=verbose)
+            return
+        _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
+                       in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
+                       verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames),
+                       include=include, exclude=exclude, lenient_access=lenient_access,
+                       accept_widening=accept_widening, prompt_files_anywhere=prompt_files_anywhere)
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,

@@ -15,6 +15,7 @@ from typing import Any
 
 from .document import Document
 from .errors import AgentconvError, OutputExistsError
+from .formats.jsonsrc import blanked
 from .fsio import ChangedSinceReadError, Keep, write_atomic
 from .losses import Diagnostic
 from .paths import is_safe_name, printable, safe_relative_name, unsafe_characters
@@ -50,6 +51,10 @@ class Job:
     lenient_access: bool = False
     #: canonical tools a target that cannot say their rules grants whole (reported as widened)
     accept_widening: tuple[str, ...] = ()
+    #: prompt references may read files outside the walked folder (--prompt-files-anywhere)
+    prompt_files_anywhere: bool = False
+    #: real paths of the files agents of the walked trees keep their prompts in: not agents
+    prompt_files: dict[str, str] = field(default_factory=dict)
     #: agent name -> the name to write it under (--rename OLD=NEW)
     renames: dict[str, str] = field(default_factory=dict)
     #: globs: files taken as agents whatever triage says, and files left out
@@ -145,7 +150,7 @@ def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str
                                                "or an absolute path")
     if doc.dialect != job.to:          # an opencode file named build overrides the built-in on purpose
         _refuse_reserved(name, source, job)
-    relative = job.dialect.output_path(agent)
+    relative = job.dialect.output_path_in(agent, job.out)
     if name and not is_safe_name(name):
         result.warnings.append(Diagnostic(message=f"the name {name!r} is not a safe file name; written as "
                                                   f"{relative.as_posix()}"))
@@ -308,10 +313,10 @@ def settle_members(job: Job) -> list[FileResult]:
     target = pending[0][0].target
     try:
         old = _existing(target)
-        trivia = job.dialect.read(old.decode("utf-8", "surrogateescape"), target).trivia if old is not None else None
+        trivia = job.dialect.merge_target(old.decode("utf-8", "surrogateescape"), target) if old is not None else None
     except AgentconvError as exc:       # the file to merge into is broken: nothing lands
         return [failed(r, exc.located(target)) for r, _, _ in pending]
-    held = {m.key: json.loads(m.block.text) for m in trivia.members} if trivia is not None else {}
+    held = {m.key: m.block.values() for m in trivia.members} if trivia is not None else {}
     given: dict[str, str] = {}         # agent name -> the source of this run that gave it
     landed: list[tuple[str, str]] = []
     results = []
@@ -367,8 +372,8 @@ def merged_into(dialect, path: str, text: str, *, force: bool) -> str:
     """The container file at ``path`` with the agents of ``text`` added; one it holds with
     other content is replaced only with ``force``; every other byte of the file stays."""
     old = read_source_bytes(path).decode("utf-8")
-    trivia = dialect.read(old, path).trivia
-    held = {m.key: json.loads(m.block.text) for m in trivia.members}
+    trivia = dialect.merge_target(old, path)
+    held = {m.key: m.block.values() for m in trivia.members}
     members = dialect.members(text)
     replaced = [k for k, v in members if k in held and not _same_member(held, k, v)]
     if replaced and not force:
@@ -380,7 +385,7 @@ def merged_into(dialect, path: str, text: str, *, force: bool) -> str:
 
 def _same_member(held: dict[str, object], key: str, text: str) -> bool:
     from .formats.jsonsrc import same_value
-    return key in held and same_value(held[key], json.loads(text))
+    return key in held and same_value(held[key], json.loads(blanked(text)))   # JSONC members too
 
 
 def _what(changed: list[str], replaced: list[str], mood: str) -> str:

@@ -32,6 +32,8 @@ DIALECTS: dict[str, str] = {
     "gemini": "agentconv.dialects.gemini",
     "qwen": "agentconv.dialects.qwen",
     "antigravity": "agentconv.dialects.antigravity",
+    "kiro": "agentconv.dialects.kiro",
+    "opencode-json": "agentconv.dialects.opencode_json",
     "codex": "agentconv.dialects.codex",
     "vibe": "agentconv.dialects.vibe",
 }
@@ -40,6 +42,7 @@ ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode"
            "deep-agents": "deepagents",
            "droid": "factory", "factory-droid": "factory",
            "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity",
+           "kiro-cli": "kiro", "opencode.json": "opencode-json",
            "codex-cli": "codex", "mistral-vibe": "vibe"}
 
 

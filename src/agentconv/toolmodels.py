@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import ParseError
 from .formats import lineyaml, yamlsrc
-from .toolread import DROPS, IGNORES, REJECTS, ToolModel, _first_error, copilot_split
+from .toolread import DROPS, FORWARDS, IGNORES, REJECTS, ToolModel, _first_error, copilot_split
 
 #: Auggie 0.36.0 (``yo.frontmatterRegex``): ``---``, then the block up to the first ``---`` line
 #: that a line break follows (a file ending on ``---`` has no front matter); js-yaml, no repair;
@@ -207,6 +207,42 @@ ANTIGRAVITY = ToolModel(
     split=copilot_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
     skip_keys=("name", "description"), rejects_project=False,
+)
+
+
+def _json_object(text: str) -> dict | None:
+    """The values of a JSON object (JSONC comments and trailing commas read as whitespace)."""
+    from .formats.jsonsrc import blanked
+    try:
+        value = json.loads(blanked(text))
+    except (ValueError, RecursionError, ParseError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _only_agent(text: str) -> dict | None:
+    """opencode.json holding one agent: that agent's keys (the reading judges one at a time)."""
+    agents = (_json_object(text) or {}).get("agent")
+    if not isinstance(agents, dict) or len(agents) != 1 or not isinstance(next(iter(agents.values())), dict):
+        return None
+    return next(iter(agents.values()))
+
+
+def _whole(text: str) -> tuple[str, str]:
+    return text, ""
+
+
+KIRO_CLI = ToolModel(
+    tool="Kiro CLI", client="no offline client: Kiro CLI's documented fields "
+                            "(kiro.dev/docs/cli/custom-agents/configuration-reference)",
+    dialect="kiro", split=_whole, repair=None, parse=_json_object,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES, rejects_project=False,
+)
+
+OPENCODE_JSON = ToolModel(
+    tool="opencode", client="opencode-ai 1.18.33", dialect="opencode",      # one agent: opencode's keys
+    split=_whole, repair=None, parse=_only_agent,
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=FORWARDS,
 )
 
 

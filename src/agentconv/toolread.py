@@ -57,6 +57,8 @@ class ToolModel:
                                                     # Schema cannot state (Unicode name classes)
     fallback: Callable[[str], dict] | None = None   # the parser used when YAML fails (Qwen Code)
     requires_body: bool = False                 # an empty prompt and the file is not loaded
+    parse: Callable[[str], dict | None] | None = None   # the block's syntax when it is not YAML
+                                                    # (JSON): its values, None when it does not parse
     parser: Callable[[str], dict] | None = None     # the whole file is one block of another syntax
                                                     # (TOML): text -> values, ValueError if it is not
     syntax: str = "YAML"                        # the syntax named when the file does not parse
@@ -128,6 +130,8 @@ def _read_whole(model: ToolModel, text: str) -> ToolReading:
 
 
 def _parse(model: ToolModel, yaml_text: str) -> dict | None:
+    if model.parse is not None:
+        return model.parse(yaml_text)
     for attempt in (lambda t: t, model.repair):
         if attempt is None:
             break
@@ -322,7 +326,10 @@ def how_tool_reads(dialect, text: str, path: str | None = None, *, every_field: 
         return None
     if ours is None:
         try:
-            ours = agentconv_reading(dialect.read(text, path, apply_carry=False).trivia)
+            doc = dialect.read(text, path, apply_carry=False)
+            if dialect.many_per_file and len(doc.agents) > 1:
+                return _each_member(dialect, doc, path, every_field)
+            ours = agentconv_reading(doc.trivia)
         except AgentconvError as exc:
             reading = compare(model, text, None, None)
             reading.findings.append(Finding(NOTE, None, f"agentconv itself cannot read this file: {exc.message}"))
@@ -333,6 +340,9 @@ def how_tool_reads(dialect, text: str, path: str | None = None, *, every_field: 
 def agentconv_reading(trivia: Any) -> tuple[dict[str, Any], str | None]:
     """(front-matter values, body) as agentconv read a file, from its trivia."""
     block = getattr(trivia, "block", None)
+    members = getattr(trivia, "members", None)
+    if block is None and members is not None and len(members) == 1:
+        block = members[0].block                    # a container of one agent: that agent's keys
     return (block.values() if block is not None else {}), getattr(trivia, "body", None)
 
 
@@ -352,6 +362,19 @@ def check_for(tool: str, text: str | bytes, path: str | None = None) -> ToolRead
         raise AgentconvError(f"no real tool reads {dialect.name} files", path=path,
                              hint="choose one of: " + ", ".join(n for n, d in _dialects() if d.reading_model))
     return reading
+
+
+def _each_member(dialect, doc, path: str | None, every_field: bool) -> ToolReading:
+    """A file of several agents, read by the tool one agent at a time (each as the file
+    holding it alone): the worst verdict, each finding named by its agent."""
+    order = (LOADS, SKIPS, REJECTS)
+    whole = ToolReading(model_of(dialect), LOADS, {}, "")
+    for index, agent in enumerate(doc.agents):
+        alone = dialect.write(agent, dialect.agent_trivia(doc.trivia, index, agent), None, path)
+        reading = how_tool_reads(dialect, alone, path, every_field=every_field)
+        whole.verdict = max(whole.verdict, reading.verdict, key=order.index)
+        whole.findings += [Finding(f.kind, f.key, f"agent {agent.name!r}: {f.message}") for f in reading.findings]
+    return whole
 
 
 def _dialects():
@@ -529,11 +552,13 @@ def model_of(dialect) -> ToolModel | None:
     return MODELS.get(getattr(dialect, "reading_model", None) or "")
 
 
-from .toolmodels import (ANTIGRAVITY, AUGGIE, CLINE, CURSOR, FACTORY, GEMINI_CLI, JUNIE, KIRO_IDE,  # noqa: E402
-                         QWEN_CODE, TRAE)                                  # (built on the helpers above)
+from .toolmodels import (ANTIGRAVITY, AUGGIE, CLINE, CURSOR, FACTORY, GEMINI_CLI, JUNIE, KIRO_CLI,  # noqa: E402
+                         KIRO_IDE, OPENCODE_JSON, QWEN_CODE, TRAE)         # (built on the helpers above)
 
 MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
                "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE,
+               "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE, "antigravity": ANTIGRAVITY,
+               "kiro": KIRO_CLI, "opencode-json": OPENCODE_JSON})
                "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE, "antigravity": ANTIGRAVITY})
 
 from .toolmodels import CODEX, VIBE  # noqa: E402  (TOML agent files: issue 13)

@@ -115,6 +115,9 @@ def triage(source: Source, data: bytes, read: str | None) -> Verdict:
     if source.explicit or _indented_front_matter(text, folder):
         return Verdict(own_output=own)      # the reader says what is wrong, if anything
     if folder is not None and not get_dialect(folder[0]).requires_front_matter:
+        empty = get_dialect(folder[0]).holds_no_agents(text)
+        if empty:
+            return Verdict(empty)                        # a config file of the tool, without agents
         return Verdict(read=folder[0], own_output=own)      # opencode loads it: the file is the prompt
     if _stem(path) in _DOC_NAMES:
         return Verdict(f"{os.path.basename(path)} is documentation, not an agent")
@@ -219,7 +222,7 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
     posix = os.path.normpath(path).replace(os.sep, "/")
     for name in [read] if read else DIALECTS:
         for glob in get_dialect(name).agent_globs:
-            if _folder_regex(glob).search(posix):
+            if "*" in glob and _folder_regex(glob).search(posix):       # a folder of agents, not one file
                 pattern = glob[len(_agent_folder_of(glob)) + 1:].removeprefix("**/")
                 return f"{get_dialect(name).title} loads only {pattern} files from its agent folder"
     return None
@@ -355,3 +358,26 @@ def _precise(data: bytes, path: str, exc: DetectionError) -> AgentconvError:
     except AgentconvError as error:
         return error.located(path)
     return exc
+
+
+def prompt_files(sources, root_of, anywhere: bool = False) -> dict[str, str]:
+    """Real path of each prompt file the agents among ``sources`` name (``{file:…}``,
+    ``file://…``) → the file naming it: part of that agent, never an agent of its own,
+    whatever dialect the run reads. ``root_of``: the project root of a source's path."""
+    from .promptref import project_root, reading_outside_root
+    found: dict[str, str] = {}
+    for source in sources:
+        folder = None if source.skip or source.error else _agent_folder(source.path, None)
+        dialect = get_dialect(folder[0]) if folder is not None else None
+        if getattr(dialect, "prompt_syntax", None) is None:
+            continue
+        try:
+            with project_root(root_of(source.path), anywhere=anywhere or reading_outside_root()):
+                doc = dialect.read(decode(read_source_bytes(source.path), source.path)[0], source.path)
+        except AgentconvError:
+            continue                  # converting it reports why
+        for index, agent in enumerate(doc.agents):
+            ref = dialect.prompt_reference(dialect.agent_trivia(doc.trivia, index, agent))
+            if ref is not None and ref.text is not None and ref.target:
+                found.setdefault(os.path.realpath(ref.target), source.path)
+    return found

@@ -33,7 +33,7 @@ def _stride(dialect: str) -> int:
 #: a file already in the target's dialect goes there and back (X→Y→X): identity would only
 #: judge the source file, not agentconv
 DETOUR = {"claude": "opencode", "opencode": "claude", "prose": "claude", "copilot": "claude", "gemini": "claude",
-          "qwen": "claude"}
+          "qwen": "claude", "opencode-json": "claude"}
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ def fixtures() -> list[Source]:
     out = []
     for p in _files(FIXTURES):
         rel = p.relative_to(FIXTURES)
-        if "prompts" in rel.parts[:-1]:
-            continue            # a prompt file an agent refers to (Vibe's .vibe/prompts/ID.md)
+        if "prompts" in rel.parts[1:]:          # a prompt file an agent names, not an agent
+            continue
         dialect = rel.parts[0] if rel.parts[0] in known else None
         out.append(_file_source(p, f"fixtures/{rel.as_posix()}", dialect))
     return out
@@ -168,7 +168,9 @@ def build_cases(target: str, inputs: list[Source]) -> tuple[list[Case], list[str
 def _unique(agent: Agent, target, taken: set[str]) -> Agent:
     base = agent.name or "agent"
     name, n = base, 1
-    while name in taken or str(target.output_path(agent.model_copy(update={"name": name}))) in taken:
+    # a container holds every agent in its one file: only the names must differ
+    while name in taken or (not target.many_per_file
+                            and str(target.output_path(agent.model_copy(update={"name": name}))) in taken):
         n += 1
         name = f"{base}-{n}"
     renamed = agent if name == agent.name else agent.model_copy(update={"name": name})

@@ -120,6 +120,24 @@ class Dialect:
         """The file's own keys and values, as the carry check compares them."""
         return None
 
+    def trivia_with_reference(self, trivia: Any, ref: Any, agent: Agent) -> Any:
+        """Trivia to write ``agent`` with its prompt kept in the file a promptref.Reference names
+        (a dialect without prompt references: ``trivia`` as it is)."""
+        return trivia
+
+    #: False when a file without front matter is still an agent file of this dialect
+    requires_front_matter: ClassVar[bool] = True
+
+    def holds_no_agents(self, text: str) -> str | None:
+        """Why a file where the tool reads agents holds none (a config file without an agent
+        section), or None."""
+        return None
+
+    def prompt_reference(self, trivia: Any) -> Any:
+        """The agent's prompt reference as read (a promptref.Reference), if its prompt is in a
+        file of its own."""
+        return None
+
     #: how strongly content claims a dialect; detection takes the single strongest claim
     #: NAMES: values in a vocabulary of this tool's own (its tool names), which outweighs keys
     #: several tools share; the claim grows with the number of such names (see ``claim``)
@@ -160,6 +178,11 @@ class Dialect:
         name = safe_relative_name(agent.name or "agent")
         return PurePath(self.layout) / ((name if self.nested_files else safe_segment(name.replace("/", "--")))
                                         + self.extension)
+
+    def output_path_in(self, agent: Agent, out: str) -> PurePath:
+        """Where the tool expects this agent in the folder ``out`` (a config file the folder
+        already has, of the names the tool reads: ``output_path`` otherwise)."""
+        return self.output_path(agent)
 
     def name_from_path(self, path: str | None) -> str | None:
         return None

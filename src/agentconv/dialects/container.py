@@ -20,6 +20,7 @@ from ..errors import ParseError, SchemaError
 from ..formats import jsonsrc
 from ..losses import Diagnostic
 from ..model import Agent
+from ..promptref import Reference, Syntax, read_reference
 from .base import Dialect
 
 
@@ -31,6 +32,7 @@ class Member:
     block: jsonsrc.JsonBlock | None
     synthetic: bool = False
     warnings: list[Diagnostic] = field(default_factory=list)     # reading this agent's entry
+    prompt_ref: Reference | None = None                           # its prompt, kept in a file
 
 
 @dataclass
@@ -64,6 +66,15 @@ class ContainerDialect(Dialect):
     prompt_key: ClassVar[str] = "prompt"
     #: fresh members write their keys in this order (the rest after, as they come)
     key_order: ClassVar[tuple[str, ...]] = ()
+    #: the file is JSONC: comments and trailing commas allowed (kept with their entries)
+    comments: ClassVar[bool] = False
+    #: how the tool names a prompt kept in a file of its own (None: it has no such reference)
+    prompt_syntax: ClassVar[Syntax | None] = None
+    #: the tool reads a key outside ``accepted_keys`` too (opencode forwards it to the model
+    #: provider): the fields table reads every key, and none is reported as ignored
+    reads_every_key: ClassVar[bool] = False
+    #: key -> why the tool refuses the whole file when an agent holds it: never written
+    refused_keys: ClassVar[dict[str, str]] = {}
 
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
         raise NotImplementedError
@@ -78,8 +89,8 @@ class ContainerDialect(Dialect):
         if not text.lstrip().startswith("{"):
             return self.NO_CLAIM
         try:
-            value = json.loads(text)
-        except (ValueError, RecursionError):
+            value = json.loads(jsonsrc.blanked(text) if self.comments else text)
+        except (ValueError, RecursionError, ParseError):
             return self.NO_CLAIM
         for key in self.agents_at:
             value = value.get(key) if isinstance(value, dict) else None
@@ -90,7 +101,7 @@ class ContainerDialect(Dialect):
 
     def read(self, text: str, path: str | None = None, *, apply_carry: bool = True,
              trust_carry: bool = False) -> Document:
-        root, _, _ = jsonsrc.parse(text, path=path, depth=len(self.agents_at) + 2)
+        root, _, _ = jsonsrc.parse(text, path=path, depth=len(self.agents_at) + 2, comments=self.comments)
         holder = self._holder(root, path)
         warnings: list[Diagnostic] = []
         members, agents = [], []
@@ -99,8 +110,9 @@ class ContainerDialect(Dialect):
                 raise SchemaError(f"agent {entry.key!r} is not an object", path=path, line=entry.line,
                                   hint=f"{self.title} fails on the whole file when one agent is not an object")
             own: list[Diagnostic] = []
-            agents.append(self._agent(entry, path, own))
-            members.append(Member(entry.key, entry.inner, warnings=own))
+            ref = self._prompt_reference(entry, path, own)
+            agents.append(self._agent(entry, path, own, ref))
+            members.append(Member(entry.key, entry.inner, warnings=own, prompt_ref=ref))
             warnings += own
         return Document(agents=agents, dialect=self.name, path=path, warnings=warnings,
                         trivia=ContainerTrivia(root, holder, members))
@@ -115,18 +127,47 @@ class ContainerDialect(Dialect):
             holder = entry.inner
         return holder
 
-    def _agent(self, entry: jsonsrc.Entry, path: str | None, warnings: list[Diagnostic]) -> Agent:
+    def _prompt_reference(self, entry: jsonsrc.Entry, path: str | None,
+                          warnings: list[Diagnostic]) -> Reference | None:
+        value = entry.inner.values().get(self.prompt_key)
+        ref_path = self.prompt_syntax.path_of(value) if self.prompt_syntax is not None else None
+        if ref_path is None:
+            return None
+        line = entry.inner.entry(self.prompt_key).line
+        ref = read_reference(value, ref_path, path, layout=self.reference_root, line=line)
+        if ref.problem is not None:
+            warnings.append(Diagnostic(message=f"agent {entry.key!r}: {ref.problem.message}", line=line,
+                                       hint="converting it to a dialect that holds the prompt inline fails"))
+        return ref
+
+    #: the layout folder whose parent is the project root of a file of this dialect ("": its folder)
+    reference_root: ClassVar[str] = ""
+
+    def prompt_reference(self, trivia: Any) -> Reference | None:
+        return trivia.prompt_ref if isinstance(trivia, Member) else None
+
+    def trivia_with_reference(self, trivia: Any, ref: Reference, agent: Agent) -> Any:
+        """Fresh trivia whose agent keeps its prompt in the file ``ref`` names."""
+        return Member(agent.name or "agent", None, synthetic=True, prompt_ref=ref) if trivia is None else trivia
+
+    def _agent(self, entry: jsonsrc.Entry, path: str | None, warnings: list[Diagnostic],
+               ref: Reference | None = None) -> Agent:
         values = entry.inner.values()
         if _lone_surrogate(values) or _lone_surrogate(entry.key):
             raise ParseError(f"agent {entry.key!r} holds a lone surrogate escape (\\ud800-\\udfff): not a character",
                              path=path, line=entry.line, hint="write the character itself, or a full pair")
         for key in values:
-            if key not in self.accepted_keys and key != self.prompt_key:
+            if key not in self.accepted_keys and key != self.prompt_key and not self.reads_every_key:
                 warnings.append(Diagnostic(message=f"agent {entry.key!r}: {self.title} ignores {key!r}",
                                            line=entry.inner.entry(key).line))
         read_warnings: list[Diagnostic] = []
-        read = {k: v for k, v in values.items() if k in self.accepted_keys and k != self.prompt_key}
+        read = {k: v for k, v in values.items()
+                if (k in self.accepted_keys or self.reads_every_key) and k != self.prompt_key}
         for key, value in values.items():
+            if key in self.refused_keys:
+                raise SchemaError(f"agent {entry.key!r}: {key}: {self.refused_keys[key]}", path=path,
+                                  line=entry.inner.entry(key).line,
+                                  hint=f"{self.title} refuses every agent of the file otherwise")
             wanted = self.key_types.get(key)
             if wanted is not None and not _is_type(value, wanted):
                 raise SchemaError(f"agent {entry.key!r}: {key} must be {_ARTICLE[wanted]}",
@@ -139,8 +180,8 @@ class ContainerDialect(Dialect):
         fields["name"] = entry.key
         fields["native"] = fields.get("native", []) + [
             {"dialect": self.name, "key": k, "value": v} for k, v in values.items()
-            if k not in self.accepted_keys and k != self.prompt_key]
-        prompt = values.get(self.prompt_key)
+            if k not in self.accepted_keys and k != self.prompt_key and not self.reads_every_key]
+        prompt = ref.text if ref is not None else values.get(self.prompt_key)
         fields["prompt"] = _lf(prompt.strip()) or None if isinstance(prompt, str) else None
         try:
             return Agent.model_validate(fields)
@@ -163,15 +204,20 @@ class ContainerDialect(Dialect):
         return trivia.members[index] if index < len(trivia.members) else None
 
     # -- writing ------------------------------------------------------------------------------
-    def member_items(self, agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
+    def member_items(self, agent: Agent, old: dict[str, Any],
+                     ref: Reference | None = None) -> list[tuple[str, Any]]:
         """The agent's keys as this tool reads them: the fields base's items, only the keys
-        the tool accepts, arrays where it wants arrays, and the prompt."""
+        the tool accepts, arrays where it wants arrays, and the prompt (a reference the
+        file had, while it still names this prompt)."""
         from .toolnames import split_list
         items = [(k, split_list(v) if k in self.list_keys and isinstance(v, str) else v)
-                 for k, v in self.native_items(agent, old) if k in self.accepted_keys and k != "name"]
-        items += [(n.key, n.value) for n in agent.native if n.dialect == self.name]
-        prompt = old.get(self.prompt_key)
-        if not (isinstance(prompt, str) and _lf(prompt.strip()) == (agent.prompt or "")):
+                 for k, v in self.native_items(agent, old)
+                 if (k in self.accepted_keys or self.reads_every_key) and k != "name"]
+        written = {k for k, _ in items}
+        items += [(n.key, n.value) for n in agent.native if n.dialect == self.name and n.key not in written]
+        prompt = old.get(self.prompt_key, ref.written if ref is not None else None)
+        meant = (ref.text if ref is not None else _lf(prompt.strip()) if isinstance(prompt, str) else None) or None
+        if not (isinstance(prompt, str) and meant == agent.prompt):
             prompt = agent.prompt
         if prompt is not None:
             items.append((self.prompt_key, prompt))
@@ -179,14 +225,16 @@ class ContainerDialect(Dialect):
         typed = [(k, _as_type(v, self.key_types.get(k))) for k, v in items]
         # a value JSON cannot hold (a YAML set, date or binary), or not of the type the tool
         # demands, is left out (reported as dropped): the tool would refuse every agent
-        return sorted(((k, v) for k, v in typed if v is not _UNFIT and jsonsrc.jsonable(v)),
+        return sorted(((k, v) for k, v in typed
+                       if v is not _UNFIT and jsonsrc.jsonable(v) and k not in self.refused_keys),
                       key=lambda kv: rank.get(kv[0], len(rank)))
 
     def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
         """The agent alone, as a container of one (what the engine reads back and verifies)."""
         member = trivia if isinstance(trivia, Member) else None
         block = member.block if member is not None else None
-        items = self.member_items(agent, block.values() if block is not None else {})
+        items = self.member_items(agent, block.values() if block is not None else {},
+                                  member.prompt_ref if member is not None else None)
         style = block.style if block is not None else jsonsrc.Style()
         depth = len(self.agents_at) + 1
         text = block.render(items) if block is not None else style.dumps(dict(items), (style.indent or "") * depth)
@@ -218,9 +266,23 @@ class ContainerDialect(Dialect):
         rendered = holder.render([(k, jsonsrc.Raw(v)) for k, v in members])
         return holder.source[:holder.start] + rendered + holder.source[holder.end:]
 
+    def merge_target(self, text: str, path: str | None = None) -> ContainerTrivia:
+        """The trivia of a file agents are merged into. A config file without the object that
+        holds agents (an opencode.json of settings only) gets an empty one after its other
+        keys, which keep their bytes."""
+        if self.agents_at:
+            root, before, after = jsonsrc.parse(text, path=path, depth=1, comments=self.comments)
+            if root.entry(self.agents_at[0]) is None:
+                empty: Any = {}
+                for key in reversed(self.agents_at[1:]):
+                    empty = {key: empty}
+                items = [(e.key, jsonsrc.Raw(e.value_text)) for e in root.entries] + [(self.agents_at[0], empty)]
+                text = before + root.render(items) + after
+        return self.read(text, path).trivia
+
     def members(self, text: str) -> list[tuple[str, str]]:
         """(key, JSON text) of each agent of a container file."""
-        root, _, _ = jsonsrc.parse(text, depth=len(self.agents_at) + 1)
+        root, _, _ = jsonsrc.parse(text, depth=len(self.agents_at) + 1, comments=self.comments)
         return [(e.key, e.value_text) for e in self._holder(root, None).entries]
 
     def output_path(self, agent: Agent) -> PurePath:
@@ -246,7 +308,7 @@ def _nested(path: tuple[str, ...], inner: dict, style: jsonsrc.Style) -> str:
 
 
 _ARTICLE = {"string": "a string", "array": "an array of strings", "object": "an object",
-            "integer": "an integer", "boolean": "true or false"}
+            "integer": "an integer", "number": "a number", "boolean": "true or false"}
 _UNFIT: Any = object()
 
 
@@ -255,6 +317,8 @@ def _is_type(value: Any, wanted: str) -> bool:
         return isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value)
     if wanted == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
+    if wanted == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     return isinstance(value, {"string": str, "object": dict, "boolean": bool}[wanted])
 
 

@@ -26,19 +26,71 @@ _ACTIONS = ("allow", "ask", "deny")
 _SANITIZE_LINE = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*):[ \t]*(.*?)(\r?)$")
 
 
-class OpenCode(FieldTable, MarkdownDialect):
+#: every key of opencode 1.18.33's V1 agent schema (markdown front matter and opencode.json)
+KNOWN_KEYS = frozenset({"name", "description", "mode", "model", "variant", "temperature", "top_p",
+                        "prompt", "tools", "permission", "disable", "hidden", "color", "steps",
+                        "maxSteps", "options"})
+
+
+class OpenCodeFields(FieldTable):
+    """opencode's agent fields as both its forms spell them (a markdown file's front matter,
+    an entry of ``opencode.json``'s ``agent`` object): one mapping of native keys to canonical
+    fields."""
+
+    native_dialect = "opencode"
+    reserved_names = frozenset({"build", "plan", "general", "explore", "compaction", "summary", "title"})
+    rejects_unreadable = KNOWN_KEYS - {"variant", "prompt", "options", "maxSteps"}
+
+    guards = frozenset(k for k in access.GUARDS if k in _KEY_OF)
+
+    def tool_name(self, canon: str) -> str:
+        return _KEY_OF.get(canon) or toolnames.native(canon, {}, "opencode")
+
+    @property
+    def access_defaults(self) -> list[ToolRule]:
+        return DEFAULTS
+
+    # -- the table: native key ↔ canonical field, in the order a fresh file writes them ----------
+    fields = (
+        Key("name", "name", only_if_present=True),          # the path names the agent
+        Description(),
+        Key("mode", "mode", read=one_of("primary", "subagent", "all")),
+        Key("model", "model", read=lambda v: vocabulary.qualified_model(v) if isinstance(v, str) else None,
+            write=lambda m: opencode_model(m), meaning=lambda v: vocabulary.qualified_model(v)),
+        Key("temperature", "temperature", read=number, meaning=float),
+        Key("top_p", "top_p", read=number, meaning=float),
+        Key("steps", "max_turns", read=count, aliases=("maxSteps",), meaning=same),
+        Key("hidden", "hidden", read=flag),
+        Key("disable", "disabled", read=flag),
+        Key("color", "color", read=lambda v: _read_color(v), write=lambda c: opencode_color(c),
+            meaning=vocabulary.canonical_color),
+        Code("tools", "permission", read="read_access", write="write_access"),
+    )
+
+    def read_access(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
+        fields["tools"] = parse_access(values.get("tools", MISSING), values.get("permission", MISSING), values, warn)
+
+    def write_access(self, agent: Agent, out: NativeItems) -> None:
+        old_tools, old_perm = out.old.get("tools", MISSING), out.old.get("permission", MISSING)
+        if (old_tools is not MISSING or old_perm is not MISSING) and _grants_alike(_parsed_access(old_tools, old_perm),
+                                                                                   agent.tools):
+            out.add("tools", old_tools)
+            out.add("permission", old_perm)
+        elif agent.tools and render_permission(agent.tools):
+            out.add("permission", render_permission(agent.tools))
+
+
+
+class OpenCode(OpenCodeFields, MarkdownDialect):
     name = "opencode"
     title = "opencode"
     layout = ".opencode/agent"
     path_hints = (".opencode/agent/", ".opencode/agents/", ".config/opencode/agent")
     agent_globs = (".opencode/agent/**/*.md", ".opencode/agents/**/*.md")
-    reserved_names = frozenset({"build", "plan", "general", "explore", "compaction", "summary", "title"})
     has_repair = True
     reading_model = "opencode"
     requires_front_matter = False
-    known_keys = frozenset({"name", "description", "mode", "model", "variant", "temperature", "top_p",
-                            "prompt", "tools", "permission", "disable", "hidden", "color", "steps",
-                            "maxSteps", "options"})
+    known_keys = KNOWN_KEYS
     lenient_hint = "opencode itself will ignore this front matter and use the whole file as the prompt"
 
     def repair(self, yaml_text: str) -> str:
@@ -70,45 +122,6 @@ class OpenCode(FieldTable, MarkdownDialect):
 
     def name_from_path(self, path: str | None) -> str | None:
         return _name_from_path(path)
-
-    guards = frozenset(k for k in access.GUARDS if k in _KEY_OF)
-
-    def tool_name(self, canon: str) -> str:
-        return _KEY_OF.get(canon) or toolnames.native(canon, {}, "opencode")
-
-    @property
-    def access_defaults(self) -> list[ToolRule]:
-        return DEFAULTS
-
-    # -- the table: native key ↔ canonical field, in the order a fresh file writes them ----------
-    fields = (
-        Key("name", "name", only_if_present=True),          # the path names the agent
-        Description(),
-        Key("mode", "mode", read=one_of("primary", "subagent", "all")),
-        Key("model", "model", read=lambda v: vocabulary.qualified_model(v) if isinstance(v, str) else None,
-            write=lambda m: opencode_model(m), meaning=lambda v: vocabulary.qualified_model(v)),
-        Key("temperature", "temperature", read=number, meaning=float),
-        Key("top_p", "top_p", read=number, meaning=float),
-        Key("steps", "max_turns", read=count, aliases=("maxSteps",), meaning=same),
-        Key("hidden", "hidden", read=flag),
-        Key("disable", "disabled", read=flag),
-        Key("color", "color", read=lambda v: _read_color(v), write=lambda c: opencode_color(c),
-            meaning=vocabulary.canonical_color),
-        Code("tools", "permission", read="read_access", write="write_access"),
-    )
-    rejects_unreadable = known_keys - {"variant", "prompt", "options", "maxSteps"}
-
-    def read_access(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
-        fields["tools"] = parse_access(values.get("tools", MISSING), values.get("permission", MISSING), values, warn)
-
-    def write_access(self, agent: Agent, out: NativeItems) -> None:
-        old_tools, old_perm = out.old.get("tools", MISSING), out.old.get("permission", MISSING)
-        if (old_tools is not MISSING or old_perm is not MISSING) and _grants_alike(_parsed_access(old_tools, old_perm),
-                                                                                   agent.tools):
-            out.add("tools", old_tools)
-            out.add("permission", old_perm)
-        elif agent.tools and render_permission(agent.tools):
-            out.add("permission", render_permission(agent.tools))
 
 
 def _read_color(value: Any) -> str | None:

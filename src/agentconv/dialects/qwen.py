@@ -286,8 +286,9 @@ def _scalar(value: str) -> str:
     return value if _plain_for_both(value) else _quoted(value)
 
 
-#: characters YAML does not allow in a stream, even inside quotes: written as escapes
-_UNPRINTABLE = re.compile("[\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff]")
+#: characters YAML does not allow in a stream, even inside quotes, and the line separators it
+#: folds there (U+2028, U+2029): written as escapes
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def _quoted(value: str) -> str:

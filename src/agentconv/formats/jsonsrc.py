@@ -141,21 +141,34 @@ class JsonBlock:
             return self.text
         inner = self.entry_indent()
         multiline = self.style.indent is not None and (not self.entries or "\n" in self.entries[0].lead)
-        first = self.entries[0].lead if self.entries else (self.newline + inner if multiline else "")
-        lead = self.entries[1].lead if len(self.entries) > 1 else (first if multiline else " ")
+        first = _plain(self.entries[0].lead) if self.entries else (self.newline + inner if multiline else "")
+        lead = _plain(self.entries[1].lead) if len(self.entries) > 1 else (first if multiline else " ")
         tail = self.tail if self.entries else (self.newline + self.at if multiline else "")
         parts = []
-        for key, value in items:
+        for i, (key, value) in enumerate(items):
             entry = old.get(key)
+            # a comment before an entry (JSONC) stays with that entry
+            parts.append(entry.lead if entry is not None and entry.lead.strip() else first if i == 0 else lead)
             if entry is not None and _unchanged(entry, value):
                 parts.append(entry.text)
             else:
                 inline = not multiline or (entry is not None and "\n" not in entry.value_text)
                 parts.append(json.dumps(key, ensure_ascii=self.style.ascii) + self.style.colon
                              + self.style.dumps(value, inner, inline=inline and not isinstance(value, dict)))
+            parts.append(",")
         if not parts:
             return "{" + (self.tail if not self.entries else "") + "}"
-        return "{" + first + ("," + lead).join(parts) + tail + "}"
+        return "{" + "".join(parts[:-1]) + tail + "}"
+
+
+def _plain(lead: str) -> str:
+    """The whitespace of a lead without the comment it may hold (JSONC)."""
+    if not lead.strip():
+        return lead
+    if "\n" not in lead:
+        return " "
+    last = lead.rsplit("\n", 1)[1]
+    return ("\r\n" if "\r\n" in lead else "\n") + last[:len(last) - len(last.lstrip(" \t"))]
 
 
 def _in_old_order(items: list[tuple[str, Any]], old: dict[str, Entry]) -> list[tuple[str, Any]]:
@@ -172,23 +185,51 @@ def _unchanged(entry: Entry, value: Any) -> bool:
 
 # ------------------------------------------------------------------------------ parsing
 
-def parse(text: str, *, path: str | None = None, depth: int = 1) -> tuple[JsonBlock, str, str]:
+def parse(text: str, *, path: str | None = None, depth: int = 1,
+          comments: bool = False) -> tuple[JsonBlock, str, str]:
     """The file's one top-level object (entries split ``depth`` levels deep), with the text
-    before and after it (whitespace, the final newline)."""
+    before and after it (whitespace, the final newline). With ``comments`` (JSONC), ``//`` and
+    ``/* */`` comments and trailing commas are read as whitespace; the spans still point into
+    ``text``, so the comments stay with the entries they stand beside."""
+    source = text
+    if comments:
+        text = blanked(text, path)
     lines = _Lines(text)
     start = _WS.match(text).end()
     if start >= len(text) or text[start] != "{":
         raise ParseError("not a JSON object: the file must start with '{'", path=path,
                          line=lines.line(start), column=lines.column(start),
                          hint="write the agents as one JSON object, named by their keys")
-    style = detect_style(text)
-    block = _object(text, start, depth, style, lines, path)
-    after = text[block.end:]
-    if after.strip():
+    style = detect_style(source)
+    block = _object(text, start, depth, style, lines, path, source)
+    after = source[block.end:]
+    if text[block.end:].strip():
         at = block.end + _WS.match(text, block.end).end() - block.end
         raise ParseError("text after the JSON object", path=path, line=lines.line(at),
                          column=lines.column(at), hint="a file holds one JSON object")
-    return block, text[:start], after
+    return block, source[:start], after
+
+
+_JSONC = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|/\*|'
+                    r',(?=(?:[ \t\r\n]|//[^\n]*|/\*[\s\S]*?\*/)*[}\]])')
+
+
+def blanked(text: str, path: str | None = None) -> str:
+    """JSONC as JSON of the same length: comments and trailing commas become spaces (line
+    ends kept), so every offset, line and column still points at the original text."""
+    if "/" not in text and "," not in text:
+        return text
+
+    def blank(match: re.Match) -> str:
+        token = match.group()
+        if token[0] == '"':
+            return token
+        if token == "/*":
+            line = text.count("\n", 0, match.start()) + 1
+            raise ParseError("invalid JSONC: a '/*' comment is never closed", path=path, line=line,
+                             hint="close it with '*/'")
+        return re.sub(r"[^\r\n]", " ", token)
+    return _JSONC.sub(blank, text)
 
 
 def detect_style(text: str) -> Style:
@@ -225,7 +266,10 @@ class _Lines:
         return at - self.text.rfind("\n", 0, at)
 
 
-def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path: str | None) -> JsonBlock:
+def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path: str | None,
+            source: str | None = None) -> JsonBlock:
+    """``text`` is what is parsed, ``source`` what the spans keep (JSONC: with its comments)."""
+    source = text if source is None else source
     line_start = text.rfind("\n", 0, start) + 1
     at = text[line_start:start][: len(text[line_start:start]) - len(text[line_start:start].lstrip(" \t"))]
     pos = start + 1
@@ -234,7 +278,7 @@ def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path
     while True:
         ws_end = _WS.match(text, pos).end()
         if ws_end < len(text) and text[ws_end] == "}" and not entries:
-            return JsonBlock(text, start, ws_end + 1, entries, text[pos:ws_end], style, at)
+            return JsonBlock(source, start, ws_end + 1, entries, source[pos:ws_end], style, at)
         if ws_end >= len(text) or text[ws_end] != '"':
             _fail(text, ws_end, lines, path, "expected a key in double quotes")
         key, after_key = _string(text, ws_end, lines, path)
@@ -244,7 +288,7 @@ def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path
         value_at = _WS.match(text, colon + 1).end()
         inner = None
         if depth > 1 and value_at < len(text) and text[value_at] == "{":
-            inner = _object(text, value_at, depth - 1, style, lines, path)
+            inner = _object(text, value_at, depth - 1, style, lines, path, source)
             value, end = inner.values(), inner.end
         else:
             value, end = _value(text, value_at, lines, path)
@@ -253,13 +297,13 @@ def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path
             raise ParseError(f"key {key!r} appears twice (first on line {seen[key]})", path=path, line=line,
                              column=lines.column(ws_end), hint="keep one of them: the last one wins in JSON")
         seen[key] = line
-        entries.append(Entry(key, value, line, text[pos:ws_end], ws_end, value_at, end, text, inner))
+        entries.append(Entry(key, value, line, source[pos:ws_end], ws_end, value_at, end, source, inner))
         pos = _WS.match(text, end).end()
         if pos < len(text) and text[pos] == ",":
             pos += 1
             continue
         if pos < len(text) and text[pos] == "}":
-            return JsonBlock(text, start, pos + 1, entries, text[end:pos], style, at)
+            return JsonBlock(source, start, pos + 1, entries, source[end:pos], style, at)
         _fail(text, pos, lines, path, "expected ',' or '}'")
 
 
