@@ -559,7 +559,6 @@ MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
                "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE,
                "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE, "antigravity": ANTIGRAVITY,
                "kiro": KIRO_CLI, "opencode-json": OPENCODE_JSON})
-               "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE, "antigravity": ANTIGRAVITY})
 
 from .toolmodels import CODEX, VIBE  # noqa: E402  (TOML agent files: issue 13)
 
