@@ -90,7 +90,8 @@ def agent_files(root: Path) -> Iterator[tuple[Path, str | None]]:
         if "prompts" in path.relative_to(root).parts[1:-1]:
             continue                      # a prompt file an agent names (file://, {file:}), not an agent
         if path.is_file() and not path.name.startswith(".") and (path.name.endswith(AGENT_SUFFIXES)
-                                                                or skip_by_name(str(path), False) is None):
+                                                                or skip_by_name(str(path), False) is None) \
+                and "prompts" not in path.relative_to(root).parts[:-1]:    # a prompt file agents refer to
             first = path.relative_to(root).parts[0]
             yield path, first if first in dialect_names() else None
 

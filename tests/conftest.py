@@ -15,13 +15,15 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 SHARED = REPO.parent / "shared"
 DIALECTS = ("claude", "opencode", "prose", "copilot", "deepagents", "augment", "cline", "junie", "cursor",
-            "factory", "kiro-ide", "trae", "gemini", "qwen", "antigravity")
+            "factory", "kiro-ide", "trae", "gemini", "qwen", "antigravity", "codex", "vibe")
 
 
 def fixture_files(dialect: str | None = None) -> list[Path]:
     """The shipped hand-written fixtures, sorted, optionally of one dialect."""
     roots = [FIXTURES / d for d in ([dialect] if dialect else DIALECTS)]
-    return sorted(p for root in roots for p in root.rglob("*") if p.suffix in (".md", ".txt", ".yaml") and p.is_file())
+    # a prompt file an agent refers to (Vibe's .vibe/prompts/ID.md) is no agent of its own
+    return sorted(p for root in roots for p in root.rglob("*") if p.suffix in (".md", ".txt", ".yaml", ".toml")
+                  and p.is_file() and "prompts" not in p.relative_to(root).parts[:-1])
 
 
 def fixture_id(path: Path) -> str:

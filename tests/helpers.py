@@ -56,12 +56,16 @@ def loss_heads(losses) -> set[str]:
 
 def refuses(doc: Document, target: str) -> bool:
     """The target grants a tool that an agent of ``doc`` withholds and cannot withhold it
-    (every tool, for Deep Agents; reading, for Cursor; Skill, for Factory): the conversion is
-    refused (WideningError), which each such dialect's own tests check."""
+    (every tool, for Deep Agents; reading, for Cursor; Skill, for Factory), or an agent's prompt
+    is in a file that could not be read: the conversion is refused (WideningError,
+    MissingReferenceError), which each such dialect's own tests check."""
     from agentconv.access import OTHER_ARG, power_action, restricts
     from agentconv.model import ALL_TOOLS, ToolRule
     dst = agentconv.get_dialect(target)
     every = (ToolRule(tool=ALL_TOOLS),)
+    src = agentconv.get_dialect(doc.dialect) if doc.dialect else None
+    if src is not None and target != doc.dialect and any(src.unresolved(agent) for agent in doc.agents):
+        return True             # its prompt is in a file that is not there (MissingReferenceError)
     return any((dst.grants_every_tool and restricts(every, tuple(agent.tools)))
                or (agent.tools and any(power_action(agent.tools, t, OTHER_ARG) != "allow" for t in dst.always_grants))
                or _denies_ungoverned(agent.tools, getattr(dst, "governed", None))

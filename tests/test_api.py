@@ -167,4 +167,4 @@ def test_unknown_dialect_suggests_the_close_one():
     assert agentconv.dialect_names() == ["claude", "opencode", "prose", "claude-json", "copilot", "deepagents",
                                         "augment", "cline", "junie", "cursor", "factory", "kiro-ide", "trae",
                                          "gemini", "qwen", "antigravity", "kiro", "opencode-json", "roo", "kilo", "zoo",
-                                         "bob"]
+                                         "bob", "codex", "vibe"]

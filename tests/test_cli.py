@@ -207,13 +207,14 @@ def test_dialects_lists_name_tool_and_folder():
     rows = [line.split("\t") for line in run("dialects").stdout.splitlines()]
     assert [r[0] for r in rows] == ["claude", "opencode", "prose", "claude-json", "copilot", "deepagents", "augment",
                                     "cline", "junie", "cursor", "factory", "kiro-ide", "trae", "gemini", "qwen",
-                                    "antigravity", "kiro", "opencode-json", "roo", "kilo", "zoo", "bob"]
+                                    "antigravity", "kiro", "opencode-json", "roo", "kilo", "zoo", "bob", "codex", "vibe"]
     assert rows[0][2] == ".claude/agents/" and rows[1][2] == ".opencode/agent/"
     assert rows[4][2] == ".github/agents/"
     assert [r[2] for r in rows[9:13]] == [".cursor/agents/", ".factory/droids/", ".kiro/agents/", ".trae/agents/"]
     assert [r[2] for r in rows[13:16]] == [".gemini/agents/", ".qwen/agents/", ".agents/agents/"]
     assert [r[2] for r in rows[16:18]] == [".kiro/agents/", "opencode.json"]
-    assert [r[2] for r in rows[18:]] == [".roomodes", ".kilocodemodes", ".roomodes", ".bob/custom_modes.yaml"]
+    assert [r[2] for r in rows[18:]] == [".roomodes", ".kilocodemodes", ".roomodes", ".bob/custom_modes.yaml",
+                                         ".codex/agents/", ".vibe/agents/"]
     summary = {r[0]: r[3] for r in rows}
     assert "ask before a tool" in summary["claude"] and "temperature" in summary["claude"]
     assert "temperature" not in summary["opencode"] and "ask before a tool" not in summary["opencode"]

@@ -35,6 +35,10 @@ class YamlSnapshot(_BinarySnapshot):
     file_extension = "yaml"
 
 
+class TomlSnapshot(_BinarySnapshot):
+    file_extension = "toml"
+
+
 class LossesSnapshot(_BinarySnapshot):
     file_extension = "jsonl"
 
@@ -43,7 +47,8 @@ OUTPUT_EXTENSION = {"claude": MarkdownSnapshot, "opencode": MarkdownSnapshot, "p
                     "copilot": MarkdownSnapshot, "augment": MarkdownSnapshot, "cline": YamlSnapshot,
                     "junie": MarkdownSnapshot, "cursor": MarkdownSnapshot, "factory": MarkdownSnapshot,
                     "kiro-ide": MarkdownSnapshot, "trae": MarkdownSnapshot, "gemini": MarkdownSnapshot,
-                    "qwen": MarkdownSnapshot, "antigravity": MarkdownSnapshot}
+                    "qwen": MarkdownSnapshot, "antigravity": MarkdownSnapshot, "codex": TomlSnapshot,
+                    "vibe": TomlSnapshot}
 
 
 def _case_id(path, target: str) -> str:

@@ -51,12 +51,12 @@ def _trip_cases(fixture_dialect: str | None = None) -> list:
     return cases
 
 
-def words(dialect: str, text: str) -> list[str]:
+def words(dialect: str, text: str, path: str | None = None) -> list[str]:
     """What a reader of the file gets, formatting aside: the words of the description and
     each non-blank line of the prompt (of a prose brief: every line, the whole text)."""
     if dialect == "prose":
         return [line for line in _plain(_without_carry(text).splitlines()) if not _MARKER.match(line)]
-    description, body = _front_matter_parts(dialect, text)
+    description, body = _front_matter_parts(dialect, text, path)
     return [" ".join(_TAG.sub(r" \1 ", description).split()), "<prompt>"] + _plain(body.splitlines())
 
 
@@ -78,7 +78,12 @@ def _plain(lines: list[str]) -> list[str]:
     return [" ".join(line.split()) for line in lines if line.strip()]
 
 
-def _front_matter_parts(dialect: str, text: str) -> tuple[str, str]:
+def _front_matter_parts(dialect: str, text: str, path: str | None = None) -> tuple[str, str]:
+    target = get_dialect(dialect)
+    if hasattr(target, "prompt_key_of"):           # the whole file one block (TOML): its prompt as read
+        import tomllib
+        return str(tomllib.loads(text).get("description") or ""), \
+            agentconv.loads(text, dialect, path=path).agent.prompt or ""
     front, body = _FRONT.match(text).groups()
     try:
         values = yaml.safe_load(front) or {}
@@ -113,7 +118,7 @@ def test_a_trip_keeps_the_model_and_the_words(path, via):
     except agentconv.WideningError:
         return      # via narrowed the agent (Cline has no skill tool), and the source's tool cannot withhold one
     original = path.read_bytes().decode(source.encoding).lstrip("\ufeff")
-    assert words(source.dialect, back) == words(source.dialect, original)
+    assert words(source.dialect, back, str(path)) == words(source.dialect, original, str(path))
     assert markers(back) <= markers(original), "an INSTRUCTIONS: heading the author never wrote"
     one_line = description_lines(source.dialect, original) if source.dialect != "prose" else []
     if len(one_line) == 1:

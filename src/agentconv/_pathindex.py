@@ -23,4 +23,6 @@ PATH_HINTS: dict[str, tuple[str, ...]] = {
     'kilo': ('*.kilocodemodes',),
     'zoo': ('*.roomodes',),
     'bob': ('.bob/',),
+    'codex': ('.codex/agents/',),
+    'vibe': ('.vibe/agents/',),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Iterable, Union
+from typing import Any, Iterable, Union
 
 from .access import accepting_widenings, lenient_access as access_reading
 from .document import Document
@@ -123,6 +123,16 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
         return _to_dialect(doc, dialect, carry=carry, path=path)
 
 
+def _refuse_unresolved(source: Any, agent: Any, doc: Document, same: bool) -> None:
+    """A prompt in a referred file that could not be read never becomes an empty prompt."""
+    why = source.unresolved(agent) if source is not None and not same else None
+    if why:
+        from .errors import MissingReferenceError
+        raise MissingReferenceError(f"agent {agent.name!r}: {why}", path=doc.path,
+                                    hint="put the prompt file where the tool looks for it, read the agent "
+                                         "from its file (not a stream), or write the prompt inline")
+
+
 def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
                 path: PathLike | None = None) -> tuple[str, list[Loss]]:
     """``to_dialect`` for the current ``accepting_widenings``."""
@@ -139,6 +149,7 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     styled = carry_mode(carry) == "style"
     spell_with = tuple(get_dialect(n) for n in (own_carry.sections if own_carry else {}) if n)
     for index, agent in enumerate(doc.agents):
+        _refuse_unresolved(source, agent, doc, same)
         of_agent = source.agent_trivia(doc.trivia, index, agent) if source is not None else doc.trivia
         ref = source.prompt_reference(of_agent) if not same and source is not None else None
         if ref is not None:

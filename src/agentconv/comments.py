@@ -60,6 +60,8 @@ def _inline_comments(entry: Any) -> list[str]:
 
 def target_key(source: Any, target: Any, agent: Agent, key: str, value: Any) -> tuple[str | None, str | None]:
     """(the canonical field a source key states, the target key that states it now)."""
+    if key == getattr(source, "prompt_key_of", lambda values: None)({key: value}):
+        return "prompt", None           # the key holding the prompt (a whole-file block's)
     try:
         stated = source.agent_fields({key: value}, None, [])
         baseline = source.agent_fields({}, None, [])

@@ -101,3 +101,7 @@ class WideningError(AgentconvError):
 
 class MultipleAgentsError(AgentconvError):
     """A single agent was asked for, but the document holds several (or none)."""
+
+
+class MissingReferenceError(AgentconvError):
+    """A prompt lives in a file the agent refers to, and that file could not be read."""

@@ -38,6 +38,8 @@ DIALECTS: dict[str, str] = {
     "kilo": "agentconv.dialects.kilo",
     "zoo": "agentconv.dialects.zoo",
     "bob": "agentconv.dialects.bob",
+    "codex": "agentconv.dialects.codex",
+    "vibe": "agentconv.dialects.vibe",
 }
 ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode": "claude", "open-code": "opencode",
            "plain": "prose", "github-copilot": "copilot",
@@ -46,7 +48,8 @@ ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode"
            "gemini-cli": "gemini", "qwen-code": "qwen", "agy": "antigravity",
            "kiro-cli": "kiro", "opencode.json": "opencode-json",
            "roo-code": "roo", "roomodes": "roo", "kilo-code": "kilo", "kilocode": "kilo",
-           "zoo-code": "zoo", "ibm-bob": "bob"}
+           "zoo-code": "zoo", "ibm-bob": "bob",
+           "codex-cli": "codex", "mistral-vibe": "vibe"}
 
 
 def dialect_names() -> list[str]:

@@ -244,3 +244,31 @@ OPENCODE_JSON = ToolModel(
     split=_whole, repair=None, parse=_only_agent,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=FORWARDS,
 )
+
+
+def _toml_values(text: str) -> dict:
+    import tomllib
+    return tomllib.loads(text)       # its TOMLDecodeError is a ValueError
+
+
+#: Codex 0.169.0 (``AgentRoleToml``, serde ``deny_unknown_fields``): invalid TOML, a key it does
+#: not know, a value of another type or a missing name, description or developer_instructions,
+#: and the role file is refused (the others still load)
+CODEX = ToolModel(
+    tool="Codex", client="@openai/codex 0.169.0", dialect="codex",
+    split=lambda text: (None, text), repair=None, parser=_toml_values, syntax="TOML",
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=REJECTS,
+    skip_keys=("name", "description", "developer_instructions"), missing_rejects=True,
+    rejects_project=False, prompt_key="developer_instructions",
+    note="Codex reads .codex/agents only in a project it trusts: in an untrusted one it ignores "
+         "every role there without a word (trust the project in Codex, or use ~/.codex/agents)",
+)
+
+#: Mistral Vibe 3.0.3 (``AgentProfile.from_toml``): invalid TOML, a bad safety or agent_type and
+#: the file is dropped; a setting of the wrong type lists the agent with a config error (it cannot
+#: be chosen); a setting Vibe does not know is ignored with a warning
+VIBE = ToolModel(
+    tool="Mistral Vibe", client="mistral-vibe 3.0.3", dialect="vibe",
+    split=lambda text: (None, text), repair=None, parser=_toml_values, syntax="TOML",
+    unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES, rejects_project=False,
+)

@@ -59,6 +59,12 @@ class ToolModel:
     requires_body: bool = False                 # an empty prompt and the file is not loaded
     parse: Callable[[str], dict | None] | None = None   # the block's syntax when it is not YAML
                                                     # (JSON): its values, None when it does not parse
+    parser: Callable[[str], dict] | None = None     # the whole file is one block of another syntax
+                                                    # (TOML): text -> values, ValueError if it is not
+    syntax: str = "YAML"                        # the syntax named when the file does not parse
+    prompt_key: str | None = None               # the key holding the prompt (a whole-file block)
+    missing_rejects: bool = False               # a missing skip_keys key rejects the file (Codex)
+    note: str | None = None                     # what to say of every file (where the tool looks)
 
 
 @dataclass
@@ -90,6 +96,8 @@ class ToolReading:
 # -- the generic reading ----------------------------------------------------------------------
 
 def read_as_tool(model: ToolModel, text: str) -> ToolReading:
+    if model.parser is not None:
+        return _read_whole(model, text)
     yaml_text, body = model.split(text)
     reading = ToolReading(model, LOADS, {}, body.strip())
     if yaml_text is not None:
@@ -100,6 +108,24 @@ def read_as_tool(model: ToolModel, text: str) -> ToolReading:
             reading.values = values
     if reading.verdict == LOADS:
         _judge_values(model, reading)
+    return reading
+
+
+def _read_whole(model: ToolModel, text: str) -> ToolReading:
+    """A file that is one block of another syntax (TOML): its values, the prompt from a key."""
+    reading = ToolReading(model, LOADS, {}, "")
+    if model.note:
+        reading.findings.append(Finding(NOTE, None, model.note))
+    try:
+        reading.values = model.parser(text)
+    except ValueError as exc:
+        reading.verdict = REJECTS
+        reading.findings.append(Finding(REJECTS, None, f"the file is not valid {model.syntax} ({exc}): "
+                                        f"{model.tool} does not load it"))
+        return reading
+    prompt = reading.values.get(model.prompt_key) if model.prompt_key else None
+    reading.prompt = prompt.strip() if isinstance(prompt, str) else ""
+    _judge_values(model, reading)
     return reading
 
 
@@ -144,8 +170,8 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
         return
     for key in model.skip_keys:
         if key not in values:
-            reading.verdict = SKIPS
-            reading.findings.append(Finding(SKIPS, key, f"no '{key}'"))
+            reading.verdict = REJECTS if model.missing_rejects else SKIPS
+            reading.findings.append(Finding(reading.verdict, key, f"no '{key}'"))
             return
     for key in sorted(model.unloadable_keys & set(values)):
         if values[key] not in (None, []):
@@ -533,3 +559,7 @@ MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
                "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE,
                "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE, "antigravity": ANTIGRAVITY,
                "kiro": KIRO_CLI, "opencode-json": OPENCODE_JSON})
+
+from .toolmodels import CODEX, VIBE  # noqa: E402  (TOML agent files: issue 13)
+
+MODELS.update({"codex": CODEX, "vibe": VIBE})

@@ -202,6 +202,11 @@ class Dialect:
         """Front matter the real tool would load as an agent, found outside its agent folders."""
         return False
 
+    def unresolved(self, agent: Agent) -> str | None:
+        """Why ``agent`` cannot be written in another dialect: its prompt is in a file it refers
+        to that could not be read (a target would get an empty prompt). None: it can."""
+        return None
+
     # -- carry: what a trip through this dialect must give back ---------------------------------
     def restore_carry(self, agent: Agent, carry: Any, path: str | None,
                       file_values: dict[str, Any] | None = None, trust: bool = False) -> Any:
