@@ -101,7 +101,8 @@ def trip(path: Path, via: str, *, trust: bool) -> tuple[agentconv.Document, str,
     """(source document, the file in ``via``, the file converted back), each written where
     its tool reads it, as a user converting a repository does (``trust``: their own carry)."""
     source = agentconv.loads(path.read_bytes(), path=str(path))
-    middle_path = str(get_dialect(via).output_path(source.agent))
+    # in its own dialect the file is rewritten where it is (a prompt file beside it stays named)
+    middle_path = str(path) if via == source.dialect else str(get_dialect(via).output_path(source.agent))
     middle, _ = agentconv.to_dialect(source, via, path=middle_path)
     read_back = agentconv.loads(middle, via, path=middle_path, trust_carry=trust)
     back, _ = agentconv.to_dialect(read_back, source.dialect, path=str(path))
