@@ -168,13 +168,22 @@ def build_cases(target: str, inputs: list[Source]) -> tuple[list[Case], list[str
 def _unique(agent: Agent, target, taken: set[str]) -> Agent:
     base = agent.name or "agent"
     name, n = base, 1
-    # a container holds every agent in its one file: only the names must differ
-    while name in taken or (not target.many_per_file
-                            and str(target.output_path(agent.model_copy(update={"name": name}))) in taken):
+    # a container holds every agent in its one file: only the names must differ; a tool that
+    # lists agents by display name (Copilot: name, else display name) keeps one of two that
+    # share the name it shows
+    while name in taken or (agent.display_name is None and "shown:" + name in taken) or (
+            not target.many_per_file and str(target.output_path(agent.model_copy(update={"name": name}))) in taken):
         n += 1
         name = f"{base}-{n}"
     renamed = agent if name == agent.name else agent.model_copy(update={"name": name})
     taken.update({name} if target.many_per_file else {name, str(target.output_path(renamed))})
+    shown, n = agent.display_name, 1
+    while shown is not None and "shown:" + shown in taken:
+        n += 1
+        shown = f"{agent.display_name} {n}"
+    if shown != agent.display_name:
+        renamed = renamed.model_copy(update={"display_name": shown})
+    taken.add("shown:" + (shown if shown is not None else name))
     return renamed
 
 
