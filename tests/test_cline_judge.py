@@ -37,9 +37,11 @@ def _convert(sources: list[Path], project: Path) -> dict[str, tuple[Path, agentc
     for source in sources:
         try:
             doc = agentconv.load(source)
-            text, _ = agentconv.to_dialect(doc, "cline")
+            text, losses = agentconv.to_dialect(doc, "cline")
         except agentconv.AgentconvError:
             continue                  # a file agentconv refuses is reported by the converter, not judged
+        if any(loss.kind == "required" for loss in losses):
+            continue                  # agentconv reported that Cline skips it (no prompt body): by design
         rel = str(agentconv.get_dialect("cline").output_path(doc.agent))
         back = agentconv.loads(text, "cline", path=rel)
         key = (back.agent.name or "").strip().lower()

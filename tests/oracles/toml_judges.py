@@ -97,6 +97,8 @@ def fields(case: Case, verdict: Verdict) -> list[str]:
         expected["agent_type"] = wrote.get("agent_type", "agent")
         said = {k: told.get(k if k != "model" else "model") for k in expected}
         prompt = told.get("instructions")
+    # an empty description and none mean the same (Vibe reads a missing one as '')
+    said["description"], expected["description"] = said["description"] or None, expected["description"] or None
     problems += [f"{k}: {verdict.tool} reads {said[k]!r}, agentconv wrote {expected[k]!r}"
                  for k in expected if said[k] != expected[k]]
     if _lf(prompt) != _lf(case.effect.prompt):

@@ -38,7 +38,7 @@ class Cline(GroupedTools, FieldTable, MarkdownDialect):
     path_hints = (".cline/agents/",)
     agent_globs = (".cline/agents/*.yaml", ".cline/agents/*.yml")     # one folder, not its sub-folders
     reading_model = "cline"
-    required = ("name", "description")
+    required = ("name", "description", "prompt")      # Cline 3.0.65: "Missing system prompt body"
     skipped_without = "description"
     known_keys = frozenset({"name", "description", "tools", "skills", "providerId", "modelId", "maxIterations"})
     exclusive_keys = frozenset({"providerId", "modelId", "maxIterations"})
