@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ..errors import AgentconvError, WideningError
@@ -46,12 +47,12 @@ def measure(sample: Sample, target: str, pair: Pair) -> None:
     pair.samples += 1
     doc = sample.doc
     try:
-        fates = _fates(doc, target)
+        fates = _fates(doc, spelled(doc.agent), target)
     except WideningError:
         pair.add("tools", "r")
         try:             # the other fields, measured without the rules the target refuses
             agent = doc.agent.model_copy(update={"tools": []})
-            fates = _fates(doc.model_copy(update={"agents": [agent]}), target)
+            fates = _fates(doc.model_copy(update={"agents": [agent]}), spelled(agent), target)
         except AgentconvError:
             pair.refused.append(sample.origin)
             return
@@ -63,9 +64,10 @@ def measure(sample: Sample, target: str, pair: Pair) -> None:
             pair.add(row, fate)
 
 
-def _fates(doc: Any, target: str) -> dict[str, set[str]]:
+def _fates(doc: Any, source: dict[str, str], target: str) -> dict[str, set[str]]:
     """Each row the sample holds → its fates (a row's elements may fare differently: one tool
-    narrowed, another carried)."""
+    narrowed, another carried). ``source``: the sample's agent ``spelled``."""
+    from ..access import same_power
     from ..api import to_dialect
     from ..registry import get_dialect
     dialect = get_dialect(target)
@@ -76,34 +78,27 @@ def _fates(doc: Any, target: str) -> dict[str, set[str]]:
     for loss in losses:
         row = NATIVE if loss.field.startswith("native.") else loss.field.partition(".")[0]
         reported.setdefault(row, set()).add(_FATE_OF_KIND.get(loss.kind, "x"))
-    held, differing = _held(doc.agent), _differing(doc.agent, back)
-    return {row: reported.get(row) or ({"!"} if row in differing else {"="}) for row in held}
+    after = spelled(back)
+    differing = {row for row in source if after[row] != source[row]
+                 and not (row == "tools" and same_power(doc.agent.tools, back.tools))}
+    return {row: reported.get(row) or ({"!"} if row in differing else {"="}) for row in _held(source)}
 
 
-def _held(agent: Any) -> list[str]:
-    """The rows a sample holds: fields set to other than their default, and native keys."""
-    from ..model import Agent
-    defaults = Agent()
-    rows = [f for f in CANONICAL_FIELDS if _json(getattr(agent, f)) != _json(getattr(defaults, f))]
-    return rows + ([NATIVE] if agent.native else [])
-
-
-def _differing(before: Any, after: Any) -> set[str]:
-    from ..access import same_power
-    out = {f for f in CANONICAL_FIELDS if _json(getattr(before, f)) != _json(getattr(after, f))
-           and not (f == "tools" and same_power(before.tools, after.tools))}
-    if _natives(before) != _natives(after):
-        out.add(NATIVE)
+def spelled(agent: Any) -> dict[str, str]:
+    """Each row's value in a spelling in which 1, 1.0 and true differ, as they do for the tools."""
+    dumped = agent.model_dump(mode="json")
+    out = {f: json.dumps(dumped[f], ensure_ascii=False, default=str) for f in CANONICAL_FIELDS}
+    natives = {f"{n['dialect']}\0{n['key']}": n["value"] for n in dumped["native"]}
+    out[NATIVE] = json.dumps(natives, ensure_ascii=False, default=str, sort_keys=True)   # keys: in any order
     return out
 
 
-def _natives(agent: Any) -> dict[tuple[str, str], str]:
-    return {(n.dialect, n.key): _json(n.value) for n in agent.native}
+def _held(source: dict[str, str]) -> list[str]:
+    """The rows a sample holds: fields set to other than their default, and native keys."""
+    return [row for row in ROWS if source[row] != _defaults()[row]]
 
 
-def _json(value: Any) -> str:
-    """A spelling in which 1, 1.0 and true differ, as they do for the tools."""
-    dumped = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
-    if isinstance(dumped, list):
-        dumped = [v.model_dump(mode="json") if hasattr(v, "model_dump") else v for v in dumped]
-    return json.dumps(dumped, ensure_ascii=False, default=str)
+@cache
+def _defaults() -> dict[str, str]:
+    from ..model import Agent
+    return spelled(Agent())

@@ -65,12 +65,11 @@ def _client(d: Any) -> str:
 
 
 def _fields(d: Any) -> str:
-    from ..dialects.fields import Code, Description, Key
     entries = getattr(d, "fields", ())
     if not entries:
         return ""
     derived = fields_by_key(d.name)
-    keys = {k for e in entries for k in e.keys} | set(getattr(d, "known_keys", ()))
+    keys = {k for e in entries for k in e.keys} | set(getattr(d, "known_keys", ())) | set(derived)
     node, whole = agent_schema(d.name, keys)
     properties: dict[str, Any] = node.get("properties", {})
     rows = ["## Fields", "", "Native keys in the order a fresh file writes them, the canonical field each holds "
@@ -78,21 +77,14 @@ def _fields(d: Any) -> str:
             "| native key | canonical field | values the tool accepts |", "|---|---|---|"]
     listed: set[str] = set()
     for entry in entries:
-        for key in entry.keys:
-            if key in listed:
-                continue
+        for key, shown, canon in _entry_rows(entry, derived):
+            if key not in listed:
+                rows.append(f"| {shown} | {canon} | {_cell(properties.get(key), whole)} |")
+        listed |= set(entry.keys)               # an alias is its key's row
+    for key, fields in derived.items():         # what the base reads: a container's prompt key
+        if key not in listed:
             listed.add(key)
-            if isinstance(entry, Key) and entry.field is not None:
-                canon: tuple[str, ...] = (entry.field,)
-            elif isinstance(entry, Description):
-                canon = ("description", "examples", "when_to_use", "…")
-            else:
-                canon = derived.get(key, ())
-            shown = f"`{key}`" + (f" (also `{'`, `'.join(entry.aliases)}`)" if isinstance(entry, Key)
-                                  and entry.aliases and key == entry.key else "")
-            what = ", ".join(f"`{c}`" if c != "…" else c for c in canon) or (
-                "read in code" if isinstance(entry, Code) else "several")
-            rows.append(f"| {shown} | {what} | {_cell(properties.get(key), whole)} |")
+            rows.append(f"| `{key}` | {_names(fields)} | {_cell(properties.get(key), whole)} |")
     others = [k for k in [*properties, *sorted(getattr(d, "known_keys", ()))] if k not in listed]
     if others:
         rows += ["", "Keys the tool reads that have no canonical field, kept as `native.KEY` (carried to "
@@ -101,9 +93,27 @@ def _fields(d: Any) -> str:
     return "\n".join(rows)
 
 
+def _entry_rows(entry: Any, derived: dict[str, tuple[str, ...]]) -> list[tuple[str, str, str]]:
+    """(key, the key as shown, its canonical fields) for one row of a field table."""
+    from ..dialects.fields import Description, Key
+    if isinstance(entry, Key):
+        also = f" (also `{'`, `'.join(entry.aliases)}`)" if entry.aliases else ""
+        canon: tuple[str, ...] = (entry.field,) if entry.field is not None else derived.get(entry.key, ())
+        return [(entry.key, f"`{entry.key}`{also}", _names(canon, written=entry.key in derived))]
+    if isinstance(entry, Description):
+        return [(entry.key, f"`{entry.key}`", "`description`, `examples`, `when_to_use`, … (the text, its "
+                                               "examples and sections)")]
+    return [(key, f"`{key}`", _names(derived.get(key, ()), written=key in derived)) for key in entry.keys]
+
+
+def _names(canon: tuple[str, ...], written: bool = True) -> str:
+    text = ", ".join(f"`{c}`" for c in canon) or "read in code (see the facts below)"
+    return text if written else text + "; kept as written, never in a converted agent"
+
+
 def _cell(node: Any, whole: dict[str, Any]) -> str:
     if not isinstance(node, dict):
-        return "—"
+        return "not stated in `schema.json`"
     text = domain(node, whole)
     note = node.get("description")
     return (text + (f". {note}" if isinstance(note, str) else "")).replace("|", "\\|").replace("\n", " ")
