@@ -14,7 +14,7 @@ from agentconv.docs import matrix, pages, reference
 from agentconv.docs.__main__ import main
 from agentconv.docs.fieldmap import fields_by_key
 from agentconv.docs.outcomes import Pair, measure
-from agentconv.docs.samples import fixture_samples, probe_groups
+from agentconv.docs.samples import fixture_samples, probe_groups, probe_samples
 from agentconv.docs.schemas import domain
 from agentconv.expressible import PROBES
 from agentconv.registry import dialect_names
@@ -142,6 +142,21 @@ def _fates(source: str, target: str, origin: str) -> dict[str, set[str]]:
 ])
 def test_fates_of_the_maximal_claude_fixture(target: str, row: str, fate: set[str]) -> None:
     assert _fates("claude", target, "fixtures/claude/maximal.md")[row] == fate
+
+
+def test_a_name_the_target_tool_skips_is_its_own_fate() -> None:
+    # opencode names the agent by its path (review/security): Gemini CLI does not load that name
+    assert _fates("opencode", "gemini", "fixtures/opencode/agent/review/security.md")["name"] == {"s"}
+
+
+@pytest.mark.parametrize("target", ["qwen", "cline", "roo"])
+def test_probe_agents_are_agents_every_tool_runs(target: str) -> None:
+    # a probe's plain fields must cost nothing anywhere (Qwen Code skips a prompt under 10 characters)
+    pair = Pair()
+    for sample in probe_samples("claude"):
+        measure(sample, target, pair)
+    assert {row: fates for row, fates in pair.fates.items() if row in ("name", "description", "prompt")} == \
+        {"name": {"="}, "description": {"="}, "prompt": {"="}}
 
 
 def test_a_field_that_changes_unreported_is_silent(monkeypatch: pytest.MonkeyPatch) -> None:

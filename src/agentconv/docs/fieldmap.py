@@ -10,10 +10,10 @@ from typing import Any
 
 from ..errors import AgentconvError
 from ..expressible import PROBES
+from .samples import PLAIN_PROBE
 
-_PLAIN: dict[str, Any] = {"name": "probe", "description": "Probes one meaning.", "prompt": "Probe."}
 _IDENTITY: tuple[dict[str, Any], ...] = ({"name": "other-probe"}, {"description": "Probes another meaning."},
-                                         {"prompt": "Probe again."})
+                                         {"prompt": "You probe another meaning."})
 
 
 @cache
@@ -40,7 +40,7 @@ def _written(dialect: str, fields: dict[str, Any]) -> tuple[dict[str, Any], tupl
     from ..model import Agent
     from ..registry import get_dialect
     target = get_dialect(dialect)
-    agent = Agent.model_validate({**_PLAIN, **fields})
+    agent = Agent.model_validate({**PLAIN_PROBE, **fields})
     path = str(target.output_path(agent))
     try:
         text, _ = to_dialect(Document(agents=[agent]), dialect, carry=False, path=path)

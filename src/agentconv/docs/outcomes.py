@@ -21,11 +21,14 @@ FATES: dict[str, str] = {
     "n": "narrowed: access the target cannot say is denied (reported per tool)",
     "c": "carried: kept in a comment the target ignores, restored on the way back (reported)",
     "x": "dropped: not expressible and not kept (reported)",
+    "w": "widened: granted more freely, as the user accepted (`--accept-widening`; never in this matrix)",
+    "s": "the target's tool skips the agent: the field is required there and the value is not one it takes "
+         "(reported `required`)",
     "r": "refused: the target cannot hold these rules without widening access (`WideningError`)",
     "!": "silent: differs in the output without being reported (a bug)",
 }
-_FATE_OF_KIND = {"formatting": "=", "defaulted": "d", "approximated": "~", "narrowed": "n", "widened": "~",
-                 "carried": "c", "dropped": "x", "required": "x", "untrusted": "x"}
+_FATE_OF_KIND = {"formatting": "=", "defaulted": "d", "approximated": "~", "narrowed": "n", "widened": "w",
+                 "carried": "c", "dropped": "x", "required": "s", "untrusted": "x"}
 NATIVE = "native"
 ROWS: tuple[str, ...] = (*CANONICAL_FIELDS, NATIVE)
 

@@ -12,6 +12,10 @@ from ..document import Document
 from ..errors import AgentconvError
 from ..expressible import PROBES
 
+#: what every probe agent is besides its one meaning (a prompt long enough for every tool to run it)
+PLAIN_PROBE: dict[str, Any] = {"name": "probe", "description": "Probes one meaning.",
+                               "prompt": "You probe one meaning of an agent definition."}
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -71,8 +75,7 @@ def _written_into(dialect: str, fields: dict[str, Any]) -> Document | None:
     from ..api import to_dialect
     from ..model import Agent
     from ..registry import get_dialect
-    agent = Agent.model_validate({"name": "probe", "description": "Probes one meaning.", "prompt": "Probe.",
-                                  **fields})
+    agent = Agent.model_validate({**PLAIN_PROBE, **fields})
     target = get_dialect(dialect)
     path = str(target.output_path(agent))
     try:
