@@ -123,9 +123,10 @@ def _table(path: Path, text: str) -> dict[str, Any] | None:
         raise ConfigError(f"not valid TOML: {_without_where(str(exc))}", path=str(path), line=line,
                           column=column, hint="fix the TOML syntax (https://toml.io)") from None
     for key in _prefix(path):
-        data = data.get(key)
-        if not isinstance(data, dict):
+        inner = data.get(key)
+        if not isinstance(inner, dict):
             return None
+        data = inner
     return data
 
 
