@@ -108,9 +108,16 @@ def test_a_broken_configuration_names_file_and_line(tmp_path, case, text, line, 
     repo(tmp_path, text)
     code, out, err = run(["convert", ".claude/agents/rev.md"], tmp_path / "sub" / "deeper")
     assert code == 1 and "Traceback" not in err
-    assert err.startswith(f"agentconv: {tmp_path / 'pyproject.toml'}:{line}") or \
-        err.startswith(f"agentconv: pyproject.toml:{line}"), err
+    assert err.startswith(f"agentconv: ../../pyproject.toml:{line}:"), err
     assert message in err
+
+
+def test_commands_without_configuration_keys_never_read_it(tmp_path):
+    repo(tmp_path, '[tool.agentconv]\nstirct = true\n')
+    folder = tmp_path / "sub" / "deeper"
+    assert run(["detect", ".claude/agents/rev.md"], folder)[0] == 0
+    assert run(["check", ".claude/agents/rev.md"], folder)[0] == 0
+    assert run(["convert", ".claude/agents/rev.md", "--to", "claude"], folder)[0] == 1
 
 
 def test_a_named_configuration_file_is_read_and_checked(tmp_path):
@@ -198,6 +205,8 @@ OVERRIDES = [
     ("gemini", {"models": {"gemini": {"sonnet": "gemini-3-pro"}}}, CLAUDE, "model: gemini-3-pro", "# agentconv"),
     ("copilot", {"models": {"copilot": {"sonnet": "Claude Sonnet 5"}}}, CLAUDE, "model: Claude Sonnet 5",
      "claude-sonnet-5"),
+    ("cline", {"models": {"cline": {"sonnet": "openrouter/anthropic/claude-sonnet-5"}}}, CLAUDE,
+     "providerId: openrouter\nmodelId: anthropic/claude-sonnet-5", "modelId: claude-sonnet-5"),
     ("gemini", {"tools": {"gemini": {"read": "read_file"}}}, CLAUDE.replace("model: sonnet\n", ""),
      "- read_file\n- run_shell_command",
      "read_many_files"),
@@ -243,6 +252,11 @@ def test_overrides_reach_the_library_and_the_tree(tmp_path):
     (tmp_path / "a.md").write_text(CLAUDE)
     config = Config(models={"opencode": {"sonnet": "openrouter/anthropic/claude-sonnet-5"}})
     assert "openrouter/" in agentconv.convert(CLAUDE, to="opencode", config=config)
-    result = agentconv.convert_tree([tmp_path / "a.md"], tmp_path / "out", to="opencode", config=config, jobs=1)
-    written = (tmp_path / "out" / ".opencode" / "agent" / "rev.md").read_text()
-    assert result.exit_code == 0 and "openrouter/anthropic/claude-sonnet-5" in written
+    assert "openrouter/" in agentconv.to_dialect(agentconv.loads(CLAUDE), "opencode", config=config)[0]
+    (tmp_path / "b.md").write_text(CLAUDE.replace("name: rev", "name: other"))
+    for jobs in (1, 2):                           # workers get the configuration too
+        out = tmp_path / f"out{jobs}"
+        result = agentconv.convert_tree([tmp_path / "a.md", tmp_path / "b.md"], out, to="opencode", config=config,
+                                        jobs=jobs)
+        written = [(out / ".opencode" / "agent" / f"{n}.md").read_text() for n in ("rev", "other")]
+        assert result.exit_code == 0 and all("openrouter/anthropic/claude-sonnet-5" in w for w in written)

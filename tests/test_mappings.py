@@ -64,7 +64,7 @@ def test_the_json_shape_is_stable(project):
 def test_each_entry_says_where_it_came_from(project, dialect, kind, entry):
     code, out, _ = run(["mappings", "--json", "--dialect", dialect], project / "sub")
     (tables,) = json.loads(out)["dialects"]
-    found = project.resolve() / "pyproject.toml"
+    found = os.path.join("..", "pyproject.toml")
     if isinstance(entry.get("at"), str):
         entry = {**entry, "at": f"{found}:{entry['at'][4:]}"}
     assert entry in tables[kind]

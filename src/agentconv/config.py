@@ -10,6 +10,7 @@ lines come from a small scan of the text, since tomllib keeps none.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -66,7 +67,7 @@ def find_config(start: Path) -> Path | None:
         if own.is_file():
             return _shown_path(own, folder)
         pyproject = here / PYPROJECT
-        if pyproject.is_file() and _mentions_us(pyproject):
+        if pyproject.is_file() and _mentions_us(_shown_path(pyproject, folder)):
             return _shown_path(pyproject, folder)
         if (here / ".git").exists():
             return None
@@ -74,11 +75,11 @@ def find_config(start: Path) -> Path | None:
 
 
 def _shown_path(path: Path, start: Path) -> Path:
-    """``path`` relative to the working directory when it lies below it (errors read
-    ``pyproject.toml:7: ...``), else as found."""
+    """``path`` relative to the working directory (errors read ``pyproject.toml:7: ...`` or
+    ``../pyproject.toml:7: ...``)."""
     try:
-        return path.relative_to(Path.cwd().resolve()) if start == Path.cwd().resolve() else path
-    except ValueError:
+        return Path(os.path.relpath(path)) if start == Path.cwd().resolve() else path
+    except ValueError:           # another drive
         return path
 
 
