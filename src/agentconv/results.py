@@ -74,7 +74,7 @@ class Tally:
     statuses: Counter = field(default_factory=Counter)
     losses: Counter = field(default_factory=Counter)
     #: model → how many agents were written with it although no mapping table knows it
-    unknown_models: Counter = field(default_factory=Counter)
+    unknown_models: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: FileResult) -> None:
         self.statuses[result.status] += 1
