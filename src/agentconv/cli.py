@@ -49,6 +49,27 @@ Examples:
 def cli() -> None:
     """Convert agent definitions between Claude Code, opencode and prose briefs, losing nothing
     silently: whatever a target cannot express is reported (and carried for the trip back)."""
+    _show_plugin_warnings()
+
+
+def _show_plugin_warnings() -> None:
+    """A skipped plugin dialect reads like agentconv's other warnings: one line on stderr."""
+    import warnings
+
+    from .plugins import PluginWarning
+    shown_by_python = warnings.showwarning
+    if getattr(shown_by_python, "agentconv", False):
+        return
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if issubclass(category, PluginWarning):
+            click.echo(f"agentconv: warning: {message}", err=True)
+        else:
+            shown_by_python(message, category, filename, lineno, file, line)
+
+    show.agentconv = True  # type: ignore[attr-defined]  # a mark on the function: installed once
+    warnings.showwarning = show
 
 
 def _read_source(source: str) -> tuple[bytes, str | None]:
@@ -399,11 +420,12 @@ def dialects() -> None:
     """List the dialects: name, tool, where the tool reads agents from, and what it cannot
     express (found by converting probe agents into it, each holding one meaning)."""
     from .expressible import summary
+    from .plugins import describe
     from .registry import get_dialect
     for name in DIALECTS:
         d = get_dialect(name)
         where = d.layout + '/' if d.layout else getattr(d, 'file_name', '')
-        click.echo(f"{name}\t{d.title}\t{where}\t{summary(name)}")
+        click.echo(f"{name}\t{describe(d)}\t{where}\t{summary(name)}")
 
 
 @cli.command(epilog="""\b
