@@ -60,7 +60,7 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / ".claude" / "agents" / "reviewer.md").write_text(CLAUDE)
     (tmp_path / "notes").mkdir()
     # no path hint: its own key tells
-    (tmp_path / "notes" / "scribe.md").write_text("---\nname: scribe\ndescription: Writes notes.\nrounds: 3\n---\nGo.\n")
+    (tmp_path / "notes" / "scribe.md").write_text("---\nname: scribe\ndescription: Notes.\nrounds: 3\n---\nGo.\n")
     return tmp_path
 
 

@@ -111,7 +111,7 @@ def _entry_points() -> Iterator[tuple[EntryPoint, str]]:
     found: dict[tuple[str, str], tuple[EntryPoint, str]] = {}
     for entry in entry_points(group=GROUP):
         dist = entry.dist
-        label = f"distribution {dist.metadata['Name']} {dist.version}" if dist is not None else "an unknown distribution"
+        label = "an unknown distribution" if dist is None else f"distribution {dist.metadata['Name']} {dist.version}"
         found.setdefault((entry.name, entry.value), (entry, label))
     yield from (found[key] for key in sorted(found))
 
@@ -145,7 +145,7 @@ def _declares(folder: str, group: str) -> bool:
     return False
 
 
-def describe(dialect: "Dialect") -> str:
+def describe(dialect: Dialect) -> str:
     """The title ``agentconv dialects`` shows: a plugin's says so, and where it came from."""
     plugin = PLUGINS.get(dialect.name)
     return dialect.title if plugin is None else f"{dialect.title} [plugin: {plugin.distribution}]"
