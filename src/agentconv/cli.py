@@ -184,11 +184,16 @@ Examples:
                    "(e.g. 'docs/agents/*.md'). A GLOB without '/' matches file names. Repeatable.")
 @click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
               help="Skip files matching GLOB ('vendor/**', '*.draft.md'). Repeatable.")
+@click.option("--prune", is_flag=True,
+              help="Remove outputs an earlier run wrote into OUT whose source is gone (as its manifest, "
+                   ".agentconv-manifest.json in OUT, records them), if they are still as agentconv wrote "
+                   "them; nothing else. With --dry-run, say what would be removed.")
 def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
             dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, carry: str,
             no_carry: bool, trust_carry: bool, accept_widening: tuple[str, ...], lenient_access: bool,
             prompt_files_anywhere: bool, report: str, quiet: bool, verbose: bool,
-            jobs: int | None, renames: tuple, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
+            jobs: int | None, renames: tuple, include: tuple[str, ...], exclude: tuple[str, ...],
+            prune: bool) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
     One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
@@ -203,7 +208,8 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     carry = "none" if no_carry else carry
     from .promptref import project_root
     with project_root(None, anywhere=prompt_files_anywhere):
-        if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
+        _refuse_prune_without_out(prune, output, in_place)
+        if len(paths) == 1 and not (dry_run or diff or check or in_place or prune) and \
                 (paths[0] == "-" or not os.path.isdir(paths[0])):
             _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, quiet,
                          dict(renames), lenient_access, accept_widening, verbose=verbose)
@@ -212,7 +218,14 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
                        in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
                        verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames),
                        include=include, exclude=exclude, lenient_access=lenient_access,
-                       accept_widening=accept_widening, prompt_files_anywhere=prompt_files_anywhere)
+                       accept_widening=accept_widening, prompt_files_anywhere=prompt_files_anywhere,
+                       prune=prune)
+
+
+def _refuse_prune_without_out(prune: bool, output: str | None, in_place: bool) -> None:
+    if prune and (in_place or not output):
+        raise click.UsageError("--prune removes outputs agentconv wrote into an output folder: it needs -o OUT "
+                               "and cannot be combined with --in-place")
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
