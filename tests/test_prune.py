@@ -5,7 +5,6 @@ with a manifest, changes the scene, and names what must be removed, kept and sai
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 

@@ -211,8 +211,8 @@ def _in_layout(sync: Sync, relative: str) -> bool:
 
 
 def _write(sync: Sync, outputs: dict[str, Output]) -> None:
-    document = {"agentconv": _VERSION,
-                "outputs": {k: {"sha256": v.sha256, "source": v.source, "to": v.to} for k, v in sorted(outputs.items())}}
+    entries = {k: {"sha256": v.sha256, "source": v.source, "to": v.to} for k, v in sorted(outputs.items())}
+    document = {"agentconv": _VERSION, "outputs": entries}
     text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
     write_atomic(sync.path, text.encode("utf-8"), overwrite=True, root=sync.out)
 
