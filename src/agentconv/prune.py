@@ -24,7 +24,7 @@ from .errors import AgentconvError
 from .fsio import write_atomic
 from .losses import Diagnostic
 from .paths import printable
-from .results import FileResult, failed
+from .results import FileResult, Status, failed
 
 if TYPE_CHECKING:
     from .outputs import Job
@@ -184,24 +184,26 @@ def _orphan(sync: Sync, relative: str, output: Output, *, prune: bool, check: bo
         return None
     target = os.path.join(sync.out, *relative.split("/"))
     gone = f"its source {printable(source)} is gone"
-    result = FileResult(source=source, target=target, status="skipped", target_dialect=sync.to)
     data = _read_inside(sync.out, relative)
     if data is None:
         return None
+
+    def result(status: Status, reason: str, warned: bool = False) -> FileResult:
+        return FileResult(source=source, target=target, status=status, target_dialect=sync.to, reason=reason,
+                          warnings=[Diagnostic(message=reason)] if warned else [])
     if _digest(data) != output.sha256:
-        message = f"kept {target}: {gone}, but the file changed since agentconv wrote it"
-        return result.model_copy(update={"reason": message, "warnings": [Diagnostic(message=message)]})
+        return result("skipped", f"kept {target}: {gone}, but the file changed since agentconv wrote it", True)
     if check:
-        return result.model_copy(update={"status": "differs", "reason": f"orphan: {gone}; --prune removes it"})
+        return result("differs", f"orphan: {gone}; --prune removes it")
     if not prune:
         return None
     if not writes:
-        return result.model_copy(update={"status": "would-prune", "reason": gone})
+        return result("would-prune", gone)
     try:
         _remove_inside(sync.out, relative, data)
     except AgentconvError as exc:
-        return failed(result, exc)
-    return result.model_copy(update={"status": "pruned", "reason": gone})
+        return failed(result("skipped", gone), exc)
+    return result("pruned", gone)
 
 
 def _in_layout(sync: Sync, relative: str) -> bool:
