@@ -363,7 +363,11 @@ Examples:
 @click.option("--for", "for_", type=ToolType(),
               help="Say how this tool reads each file: loads, skips, rejects or misreads (naming "
                    "the field and both readings); exit 1 unless it loads every file as written.")
-def check(files: tuple[str, ...], from_: str | None, for_: str | None) -> None:
+@click.option("--strict", is_flag=True,
+              help="Also fail where the file's own tool reads a field otherwise than the file says "
+                   "(what `check --for` of its dialect fails on), not only where it skips or rejects "
+                   "the file. The agentconv-check pre-commit hook runs this.")
+def check(files: tuple[str, ...], from_: str | None, for_: str | None, strict: bool) -> None:
     """Parse and validate each file and check it writes back byte for byte, and that the
     file's own tool loads it (with --for: how that tool reads each file)."""
     if for_ is not None:
@@ -382,11 +386,20 @@ def check(files: tuple[str, ...], from_: str | None, for_: str | None) -> None:
             raise AgentconvError(f"{reading.model.tool} {reading.verdict} this file: "
                                  + "; ".join(_tool_notes(reading)), path=file,
                                  hint=f"`agentconv check --for {doc.dialect} {file}` says how it reads the file")
+        if strict and reading is not None and reading.fails:
+            _refuse_misread(reading, doc.dialect, file)
         notes = [w.message for w in doc.warnings if not _told_by(reading, w.message)]
         notes += _tool_notes(reading) if reading is not None else []
         return f"ok\t{shown(file)}\t{doc.dialect}" + shown("".join(f"; warning: {n}" for n in notes))
 
     _for_each_file(files, one)
+
+
+def _refuse_misread(reading: Any, dialect: str, file: str) -> None:
+    """``check --strict``: the tool loads the file, but not as it is written."""
+    from .errors import AgentconvError
+    raise AgentconvError(f"{reading.model.tool} misreads this file: " + "; ".join(_tool_notes(reading)), path=file,
+                         hint=f"`agentconv check --for {dialect} {file}` says how it reads the file")
 
 
 def _tool_reading(dialect: str | None, data: bytes, path: str | None):
