@@ -65,7 +65,7 @@ class Sync:
 
     @property
     def path(self) -> str:
-        return os.path.join(self.out, MANIFEST)
+        return _joined(self.out, MANIFEST)
 
     @property
     def kept(self) -> bool:
@@ -182,7 +182,7 @@ def _orphan(sync: Sync, relative: str, output: Output, *, prune: bool, check: bo
     source = os.path.normpath(os.path.join(sync.out, *output.source.split("/")))
     if os.path.lexists(source):
         return None
-    target = os.path.join(sync.out, *relative.split("/"))
+    target = _joined(sync.out, relative)
     gone = f"its source {printable(source)} is gone"
     data = _read_inside(sync.out, relative)
     if data is None:
@@ -220,6 +220,11 @@ def _write(sync: Sync, outputs: dict[str, Output]) -> None:
 
 
 # -------------------------------------------------------------------------------- files, safely
+
+def _joined(out: str, relative: str) -> str:
+    """A path in OUT as the run's other results name it (``-o .``: no leading ``./``)."""
+    return os.path.join(out, *relative.split("/")).removeprefix(os.curdir + os.sep)
+
 
 def _relative(path: str, out: str) -> str:
     return os.path.relpath(os.path.abspath(path), os.path.abspath(out)).replace(os.sep, "/")
