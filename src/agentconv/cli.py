@@ -395,7 +395,7 @@ def check(files: tuple[str, ...], from_: str | None, for_: str | None, strict: b
     _for_each_file(files, one)
 
 
-def _refuse_misread(reading: Any, dialect: str, file: str) -> None:
+def _refuse_misread(reading: Any, dialect: str | None, file: str) -> None:
     """``check --strict``: the tool loads the file, but not as it is written."""
     from .errors import AgentconvError
     raise AgentconvError(f"{reading.model.tool} misreads this file: " + "; ".join(_tool_notes(reading)), path=file,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import PurePath
-from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 from typing import TYPE_CHECKING
 
 from .errors import AgentconvError, DetectionError, ParseError, SchemaError, UnknownDialectError
 
 if TYPE_CHECKING:
+    from _collections_abc import dict_items, dict_keys, dict_values
+
     from .dialects.base import Dialect
     from .document import Document
 
@@ -86,15 +88,15 @@ class _WithPlugins(dict[str, str]):
             self.load()
         return super().__getitem__(key)
 
-    def keys(self) -> KeysView[str]:
+    def keys(self) -> dict_keys[str, str]:
         self.load()
         return super().keys()
 
-    def values(self) -> ValuesView[str]:
+    def values(self) -> dict_values[str, str]:
         self.load()
         return super().values()
 
-    def items(self) -> ItemsView[str, str]:
+    def items(self) -> dict_items[str, str]:
         self.load()
         return super().items()
 

@@ -26,8 +26,8 @@ def _refuse_a_taken_name(cls: type, name: str) -> None:
     from ..registry import ALIASES, SHIPPED
     own = SHIPPED.get(name)
     if (own is not None and cls.__module__ != own) or name in ALIASES:
-        raise DialectNameClash(f"the class {cls.__qualname__} names itself {name!r}, which is "
-                               f"{'an alias of ' + repr(ALIASES[name]) if name in ALIASES else 'a dialect agentconv ships'}")
+        taken = f"an alias of {ALIASES[name]!r}" if name in ALIASES else "a dialect agentconv ships"
+        raise DialectNameClash(f"the class {cls.__qualname__} names itself {name!r}, which is {taken}")
 
 
 class Dialect:
