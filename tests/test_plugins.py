@@ -145,12 +145,15 @@ BROKEN = [
     ("import-error", "bad = broken_mod:Bad", "broken_mod", "import no_such_module\n",
      "cannot be loaded (ModuleNotFoundError: No module named 'no_such_module')"),
     ("clash", "claude = clash_mod:Claude", "clash_mod", "raise SystemExit('never imported')\n",
-     "the name 'claude' is taken by a dialect agentconv has already"),
+     "the name 'claude' is taken by a dialect agentconv ships"),
     ("clash-inside", "claude2 = inside_mod:Impostor", "inside_mod",
      "from agentconv.dialects.base import MarkdownDialect\nclass Impostor(MarkdownDialect):\n    name = 'claude'\n",
      "names itself 'claude', which is a dialect agentconv ships"),
     ("alias-clash", "claude-code = alias_mod:X", "alias_mod", "",
-     "the name 'claude-code' is taken"),
+     "the name 'claude-code' is taken by a dialect agentconv ships"),
+    ("twice", "twice = twice_mod:A\ntwice = twice_mod:B", "twice_mod",
+     "from agentconv.dialects.base import MarkdownDialect\nclass A(MarkdownDialect):\n    name = 'twice'\n"
+     "B = A\n", "the name 'twice' is taken by 'twice = twice_mod:A' of distribution twice 1.0"),
     ("not-a-dialect", "notone = plain_mod:Plain", "plain_mod", "class Plain:\n    name = 'notone'\n",
      "is not a subclass of agentconv.dialects.base.Dialect"),
     ("misnamed", "other = misnamed_mod:Other", "misnamed_mod",
@@ -167,7 +170,7 @@ def test_a_broken_plugin_is_a_warning_naming_it_and_the_shipped_dialects_still_w
     assert done.returncode == 0, done.stderr
     warning = [line for line in done.stderr.splitlines() if line.startswith("agentconv: warning: plugin dialect")]
     assert len(warning) == 1 and message in warning[0], done.stderr
-    assert f"'{entry}' of distribution {dist} 1.0" in warning[0]
+    assert f"'{entry.splitlines()[-1]}' of distribution {dist} 1.0" in warning[0]
     assert "Traceback" not in done.stderr and "description: Reviews diffs." in done.stdout
     assert run(project, "detect", ".claude/agents/reviewer.md", path=[root]).stdout.endswith("\tclaude\n")
 

@@ -67,8 +67,11 @@ def _register(entry: EntryPoint, distribution: str, into: MutableMapping[str, st
               taken: frozenset[str]) -> str | None:
     """Load one entry point into ``into``; why not, when it cannot be."""
     where = f"plugin dialect {entry.name!r} (entry point '{entry.name} = {entry.value}' of {distribution})"
-    if entry.name in taken or entry.name in into:
-        return f"{where}: the name {entry.name!r} is taken by a dialect agentconv has already; skipped"
+    if entry.name in taken:
+        return f"{where}: the name {entry.name!r} is taken by a dialect agentconv ships (or an alias of one); skipped"
+    if entry.name in PLUGINS:
+        first = PLUGINS[entry.name]
+        return f"{where}: the name {entry.name!r} is taken by '{first.entry_point}' of {first.distribution}; skipped"
     try:
         loaded = entry.load()
     except DialectNameClash as exc:
