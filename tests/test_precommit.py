@@ -5,6 +5,7 @@ Each hook once passing and once failing with the file named."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -37,6 +38,8 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     their own (uncommitted changes included, as ``pre-commit try-repo`` would take them)."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
+    if importlib.util.find_spec("pre_commit") is None:
+        pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
     root = tmp_path_factory.mktemp("hooks")
     for name in ("src", "dialects"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
