@@ -12,20 +12,25 @@ import os
 import sys
 from collections import deque
 from dataclasses import replace
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .api import PathLike, own_agents, to_dialect
 from .document import Document
 from .errors import AgentconvError, DetectionError, LossError
 from .formats import yamlsrc, yamlwrite
 from .losses import Diagnostic, strict_losses
+from .overrides import unknown_models
 from .outputs import Facts, Job, claim_key, renamed, settle, settle_members, target_path
 from .paths import printable, unsafe_characters
 from .promptref import project_root, reading_outside_root
+from .prune import synced
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
 from .triage import forget_skill_folders, load_agent, prompt_files, matching_glob, read_source_bytes, skip_by_name, triage
 from .walk import Source, iter_sources
+
+if TYPE_CHECKING:
+    from .config import Config
 
 __all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "FileResult", "FileError",
            "Tally", "Status", "STATUSES", "FAILING", "Job", "default_jobs"]
@@ -145,6 +150,8 @@ def _prepare_output(doc: Document, source: Source, job: Job, result: FileResult,
     try:
         result.target = target_path(doc, source.path, job, result)
         payload, result.losses = _render(doc, job, result.target)
+        if doc.dialect != job.to:
+            result.unknown_models = unknown_models(doc.agents, job.to, job.config)
         if job.strict and strict_losses(result.losses):
             raise LossError(result.losses, path=source.path)
         if job.dialect.many_per_file and not job.in_place:
@@ -177,7 +184,8 @@ def _file_name_warnings(path: str) -> list[Diagnostic]:
 def _render(doc: Document, job: Job, target: str) -> tuple[bytes, list]:
     if job.in_place:
         return _normalised(doc, target), []
-    text, losses = to_dialect(doc, job.to, carry=job.carry, path=target, accept_widening=job.accept_widening)
+    text, losses = to_dialect(doc, job.to, carry=job.carry, path=target, accept_widening=job.accept_widening,
+                              config=job.config)
     return text.encode(doc.encoding if doc.dialect == job.to else "utf-8"), losses
 
 
@@ -217,20 +225,25 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
                       trust_carry: bool = False, strict: bool = False, in_place: bool = False,
                       jobs: int | None = None, renames: dict[str, str] | None = None,
                       include: Iterable[str] = (), exclude: Iterable[str] = (), lenient_access: bool = False,
-                      accept_widening: Iterable[str] = (), prompt_files_anywhere: bool = False) -> Iterator[FileResult]:
+                      accept_widening: Iterable[str] = (), prompt_files_anywhere: bool = False,
+                      config: Config | None = None, prune: bool = False) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
     with ``in_place`` each file already in dialect ``to`` is normalised where it is.
     ``renames`` maps an agent's name to the one to write it under (``{"build": "builder"}``);
     files matching an ``include`` glob are converted whatever triage says (as if named), files
-    matching an ``exclude`` glob are skipped.
+    matching an ``exclude`` glob are skipped. ``config`` (``agentconv.config.load_config``):
+    its mapping overrides; each result's ``unknown_models`` lists the models no table knows.
+    ``prune`` removes the outputs an earlier run wrote into ``out`` for sources that are gone
+    (``prune.py``).
     """
     sources = [os.fspath(s) for s in sources]
     job = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
                carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
                include=tuple(include), exclude=tuple(exclude), lenient_access=lenient_access,
-               accept_widening=tuple(accept_widening), prompt_files_anywhere=prompt_files_anywhere)
+               accept_widening=tuple(accept_widening), prompt_files_anywhere=prompt_files_anywhere,
+               config=config, prune=prune)
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     forget_skill_folders()             # the tree may have changed since an earlier run in this process
@@ -240,7 +253,7 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     if in_place:           # a source is rewritten where a later one may read it: one at a time
         jobs = 1
     converted = _converted(walk, job, default_jobs() if jobs is None else jobs)
-    return itertools.chain(converted, _landed_members(job), _left_in_output_folders(job))
+    return synced(itertools.chain(converted, _landed_members(job), _left_in_output_folders(job)), job)
 
 
 def _layouts_last(walk: Iterator[Source], job: Job) -> Iterator[Source]:

@@ -9,15 +9,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, Callable
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from . import __version__
 from .clitypes import DIALECT_CHOICE, RenameType, ToolType
+from .configcli import run_settings, unknown_model_lines
 from .registry import DIALECTS
 from .terminal import (NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines,
                        shown, summary)
+
+if TYPE_CHECKING:
+    from .config import Config
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -46,9 +51,50 @@ Examples:
   agentconv detect fixtures/*/*
   agentconv check .claude/agents/*.md""")
 @click.version_option(__version__, "-V", "--version", prog_name="agentconv")
-def cli() -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the configuration from FILE (agentconv.toml, or a pyproject.toml with "
+                   "[tool.agentconv]) instead of the nearest one above the working directory.")
+@click.pass_context
+def cli(ctx: click.Context, config_file: str | None) -> None:
     """Convert agent definitions between Claude Code, opencode and prose briefs, losing nothing
     silently: whatever a target cannot express is reported (and carried for the trip back)."""
+    ctx.obj = {"config_file": config_file}
+    _show_plugin_warnings()
+
+
+def _config(ctx: click.Context) -> Config:
+    """The run's configuration (--config FILE, or the nearest one found), read once."""
+    from pathlib import Path
+
+    from .config import load_config
+    root = ctx.find_root()
+    obj = root.obj if isinstance(root.obj, dict) else {}
+    if "config" not in obj:
+        named = obj.get("config_file")
+        obj["config"] = load_config(Path(named) if named else None, Path.cwd())
+        root.obj = obj
+    config: Config = obj["config"]
+    return config
+
+
+def _show_plugin_warnings() -> None:
+    """A skipped plugin dialect reads like agentconv's other warnings: one line on stderr."""
+    import warnings
+
+    from .plugins import PluginWarning
+    shown_by_python = warnings.showwarning
+    if getattr(shown_by_python, "agentconv", False):
+        return
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if issubclass(category, PluginWarning):
+            click.echo(f"agentconv: warning: {message}", err=True)
+        else:
+            shown_by_python(message, category, filename, lineno, file, line)
+
+    show.agentconv = True  # type: ignore[attr-defined]  # a mark on the function: installed once
+    warnings.showwarning = show
 
 
 def _read_source(source: str) -> tuple[bytes, str | None]:
@@ -112,7 +158,8 @@ Examples:
   agentconv convert .claude/agents --to claude --in-place --diff  # what normalising would change
   agentconv convert agents/ --to claude -o out --report json | jq .totals""")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...|-")
-@click.option("--to", "to", required=True, type=DIALECT_CHOICE, help="Dialect to write.")
+@click.option("--to", "to", type=DIALECT_CHOICE,
+              help="Dialect to write (default: the configuration's `to`, which may name several).")
 @click.option("--from", "from_", type=DIALECT_CHOICE, help="Dialect to read (detected per file when omitted).")
 @click.option("-o", "--output", "output", metavar="OUT",
               help="Output folder: agents go into the target tool's layout inside it "
@@ -127,12 +174,14 @@ Examples:
 @click.option("--in-place", is_flag=True,
               help="Normalise each PATH already in the --to dialect where it is, writing only files "
                    "whose bytes change; files in other dialects are skipped.")
-@click.option("--strict", is_flag=True, help="Fail (and write nothing for) any file that would lose anything.")
-@click.option("--carry", "carry", type=click.Choice(["meaning", "style", "none"]), default="meaning",
-              show_default=True,
+@click.option("--strict/--no-strict", default=None,
+              help="Fail (and write nothing for) any file that would lose anything (default: the "
+                   "configuration's `strict`, else off).")
+@click.option("--carry", "carry", type=click.Choice(["meaning", "style", "none"]), default=None,
               help="What the target cannot say goes into a comment it ignores, for the trip back: "
                    "'meaning' (the source's own keys), 'style' (also formatting hints, so the trip "
-                   "back gives the original bytes) or 'none'.")
+                   "back gives the original bytes) or 'none' (default: the configuration's `carry`, "
+                   "else meaning).")
 @click.option("--no-carry", is_flag=True, help="Same as --carry none: report and drop what the target cannot say.")
 @click.option("--trust-carry", is_flag=True,
               help="The sources' agentconv comments are yours: also take back what they hold that "
@@ -163,11 +212,17 @@ Examples:
                    "(e.g. 'docs/agents/*.md'). A GLOB without '/' matches file names. Repeatable.")
 @click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
               help="Skip files matching GLOB ('vendor/**', '*.draft.md'). Repeatable.")
-def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
-            dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, carry: str,
+@click.option("--prune", is_flag=True,
+              help="Remove outputs an earlier run wrote into OUT whose source is gone (as its manifest, "
+                   ".agentconv-manifest.json in OUT, records them), if they are still as agentconv wrote "
+                   "them; nothing else. With --dry-run, say what would be removed.")
+@click.pass_context
+def convert(ctx: click.Context, paths: tuple[str, ...], to: str | None, from_: str | None, output: str | None,
+            force: bool, dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool | None, carry: str | None,
             no_carry: bool, trust_carry: bool, accept_widening: tuple[str, ...], lenient_access: bool,
             prompt_files_anywhere: bool, report: str, quiet: bool, verbose: bool,
-            jobs: int | None, renames: tuple, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
+            jobs: int | None, renames: tuple, include: tuple[str, ...], exclude: tuple[str, ...],
+            prune: bool) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
     One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
@@ -179,25 +234,45 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     """
     if quiet and verbose:
         raise click.UsageError("-q and -v cannot be used together")
-    carry = "none" if no_carry else carry
+    one = len(paths) == 1 and not (dry_run or diff or check or in_place or prune) and \
+        (paths[0] == "-" or not os.path.isdir(paths[0]))
+    config = _config(ctx)
+    run = run_settings(config, to=to, output=output, carry="none" if no_carry else carry, strict=strict,
+                       include=include, exclude=exclude, one_file=one, in_place=in_place)
+    if one and output is None and len(run.to) > 1:
+        raise click.UsageError(f"the configuration names {len(run.to)} targets: one FILE to stdout needs one "
+                               "--to (or -o OUT)")
     from .promptref import project_root
+    codes = []
     with project_root(None, anywhere=prompt_files_anywhere):
-        if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
-                (paths[0] == "-" or not os.path.isdir(paths[0])):
-            _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, quiet,
-                         dict(renames), lenient_access, accept_widening, verbose=verbose)
-            return
-        _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
-                       in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
-                       verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames),
-                       include=include, exclude=exclude, lenient_access=lenient_access,
-                       accept_widening=accept_widening, prompt_files_anywhere=prompt_files_anywhere)
+        _refuse_prune_without_out(prune, run.output, in_place)
+        for target in run.to:
+            if one:
+                codes.append(_convert_one(paths[0], target, from_, run.output, force, run.strict, run.carry,
+                                          trust_carry, report, quiet, dict(renames), lenient_access,
+                                          accept_widening, verbose=verbose, config=config))
+                continue
+            codes.append(_convert_batch(paths, target, from_, run.output, force=force, dry_run=dry_run, diff=diff,
+                                        check=check, in_place=in_place, strict=run.strict, carry=run.carry,
+                                        trust_carry=trust_carry, report=report,
+                                        verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs,
+                                        renames=dict(renames), include=run.include, exclude=run.exclude,
+                                        lenient_access=lenient_access, accept_widening=accept_widening,
+                                        prompt_files_anywhere=prompt_files_anywhere, config=config,
+                                        prune=prune))
+    sys.exit(max(codes, default=0))
+
+
+def _refuse_prune_without_out(prune: bool, output: str | None, in_place: bool) -> None:
+    if prune and (in_place or not output):
+        raise click.UsageError("--prune removes outputs agentconv wrote into an output folder: it needs -o OUT "
+                               "and cannot be combined with --in-place")
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
                  carry: str, trust_carry: bool, report: str, quiet: bool = False,
                  renames: dict | None = None, lenient_access: bool = False,
-                 accept_widening: tuple[str, ...] = (), verbose: bool = False) -> None:
+                 accept_widening: tuple[str, ...] = (), verbose: bool = False, config: Config | None = None) -> int:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -214,11 +289,13 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
                               in_place=False, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
                               verbosity=-1 if quiet else 1 if verbose else 0, jobs=1, renames=dict(renames or {}),
                               include=(), exclude=(), lenient_access=lenient_access,
-                              accept_widening=accept_widening)
+                              accept_widening=accept_widening, config=config)
     if renames and len(doc.agents) == 1 and doc.agent.name in renames:
         doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
     out_path = _output_path(output, target, doc.agents[0]) if output and doc.agents else None
-    text, losses = to_dialect(doc, to, carry=carry, path=out_path, accept_widening=accept_widening)
+    text, losses = to_dialect(doc, to, carry=carry, path=out_path, accept_widening=accept_widening, config=config)
+    from .overrides import unknown_models
+    unknown = Counter(unknown_models(doc.agents, target.name, config) if doc.dialect != target.name else [])
     status = "lossy" if strict_losses(losses) else "ok"      # a note on defaults is no loss
     if strict and strict_losses(losses):
         status = "failed"
@@ -230,8 +307,9 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
              "restored": list(doc.restored),
              "warnings": [w.model_dump(exclude_none=True) for w in doc.warnings]}
     if report == "json":
-        echo_json({"files": [entry]}, err=out_path is None)
+        echo_json({"files": [entry], **_unknown_json(unknown)}, err=out_path is None)
     elif not quiet:
+        echo_err(unknown_model_lines(unknown, target.name))
         for warning in doc.warnings:
             click.echo(f"agentconv: {shown(path or '<stdin>')}: warning: {shown(warning.message)}", err=True)
         if doc.restored:
@@ -243,7 +321,7 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
         raise LossError(strict_losses(losses), path=path)
     if out_path is None:
         click.echo(text, nl=False)
-        return
+        return 0
     if target.many_per_file and os.path.isfile(out_path):
         from .outputs import merged_into
         text = merged_into(target, out_path, text, force=force)
@@ -254,6 +332,12 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
         write_atomic(out_path, text.encode("utf-8"), overwrite=force)
     if report == "text" and not quiet:
         click.echo(f"agentconv: wrote {shown(out_path)}", err=True)
+    return 0
+
+
+def _unknown_json(unknown: Counter[str]) -> dict[str, list[dict[str, object]]]:
+    """The report's ``unknown_models``: each model no table knows, with how many agents had it."""
+    return {"unknown_models": [{"model": m, "agents": n} for m, n in sorted(unknown.items())]}
 
 
 def _without_built_in_overrides(doc, to: str, path: str | None):
@@ -274,7 +358,7 @@ def _without_built_in_overrides(doc, to: str, path: str | None):
 
 
 def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, *,
-                   report: str, verbosity: int, **options: Any) -> None:
+                   report: str, verbosity: int, **options: Any) -> int:
     """Folders and several files: the library converts, this only renders its results."""
     from .batch import BatchResult, Tally, iter_convert_tree
     if "-" in paths:
@@ -302,11 +386,11 @@ def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: s
                 bar.update(1)
     echo_err(held)
     if verbosity >= 0:
-        echo_err([summary(tally, verbosity)])
+        echo_err([summary(tally, verbosity)] + unknown_model_lines(tally.unknown_models, to))
     if report == "json":
         batch = BatchResult(files=files, totals=tally.totals(), losses=dict(tally.losses))
-        echo_json(batch.report())
-    sys.exit(tally.exit_code)
+        echo_json({**batch.report(), **_unknown_json(tally.unknown_models)})
+    return tally.exit_code
 
 
 @cli.command(epilog="""\b
@@ -347,7 +431,11 @@ Examples:
 @click.option("--for", "for_", type=ToolType(),
               help="Say how this tool reads each file: loads, skips, rejects or misreads (naming "
                    "the field and both readings); exit 1 unless it loads every file as written.")
-def check(files: tuple[str, ...], from_: str | None, for_: str | None) -> None:
+@click.option("--strict", is_flag=True,
+              help="Also fail where the file's own tool reads a field otherwise than the file says "
+                   "(what `check --for` of its dialect fails on), not only where it skips or rejects "
+                   "the file. The agentconv-check pre-commit hook runs this.")
+def check(files: tuple[str, ...], from_: str | None, for_: str | None, strict: bool) -> None:
     """Parse and validate each file and check it writes back byte for byte, and that the
     file's own tool loads it (with --for: how that tool reads each file)."""
     if for_ is not None:
@@ -366,11 +454,20 @@ def check(files: tuple[str, ...], from_: str | None, for_: str | None) -> None:
             raise AgentconvError(f"{reading.model.tool} {reading.verdict} this file: "
                                  + "; ".join(_tool_notes(reading)), path=file,
                                  hint=f"`agentconv check --for {doc.dialect} {file}` says how it reads the file")
+        if strict and reading is not None and reading.fails:
+            _refuse_misread(reading, doc.dialect, file)
         notes = [w.message for w in doc.warnings if not _told_by(reading, w.message)]
         notes += _tool_notes(reading) if reading is not None else []
         return f"ok\t{shown(file)}\t{doc.dialect}" + shown("".join(f"; warning: {n}" for n in notes))
 
     _for_each_file(files, one)
+
+
+def _refuse_misread(reading: Any, dialect: str | None, file: str) -> None:
+    """``check --strict``: the tool loads the file, but not as it is written."""
+    from .errors import AgentconvError
+    raise AgentconvError(f"{reading.model.tool} misreads this file: " + "; ".join(_tool_notes(reading)), path=file,
+                         hint=f"`agentconv check --for {dialect} {file}` says how it reads the file")
 
 
 def _tool_reading(dialect: str | None, data: bytes, path: str | None):
@@ -417,11 +514,32 @@ def dialects() -> None:
     """List the dialects: name, tool, where the tool reads agents from, and what it cannot
     express (found by converting probe agents into it, each holding one meaning)."""
     from .expressible import summary
+    from .plugins import describe
     from .registry import get_dialect
     for name in DIALECTS:
         d = get_dialect(name)
         where = d.layout + '/' if d.layout else getattr(d, 'file_name', '')
-        click.echo(f"{name}\t{d.title}\t{where}\t{summary(name)}")
+        click.echo(f"{name}\t{describe(d)}\t{where}\t{summary(name)}")
+
+
+@cli.command(epilog="""\b
+Examples:
+  agentconv mappings --dialect opencode         # what opencode gets, and from where
+  agentconv mappings --json | jq '.dialects[0].models'""")
+@click.option("--dialect", "dialect", type=DIALECT_CHOICE, help="Only this dialect.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document (stable shape) on stdout.")
+@click.pass_context
+def mappings(ctx: click.Context, dialect: str | None, as_json: bool) -> None:
+    """Show the model, tool and colour tables each dialect writes with, merged with the
+    configuration's overrides, and where each entry comes from: the shipped data (with the
+    client it was verified against) or the configuration file and line."""
+    from .mappings import effective, text_lines
+    document = effective([dialect] if dialect else list(DIALECTS), _config(ctx))
+    if as_json:
+        echo_json(document)
+        return
+    for line in text_lines(document):
+        click.echo(line)
 
 
 @cli.command(epilog="""\b

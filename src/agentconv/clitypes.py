@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .registry import DIALECTS
+from .registry import DIALECTS, SHIPPED
 
 
 class DialectType(click.ParamType):
@@ -16,7 +16,7 @@ class DialectType(click.ParamType):
     name = "dialect"
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        return "[" + "|".join(DIALECTS) + "]"
+        return "[" + "|".join(SHIPPED) + "]"       # --help loads no plugin: theirs are accepted all the same
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from .errors import UnknownDialectError

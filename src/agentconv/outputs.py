@@ -46,12 +46,16 @@ class Job:
     trust_carry: bool = False
     strict: bool = False
     in_place: bool = False
+    #: remove outputs an earlier run wrote whose source is gone (prune.py)
+    prune: bool = False
     #: an unreadable access value is no tools (reported) instead of an error
     lenient_access: bool = False
     #: canonical tools a target that cannot say their rules grants whole (reported as widened)
     accept_widening: tuple[str, ...] = ()
     #: prompt references may read files outside the walked folder (--prompt-files-anywhere)
     prompt_files_anywhere: bool = False
+    #: the user's configuration (agentconv.config.Config): its mapping overrides
+    config: Any = None
     #: real paths of the files agents of the walked trees keep their prompts in: not agents
     prompt_files: dict[str, str] = field(default_factory=dict)
     #: agent name -> the name to write it under (--rename OLD=NEW)

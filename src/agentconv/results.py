@@ -12,7 +12,7 @@ from .losses import Diagnostic, Loss
 from .record import Field, Record
 
 Status = Literal["converted", "unchanged", "would-write", "differs", "exists", "conflict",
-                 "skipped", "failed"]
+                 "skipped", "failed", "pruned", "would-prune"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 #: outcomes that make a run fail (exit code 1); "skipped" never does
 FAILING = frozenset({"failed", "conflict", "exists", "differs"})
@@ -53,6 +53,8 @@ class FileResult(Record, extra="ignore"):
     #: fields taken back from the source's agentconv comment
     restored: list[str] = Field(default_factory=list)
     diff: str | None = None
+    #: models written as they are because no mapping table knows them (the run reports them once)
+    unknown_models: list[str] = Field(default_factory=list, exclude=True)
 
     @property
     def ok(self) -> bool:
@@ -71,10 +73,13 @@ class Tally:
 
     statuses: Counter = field(default_factory=Counter)
     losses: Counter = field(default_factory=Counter)
+    #: model → how many agents were written with it although no mapping table knows it
+    unknown_models: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: FileResult) -> None:
         self.statuses[result.status] += 1
         self.losses.update(loss.kind for loss in result.losses)
+        self.unknown_models.update(result.unknown_models)
 
     def totals(self) -> dict[str, int]:
         return {"files": sum(self.statuses.values()), **{s: self.statuses[s] for s in STATUSES}}
