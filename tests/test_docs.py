@@ -190,7 +190,8 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("heading", ["## Install", "## Quick start (fresh machine)", "## Library",
-                                     "## Migrating a repository", "## CI use", "## Reference pages (generated)"])
+                                     "## Migrating a repository", "## CI and pre-commit", "## Configuration",
+                                     "## Reference pages (generated)"])
 def test_readme_has_the_section(heading: str) -> None:
     assert f"\n{heading}\n" in README
 

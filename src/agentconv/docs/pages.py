@@ -52,16 +52,19 @@ def _where(d: Any) -> str:
 
 
 def _client(d: Any) -> str:
+    from ..data import mapping
     from ..toolread import model_of
-    model = model_of(d)
-    named = reference.named_clients(d.name)
+    model, verified = model_of(d), mapping(d.name).get("verified", {})
+    lines: list[str] = []
+    if verified.get("client"):
+        date = f", on {verified['date']}" if verified.get("date") else ""
+        lines.append(f"- Value tables (`mapping.toml`): {verified['client']}{date}")
     if model is not None:
-        text = f"{model.client} (the reading model `check --for {d.name}` applies)"
-    elif named:
-        text = ", ".join(named)
-    else:
-        text = "none: no tool reads this dialect"
-    return f"## Client verified against\n\n{text}"
+        lines.append(f"- Reading model (`check --for {d.name}`): {model.client}")
+    if not lines:
+        named = reference.named_clients(d.name)
+        lines.append(f"- {', '.join(named)} (REFERENCE.md)" if named else "- none: no tool reads this dialect")
+    return "## Client verified against\n\n" + "\n".join(lines)
 
 
 def _fields(d: Any) -> str:
@@ -126,6 +129,8 @@ def _tables(name: str) -> str:
         return ""
     out = ["## Value tables (`dialects/" + name + "/mapping.toml`)"]
     for section, values in table.items():
+        if section == "verified":               # the client, stated above
+            continue
         if not isinstance(values, dict):
             out += ["", f"- `{section}`: {_value(values)}"]
             continue
@@ -213,5 +218,5 @@ def _sources(name: str) -> str:
     if notes:
         lines.append("- Research notes (`../shared/research/`): " + ", ".join(f"`{n}`" for n in notes))
     if judges:
-        lines.append("- Run against the real client by: " + ", ".join(f"`{j}`" for j in judges))
+        lines.append("- Checked by: " + ", ".join(f"`{j}`" for j in judges))
     return "\n".join(lines) if len(lines) > 2 else ""
