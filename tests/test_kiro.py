@@ -10,15 +10,15 @@ import json
 import shutil
 from pathlib import Path
 
+import json_snapshots
 import pytest
+from conftest import FIXTURES, SHARED, fixture_files, fixture_id
+from helpers import canonical_diff, loss_heads, refuses, round_trip
 
 import agentconv
 from agentconv.batch import convert_tree
 from agentconv.errors import SchemaError
 from agentconv.promptref import PromptFileError, project_root
-from conftest import FIXTURES, SHARED, fixture_files, fixture_id
-from helpers import canonical_diff, loss_heads, refuses, round_trip
-import json_snapshots
 
 KIRO_FIXTURES = sorted((FIXTURES / "kiro").glob("*.json"))
 CORPUS = SHARED / "corpus"

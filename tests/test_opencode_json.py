@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import json_snapshots
 import pytest
+from conftest import FIXTURES, fixture_files, fixture_id
+from helpers import canonical_diff, loss_heads, refuses
 
 import agentconv
 from agentconv.batch import convert_tree
@@ -17,9 +20,6 @@ from agentconv.errors import ParseError, SchemaError
 from agentconv.formats import jsonsrc
 from agentconv.model import Agent
 from agentconv.promptref import PromptFileError
-from conftest import FIXTURES, fixture_files, fixture_id
-from helpers import canonical_diff, loss_heads, refuses
-import json_snapshots
 
 OC_FIXTURES = sorted(p for p in (FIXTURES / "opencode-json").iterdir() if p.suffix in (".json", ".jsonc"))
 
@@ -54,7 +54,7 @@ def test_an_edit_changes_one_agent_and_keeps_every_comment_and_key_around_it():
     scout = doc.agents[1].model_copy(update={"description": "Finds code"})
     text = agentconv.dumps(doc.model_copy(update={"agents": [doc.agents[0], scout]}))
     before, after = path.read_text().splitlines(), text.splitlines()
-    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    changed = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
     line = next(i for i, t in enumerate(before) if "Finds where" in t)
     assert len(before) == len(after) and changed == [(before[line], after[line])]
     assert after[line] == before[line].replace("Finds where something is implemented", "Finds code")

@@ -9,11 +9,12 @@ writing tool has the same power, and an agent that may use any of them may write
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from fnmatch import fnmatchcase
-from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator
+from functools import cache, lru_cache
+from typing import Any
 
 from .errors import SchemaError
 from .losses import Diagnostic
@@ -40,7 +41,7 @@ def power_of(tool: str) -> str:
     return SAME_POWER.get(tool, tool)
 
 
-@lru_cache(maxsize=None)
+@cache
 def power_members(tool: str) -> tuple[str, ...]:
     power = power_of(tool)
     return (power, *sorted(t for t, p in SAME_POWER.items() if p == power))
@@ -67,14 +68,14 @@ def power_action(rules: Iterable[ToolRule], tool: str, arg: str | None = None) -
     return evaluator(rules).power(tool, arg)
 
 
-def evaluator(rules: Iterable[ToolRule]) -> "Evaluator":
+def evaluator(rules: Iterable[ToolRule]) -> Evaluator:
     """The Evaluator of a rule list, shared: a conversion asks about the same lists again and
     again (writing, reading back, diffing), and ToolRules are frozen."""
     return _evaluator(tuple(rules))
 
 
 @lru_cache(maxsize=64)
-def _evaluator(rules: tuple[ToolRule, ...]) -> "Evaluator":
+def _evaluator(rules: tuple[ToolRule, ...]) -> Evaluator:
     return Evaluator(rules)
 
 

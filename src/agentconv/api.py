@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Any, Iterable, Union
+from collections.abc import Iterable
+from typing import Any, Union
 
-from .access import accepting_widenings, lenient_access as access_reading
+from .access import accepting_widenings
+from .access import lenient_access as access_reading
 from .document import Document
 from .engine import carry_mode, write_agent
 from .errors import AgentconvError, MultipleAgentsError, OutputExistsError, ParseError
@@ -73,7 +75,8 @@ def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | Non
             if doc is None:
                 doc = get_dialect(name).read(text, where, trust_carry=trust_carry)
     except AgentconvError as exc:
-        raise exc.located(where)
+        exc.located(where)
+        raise
     except RecursionError:
         raise ParseError("the file is nested too deeply to read", path=where,
                          hint="agent files never need this much nesting") from None

@@ -88,8 +88,8 @@ def own_label(role: str, label: str) -> str | None:
 def parse_examples(text: str) -> tuple[str, list[Example]]:
     """Split text into the part before the first example and the structured examples."""
     last_close = None
-    for last_close in _EXAMPLE_CLOSE.finditer(text):
-        pass
+    for match in _EXAMPLE_CLOSE.finditer(text):
+        last_close = match
     # no <example> after the last </example> can close: stopping there keeps the scan linear
     matches = list(_EXAMPLE.finditer(text, 0, last_close.end())) if last_close else []
     if not matches:

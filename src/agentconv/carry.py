@@ -18,8 +18,9 @@ import json
 import math
 import re
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .model import CANONICAL_FIELDS, Agent, NativeField
 
@@ -50,7 +51,7 @@ class Carry:
     def __bool__(self) -> bool:
         return bool(self.sections or self.style or self.legacy)
 
-    def same_meaning(self, other: "Carry | None") -> bool:
+    def same_meaning(self, other: Carry | None) -> bool:
         return other is not None and (self.sections, self.style, self.legacy) == \
             (other.sections, other.style, other.legacy)
 
@@ -98,8 +99,8 @@ def _json(value: Any) -> str:
 
 def parse_lines(lines: list[str]) -> Carry | None:
     """The carry in comment content lines (markers removed); None when there is none."""
-    from .formats.yamlsrc import load_yaml
     from .errors import AgentconvError
+    from .formats.yamlsrc import load_yaml
     from .registry import DIALECTS, get_dialect
     titles = {get_dialect(n).title: n for n in DIALECTS}
     carry = Carry()

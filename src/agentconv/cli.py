@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from . import __version__
 from .clitypes import DIALECT_CHOICE, RenameType, ToolType
 from .registry import DIALECTS
-from .terminal import (NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines,
-                       shown, summary)
+from .terminal import NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines, shown, summary
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import tomllib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_root() -> Path:
     shipped = Path(__file__).parent / "_data" / "dialects"
     if shipped.is_dir():
@@ -17,7 +17,7 @@ def data_root() -> Path:
     return Path(__file__).resolve().parents[2] / "dialects"
 
 
-@lru_cache(maxsize=None)
+@cache
 def mapping(dialect: str, file: str = "mapping.toml") -> dict:
     path = data_root() / dialect / file
     if not path.is_file():
@@ -26,7 +26,7 @@ def mapping(dialect: str, file: str = "mapping.toml") -> dict:
         return tomllib.load(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(dialect: str) -> dict | None:
     path = data_root() / dialect / "schema.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

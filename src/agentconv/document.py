@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from .errors import MultipleAgentsError
 from .losses import Diagnostic, Loss
 from .model import Agent

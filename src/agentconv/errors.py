@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class AgentconvError(Exception):
@@ -19,7 +19,7 @@ class AgentconvError(Exception):
         self.column = column
         self.hint = hint
 
-    def located(self, path: str | None) -> "AgentconvError":
+    def located(self, path: str | None) -> AgentconvError:
         """Fill in the path when the error was raised before the caller knew it."""
         if self.path is None and path is not None:
             self.path = str(path)

@@ -111,7 +111,7 @@ def renamed(doc: Document, job: Job, result: FileResult) -> Document:
     """The agents under the names they are written as: --rename's, and a name taken from a
     file name that is not UTF-8 read as the tools read it (U+FFFD for each bad byte)."""
     agents = [_renamed(agent, job, result) for agent in doc.agents]
-    if all(a is b for a, b in zip(agents, doc.agents)):
+    if all(a is b for a, b in zip(agents, doc.agents, strict=True)):
         return doc
     return doc.model_copy(update={"agents": agents})
 
@@ -318,7 +318,7 @@ def settle_members(job: Job) -> list[FileResult]:
     given: dict[str, str] = {}         # agent name -> the source of this run that gave it
     landed: list[tuple[str, str]] = []
     results = []
-    for result, members, facts in pending:
+    for result, members, _facts in pending:
         refused = _replaces_source(result, job)
         if refused is not None:
             results.append(refused)

@@ -3,8 +3,9 @@ giving the pydantic model (twins.py), while the engine inside runs on records.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from . import api, batch, document, losses, model, results
 from .twins import from_twin, to_twin, twin

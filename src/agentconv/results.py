@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-
 from .errors import AgentconvError
 from .losses import Diagnostic, Loss
 from .record import Field, Record

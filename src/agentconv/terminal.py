@@ -39,7 +39,7 @@ PROGRESS_AT = 200      # files; smaller batches finish before a bar would help
 
 
 class _NoBar:
-    def __enter__(self) -> "_NoBar":
+    def __enter__(self) -> _NoBar:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -1,6 +1,7 @@
 """Reading models of Augment (Auggie), Cline, Junie, Cursor, Factory, Kiro IDE, Trae, Gemini CLI,
 Qwen Code and Antigravity (issue 12), beside the ones in ``toolread``: each tool's delimiters and
-what it does with a bad value, an unknown key or a missing one. Facts and client versions: ``dialects/<name>/REFERENCE.md``."""
+what it does with a bad value, an unknown key or a missing one. Facts and client versions:
+``dialects/<name>/REFERENCE.md``."""
 
 from __future__ import annotations
 
@@ -85,7 +86,8 @@ JUNIE = ToolModel(
 
 #: Cursor (documented; no offline client): it reads no YAML block scalar, so a value written
 #: ``|`` or ``>`` reads as that indicator and its lines are lost
-_BLOCK_SCALAR = re.compile(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n(?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|\Z))*")
+_BLOCK_SCALAR = re.compile(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n"
+                           r"(?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|\Z))*")
 
 
 def cursor_split(text: str) -> tuple[str | None, str]:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from . import vocabulary
 from .api import MAX_BYTES, decode, loads, read_bytes
 from .document import Document
 from .errors import AgentconvError, DetectionError, ParseError
 from .formats import frontmatter, yamlsrc
-from . import vocabulary
 from .registry import DIALECTS, dialect_for_path, get_dialect
 from .walk import Source
 
@@ -152,7 +152,7 @@ def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int
     return Verdict("front matter is not an agent's: " + _shape_hint(read))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _key_line(key: str) -> re.Pattern:
     return re.compile(rf"^[\"']?{re.escape(key)}[\"']?[ \t]*:", re.MULTILINE)
 
@@ -228,12 +228,12 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _globs(dialect: str) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(_glob_regex(g)) for g in get_dialect(dialect).agent_globs)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _folder_regex(glob: str) -> re.Pattern:
     """Any file below the glob's agent folder (``.claude/agents/**/*.md``: ``.claude/agents``;
     ``.deepagents/agents/*/AGENTS.md``: ``.deepagents/agents``)."""
@@ -302,7 +302,8 @@ def _never(source: Source, folder: tuple[str, int] | None) -> str | None:
     (below the walked root and outside any agent folder)."""
     path = source.path
     name = os.path.basename(path)
-    what = _NEVER_NAMES.get(_stem(path)) or next((w for e, w in _NEVER_ENDINGS.items() if name.lower().endswith(e)), None)
+    what = _NEVER_NAMES.get(_stem(path)) \
+        or next((w for e, w in _NEVER_ENDINGS.items() if name.lower().endswith(e)), None)
     if what and not (folder is not None and name == get_dialect(folder[0]).agent_file):
         return f"{name} is {what}, not an agent"
     parts = os.path.normpath(path).split(os.sep)

@@ -110,7 +110,7 @@ def _twin_hint(hint: Any) -> Any:
         return typing.Annotated[(_twin_hint(args[0]), *hint.__metadata__)]
     mapped = tuple(_twin_hint(a) for a in args)
     if origin in (Union, types.UnionType):
-        return Union[mapped]
+        return Union[mapped]  # noqa: UP007 (a union of a runtime tuple of types has no `|` spelling)
     return origin[mapped] if len(mapped) > 1 else origin[mapped[0]]
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import access, vocabulary
+from .. import access
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import Agent, NativeField, ToolRule
-from .base import NativeItems, MarkdownDialect, cached_rules
-from .fields import NAME, Code, Description, FieldTable, Key, aliased_model, flag, model_reader, names, or_raise, text
+from .base import MarkdownDialect, NativeItems, cached_rules
+from .fields import NAME, Code, Description, FieldTable, Key, aliased_model, flag, model_reader, names, or_raise
 from .namelist import NameTable, every_tool, string_list
 
 _TABLE = mapping("antigravity")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-
 from ..access import GUARDS, key_lines
 from ..document import Document
 from ..errors import MultipleAgentsError, ParseError, SchemaError
@@ -16,7 +15,7 @@ from ..formats import frontmatter, yamlsrc, yamlwrite
 from ..losses import Diagnostic
 from ..model import Agent
 
-REGISTRY: dict[str, type["Dialect"]] = {}
+REGISTRY: dict[str, type[Dialect]] = {}
 
 
 class Dialect:

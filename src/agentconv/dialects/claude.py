@@ -6,12 +6,11 @@ import re
 import unicodedata
 from typing import Any
 
+from .. import access, vocabulary
+from ..access import OTHER_ARG, OTHER_TOOL, power_of
 from ..data import mapping
 from ..losses import Diagnostic
-from .. import access
-from ..access import OTHER_ARG, OTHER_TOOL, power_of
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
-from .. import vocabulary
 from . import toolnames
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, UNSET, Code, Description, FieldTable, Key, a_list, a_map, names, positive_int, text_or_int

@@ -91,10 +91,10 @@ class Cline(GroupedTools, FieldTable, MarkdownDialect):
         carried = {n.key: n.value for n in agent.native if n.dialect == self.name}
         old = tuple(out.old.get(k, carried.get(k)) for k in ("providerId", "modelId"))
         fresh = cline_model(agent.model)
-        mixed = tuple(o if o is not None else f for o, f in zip(old, fresh))
+        mixed = tuple(o if o is not None else f for o, f in zip(old, fresh, strict=True))
         # the old spelling (a provider the file named, say) while it still means the model
         pair = next((p for p in (old, mixed) if agent.model is not None and cline_model_of(*p) == agent.model), fresh)
-        for key, value in zip(("providerId", "modelId"), pair):
+        for key, value in zip(("providerId", "modelId"), pair, strict=True):
             out.add(key, MISSING if value is None else value)
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-
 from ..document import Document
 from ..errors import ParseError, SchemaError
 from ..formats import jsonsrc
@@ -305,7 +304,10 @@ class ContainerDialect(Dialect):
 def _standalone(path: tuple[str, ...], key: str, member: str, style: jsonsrc.Style) -> str:
     """A file holding one member (already indented for its depth) under ``path``."""
     unit, nl = (style.indent, style.newline) if style.indent is not None else ("", "")
-    quote = lambda k: json.dumps(k, ensure_ascii=style.ascii) + style.colon
+
+    def quote(key: str) -> str:
+        return json.dumps(key, ensure_ascii=style.ascii) + style.colon
+
     text = unit * (len(path) + 1) + quote(key) + member
     for depth in range(len(path) - 1, -1, -1):
         pad = unit * (depth + 1)

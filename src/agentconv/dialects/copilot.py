@@ -8,8 +8,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .. import vocabulary
-from .. import access
+from .. import access, vocabulary
 from ..access import evaluator, power_of
 from ..data import mapping
 from ..losses import Diagnostic
@@ -71,7 +70,8 @@ class Copilot(FieldTable, MarkdownDialect):
         Code("name", read="read_name", write="write_name"),
         Description(),
         Code("tools", read="read_tools", write="write_tools"),
-        Key("model", None, read=lambda v: _read_models(v), get=lambda a: [a.model, *a.model_fallbacks] if a.model else [],
+        Key("model", None, read=lambda v: _read_models(v),
+            get=lambda a: [a.model, *a.model_fallbacks] if a.model else [],
             meaning=lambda v: [canonical_model(m) for m in _models(v)], write=lambda m: copilot_model(m)),
         Key("reasoning-effort", "reasoning_effort", write=lambda e: e if isinstance(e, str) else None),
         Code(*_INVOCATION, read="read_invocation", write="write_invocation"),

@@ -14,8 +14,9 @@ dialect's code is only what a table cannot say (a ``Code`` entry naming two of i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from ..losses import Diagnostic
 from ..model import Agent, NativeField
@@ -68,7 +69,7 @@ def number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def model_reader(canonical: Callable[[str], "str | None"], *, read_blank: bool = False) -> Reader:
+def model_reader(canonical: Callable[[str], str | None], *, read_blank: bool = False) -> Reader:
     """A ``model`` value → its canonical id: text (blank too with ``read_blank``) given to
     ``canonical``; a spelling it gives no id for (``inherit``: the parent's model) is UNSET,
     anything else (a number, a list) None: the tool reads no model there."""
@@ -80,7 +81,7 @@ def model_reader(canonical: Callable[[str], "str | None"], *, read_blank: bool =
     return read
 
 
-def aliased_model(inherit: str, aliases: dict[str, str]) -> Callable[[str], "str | None"]:
+def aliased_model(inherit: str, aliases: dict[str, str]) -> Callable[[str], str | None]:
     """A dialect's model spelling → the canonical id: ``inherit`` (the dialect's word for the
     parent's model) none, one of its ``aliases`` the id it runs, else the id with its provider."""
     from .. import vocabulary

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .. import access, vocabulary
+from .. import access
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule
 from .base import MarkdownDialect, NativeItems, cached_rules
-from .fields import NAME, Code, Description, FieldTable, Key, aliased_model, count, model_reader, number, or_raise, text
+from .fields import NAME, Code, Description, FieldTable, Key, aliased_model, count, model_reader, number, or_raise
 from .namelist import McpSpelling, NameTable, every_tool, string_list
 
 _TABLE = mapping("gemini")

@@ -59,7 +59,8 @@ class Kiro(FieldTable, JsonAgentDialect):
         Code("name", read="read_name", write="write_name"),
         Description(),
         # {} is no server, as an absent key is
-        Key("mcpServers", "mcp_servers", read=lambda v: [{k: c} for k, c in v.items()] or None if isinstance(v, dict) else None,
+        Key("mcpServers", "mcp_servers",
+            read=lambda v: [{k: c} for k, c in v.items()] or None if isinstance(v, dict) else None,
             write=lambda s: _server_map(s)),
         Code("tools", "allowedTools", read="read_tools", write="write_tools"),
         Key("model", "model", read=lambda v: _read_model(v), write=lambda m: kiro_model(m)),
@@ -165,12 +166,14 @@ def _with_restrictions(rules: list[ToolRule], settings: Any, warn: list[Diagnost
     for name, setting in settings.items():
         if isinstance(setting, dict) and _RESTRICTING & set(setting):
             denied += _canon(name)
-            warn.append(Diagnostic(message=f"toolsSettings.{name} refuses some calls ({', '.join(sorted(_RESTRICTING & set(setting)))}); "
+            refusing = ", ".join(sorted(_RESTRICTING & set(setting)))
+            warn.append(Diagnostic(message=f"toolsSettings.{name} refuses some calls ({refusing}); "
                                            f"agentconv reads {name} as denied", field=f"tools.{name}",
                                    hint="state the tool's limits in the target by hand"))
     if not denied:
         return rules
-    return normalise_rules([r for r in rules if r.tool not in denied] + [ToolRule(tool=t, action="deny") for t in denied])
+    kept = [r for r in rules if r.tool not in denied]
+    return normalise_rules(kept + [ToolRule(tool=t, action="deny") for t in denied])
 
 
 def _name_of(canon: str) -> str | None:

@@ -43,7 +43,7 @@ class ListTrivia:
     members: list[ListMember]
 
     @property
-    def root(self) -> "_Whole":
+    def root(self) -> _Whole:
         """The whole file's value (what a JSON Schema of the file validates)."""
         return _Whole(seqsrc.file_value(self.found.source))
 
@@ -192,7 +192,8 @@ class ListContainerDialect(ContainerDialect):
         if found is None or (found.syntax == "root" and len(members) != 1):
             return self.list_key + ":\n" + "".join(
                 seqsrc.indented(seqsrc.as_syntax(t, "yaml", jsonsrc.Style(), ""), "  - ", "    ") for _, t in members)
-        style = found.items[0].block.style if found.syntax == "json" and found.items else jsonsrc.detect_style(found.source)
+        style = found.items[0].block.style if found.syntax == "json" and found.items \
+            else jsonsrc.detect_style(found.source)
         at = _json_item_indent(found)
         texts = [(k, seqsrc.as_syntax(t, "yaml" if found.syntax == "root" else found.syntax, style, at))
                  for k, t in members]

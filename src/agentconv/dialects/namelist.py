@@ -57,10 +57,11 @@ class NameTable:
     no_tools: str | None = None             # the one name written for "no tools" (it names none)
 
     @classmethod
-    def from_mapping(cls, table: dict[str, Any], mcp: McpSpelling | None = None) -> "NameTable":
+    def from_mapping(cls, table: dict[str, Any], mcp: McpSpelling | None = None) -> NameTable:
         tools = table.get("tools", {})
         names = {k: tuple([v] if isinstance(v, str) else v) for k, v in tools.items()}
-        return cls(names=names, aliases=dict(table.get("aliases", {})), own=frozenset(table.get("own", {}).get("names", [])),
+        return cls(names=names, aliases=dict(table.get("aliases", {})),
+                   own=frozenset(table.get("own", {}).get("names", [])),
                    mcp=mcp, no_tools=table.get("no_tools", {}).get("name"))
 
     def canonical(self, name: str) -> str:

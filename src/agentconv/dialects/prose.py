@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import briefs
+from ..carry import Carry, logical_lines, parse_lines
 from ..document import Document
 from ..errors import ParseError
-from ..formats import frontmatter, yamlsrc
-from ..carry import Carry, logical_lines, parse_lines
+from ..formats import frontmatter
 from ..model import Agent
 from .base import Dialect, path_stem
 

@@ -15,14 +15,13 @@ from typing import Any
 
 from .. import access, vocabulary
 from ..data import mapping
-from ..losses import Diagnostic
-from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from ..errors import AgentconvError
 from ..formats import lineyaml, yamlsrc, yamlwrite
-from . import toolnames
+from ..losses import Diagnostic
+from ..model import Agent, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, UNSET, Code, Description, FieldTable, Key, a_map, model_reader, one_of
-from .namelist import McpSpelling, NameTable, allows_others, every_tool, string_list
+from .namelist import McpSpelling, NameTable, allows_others, every_tool
 
 _TABLE = mapping("qwen")
 TOOLS = NameTable.from_mapping(_TABLE, McpSpelling("mcp__", "__", re.compile(r"^[A-Za-z0-9_.-]+$")))

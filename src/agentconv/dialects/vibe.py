@@ -30,10 +30,10 @@ from ..errors import ParseError, SchemaError
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, NativeItems, cached_rules, path_stem
-from .fields import Code, Description, FieldTable, Key, text
+from .fields import Code, Description, FieldTable, Key
 from .stemname import flat_output_path
 from .structured import StructuredDialect, StructuredTrivia, writing
-from .toolgroups import DENY_ALL, ToolGroups, names_of
+from .toolgroups import ToolGroups, names_of
 
 _TABLE = mapping("vibe")
 _GROUPS = ToolGroups.from_table(_TABLE["tools"], fold=lambda n: n.strip().lower())
@@ -125,7 +125,8 @@ class Vibe(FieldTable, StructuredDialect):
         inline, named = old.get("instructions"), _native(agent, "system_prompt_id")
         ref = old.get("system_prompt_id", named)
         if isinstance(inline, str) and (inline.strip().replace("\r\n", "\n") or None) == (agent.prompt or None):
-            return [("instructions", inline)] + ([("system_prompt_id", ref)] if ref is not None and named is None else [])
+            kept_ref = [("system_prompt_id", ref)] if ref is not None and named is None else []
+            return [("instructions", inline), *kept_ref]
         if isinstance(ref, str) and not isinstance(inline, str):
             read = trivia.prompt_source if trivia is not None and trivia.prompt_source is not None else \
                 _quietly(prompt_file, ref, path)
@@ -220,7 +221,8 @@ def prompt_file(ref: str, path: str | None) -> str | None:
     if not os.path.isfile(candidate):
         return None
     real = os.path.realpath(candidate)
-    if os.path.commonpath([real, os.path.realpath(os.path.dirname(folder))]) != os.path.realpath(os.path.dirname(folder)):
+    home = os.path.realpath(os.path.dirname(folder))
+    if os.path.commonpath([real, home]) != home:
         raise ParseError(f"system_prompt_id {ref!r}: {candidate} leads outside the project ({real})", path=path,
                          hint="agentconv reads a prompt file only inside the folder that holds the agents")
     with open(candidate, "rb") as handle:

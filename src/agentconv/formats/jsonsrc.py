@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import AgentconvError, ParseError
 from .values import same_value
@@ -35,7 +36,7 @@ class Entry:
     value_at: int
     end: int
     source: str = field(repr=False, default="")
-    inner: "JsonBlock | None" = None      # the value split into entries (objects within depth)
+    inner: JsonBlock | None = None      # the value split into entries (objects within depth)
 
     @property
     def text(self) -> str:

@@ -9,7 +9,7 @@ anything else asks jsonschema, which also words the error.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 _IGNORED = frozenset({"description", "title", "$comment", "default", "examples"})
@@ -114,7 +114,7 @@ def _pattern(spec: Any, _schema: dict, _defs: dict, value: Any) -> bool | None:
     return None if compiled is None else compiled.search(value) is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(pattern: Any) -> re.Pattern | None:
     try:
         return re.compile(pattern) if isinstance(pattern, str) else None

@@ -11,8 +11,9 @@ A text of several lines is written as a multi-line string, opening on a line of 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import ParseError
 
@@ -79,6 +80,7 @@ class TomlBlock:
         comments around them); ``carry_text`` (comment lines) goes where the file's own carry
         stood, else at the end."""
         import tomlkit
+
         from .jsonsrc import same_value
         items = list(items)
         old = self.values()

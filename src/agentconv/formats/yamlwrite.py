@@ -3,15 +3,13 @@ the original text of every entry whose value did not change (see yamlsrc for rea
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import Any
 
-from .values import same_value  # noqa: F401 - also imported from here
-
 import yaml
 
+from .values import same_value  # noqa: F401 - also imported from here
 from .yamlsrc import Block
 
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
