@@ -254,7 +254,7 @@ def _refused_losses(doc: Document, target: str) -> list[Loss]:
 _SHARED = ("body", "newline", "opening", "closing")
 
 
-def _with_own(shared: dict, own: dict) -> dict:
+def _with_own(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     """Shared hints with the target's own carried ones; quoting is per key in both."""
     hints = {**shared, **own}
     if "quotes" in shared and "quotes" in own:
@@ -262,7 +262,7 @@ def _with_own(shared: dict, own: dict) -> dict:
     return hints
 
 
-def split_style(style: dict, target, agent) -> tuple[dict, dict]:
+def split_style(style: dict[str, Any], target, agent) -> tuple[dict[str, Any], dict[str, Any]]:
     """Formatting the target can show itself (whitespace around the prompt, line ends, how
     a one-line description is quoted) versus what only the trip back can use (carried)."""
     from .briefs import render_description

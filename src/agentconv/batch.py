@@ -24,7 +24,15 @@ from .paths import printable, unsafe_characters
 from .promptref import project_root, reading_outside_root
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
-from .triage import forget_skill_folders, load_agent, prompt_files, matching_glob, read_source_bytes, skip_by_name, triage
+from .triage import (
+    forget_skill_folders,
+    load_agent,
+    matching_glob,
+    prompt_files,
+    read_source_bytes,
+    skip_by_name,
+    triage,
+)
 from .walk import Source, iter_sources
 
 __all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "FileResult", "FileError",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from .model import Example, ExampleTurn
 
@@ -103,7 +104,7 @@ def parse_examples(text: str) -> tuple[str, list[Example]]:
     return text[:matches[0].start()], examples
 
 
-def _in_line(text: str, match: re.Match) -> bool:
+def _in_line(text: str, match: re.Match[str]) -> bool:
     """The example is one line and shares its line with the text before it (or opens it)."""
     before = text[:match.start()]
     gap = before[len(before.rstrip()):]
@@ -204,12 +205,13 @@ def render_sections(items: dict[str, list[str]], headings: dict[str, str] | None
     return "\n\n".join(blocks)
 
 
-def parse_description(text: str | None) -> dict:
+def parse_description(text: str | None) -> dict[str, Any]:
     """Description text → canonical fields (description, examples, sections)."""
     if text is None:
         return {"description": None}
     examples, sections, headings, description = _description_parts(text)
-    fields: dict = {"examples": [e.model_copy(update={"turns": [t.model_copy() for t in e.turns]}) for e in examples]}
+    copies = [e.model_copy(update={"turns": [t.model_copy() for t in e.turns]}) for e in examples]
+    fields: dict[str, Any] = {"examples": copies}
     fields.update((key, list(items)) for key, items in sections)
     fields["section_headings"] = dict(headings)
     fields["section_order"] = _unless_standard([key for key, _ in sections])
@@ -224,8 +226,8 @@ def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
     # own (a copy of a record is not validated again).
     before, examples = parse_examples(text)
     sections = parse_sections(before)
-    items: dict = {}
-    headings: dict = {}
+    items: dict[str, Any] = {}
+    headings: dict[str, Any] = {}
     if sections.items and not sections.rest.strip():
         items, headings = sections.items, sections.headings
         before = sections.lead
@@ -235,9 +237,9 @@ def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
             tuple((key, tuple(values)) for key, values in items.items()), tuple(headings.items()), description)
 
 
-def description_fields(fields: dict) -> dict:
+def description_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """The description part of parsed or dumped fields, unset ones as the model's defaults."""
-    empty: dict = {"description": None, "section_headings": {}}
+    empty: dict[str, Any] = {"description": None, "section_headings": {}}
     return {k: fields.get(k, empty.get(k, [])) for k in DESCRIPTION_FIELDS}
 
 

@@ -44,8 +44,8 @@ class Carry:
     """A parsed carry: per dialect (``""`` = agentconv's canonical names) the key/values kept."""
 
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
-    style: dict | None = None
-    legacy: dict | None = None        # the one-line JSON payload of agentconv 0.1
+    style: dict[str, Any] | None = None
+    legacy: dict[str, Any] | None = None        # the one-line JSON payload of agentconv 0.1
     text: str = ""                    # as it stood in the file
 
     def __bool__(self) -> bool:

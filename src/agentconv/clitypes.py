@@ -3,14 +3,22 @@ message that says what would be right."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .registry import DIALECTS
 
+# click's ParamType is generic from 8.5 on (value type, input type); click>=8.2 is allowed,
+# so the subscript is for the checker only
+if TYPE_CHECKING:
+    _StrParam = click.ParamType[str, Any]
+    _PairParam = click.ParamType[tuple[str, str], Any]
+else:
+    _StrParam = _PairParam = click.ParamType
 
-class DialectType(click.ParamType):
+
+class DialectType(_StrParam):
     """A dialect name; an unknown one fails with a did-you-mean."""
 
     name = "dialect"
@@ -49,7 +57,7 @@ def _tools() -> list[str]:
     return [name for name in DIALECTS if get_dialect(name).reading_model]
 
 
-class RenameType(click.ParamType):
+class RenameType(_PairParam):
     """OLD=NEW: write the agent named OLD under the name NEW."""
 
     name = "rename"

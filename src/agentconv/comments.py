@@ -87,7 +87,7 @@ def attach(text: str, comments: list[Comment], source: Any, target: Any, agent: 
     notes: list[Loss] = []
     if not comments:
         return text, notes
-    can_hold = getattr(target, "shows_style", frozenset()) and text.startswith("---")
+    can_hold = bool(getattr(target, "shows_style", frozenset())) and text.startswith("---")
     lines = text.split(newline) if can_hold else []
     for comment in comments:
         field, key = (None, None) if comment.key is None else \

@@ -7,6 +7,7 @@ import json
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 
 @cache
@@ -18,7 +19,7 @@ def data_root() -> Path:
 
 
 @cache
-def mapping(dialect: str, file: str = "mapping.toml") -> dict:
+def mapping(dialect: str, file: str = "mapping.toml") -> dict[str, Any]:
     path = data_root() / dialect / file
     if not path.is_file():
         return {}
@@ -27,6 +28,6 @@ def mapping(dialect: str, file: str = "mapping.toml") -> dict:
 
 
 @cache
-def schema(dialect: str) -> dict | None:
+def schema(dialect: str) -> dict[str, Any] | None:
     path = data_root() / dialect / "schema.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

@@ -12,9 +12,9 @@ from typing import Any
 
 from .access import power_members, power_of, restricts, widenings
 from .accessdiff import tool_changes
+from .carry import Carry, merge, sections_for
 from .errors import AgentconvError, WideningError
 from .losses import Loss
-from .carry import Carry, merge, sections_for
 from .model import CANONICAL_FIELDS, Agent, ToolRule
 from .registry import get_dialect
 

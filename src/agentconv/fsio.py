@@ -7,6 +7,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from .errors import AgentconvError, OutputExistsError
 
@@ -178,7 +179,7 @@ def _write_unnamed(folder_fd: int, path: str, data: bytes, overwrite: bool, keep
         return _link_into_place(f"/proc/self/fd/{handle.fileno()}", folder_fd, path, overwrite, expect)
 
 
-def _fill(handle, data: bytes, overwrite: bool, keep: Keep | None, path: str) -> None:
+def _fill(handle: BinaryIO, data: bytes, overwrite: bool, keep: Keep | None, path: str) -> None:
     handle.write(data)
     handle.flush()
     if keep is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import AgentconvError
 from .losses import Diagnostic, Loss
@@ -68,8 +68,8 @@ def failed(result: FileResult, exc: AgentconvError) -> FileResult:
 class Tally:
     """Running totals, so a caller streaming results never has to keep them."""
 
-    statuses: Counter = field(default_factory=Counter)
-    losses: Counter = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    losses: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: FileResult) -> None:
         self.statuses[result.status] += 1
@@ -94,6 +94,6 @@ class BatchResult(Record, extra="ignore"):
     def exit_code(self) -> int:
         return 1 if any(self.totals.get(s) for s in FAILING) else 0
 
-    def report(self) -> dict:
+    def report(self) -> dict[str, Any]:
         """The JSON report: ``{"files": [...], "totals": {...}, "losses": {...}}``."""
         return self.model_dump(mode="json", by_alias=True)

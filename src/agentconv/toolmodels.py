@@ -212,7 +212,7 @@ ANTIGRAVITY = ToolModel(
 )
 
 
-def _json_object(text: str) -> dict | None:
+def _json_object(text: str) -> dict[str, Any] | None:
     """The values of a JSON object (JSONC comments and trailing commas read as whitespace)."""
     from .formats.jsonsrc import blanked
     try:
@@ -222,7 +222,7 @@ def _json_object(text: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def _only_agent(text: str) -> dict | None:
+def _only_agent(text: str) -> dict[str, Any] | None:
     """opencode.json holding one agent: that agent's keys (the reading judges one at a time)."""
     agents = (_json_object(text) or {}).get("agent")
     if not isinstance(agents, dict) or len(agents) != 1 or not isinstance(next(iter(agents.values())), dict):
@@ -248,7 +248,7 @@ OPENCODE_JSON = ToolModel(
 )
 
 
-def _toml_values(text: str) -> dict:
+def _toml_values(text: str) -> dict[str, Any]:
     import tomllib
     return tomllib.loads(text)       # its TOMLDecodeError is a ValueError
 

@@ -552,8 +552,20 @@ def model_of(dialect) -> ToolModel | None:
     return MODELS.get(getattr(dialect, "reading_model", None) or "")
 
 
-from .toolmodels import (ANTIGRAVITY, AUGGIE, CLINE, CURSOR, FACTORY, GEMINI_CLI, JUNIE, KIRO_CLI,  # noqa: E402
-                         KIRO_IDE, OPENCODE_JSON, QWEN_CODE, TRAE)         # (built on the helpers above)
+from .toolmodels import (  # noqa: E402
+    ANTIGRAVITY,
+    AUGGIE,
+    CLINE,
+    CURSOR,
+    FACTORY,
+    GEMINI_CLI,
+    JUNIE,
+    KIRO_CLI,
+    KIRO_IDE,  # (built on the helpers above)
+    OPENCODE_JSON,
+    QWEN_CODE,
+    TRAE,
+)
 
 MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
                "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE,

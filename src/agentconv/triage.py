@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from . import vocabulary
 from .api import MAX_BYTES, decode, loads, read_bytes
@@ -153,7 +154,7 @@ def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int
 
 
 @cache
-def _key_line(key: str) -> re.Pattern:
+def _key_line(key: str) -> re.Pattern[str]:
     return re.compile(rf"^[\"']?{re.escape(key)}[\"']?[ \t]*:", re.MULTILINE)
 
 
@@ -179,7 +180,7 @@ def _shape_hint(read: str | None) -> str:
     return "outside an agent folder an agent needs a name and a description (or only opencode keys)"
 
 
-def _values(yaml_text: str) -> dict | None:
+def _values(yaml_text: str) -> dict[str, Any] | None:
     """The front matter's values as some tool's own repair reads them (None: no tool can)."""
     for name in DIALECTS:
         dialect = get_dialect(name)
@@ -229,12 +230,12 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
 
 
 @cache
-def _globs(dialect: str) -> tuple[re.Pattern, ...]:
+def _globs(dialect: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(_glob_regex(g)) for g in get_dialect(dialect).agent_globs)
 
 
 @cache
-def _folder_regex(glob: str) -> re.Pattern:
+def _folder_regex(glob: str) -> re.Pattern[str]:
     """Any file below the glob's agent folder (``.claude/agents/**/*.md``: ``.claude/agents``;
     ``.deepagents/agents/*/AGENTS.md``: ``.deepagents/agents``)."""
     return re.compile(_glob_regex(_agent_folder_of(glob) + "/**/*"))
@@ -284,7 +285,7 @@ def matching_glob(globs: tuple[str, ...], source: Source) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def _path_glob(glob: str) -> re.Pattern:
+def _path_glob(glob: str) -> re.Pattern[str]:
     out, i = "", 0
     glob = glob.strip("/")
     while i < len(glob):

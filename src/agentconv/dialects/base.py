@@ -156,13 +156,13 @@ class Dialect:
         return []
 
     # -- formatting that other dialects cannot hold --------------------------------------------
-    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict | None:
+    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict[str, Any] | None:
         """How ``agent`` was formatted in this dialect, where a fresh write would differ; carried
         through other dialects so a trip back gives the original bytes. Without ``full``, only
         what another dialect may show itself (line ends, framing, quoting)."""
         return None
 
-    def trivia_from_style(self, style: dict | None, agent: Agent) -> Any:
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> Any:
         """Trivia to write ``agent`` with, rebuilt from ``style_of`` hints (None: house style)."""
         return None
 
@@ -282,11 +282,11 @@ class MarkdownDialect(Dialect):
     def file_values(self, trivia: Any) -> dict[str, Any] | None:
         return trivia.block.values() if isinstance(trivia, MarkdownTrivia) and trivia.block is not None else None
 
-    def style_of(self, trivia: MarkdownTrivia, agent: Agent, full: bool = True) -> dict | None:
+    def style_of(self, trivia: MarkdownTrivia, agent: Agent, full: bool = True) -> dict[str, Any] | None:
         from . import style as styling
         return styling.markdown_style(self, trivia, agent, full)
 
-    def trivia_from_style(self, style: dict | None, agent: Agent) -> MarkdownTrivia | None:
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> MarkdownTrivia | None:
         from . import style as styling
         return styling.markdown_trivia(self, style, agent) if style else None
 
@@ -416,7 +416,7 @@ class NativeItems:
         from .. import briefs
         current = {k: getattr(agent, k) for k in briefs.DESCRIPTION_FIELDS}
 
-        def meaning(value: Any) -> dict:
+        def meaning(value: Any) -> dict[str, Any]:
             return briefs.description_fields(
                 briefs.parse_description(value.replace("\\n", "\n") if unescape else value))
 

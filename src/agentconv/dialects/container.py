@@ -315,7 +315,7 @@ def _standalone(path: tuple[str, ...], key: str, member: str, style: jsonsrc.Sty
     return "{" + nl + text + nl + "}\n"
 
 
-def _nested(path: tuple[str, ...], inner: dict, style: jsonsrc.Style) -> str:
+def _nested(path: tuple[str, ...], inner: dict[str, Any], style: jsonsrc.Style) -> str:
     value: Any = inner
     for key in reversed(path):
         value = {key: value}

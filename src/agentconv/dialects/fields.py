@@ -130,7 +130,7 @@ def a_list(value: Any) -> list | None:
     return value if isinstance(value, list) else None
 
 
-def a_map(value: Any) -> dict | None:
+def a_map(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 

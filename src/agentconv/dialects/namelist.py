@@ -24,7 +24,7 @@ class McpSpelling:
 
     prefix: str
     sep: str
-    server_chars: re.Pattern = re.compile(r"^[A-Za-z0-9.:-]+$")
+    server_chars: re.Pattern[str] = re.compile(r"^[A-Za-z0-9.:-]+$")
     all_servers: str | None = None          # the name for every MCP tool ("mcp_*"), if any
 
     def read(self, name: str) -> str | None:

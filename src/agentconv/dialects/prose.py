@@ -71,7 +71,7 @@ class Prose(Dialect):
     def file_carry(self, trivia: Any) -> Any:
         return trivia.carry if isinstance(trivia, ProseTrivia) else None
 
-    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict | None:
+    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict[str, Any] | None:
         """A brief's line ends and what follows its prompt, where a fresh write differs."""
         if not isinstance(trivia, ProseTrivia) or trivia.synthetic or not trivia.region.strip():
             return None
@@ -85,7 +85,7 @@ class Prose(Dialect):
             style["marker"] = trivia.marker
         return style or None
 
-    def trivia_from_style(self, style: dict | None, agent: Agent) -> Any:
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> Any:
         if not style:
             return None
         newline = style.get("newline") if style.get("newline") in ("\n", "\r\n") else "\n"
@@ -224,9 +224,9 @@ def _content(brief: str, region: str) -> dict[str, Any]:
     return fields
 
 
-def _agent_brief(agent: Agent) -> dict:
+def _agent_brief(agent: Agent) -> dict[str, Any]:
     return {k: getattr(agent, k) for k in _BRIEF_FIELDS}
 
 
-def _brief_fields(brief: str) -> dict:
+def _brief_fields(brief: str) -> dict[str, Any]:
     return briefs.description_fields(briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {})

@@ -89,7 +89,7 @@ class Qwen(FieldTable, MarkdownDialect):
     def render_entry(self, key: str, value: Any, newline: str) -> str:
         return render_entry(key, value, newline)
 
-    def trivia_from_style(self, style: dict | None, agent: Agent):
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent):
         """Another dialect's formatting, where 0.15.x's line parser reads it as YAML does."""
         if style:
             style = {**style, "quotes": {k: q for k, q in (style.get("quotes") or {}).items() if q in ('"', "plain")},
@@ -248,11 +248,11 @@ def _read_servers(value: Any) -> list | None:
     return servers or None
 
 
-def qwen_servers(servers: list | None) -> dict | None:
+def qwen_servers(servers: list | None) -> dict[str, Any] | None:
     """Servers given with their spec; one named only (configured elsewhere) cannot be said."""
     if not servers or not all(isinstance(s, dict) and len(s) == 1 for s in servers):
         return None
-    merged: dict = {}
+    merged: dict[str, Any] = {}
     for server in servers:
         merged.update(server)
     return merged

@@ -203,7 +203,7 @@ def as_slug(name: str) -> str:
     return re.sub(r"[^a-zA-Z0-9-]+", "-", name).strip("-") or "mode"
 
 
-def _group_entry(entry: Any) -> tuple[str | None, dict | None]:
+def _group_entry(entry: Any) -> tuple[str | None, dict[str, Any] | None]:
     if isinstance(entry, str):
         return entry, None
     if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], dict):

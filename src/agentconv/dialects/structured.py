@@ -138,7 +138,7 @@ class StructuredDialect(Dialect):
     #: where the prompt's text stands in a style skeleton (see ``style_of``)
     PROMPT_MARK: ClassVar[str] = "agentconv-prompt-here"
 
-    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict | None:
+    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict[str, Any] | None:
         """With ``full`` (``--carry style``): the file as written, its prompt's text left out (the
         target holds it), so a trip back gives the same bytes. Other dialects show none of it."""
         if not full or not isinstance(trivia, StructuredTrivia) or trivia.synthetic:
@@ -161,7 +161,7 @@ class StructuredDialect(Dialect):
         """The key holding the prompt's text in ``values`` (None: the prompt is elsewhere)."""
         return self.prompt_key if self.prompt_key in values else None
 
-    def trivia_from_style(self, style: dict | None, agent: Agent) -> StructuredTrivia | None:
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> StructuredTrivia | None:
         text = style.get("file") if isinstance(style, dict) else None
         if not isinstance(text, str) or text.count(self.PROMPT_MARK) > 1:
             return None

@@ -33,7 +33,7 @@ def _quote(entry_text: str) -> str:
     return (match.group(1) if match and match.group(1) else "plain") if match else "plain"
 
 
-def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | None:
+def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict[str, Any] | None:
     block, split = trivia.block, trivia.split
     if block is None or split is None or block.mode not in ("yaml", "repaired") or trivia.synthetic:
         return None
@@ -67,7 +67,7 @@ def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | N
     return {**style, **_framing(split, trivia)} or None
 
 
-def _shown_style(dialect, block, split, trivia) -> dict | None:
+def _shown_style(dialect, block, split, trivia) -> dict[str, Any] | None:
     """Only what another markdown dialect shows itself (api.split_style): the framing and
     how a description is quoted — cheap, for conversions that carry no formatting."""
     style: dict[str, Any] = {}
@@ -141,7 +141,7 @@ _RULE = re.compile(r"^-{3,}[ \t]*(\r?\n)?$")
 _QUOTES = re.compile(r"^(?:[\"']|plain|flow|indent:[0-9]{1,2}|[|>][-+0-9]?)$")
 
 
-def safe_style(style: Any) -> dict:
+def safe_style(style: Any) -> dict[str, Any]:
     """Only the hints a style may give: formatting, never text of its own. A carried style
     is untrusted input (anyone can write one), so a hint that could put keys, comments or
     words into the output is dropped: delimiters must be plain rules, framing whitespace."""
@@ -179,7 +179,7 @@ def _inert(text: str) -> bool:
         and "agentconv" not in text
 
 
-def markdown_trivia(dialect, style: dict, agent: Agent):
+def markdown_trivia(dialect, style: dict[str, Any], agent: Agent):
     from .base import MarkdownTrivia
     style = safe_style(style)
     newline = style.get("newline", "\n")
@@ -204,7 +204,7 @@ def markdown_trivia(dialect, style: dict, agent: Agent):
     return MarkdownTrivia(split, block, body, newline, synthetic=True)
 
 
-def _rule(style: dict, key: str, newline: str) -> str:
+def _rule(style: dict[str, Any], key: str, newline: str) -> str:
     """The opening or closing line as the source wrote it, unless the real tools would read
     it otherwise (a longer rule '-----' leaves '--' in their prompt)."""
     text = style.get(key, "---" + newline)

@@ -221,7 +221,7 @@ def blanked(text: str, path: str | None = None) -> str:
     if "/" not in text and "," not in text:
         return text
 
-    def blank(match: re.Match) -> str:
+    def blank(match: re.Match[str]) -> str:
         token = match.group()
         if token[0] == '"':
             return token

@@ -38,7 +38,7 @@ class TomlBlock:
     newline: str = "\n"
     carry: Any = None
     carry_at: int = -1                      # where the comment stood in the text, if anywhere
-    _values: dict | None = field(default=None, repr=False)
+    _values: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:

@@ -3,7 +3,6 @@ which re-renders only the entries whose value changed, is in yamlwrite)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
