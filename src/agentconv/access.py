@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from fnmatch import fnmatchcase
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Protocol, cast
 
 from .errors import SchemaError
 from .losses import Diagnostic
@@ -337,6 +337,12 @@ def unreadable(dialect: Any, key: str, value: Any, expected: str, values: dict[s
                       hint=hint + " (or pass --lenient-access / lenient_access=True to narrow the agent to no tools)")
 
 
+class _Claiming(Protocol):
+    exclusive_keys: frozenset[str]
+
+    def exclusive_shape(self, values: dict[str, Any]) -> bool: ...
+
+
 def looks_like(dialect: Any, values: dict[str, Any]) -> Any:
     """Another dialect whose own keys or value shapes ``values`` has (registry claims)."""
     from .registry import DIALECTS, get_dialect
@@ -344,6 +350,7 @@ def looks_like(dialect: Any, values: dict[str, Any]) -> Any:
         other = get_dialect(name)
         if other.name == dialect.name or not hasattr(other, "exclusive_shape"):
             continue
-        if other.exclusive_shape(values) or any(k in values for k in other.exclusive_keys):
+        claiming = cast(_Claiming, other)       # it has exclusive_shape: a front-matter dialect
+        if claiming.exclusive_shape(values) or any(k in values for k in claiming.exclusive_keys):
             return other
     return None

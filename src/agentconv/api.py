@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from .access import accepting_widenings
 from .access import lenient_access as access_reading
@@ -15,6 +15,12 @@ from .errors import AgentconvError, MultipleAgentsError, OutputExistsError, Pars
 from .losses import Loss, apply_loss_policy
 from .promptref import rebased
 from .registry import detect_and_read, get_dialect
+
+if TYPE_CHECKING:
+    from .dialects.base import Dialect
+    from .losses import Diagnostic
+    from .model import Agent
+    from .promptref import Reference
 
 PathLike = Union[str, "os.PathLike[str]"]
 MAX_BYTES = 16 * 1024 * 1024
@@ -171,7 +177,7 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
         unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
         # on a trip back the target's own hints rebuild the file: the formatting of the file
         # read (agentconv's, and the comments it moved) is not carried on
-        if (specific or unshown) and target.name not in doc.style:
+        if (specific or unshown) and source is not None and target.name not in doc.style:
             quotes = {**specific.get("quotes", {}), **unshown.get("quotes", {})}   # a target may show none
             style[source.name] = {**specific, **unshown, **({"quotes": quotes} if quotes else {})}
         text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
@@ -190,7 +196,7 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     return text, losses
 
 
-def _with_prompt_text(agent, ref):
+def _with_prompt_text(agent: Agent, ref: Reference | None) -> Agent:
     """An agent whose prompt is in a file another dialect names: its text, or the error why it
     cannot be had (a prompt that could not be read is never written as no prompt)."""
     if ref is None or agent.prompt is not None:
@@ -213,7 +219,7 @@ def each_agent(doc: Document) -> list[Document]:
     return parts
 
 
-def _read_narrowings(doc: Document, agent, target, warnings) -> list[Loss]:
+def _read_narrowings(doc: Document, agent: Agent, target: Dialect, warnings: Iterable[Diagnostic]) -> list[Loss]:
     """What reading the file already narrowed (lenient_access): a loss of every conversion."""
     if doc.dialect == target.name:
         return []
@@ -221,7 +227,8 @@ def _read_narrowings(doc: Document, agent, target, warnings) -> list[Loss]:
                  agent=agent.name) for w in warnings if w.field]
 
 
-def _with_comments(text: str, doc: Document, source, target, agent) -> tuple[str, list[Loss]]:
+def _with_comments(text: str, doc: Document, source: Dialect | None, target: Dialect,
+                   agent: Agent) -> tuple[str, list[Loss]]:
     """The source front matter's comments, above the target keys that say the same (a trip
     back rebuilt from style hints has them already)."""
     block = getattr(doc.trivia, "block", None)
@@ -262,7 +269,7 @@ def _with_own(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     return hints
 
 
-def split_style(style: dict[str, Any], target, agent) -> tuple[dict[str, Any], dict[str, Any]]:
+def split_style(style: dict[str, Any], target: Dialect, agent: Agent) -> tuple[dict[str, Any], dict[str, Any]]:
     """Formatting the target can show itself (whitespace around the prompt, line ends, how
     a one-line description is quoted) versus what only the trip back can use (carried)."""
     from .briefs import render_description

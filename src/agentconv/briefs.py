@@ -7,23 +7,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from .model import Example, ExampleTurn
+from .model import Agent, Example, ExampleTurn, SectionField
 
-SECTION_FIELDS = ("when_to_use", "scenarios", "deliverables", "not_for", "triggers")
+SECTION_FIELDS: tuple[SectionField, ...] = ("when_to_use", "scenarios", "deliverables", "not_for", "triggers")
 DESCRIPTION_FIELDS = ("description", "examples", *SECTION_FIELDS, "section_headings", "section_order")
 """The canonical fields a description's text holds."""
-SECTION_LABELS = {
+SECTION_LABELS: dict[SectionField, str] = {
     "when_to_use": "WHEN TO USE",
     "scenarios": "SPECIFIC SCENARIOS",
     "deliverables": "DELIVERABLES",
     "not_for": "DON'T USE FOR",
     "triggers": "TRIGGER THIS AGENT WITH",
 }
-_SECTION_PATTERNS = {
+_SECTION_PATTERNS: dict[SectionField, str] = {
     "when_to_use": r"WHEN TO USE(?: THIS AGENT)?",
     "scenarios": r"(?:SPECIFIC )?SCENARIOS",
     "deliverables": r"DELIVERABLES(?: THIS AGENT CREATES)?",
@@ -50,13 +51,13 @@ _HEADING_OF = {key: re.compile(pattern) for key, pattern in _SECTION_PATTERNS.it
 @dataclass
 class Sections:
     lead: str
-    items: dict[str, list[str]] = field(default_factory=dict)
-    headings: dict[str, str] = field(default_factory=dict)     # where the author's differs
+    items: dict[SectionField, list[str]] = field(default_factory=dict)
+    headings: dict[SectionField, str] = field(default_factory=dict)     # where the author's differs
     rest: str = ""
     end: int = 0          # offset in the text where the last section's items end
 
 
-def own_headings(headings: dict[str, str], sections) -> dict[str, str]:
+def own_headings(headings: dict[SectionField, str], sections: object) -> dict[SectionField, str]:
     """The headings worth keeping: those of written sections that differ from the standard
     label, in the order sections are written. A heading the parser would not read as its
     section is refused, since the trip back would lose the section."""
@@ -67,14 +68,14 @@ def own_headings(headings: dict[str, str], sections) -> dict[str, str]:
             if key in headings and headings[key] != SECTION_LABELS[key] and getattr(sections, key)}
 
 
-def own_order(order: list[str], sections) -> list[str]:
+def own_order(order: list[SectionField], sections: object) -> list[SectionField]:
     """The written sections in the author's order, or [] when that is the standard one."""
     written = [key for key in SECTION_FIELDS if getattr(sections, key)]
     return _unless_standard([key for key in dict.fromkeys(order) if key in written]
                             + [key for key in written if key not in order])
 
 
-def _unless_standard(order: list[str]) -> list[str]:
+def _unless_standard(order: list[SectionField]) -> list[SectionField]:
     return [] if order == sorted(order, key=SECTION_FIELDS.index) else order
 
 
@@ -158,7 +159,8 @@ def parse_sections(text: str) -> Sections:
         return Sections(lead=text)
     result = Sections(lead=text[:labels[0].start()])
     for i, label in enumerate(labels):
-        key = next(k for k, v in label.groupdict().items() if v is not None)
+        # the pattern's groups are named by the section fields
+        key = cast(SectionField, next(k for k, v in label.groupdict().items() if v is not None))
         if label.group(key) != SECTION_LABELS[key]:
             result.headings[key] = label.group(key)
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
@@ -194,8 +196,8 @@ def _section_items(text: str, start: int, stop: int) -> tuple[list[str], int]:
     return items, used
 
 
-def render_sections(items: dict[str, list[str]], headings: dict[str, str] | None = None,
-                    order: list[str] | None = None) -> str:
+def render_sections(items: Mapping[SectionField, list[str]], headings: Mapping[SectionField, str] | None = None,
+                    order: Sequence[SectionField] | None = None) -> str:
     blocks = []
     for key in dict.fromkeys([*(order or ()), *SECTION_FIELDS]):
         if items.get(key):
@@ -220,14 +222,15 @@ def parse_description(text: str | None) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=64)
-def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
+def _description_parts(text: str) -> tuple[tuple[Example, ...], tuple[tuple[SectionField, tuple[str, ...]], ...],
+                                           tuple[tuple[str, str], ...], str | None]:
     # The engine reads a description five to ten times per conversion (each read-back, each
     # reuse check): the examples are kept built and validated; each caller gets copies of its
     # own (a copy of a record is not validated again).
     before, examples = parse_examples(text)
     sections = parse_sections(before)
-    items: dict[str, Any] = {}
-    headings: dict[str, Any] = {}
+    items: dict[SectionField, list[str]] = {}
+    headings: dict[SectionField, str] = {}
     if sections.items and not sections.rest.strip():
         items, headings = sections.items, sections.headings
         before = sections.lead
@@ -243,7 +246,7 @@ def description_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: fields.get(k, empty.get(k, [])) for k in DESCRIPTION_FIELDS}
 
 
-def render_description(agent) -> str | None:
+def render_description(agent: Agent) -> str | None:
     """Canonical fields → description text (inverse of parse_description)."""
     text = agent.description or ""
     sections = render_sections({k: getattr(agent, k) for k in SECTION_FIELDS}, agent.section_headings,

@@ -191,7 +191,7 @@ def sections_for(agent: Agent, fields: Iterable[str], natives: Iterable[NativeFi
 
 def _keys_for(dialect: Any, agent: Agent, name: str, full: dict[str, Any],
               old: dict[str, Any]) -> dict[str, Any] | None:
-    from .formats.yamlwrite import same_value
+    from .formats.values import same_value
     without = dict(dialect.native_items(agent.model_copy(update={name: _cleared(name)}), old))
     keys = {k: v for k, v in full.items() if k not in without or not same_value(without[k], v)}
     if not keys:
@@ -393,7 +393,7 @@ def _same(current: Any, value: Any, name: str) -> bool:
 def _consistent(dialect: Any, agent: Agent, wanted: dict[str, Any], path: str | None,
                 file_values: dict[str, Any] | None, narrowed: tuple[Agent, Agent] | None = None) -> dict[str, Any]:
     from .engine import expressed, fill_required
-    from .formats.yamlwrite import same_value
+    from .formats.values import same_value
     if "name" in wanted and agent.name is not None and path is not None \
             and _name_by_path(dialect, wanted["name"]) != agent.name:
         wanted = {k: v for k, v in wanted.items() if k != "name"}    # renamed: the path is the identity
@@ -420,7 +420,8 @@ def _name_by_path(dialect: Any, name: Any) -> str | None:
     """The name a file written for ``name`` gets from its path in ``dialect``."""
     if not isinstance(name, str):
         return None
-    return dialect.name_from_path(str(dialect.output_path(Agent(name=name))))
+    named: str | None = dialect.name_from_path(str(dialect.output_path(Agent(name=name))))
+    return named
 
 
 def _updated(agent: Agent, update: dict[str, Any]) -> Agent | None:

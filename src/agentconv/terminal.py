@@ -4,8 +4,8 @@ summary, and text that is safe for a terminal and for JSON whatever a file name 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import click

@@ -227,7 +227,8 @@ def _only_agent(text: str) -> dict[str, Any] | None:
     agents = (_json_object(text) or {}).get("agent")
     if not isinstance(agents, dict) or len(agents) != 1 or not isinstance(next(iter(agents.values())), dict):
         return None
-    return next(iter(agents.values()))
+    only: dict[str, Any] = next(iter(agents.values()))
+    return only
 
 
 def _whole(text: str) -> tuple[str, str]:

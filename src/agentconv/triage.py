@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import vocabulary
 from .api import MAX_BYTES, decode, loads, read_bytes
@@ -24,6 +24,9 @@ from .errors import AgentconvError, DetectionError, ParseError
 from .formats import frontmatter, yamlsrc
 from .registry import DIALECTS, dialect_for_path, get_dialect
 from .walk import Source
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 _MARKDOWN = (".md", ".markdown")
 _AGENT_SUFFIXES = (*_MARKDOWN, ".txt")
@@ -131,10 +134,11 @@ def triage(source: Source, data: bytes, read: str | None) -> Verdict:
 
 def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int] | None, own: bool) -> Verdict:
     yaml_text = _front_matter_text(text)
-    if not source.explicit and _PLACEHOLDER.search(yaml_text):
-        return Verdict(f"a template: {_PLACEHOLDER.search(yaml_text).group(0)} is not filled in")
+    placeholder = None if source.explicit else _PLACEHOLDER.search(yaml_text)
+    if placeholder:
+        return Verdict(f"a template: {placeholder.group(0)} is not filled in")
     needed = get_dialect(folder[0]).skipped_without if folder is not None and not source.explicit else None
-    if needed and not _key_line(needed).search(yaml_text):
+    if needed and folder is not None and not _key_line(needed).search(yaml_text):
         title = get_dialect(folder[0]).title
         return Verdict(f"no '{needed}' in its front matter: {title} skips the file silently")
     if source.explicit or folder is not None:
@@ -182,9 +186,10 @@ def _shape_hint(read: str | None) -> str:
 
 def _values(yaml_text: str) -> dict[str, Any] | None:
     """The front matter's values as some tool's own repair reads them (None: no tool can)."""
+    from .dialects.base import MarkdownDialect
     for name in DIALECTS:
         dialect = get_dialect(name)
-        if not getattr(dialect, "has_repair", False):
+        if not isinstance(dialect, MarkdownDialect) or not dialect.has_repair:
             continue
         try:
             block, _ = yamlsrc.parse_block(yaml_text, repair=dialect.repair, known_keys=dialect.known_keys)
@@ -362,7 +367,7 @@ def _precise(data: bytes, path: str, exc: DetectionError) -> AgentconvError:
     return exc
 
 
-def prompt_files(sources, root_of, anywhere: bool = False) -> dict[str, str]:
+def prompt_files(sources: Iterable[Source], root_of: Callable[[str], str], anywhere: bool = False) -> dict[str, str]:
     """Real path of each prompt file the agents among ``sources`` name (``{file:…}``,
     ``file://…``) → the file naming it: part of that agent, never an agent of its own,
     whatever dialect the run reads. ``root_of``: the project root of a source's path."""
@@ -371,7 +376,7 @@ def prompt_files(sources, root_of, anywhere: bool = False) -> dict[str, str]:
     for source in sources:
         folder = None if source.skip or source.error else _agent_folder(source.path, None)
         dialect = get_dialect(folder[0]) if folder is not None else None
-        if getattr(dialect, "prompt_syntax", None) is None:
+        if dialect is None or getattr(dialect, "prompt_syntax", None) is None:
             continue
         try:
             with project_root(root_of(source.path), anywhere=anywhere or reading_outside_root()):

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import AgentconvError, ParseError
 from .values import same_value
 
 _WS = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_ws(text: str, at: int = 0) -> int:
+    """Where the whitespace from ``at`` ends (the pattern matches everywhere, even empty)."""
+    return _WS.match(text, at).end()  # type: ignore[union-attr]  # `*` always matches
 _DECODER = json.JSONDecoder()
-_scan_string = json.decoder.scanstring
+# public at run time, missing from typeshed
+_scan_string: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 class Raw(str):
@@ -196,7 +202,7 @@ def parse(text: str, *, path: str | None = None, depth: int = 1,
     if comments:
         text = blanked(text, path)
     lines = _Lines(text)
-    start = _WS.match(text).end()
+    start = _skip_ws(text)
     if start >= len(text) or text[start] != "{":
         raise ParseError("not a JSON object: the file must start with '{'", path=path,
                          line=lines.line(start), column=lines.column(start),
@@ -205,7 +211,7 @@ def parse(text: str, *, path: str | None = None, depth: int = 1,
     block = _object(text, start, depth, style, lines, path, source)
     after = source[block.end:]
     if text[block.end:].strip():
-        at = block.end + _WS.match(text, block.end).end() - block.end
+        at = block.end + _skip_ws(text, block.end) - block.end
         raise ParseError("text after the JSON object", path=path, line=lines.line(at),
                          column=lines.column(at), hint="a file holds one JSON object")
     return block, source[:start], after
@@ -237,7 +243,7 @@ def detect_style(text: str) -> Style:
     newline = "\r\n" if "\r\n" in text else "\n"
     match = re.search(r"[{\[,][ \t]*\r?\n([ \t]+)[\"\[{\w-]", text)
     indent = match.group(1) if match else None
-    if indent is not None:
+    if match is not None and indent is not None:
         # the first nested line's indent is one unit (the object starts at column 0)
         opening = text.rfind("\n", 0, match.start()) + 1
         base = len(text[opening:match.start()]) - len(text[opening:match.start()].lstrip(" \t"))
@@ -277,16 +283,16 @@ def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path
     entries: list[Entry] = []
     seen: dict[str, int] = {}
     while True:
-        ws_end = _WS.match(text, pos).end()
+        ws_end = _skip_ws(text, pos)
         if ws_end < len(text) and text[ws_end] == "}" and not entries:
             return JsonBlock(source, start, ws_end + 1, entries, source[pos:ws_end], style, at)
         if ws_end >= len(text) or text[ws_end] != '"':
             _fail(text, ws_end, lines, path, "expected a key in double quotes")
         key, after_key = _string(text, ws_end, lines, path)
-        colon = _WS.match(text, after_key).end()
+        colon = _skip_ws(text, after_key)
         if colon >= len(text) or text[colon] != ":":
             _fail(text, colon, lines, path, "expected ':' after the key")
-        value_at = _WS.match(text, colon + 1).end()
+        value_at = _skip_ws(text, colon + 1)
         inner = None
         if depth > 1 and value_at < len(text) and text[value_at] == "{":
             inner = _object(text, value_at, depth - 1, style, lines, path, source)
@@ -299,7 +305,7 @@ def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path
                              column=lines.column(ws_end), hint="keep one of them: the last one wins in JSON")
         seen[key] = line
         entries.append(Entry(key, value, line, source[pos:ws_end], ws_end, value_at, end, source, inner))
-        pos = _WS.match(text, end).end()
+        pos = _skip_ws(text, end)
         if pos < len(text) and text[pos] == ",":
             pos += 1
             continue
@@ -326,6 +332,6 @@ def _value(text: str, at: int, lines: _Lines, path: str | None) -> tuple[Any, in
         _fail(text, at, lines, path, str(exc).split(":")[0])
 
 
-def _fail(text: str, at: int, lines: _Lines, path: str | None, message: str):
+def _fail(text: str, at: int, lines: _Lines, path: str | None, message: str) -> NoReturn:
     raise ParseError(f"invalid JSON: {message}", path=path, line=lines.line(at), column=lines.column(at),
                      hint="check the quotes, commas and braces near there")

@@ -9,6 +9,7 @@ anything else asks jsonschema, which also words the error.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -128,7 +129,7 @@ def _minimum(spec: Any, _schema: dict[str, Any], _defs: dict[str, Any], value: A
     return not value < spec if type(spec) in (int, float) else None     # as jsonschema compares
 
 
-def _length(bound: str):
+def _length(bound: str) -> Callable[[Any, dict[str, Any], dict[str, Any], Any], bool | None]:
     def check(spec: Any, _schema: dict[str, Any], _defs: dict[str, Any], value: Any) -> bool | None:
         if type(value) is not str:
             return True
@@ -138,7 +139,7 @@ def _length(bound: str):
     return check
 
 
-def _all(answers) -> bool | None:
+def _all(answers: Iterable[bool | None]) -> bool | None:
     seen_none = False
     for answer in answers:
         if answer is False:

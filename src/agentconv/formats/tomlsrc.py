@@ -81,7 +81,7 @@ class TomlBlock:
         stood, else at the end."""
         import tomlkit
 
-        from .jsonsrc import same_value
+        from .values import same_value
         items = list(items)
         old = self.values()
         wanted = dict(items)
@@ -214,7 +214,7 @@ def _extract_carry(text: str) -> tuple[str, Any, int]:
             if more is None or not (more[:1] in (" ", "\t") or is_carry_comment(more)):
                 break
             end += 1
-        carry = parse_lines([_comment_content(x) for x in lines[n:end]])
+        carry = parse_lines([c for x in lines[n:end] if (c := _comment_content(x)) is not None])
         if carry is None:
             offset += len(line)
             continue
