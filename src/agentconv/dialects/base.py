@@ -4,16 +4,18 @@ tables (from ``dialects/<name>/mapping.toml``) and two mappings, native → cano
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from ..access import GUARDS, key_lines
 from ..document import Document
 from ..errors import MultipleAgentsError, ParseError, SchemaError
 from ..formats import frontmatter, yamlsrc, yamlwrite
 from ..losses import Diagnostic
-from ..model import Agent
+from ..model import Agent, ToolRule
+from ..record import RecordValidationError
 
 REGISTRY: dict[str, type[Dialect]] = {}
 
@@ -49,7 +51,7 @@ class Dialect:
     modes_offered: ClassVar[dict[str, str]] = {}
 
     #: the real tool's own access defaults, applied before an agent's rules
-    access_defaults: ClassVar[list] = []
+    access_defaults: ClassVar[list[ToolRule]] = []
 
     #: canonical tools the real tool gives every agent whatever the file says: no rule can
     #: withhold them, so they are not measured as widenings but reported as its defaults
@@ -143,7 +145,7 @@ class Dialect:
     #: SYNTAX: the whole file is in a syntax only this dialect reads (a JSON object of agents)
     NO_CLAIM, WEAK, STRONG, NAMES, SYNTAX = 0, 1, 2, 3, 4
 
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         """How strongly the content says it is this dialect: STRONG for something only this
         dialect reads (a key, a value shape), WEAK for what it merely fits, NO_CLAIM."""
         raise NotImplementedError
@@ -151,7 +153,7 @@ class Dialect:
     def sniff(self, text: str) -> bool:
         return self.claim(text) > self.NO_CLAIM
 
-    def native_items(self, agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
+    def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
         """The agent as this dialect's keys, reusing old values that still mean the same."""
         return []
 
@@ -268,7 +270,7 @@ class MarkdownDialect(Dialect):
         agent = self._validated(fields, block, path)
         restored, refused = [], []
         carry = block.carry if block is not None else None
-        if apply_carry and carry:
+        if apply_carry and carry and block is not None:
             outcome = self.restore_carry(agent, carry, path, file_values=block.values(), trust=trust_carry)
             agent, restored, refused = outcome.agent, outcome.restored, outcome.refused
         style = carry.style if carry else None
@@ -295,7 +297,7 @@ class MarkdownDialect(Dialect):
     def _validated(self, fields: dict[str, Any], block: yamlsrc.Block | None, path: str | None) -> Agent:
         try:
             return Agent.model_validate(fields)
-        except ValueError as exc:       # the record's RecordValidationError
+        except RecordValidationError as exc:
             first = exc.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else ""
             entry = block.entry(key) if block else None
@@ -336,7 +338,8 @@ class MarkdownDialect(Dialect):
             return None
         old = block.carry if block is not None else None
         if old is not None and old.text and carry.same_meaning(old):
-            return old.text            # as the file wrote it: identity
+            kept: str = old.text            # as the file wrote it: identity
+            return kept
         from ..carry import logical_lines
         return yamlwrite.comment_block(logical_lines(carry, self.title), newline) or None
 
@@ -360,7 +363,7 @@ class MarkdownDialect(Dialect):
         """Front matter this dialect reads as an agent when nothing more telling is there."""
         return False
 
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         split = frontmatter.split(text)
         if split is None:
             return self.NO_CLAIM
@@ -457,12 +460,15 @@ MISSING = _MISSING
 _MISSING_KEY = ("<missing>",)
 
 
-def cached_rules(parse):
+_Parse = TypeVar("_Parse", bound=Callable[..., list[ToolRule] | None])
+
+
+def cached_rules(parse: _Parse) -> _Parse:
     """Remember a parse of YAML values (or MISSING) into tool rules: the same tool lists
     recur across a tree, and the engine reads each output several times. ToolRules are
     frozen, so cached ones are shared safely; every call gets a list of its own."""
     @functools.lru_cache(maxsize=1024)
-    def parsed(key: tuple) -> tuple | None:
+    def parsed(key: tuple[Any, ...]) -> tuple[ToolRule, ...] | None:
         rules = parse(*(MISSING if k is _MISSING_KEY else yamlwrite.thawed(k) for k in key))
         return None if rules is None else tuple(rules)
 
@@ -473,7 +479,7 @@ def cached_rules(parse):
             return parse(*values)
         rules = parsed(key)
         return None if rules is None else list(rules)
-    return cached
+    return cast(_Parse, cached)     # the same call, positional values in, rules out
 
 
 def path_stem(path: str | None) -> str | None:

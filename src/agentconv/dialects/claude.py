@@ -341,7 +341,7 @@ def _balanced(pattern: str | None) -> bool:
 
 _MODELS = _TABLE.get("models", {})
 _ALIASES: dict[str, str] = dict(_MODELS.get("aliases", {}))
-_VALID_COLORS = frozenset(_TABLE.get("colors", {}).get("valid", []))
+_VALID_COLORS: frozenset[str] = frozenset(_TABLE.get("colors", {}).get("valid", []))
 
 
 def canonical_model(spelling: str) -> str | None:

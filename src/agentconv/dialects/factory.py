@@ -18,7 +18,7 @@ from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from . import toolnames
 from .base import MarkdownDialect, NativeItems, cached_rules
-from .fields import NAME, UNSET, Code, Description, FieldTable, Key, model_reader, names, one_of, or_raise
+from .fields import NAME, UNSET, Code, Description, FieldTable, Key, Reader, model_reader, names, one_of, or_raise
 
 _TABLE = mapping("factory")
 _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
@@ -159,7 +159,7 @@ def _canonical_model(spelling: str) -> str | None:
     return vocabulary.qualified_model(value)
 
 
-_read_model = model_reader(_canonical_model)
+_read_model: Reader = model_reader(_canonical_model)
 
 
 def factory_model(model: str | None) -> str | None:

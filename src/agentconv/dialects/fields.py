@@ -126,7 +126,7 @@ def names(value: Any) -> list[str] | None:
     return None
 
 
-def a_list(value: Any) -> list | None:
+def a_list(value: Any) -> list[Any] | None:
     return value if isinstance(value, list) else None
 
 
@@ -200,7 +200,10 @@ class Key(Entry):
         return {spelled}
 
     def current(self, agent: Agent) -> Any:
-        return self.get(agent) if self.get is not None else getattr(agent, self.field)
+        if self.get is not None:
+            return self.get(agent)
+        assert self.field is not None       # a key with no field has its own get
+        return getattr(agent, self.field)
 
     def put(self, dialect: Any, agent: Agent, out: NativeItems) -> None:
         spelled = next((k for k in self.keys if k in out.old), self.key)

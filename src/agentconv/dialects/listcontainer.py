@@ -66,7 +66,7 @@ class ListContainerDialect(ContainerDialect):
     name_key: ClassVar[str] = "name"
 
     # -- reading ------------------------------------------------------------------------------
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         """A list of items holding this tool's keys under ``list_key`` (or one such item alone):
         no other dialect reads this shape."""
         try:

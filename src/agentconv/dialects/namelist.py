@@ -7,6 +7,7 @@ by element)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +110,7 @@ class NameTable:
                                 *sorted(allows, key=lambda r: (r.is_wildcard, r.tool))])
 
     # -- writing ------------------------------------------------------------------------------
-    def wholly_allowed(self, rules: list[ToolRule]):
+    def wholly_allowed(self, rules: list[ToolRule]) -> Callable[[str], bool]:
         """A test: the agent may use every call of a tool (by power: Edit alone may be written
         as a tool that edits and writes files, see access.SAME_POWER)."""
         allowed = evaluator(tuple(rules))

@@ -41,7 +41,7 @@ class Prose(Dialect):
     expresses_access = False
     shows_style = frozenset({"newline"})
 
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         plain = bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
         return self.STRONG if plain else self.NO_CLAIM
 

@@ -20,7 +20,7 @@ from ..formats import lineyaml, yamlsrc, yamlwrite
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
-from .fields import NAME, UNSET, Code, Description, FieldTable, Key, a_map, model_reader, one_of
+from .fields import NAME, UNSET, Code, Description, FieldTable, Key, Reader, a_map, model_reader, one_of
 from .namelist import McpSpelling, NameTable, allows_others, every_tool
 
 _TABLE = mapping("qwen")
@@ -206,7 +206,7 @@ def canonical_model(spelling: str) -> str | None:
     return vocabulary.qualified_model(value)
 
 
-_read_model = model_reader(lambda v: canonical_model(v))       # canonical_model is declared below
+_read_model: Reader = model_reader(lambda v: canonical_model(v))       # canonical_model is declared below
 
 
 def qwen_model(model: str | None) -> str | None:

@@ -18,6 +18,7 @@ from ..document import Document
 from ..errors import ParseError, SchemaError
 from ..losses import Diagnostic
 from ..model import Agent
+from ..record import RecordValidationError
 from .base import Dialect, NativeItems, _lf
 
 #: the file being written (its trivia and path): the prompt's entry of a fields table needs them
@@ -36,7 +37,7 @@ SYNTAXES = {"toml": "agentconv.formats.tomlsrc"}
 class StructuredTrivia:
     """How the file was written: its block (with spans and comments)."""
 
-    block: Any
+    block: Any                      # the block syntax's own block (TOML, JSON)
     newline: str
     prompt_source: str | None = None        # the text a prompt reference gave, as read
     synthetic: bool = False                 # rebuilt from carried style hints, not read from a file
@@ -88,7 +89,7 @@ class StructuredDialect(Dialect):
         return [(self.prompt_key, agent.prompt + "\n")]
 
     # -- reading ------------------------------------------------------------------------------
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         """A file in this syntax holding a key only this tool reads: nothing else reads it."""
         try:
             values = self.block_syntax.parse(text).values()
@@ -121,7 +122,7 @@ class StructuredDialect(Dialect):
     def _validated(self, fields: dict[str, Any], block: Any, path: str | None) -> Agent:
         try:
             return Agent.model_validate(fields)
-        except ValueError as exc:       # the record's RecordValidationError
+        except RecordValidationError as exc:
             first = exc.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else ""
             entry = block.entry(key)
@@ -185,9 +186,9 @@ class StructuredDialect(Dialect):
             _WRITING.reset(token)
         newline = own.newline if own is not None else "\n"
         carry_text = self._carry_text(carry, own, newline)
-        if own is not None:
-            return own.block.render(items, carry_text)
-        return self.block_syntax.fresh(items, newline, carry_text)
+        text: str = own.block.render(items, carry_text) if own is not None \
+            else self.block_syntax.fresh(items, newline, carry_text)
+        return text
 
     def ordered(self, items: list[tuple[str, Any]], old: dict[str, Any]) -> list[tuple[str, Any]]:
         """The keys in the file's own order, new ones after (a fresh file: the order of the
@@ -202,7 +203,8 @@ class StructuredDialect(Dialect):
             return None
         old = trivia.block.carry if trivia is not None else None
         if old is not None and old.text and carry.same_meaning(old):
-            return old.text
+            kept: str = old.text
+            return kept
         from ..carry import logical_lines
         from ..formats.yamlwrite import comment_block
         return comment_block(logical_lines(carry, self.title), newline) or None

@@ -132,6 +132,10 @@ class JsonBlock:
     def entry(self, key: str) -> Entry | None:
         return next((e for e in self.entries if e.key == key), None)
 
+    def line_of(self, key: str) -> int | None:
+        entry = self.entry(key)
+        return entry.line if entry is not None else None
+
     def entry_indent(self) -> str:
         """Indentation of this object's entries (one unit deeper than the object)."""
         for entry in self.entries:
