@@ -50,8 +50,10 @@ class Dialect:
     #: which costs the agent nothing (reported as the tool's default, not as a loss)
     modes_offered: ClassVar[dict[str, str]] = {}
 
-    #: the real tool's own access defaults, applied before an agent's rules
-    access_defaults: ClassVar[list[ToolRule]] = []
+    @property
+    def access_defaults(self) -> list[ToolRule]:
+        """The real tool's own access defaults, applied before an agent's rules."""
+        return []
 
     #: canonical tools the real tool gives every agent whatever the file says: no rule can
     #: withhold them, so they are not measured as widenings but reported as its defaults

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import access, vocabulary
 from ..access import OTHER_ARG, OTHER_TOOL, power_of
@@ -30,10 +30,10 @@ class ClaudeFields(FieldTable):
     file's front matter, an entry of ``claude --agents`` JSON): the one mapping of native keys
     to canonical fields that each form reads and writes through."""
 
-    skipped_without = "name"
+    skipped_without: ClassVar[str | None] = "name"
     # Claude Code 2.1.197's own agents; a project agent of the same name (case counts) replaces it
     reserved_names = frozenset({"claude", "Explore", "general-purpose", "Plan", "statusline-setup"})
-    required = ("name", "description")
+    required: ClassVar[tuple[str, ...]] = ("name", "description")
     #: every key Claude Code 2.1.332 reads (its agent schema ``Fit``); the last seven are new
     #: since 2.1.197. Native keys that grant something: ``capability_keys`` below.
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",

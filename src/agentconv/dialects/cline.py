@@ -15,7 +15,7 @@ from typing import Any
 from .. import access, vocabulary
 from ..data import mapping
 from ..losses import Diagnostic
-from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
+from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key, positive_int
 from .stemname import flat_output_path
@@ -98,7 +98,7 @@ class Cline(GroupedTools, FieldTable, MarkdownDialect):
             out.add(key, MISSING if value is None else value)
 
 
-def _native(dialect: Cline, key: str, value: Any):
+def _native(dialect: Cline, key: str, value: Any) -> NativeField:
     from ..model import NativeField
     return NativeField(dialect=dialect.name, key=key, value=value)
 

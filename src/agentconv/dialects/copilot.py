@@ -5,6 +5,7 @@ base; the tables are in ``dialects/copilot/mapping.toml``, the facts in its REFE
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -184,7 +185,7 @@ def parse_tools(value: Any) -> list[ToolRule] | None:
         return None
     if ALL_TOOLS in names:
         return [ToolRule(tool=ALL_TOOLS, action="allow")]
-    allows = set()
+    allows: set[ToolRule] = set()
     for name in names:
         alias = _ALIAS.get(name.lower())
         allows.update(ToolRule(tool=t) for t in (_GRANTS[alias] if alias else (_tool_of(name),)))
@@ -235,7 +236,7 @@ def _own_name(tool: str) -> bool:
     return tool != ALL_TOOLS and tool not in _GRANTED and tool.lower() not in _ALIAS
 
 
-def _wholly_allowed(rules: tuple[ToolRule, ...]):
+def _wholly_allowed(rules: tuple[ToolRule, ...]) -> Callable[[str], bool]:
     allowed = evaluator(rules)
     # one power for every file writing tool (access.SAME_POWER): Edit alone may be written `edit`
     limited = {power_of(r.tool) for r in rules if r.pattern is not None and r.action != "allow"}

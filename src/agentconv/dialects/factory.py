@@ -9,6 +9,7 @@ no colour, no turn limit, no permission mode."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import access, vocabulary
@@ -140,7 +141,7 @@ def _restricted(rules: list[ToolRule]) -> bool:
     return any(r.action != "allow" for r in rules)
 
 
-def _wholly_allowed(rules: list[ToolRule]):
+def _wholly_allowed(rules: list[ToolRule]) -> Callable[[str], bool]:
     allowed = evaluator(tuple(rules))
     limited = {power_of(r.tool) for r in rules if r.pattern is not None and r.action != "allow"}
     return lambda tool: power_of(tool) not in limited and allowed.power(tool) == "allow" \

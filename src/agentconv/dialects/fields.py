@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..losses import Diagnostic
 from ..model import Agent, NativeField
@@ -271,7 +271,14 @@ class Code(Entry):
 NAME = Key("name", "name")
 
 
-class FieldTable:
+if TYPE_CHECKING:
+    from .base import Dialect
+    _TableBase = Dialect            # a table is always mixed into a dialect (class X(XFields, MarkdownDialect))
+else:
+    _TableBase = object
+
+
+class FieldTable(_TableBase):
     """``agent_fields`` and ``native_items`` from a dialect's ``fields`` table."""
 
     #: the dialect's keys: native key ↔ canonical field, in the order a fresh file writes them
@@ -284,12 +291,12 @@ class FieldTable:
     native_dialect: ClassVar[str] = ""
 
     def native_owner(self) -> str:
-        return self.native_dialect or self.name       # type: ignore[attr-defined]
+        return self.native_dialect or self.name
 
     # -- native → canonical ---------------------------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
         fields: dict[str, Any] = {**self.field_defaults, "native": []}
-        path_name = self.name_from_path(path)          # type: ignore[attr-defined]
+        path_name = self.name_from_path(path)
         if path_name is not None:
             fields["name"] = path_name
         taken: set[str] = set()
@@ -301,8 +308,8 @@ class FieldTable:
                 continue
             fields["native"].append(NativeField(dialect=owner, key=key, value=value))
             if key in self.rejects_unreadable:
-                warn.append(Diagnostic(message=f"{self.title} rejects {key}: {value!r}",   # type: ignore[attr-defined]
-                                       hint=f"{self.title} refuses to start with this value"))  # type: ignore[attr-defined]
+                warn.append(Diagnostic(message=f"{self.title} rejects {key}: {value!r}",
+                                       hint=f"{self.title} refuses to start with this value"))
         self.check_read(taken, fields, warn)
         return fields
 
@@ -311,7 +318,7 @@ class FieldTable:
         ``taken``: the keys read."""
         key = getattr(self, "skipped_without", None)
         if key and key not in taken:
-            warn.append(Diagnostic(message=f"no {key!r}: {self.title} skips this file silently",   # type: ignore[attr-defined]
+            warn.append(Diagnostic(message=f"no {key!r}: {self.title} skips this file silently",
                                    hint=f"add '{key}: <{key}>' to the front matter"))
 
     # -- canonical → native ---------------------------------------------------------------

@@ -60,7 +60,7 @@ class Gemini(FieldTable, MarkdownDialect):
     empty_front_matter = "\n"        # its delimiter needs a line between the two rules
     def tool_names(self, values: dict[str, Any]) -> int:
         names = string_list(values.get("tools")) or []
-        return sum(1 for n in names if n in _DETECT or TOOLS.mcp.read(n))
+        return sum(1 for n in names if n in _DETECT or (TOOLS.mcp is not None and TOOLS.mcp.read(n)))
 
     def agent_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("name"), str) and isinstance(values.get("description"), str) \

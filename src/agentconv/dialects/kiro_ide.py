@@ -88,7 +88,7 @@ class KiroIde(FieldTable, MarkdownDialect):
         out.put("tools", agent.tools, _parsed, lambda: render_tools(agent.tools))
 
 
-def _server_map(servers: list | None) -> dict[str, Any] | None:
+def _server_map(servers: list[Any] | None) -> dict[str, Any] | None:
     """Canonical servers → Kiro's map (name → configuration); servers named only are dropped."""
     if not servers or not all(isinstance(s, dict) and len(s) == 1 for s in servers):
         return None

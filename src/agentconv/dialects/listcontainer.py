@@ -10,6 +10,7 @@ own syntax (YAML block entries, or JSON in the file's indent)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any, ClassVar
 
 from ..access import key_lines
@@ -18,6 +19,7 @@ from ..errors import AgentconvError
 from ..formats import jsonsrc, seqsrc
 from ..losses import Diagnostic
 from ..model import Agent
+from ..promptref import Reference
 from .container import ContainerDialect, Member
 
 
@@ -139,7 +141,7 @@ class ListContainerDialect(ContainerDialect):
         return trivia.members[index] if index < len(trivia.members) else None
 
     # -- writing ------------------------------------------------------------------------------
-    def member_items(self, agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
+    def member_items(self, agent: Agent, old: dict[str, Any], ref: Reference | None = None) -> list[tuple[str, Any]]:
         return self.native_items(agent, old)
 
     def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
@@ -154,7 +156,7 @@ class ListContainerDialect(ContainerDialect):
             text = member.alone                 # its aliases name anchors of other items
         if member is not None and member.syntax == "root":
             return text
-        if member is not None and member.syntax == "json":
+        if member is not None and member.syntax == "json" and isinstance(block, jsonsrc.JsonBlock):
             return "{\n  " + jsonsrc._dumps(self.list_key, block.style.ascii) + ": [\n    " + text + "\n  ]\n}\n"
         dash, indent = (member.dash, member.indent) if member is not None else ("  - ", "    ")
         return self.list_key + ":\n" + seqsrc.indented(text, dash, indent)
@@ -199,8 +201,7 @@ class ListContainerDialect(ContainerDialect):
                  for k, t in members]
         return seqsrc.spliced(found, texts, [m.key for m in trivia.members])
 
-    def output_path(self, agent: Agent):
-        from pathlib import PurePath
+    def output_path(self, agent: Agent) -> PurePath:
         return PurePath(self.file_name)
 
 

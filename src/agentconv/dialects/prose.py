@@ -88,7 +88,7 @@ class Prose(Dialect):
     def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> Any:
         if not style:
             return None
-        newline = style.get("newline") if style.get("newline") in ("\n", "\r\n") else "\n"
+        newline: str = style["newline"] if style.get("newline") in ("\n", "\r\n") else "\n"
         end = style.get("end")
         end = end if isinstance(end, str) and not end.strip() else None
         marker = style.get("marker")
@@ -105,18 +105,18 @@ class Prose(Dialect):
         prompt = agent.prompt or ""
         implied = _implied_by_prompt(agent)
         synthetic = trivia is not None and trivia.synthetic
-        end = trivia.end if synthetic else None
-        styled_marker = trivia.marker if synthetic else ""
+        end = trivia.end if trivia is not None and synthetic else None
+        styled_marker = trivia.marker if trivia is not None and synthetic else ""
         trivia = None if synthetic else trivia
         keep_brief = trivia is not None and (
             (not trivia.brief.strip() and implied) or _brief_fields(trivia.brief) == _agent_brief(agent))
         keep_region = trivia is not None and trivia.region.strip().replace("\r\n", "\n") == prompt
         rendered = "" if implied else briefs.render_description(agent) or ""
-        brief = trivia.brief if keep_brief else (fresh(rendered + "\n") if rendered else "")
-        if keep_brief and keep_region:
+        brief = trivia.brief if keep_brief and trivia is not None else (fresh(rendered + "\n") if rendered else "")
+        if keep_brief and keep_region and trivia is not None:
             text = brief + trivia.marker + trivia.region
         else:
-            region = (trivia.region if keep_region else fresh(prompt + "\n")) if prompt else ""
+            region = (trivia.region if keep_region and trivia is not None else fresh(prompt + "\n")) if prompt else ""
             if end is not None and region:
                 region = region.rstrip("\r\n") + end
             own_marker = (trivia.marker if keep_region and trivia else "") or styled_marker
@@ -154,7 +154,9 @@ def _split_carry(text: str) -> tuple[str, Carry | None, str]:
 def _implied_by_prompt(agent: Agent) -> bool:
     """A brief that is only the description the reader derives from the prompt says nothing
     the prompt does not: it is not written."""
-    return bool(agent.prompt) and agent.description == briefs.derive_description(agent.prompt) \
+    if not agent.prompt:
+        return False
+    return agent.description == briefs.derive_description(agent.prompt) \
         and not agent.examples and not any(getattr(agent, f) for f in briefs.SECTION_FIELDS)
 
 

@@ -17,9 +17,10 @@ from .. import access, vocabulary
 from ..data import mapping
 from ..errors import AgentconvError
 from ..formats import lineyaml, yamlsrc, yamlwrite
+from ..formats.values import same_value
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule, normalise_rules
-from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
+from .base import MISSING, MarkdownDialect, MarkdownTrivia, NativeItems, cached_rules
 from .fields import NAME, UNSET, Code, Description, FieldTable, Key, Reader, a_map, model_reader, one_of
 from .namelist import McpSpelling, NameTable, allows_others, every_tool
 
@@ -89,7 +90,7 @@ class Qwen(FieldTable, MarkdownDialect):
     def render_entry(self, key: str, value: Any, newline: str) -> str:
         return render_entry(key, value, newline)
 
-    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent):
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> MarkdownTrivia | None:
         """Another dialect's formatting, where 0.15.x's line parser reads it as YAML does."""
         if style:
             style = {**style, "quotes": {k: q for k, q in (style.get("quotes") or {}).items() if q in ('"', "plain")},
@@ -240,7 +241,7 @@ def _max_turns(value: Any) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
-def _read_servers(value: Any) -> list | None:
+def _read_servers(value: Any) -> list[dict[str, Any]] | None:
     """``mcpServers``: an object of server name → spec (specs that are not objects are dropped)."""
     if not isinstance(value, dict):
         return None
@@ -248,7 +249,7 @@ def _read_servers(value: Any) -> list | None:
     return servers or None
 
 
-def qwen_servers(servers: list | None) -> dict[str, Any] | None:
+def qwen_servers(servers: list[Any] | None) -> dict[str, Any] | None:
     """Servers given with their spec; one named only (configured elsewhere) cannot be said."""
     if not servers or not all(isinstance(s, dict) and len(s) == 1 for s in servers):
         return None
@@ -278,7 +279,7 @@ def _both_read(key: str, text: Any) -> bool:
         _, value = yamlsrc.load_yaml(text)
     except AgentconvError:
         return False
-    return isinstance(value, dict) and yamlwrite.same_value(lineyaml.parse(text.replace("\r\n", "\n")), value)
+    return isinstance(value, dict) and same_value(lineyaml.parse(text.replace("\r\n", "\n")), value)
 
 
 def _scalar(value: str) -> str:

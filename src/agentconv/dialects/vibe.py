@@ -296,7 +296,7 @@ def parse_access(enabled: Any, disabled: Any, permissions: Any) -> list[ToolRule
     listed = names_of(enabled) if enabled is not MISSING else None
     allowed = [n for p in listed or [] for n in tool_names(p)]
     removed = [n for p in (names_of(disabled) or []) for n in tool_names(p)] if disabled is not MISSING else []
-    asked = []
+    asked: list[str] = []
     for name, permission in (permissions or {}).items():
         if name.strip().lower() in _NO_EFFECT:
             continue
@@ -326,7 +326,9 @@ def access_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any,
     if not rules:
         return MISSING, MISSING, MISSING
     whole = evaluator(tuple(rules))
-    denied, asked, free = [], [], []
+    denied: list[str] = []
+    asked: list[str] = []
+    free: list[str] = []
     for name, tools in _GROUPS.grants.items():
         actions = {_strictest(rules, whole, t) for t in tools or (name,)}
         (denied if "deny" in actions else asked if "ask" in actions else free).append(name)
