@@ -68,6 +68,9 @@ class Job:
     written: set[str] = field(default_factory=set)
     #: into a container dialect: (result, members, facts) per source, landed in one file at the end
     members: list = field(default_factory=list)
+    #: output folder -> its real path, resolved once per run (the write itself opens every folder
+    #: without following links, so a link planted later still cannot redirect it)
+    real_folders: dict[str, str] = field(default_factory=dict)
     dialect: Any = field(init=False)
     out_real: str | None = field(init=False)
 
@@ -157,10 +160,20 @@ def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str
         result.warnings.append(Diagnostic(message=f"the name {name!r} holds invisible or bidi control "
                                                   f"characters ({hidden}): it may not read as it shows"))
     target = os.path.join(job.out, *relative.parts).removeprefix(os.curdir + os.sep)
-    if os.path.commonpath([job.out_real, os.path.realpath(target)]) != job.out_real:
+    if os.path.commonpath([job.out_real, _real_path(target, job)]) != job.out_real:
         raise AgentconvError("a symlink inside the output folder leads outside it", path=target,
                              hint="remove the symlink or choose another output folder")
     return target
+
+
+def _real_path(target: str, job: Job) -> str:
+    folder, name = os.path.split(target)
+    if name in ("", os.curdir, os.pardir) or os.path.islink(target):
+        return os.path.realpath(target)
+    real = job.real_folders.get(folder)
+    if real is None:
+        real = job.real_folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
 
 
 def _refuse_reserved(name: str, source: str, job: Job) -> None:

@@ -99,19 +99,34 @@ def dialects_for_path(path: str | None) -> tuple[str, ...]:
     if not path:
         return ()
     posix = PurePath(path).as_posix()
-    return tuple(n for n in DIALECTS if any(_hinted(posix, h) for h in _path_hints(n)))
+    folders, endings = _folder_hinted(posix.rpartition("/")[0]), _ending_hinted(posix)
+    return tuple(n for n in DIALECTS if n in folders or n in endings)
+
+
+# A tree's files share a few folders: folder hints are matched once per folder, not once per
+# file. A folder hint ``x/`` can only end at a slash, so it lies inside the folder part.
+
+@lru_cache(maxsize=1024)
+def _folder_hinted(folder: str) -> frozenset[str]:
+    within = "/" + folder + "/" if folder else "/"
+    return frozenset(n for n in DIALECTS if any(not h.startswith("*") and h.rstrip("/") + "/" in within
+                                                for h in _path_hints(n)))
+
+
+def _ending_hinted(posix: str) -> tuple[str, ...]:
+    return tuple(n for n, ending in _endings() if posix.endswith(ending))
+
+
+@lru_cache(maxsize=1)
+def _endings() -> tuple[tuple[str, str], ...]:
+    """(dialect, ending) of every ``*ending`` hint (``*.agent.md``)."""
+    return tuple((n, h[1:]) for n in DIALECTS for h in _path_hints(n) if h.startswith("*"))
 
 
 def _path_hints(name: str) -> tuple[str, ...]:
     from ._pathindex import PATH_HINTS  # generated (pathindex.py): no dialect is imported
     hints = PATH_HINTS.get(name)
     return hints if hints is not None else get_dialect(name).path_hints
-
-
-def _hinted(posix: str, hint: str) -> bool:
-    if hint.startswith("*"):
-        return posix.endswith(hint[1:])
-    return hint.rstrip("/") + "/" in "/" + posix
 
 
 _INDENTED_OPENING = re.compile(r"[ \t]+---[ \t]*\r?\n")
