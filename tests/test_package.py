@@ -45,6 +45,11 @@ def test_wheel_has_the_package_and_the_console_script(wheel):
     assert not any(n.startswith(("tests/", "fixtures/")) for n in names)
 
 
+def test_wheel_marks_the_package_typed(wheel):
+    """PEP 561: with py.typed a type checker reads agentconv's own annotations."""
+    assert "agentconv/py.typed" in zipfile.ZipFile(wheel).namelist()
+
+
 def test_unpacked_wheel_reads_its_own_data(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(tmp_path)
     probe = ("import agentconv, agentconv.data as d; "

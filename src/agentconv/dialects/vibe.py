@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
@@ -185,7 +186,7 @@ class Vibe(FieldTable, StructuredDialect):
             out.add("tools", old if old == table else table)
 
 
-def _quietly(read: Any, ref: str, path: str | None) -> str | None:
+def _quietly(read: Callable[[str, str | None], str | None], ref: str, path: str | None) -> str | None:
     try:
         return read(ref, path)
     except (SchemaError, ParseError):
