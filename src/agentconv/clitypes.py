@@ -9,9 +9,11 @@ import click
 
 from .registry import DIALECTS
 
-# click's ParamType is generic from 8.5 on (value type, input type); click>=8.2 is allowed,
-# so the subscript is for the checker only
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+    # click's ParamType is generic from 8.5 on (value type, input type); click>=8.2 is allowed,
+    # so the subscript is for the checker only
     _StrParam = click.ParamType[str, Any]
     _PairParam = click.ParamType[tuple[str, str], Any]
 else:
@@ -34,6 +36,14 @@ class DialectType(_StrParam):
         except UnknownDialectError as exc:
             self.fail(f"{exc.message}; {exc.hint}", param, ctx)
 
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        """The dialect names that start with what was typed (shell completion)."""
+        from click.shell_completion import CompletionItem
+        return [CompletionItem(name) for name in self.choices() if name.startswith(incomplete)]
+
+    def choices(self) -> list[str]:
+        return list(DIALECTS)
+
 
 DIALECT_CHOICE = DialectType()
 
@@ -44,6 +54,9 @@ class ToolType(DialectType):
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "[" + "|".join(_tools()) + "]"
+
+    def choices(self) -> list[str]:
+        return _tools()
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         name = super().convert(value, param, ctx)
