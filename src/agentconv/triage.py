@@ -367,7 +367,8 @@ def _precise(data: bytes, path: str, exc: DetectionError) -> AgentconvError:
     return exc
 
 
-def prompt_files(sources: Iterable[Source], root_of: Callable[[str], str], anywhere: bool = False) -> dict[str, str]:
+def prompt_files(sources: Iterable[Source], root_of: Callable[[str], str | None],
+                 anywhere: bool = False) -> dict[str, str]:
     """Real path of each prompt file the agents among ``sources`` name (``{file:…}``,
     ``file://…``) → the file naming it: part of that agent, never an agent of its own,
     whatever dialect the run reads. ``root_of``: the project root of a source's path."""
