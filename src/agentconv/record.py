@@ -192,7 +192,7 @@ def _tuple(items: tuple[Callable[[Any], Any], ...]) -> Callable[[Any], Any]:
     def check(value: Any) -> tuple[Any, ...]:
         if not isinstance(value, (list, tuple)) or len(value) != len(items):
             raise _Invalid("Input should be a valid tuple", "tuple_type", value)
-        return tuple(f(v) for f, v in zip(items, value))
+        return tuple(f(v) for f, v in zip(items, value, strict=True))
     return check
 
 
@@ -216,7 +216,7 @@ def _union(options: list[Any]) -> Callable[[Any], Any]:
     exact = [_EXACT.get(o) for o in options]
 
     def check(value: Any) -> Any:
-        for kinds, f in zip(exact, checks):        # smart mode: an exact type wins
+        for kinds, f in zip(exact, checks, strict=True):        # smart mode: an exact type wins
             if kinds and type(value) in kinds:
                 return f(value)
         first: _Invalid | None = None
@@ -375,7 +375,6 @@ class Record:
     def _checked(cls, data: dict[str, Any]) -> dict[str, Any]:
         if not cls._resolved:
             cls._resolve()
-        fields = cls.model_fields
         values = dict(cls._template)
         for name, factory in cls._factories:
             if name not in data:
