@@ -184,3 +184,23 @@ def test_a_text_without_its_final_break_reads_as_itself(text, value):
 def test_a_text_without_its_final_break_shares_the_parse():
     from agentconv.formats import yamlsrc
     assert yamlsrc._composed("name: shared-parse\n") is yamlsrc._composed("name: shared-parse")
+
+
+def _nested(value, depth):
+    for _ in range(depth):
+        value = [value] if depth % 2 else {"k": value}
+    return value
+
+
+_shared = st.lists(_text, max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_value, shared=_shared, depth=st.integers(0, 80), alias=st.booleans(), flow=st.booleans())
+def test_texts_skipped_by_the_alias_and_depth_walk_pass_it(value, shared, depth, alias, flow):
+    """The walk that refuses aliases and deep nesting is skipped only for texts it passes."""
+    data = {"a": _nested(value, depth), "b": shared, "c": shared if alias else list(shared)}
+    text = yaml.dump(data, default_flow_style=flow, allow_unicode=True)
+    node = yaml.compose(text, Loader=yamlsrc.Loader)
+    if not yamlsrc._may_alias_or_nest_deep(text):
+        yamlsrc._refuse_aliases(node, None, 0)

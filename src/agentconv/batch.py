@@ -138,13 +138,13 @@ def _read_and_prepare(source: Source, job: Job, result: FileResult, reason: str 
 
 def _root_of(path: str, job: Job) -> str | None:
     """The walked folder a source lies in: the project root its prompt references read below."""
-    real = os.path.realpath(path)
+    real = job.real(path)
     return next((root for root in job.roots if _inside(real, root)), None)
 
 
 def _prompt_file(source: Source, job: Job) -> str | None:
     """A file an agent of the walked trees keeps its prompt in is part of that agent, not one."""
-    owner = job.prompt_files.get(os.path.realpath(source.path))
+    owner = job.prompt_files.get(job.real(source.path)) if job.prompt_files else None
     return f"the prompt of the agent in {printable(owner)}: not an agent itself" if owner else None
 
 

@@ -74,8 +74,8 @@ class Job:
     written: set[str] = field(default_factory=set)
     #: into a container dialect: (result, members, facts) per source, landed in one file at the end
     members: list[Members] = field(default_factory=list)
-    #: output folder -> its real path, resolved once per run (the write itself opens every folder
-    #: without following links, so a link planted later still cannot redirect it)
+    #: folder -> its real path, resolved once per run (a write opens every folder without
+    #: following links, so a link planted later still cannot redirect it)
     real_folders: dict[str, str] = field(default_factory=dict)
     dialect: Dialect = field(init=False)
     out_real: str | None = field(init=False)
@@ -89,6 +89,16 @@ class Job:
     @property
     def writes(self) -> bool:
         return not (self.dry_run or self.check or self.diff)
+
+    def real(self, path: str) -> str:
+        """``os.path.realpath(path)``, its folder resolved once per run (a tree shares a few)."""
+        folder, name = os.path.split(path)
+        if name in ("", os.curdir, os.pardir) or os.path.islink(path):
+            return os.path.realpath(path)
+        real = self.real_folders.get(folder)
+        if real is None:
+            real = self.real_folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
 
     def walks(self, real: str) -> bool:
         """Whether the walk of this run reads the file at real path ``real``."""
@@ -168,20 +178,10 @@ def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str
         result.warnings.append(Diagnostic(message=f"the name {name!r} holds invisible or bidi control "
                                                   f"characters ({hidden}): it may not read as it shows"))
     target = os.path.join(out, *relative.parts).removeprefix(os.curdir + os.sep)
-    if os.path.commonpath([out_real, _real_path(target, job)]) != out_real:
+    if os.path.commonpath([out_real, job.real(target)]) != out_real:
         raise AgentconvError("a symlink inside the output folder leads outside it", path=target,
                              hint="remove the symlink or choose another output folder")
     return target
-
-
-def _real_path(target: str, job: Job) -> str:
-    folder, name = os.path.split(target)
-    if name in ("", os.curdir, os.pardir) or os.path.islink(target):
-        return os.path.realpath(target)
-    real = job.real_folders.get(folder)
-    if real is None:
-        real = job.real_folders[folder] = os.path.realpath(folder)
-    return os.path.join(real, name)
 
 
 def _refuse_reserved(name: str, source: str, job: Job) -> None:
@@ -284,7 +284,7 @@ def _converts_to(original: str, output: str, dialect: str | None, job: Job) -> b
 
 def _replaces_source(result: FileResult, job: Job) -> FileResult | None:
     target = _target(result)
-    real = os.path.realpath(target)
+    real = job.real(target)
     if not job.walks(real):
         return None
     if os.path.lexists(target):

@@ -173,7 +173,8 @@ def _compose_fresh(text: str) -> Any:
     loader = Loader(text)
     try:
         node = loader.get_single_node()
-        _refuse_aliases(node, None, 0)
+        if _may_alias_or_nest_deep(text):
+            _refuse_aliases(node, None, 0)
         return node
     finally:
         loader.dispose()
@@ -181,6 +182,12 @@ def _compose_fresh(text: str) -> Any:
 
 #: agent files never nest deeper; pydantic and json have limits of their own not far above
 MAX_DEPTH = 64
+
+
+def _may_alias_or_nest_deep(text: str) -> bool:
+    """False when the text can hold neither: an alias is always written ``*name``, and each
+    level of nesting needs one indicator of its own (``:`` ``-`` ``?`` ``[`` ``{``)."""
+    return "*" in text or sum(text.count(c) for c in ":-?[{") > MAX_DEPTH
 
 
 def _refuse_aliases(node: Any, path: str | None, first_line: int) -> None:
