@@ -48,4 +48,4 @@ class Document(Record):
         theirs: Any = other
         return bool(self.agents == theirs.agents and self.dialect == theirs.dialect)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like a pydantic model

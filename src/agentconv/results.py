@@ -12,7 +12,7 @@ from .record import Field, Record
 
 Status = Literal["converted", "unchanged", "would-write", "differs", "exists", "conflict",
                  "skipped", "failed"]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]  # the Literal's values
 #: outcomes that make a run fail (exit code 1); "skipped" never does
 FAILING = frozenset({"failed", "conflict", "exists", "differs"})
 

@@ -42,7 +42,7 @@ class TwinBase(BaseModel):
             return other.__eq__(self) is True
         return BaseModel.__eq__(self, other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like a pydantic model
 
 
 def twin(record: type[Record]) -> type[TwinBase]:

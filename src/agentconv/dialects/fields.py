@@ -180,7 +180,7 @@ class Key(Entry):
     only_if_present: bool = False
 
     @property
-    def keys(self) -> tuple[str, ...]:          # type: ignore[override]
+    def keys(self) -> tuple[str, ...]:          # type: ignore[override]  # Entry's field, derived here
         return (self.key, *self.aliases)
 
     def take(self, dialect: Any, values: dict[str, Any], fields: dict[str, Any],
@@ -222,7 +222,7 @@ class Description(Entry):
     unescape: bool = False
 
     @property
-    def keys(self) -> tuple[str, ...]:          # type: ignore[override]
+    def keys(self) -> tuple[str, ...]:          # type: ignore[override]  # Entry's field, derived here
         return (self.key,)
 
     def take(self, dialect: Any, values: dict[str, Any], fields: dict[str, Any],
@@ -254,7 +254,7 @@ class Code(Entry):
         object.__setattr__(self, "write", write)
 
     @property
-    def keys(self) -> tuple[str, ...]:          # type: ignore[override]
+    def keys(self) -> tuple[str, ...]:          # type: ignore[override]  # Entry's field, derived here
         return self.names
 
     def take(self, dialect: Any, values: dict[str, Any], fields: dict[str, Any],

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from ..errors import AgentconvError, ParseError
-from .values import same_value
+from .values import same_value as same_value  # also imported from here
 
 _WS = re.compile(r"[ \t\n\r]*")
 

@@ -18,7 +18,7 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _EXAMPLE_LABELS = {"context", "user", "assistant", "commentary", "human", "example", "examples"}
 
 
-class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class Loader(_BaseLoader):  # type: ignore[misc,valid-type]  # the C loader when PyYAML has it
     """Safe loader with YAML 1.2 booleans (only true/false) and no date coercion."""
 
 

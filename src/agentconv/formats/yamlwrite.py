@@ -9,13 +9,13 @@ from typing import Any
 
 import yaml
 
-from .values import same_value  # noqa: F401 - also imported from here
+from .values import same_value as same_value  # also imported from here
 from .yamlsrc import Block
 
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
+class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]  # the C dumper when PyYAML has it
     """House style for fresh values: block style, literal blocks for multi-line text."""
 
     def ignore_aliases(self, data: Any) -> bool:
