@@ -35,6 +35,7 @@ def _completions(words: str) -> list[str]:
 
 @pytest.mark.parametrize("words, expected", [
     ("agentconv con", ["convert"]),
+    ("agentconv convert x.md --stri", ["--strict"]),
     ("agentconv convert x.md --to open", ["opencode", "opencode-json"]),
     ("agentconv convert x.md --to ", list(DIALECTS)),
     ("agentconv check --for cl", ["claude", "cline"]),
