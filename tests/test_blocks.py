@@ -129,3 +129,15 @@ def test_a_value_with_yamls_own_line_breaks_reads_back_whole_and_ends_its_line(v
     assert text.endswith("\n") and yaml.safe_load(text)["description"] == value
     if not any("\\" in v for v in ([value] if isinstance(value, str) else value)):
         assert "\\L" not in text and "\\P" not in text and "\\N" not in text
+
+
+@pytest.mark.parametrize("value, written", [
+    ("🐛 Finds bugs", "description: 🐛 Finds bugs\n"),                 # libyaml would write "\U0001F41B ..."
+    ("line one\n🐛 two\n", "description: |\n  line one\n  🐛 two\n"),
+    (["🐛", {"k": "😀"}], "description:\n- 🐛\n- k: 😀\n"),
+    ("é ü", "description: é ü\n"),
+])
+def test_characters_past_the_bmp_are_written_as_themselves(value, written):
+    from agentconv.formats import yamlwrite
+    assert yamlwrite._dump("description", value) == written
+    assert yaml.safe_load(written)["description"] == value

@@ -36,6 +36,17 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 Dumper.add_representer(str, _represent_str)
 
 
+class AstralDumper(yaml.SafeDumper):
+    """The same house style through PyYAML's Python emitter, for text holding characters past
+    U+FFFF (emoji): libyaml escapes them (``"\\U0001F41B"``), the Python emitter writes them
+    as they are, as YAML allows."""
+
+    ignore_aliases = Dumper.ignore_aliases
+
+
+AstralDumper.add_representer(str, _represent_str)
+
+
 
 # no control characters, line breaks (YAML counts \x85 \u2028 \u2029) or BOM in a bare value
 _PLAIN_SAFE = re.compile("^[A-Za-z_/(][^\n\r\t#:'\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]*$")
@@ -95,11 +106,25 @@ def _has_dash_run(value: Any) -> bool:
 
 
 def _dump(key: str, value: Any) -> str:
-    text = yaml.dump({key: value}, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+    dumper = AstralDumper if _has_astral(value) else Dumper
+    text = yaml.dump({key: value}, Dumper=dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=2**31 - 1)
     if "\\" in text and not _holds_backslash(value):
         text = _JSON_STYLE_BREAKS.sub(_as_json_escape, text)
     return text
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _has_astral(value: Any) -> bool:
+    if isinstance(value, str):
+        return _ASTRAL.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_astral(k) or _has_astral(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_astral(v) for v in value)
+    return False
 
 
 def _holds_backslash(value: Any) -> bool:
