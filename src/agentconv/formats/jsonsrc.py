@@ -20,9 +20,8 @@ from .values import same_value as same_value  # also imported from here
 _WS = re.compile(r"[ \t\n\r]*")
 
 
-def _skip_ws(text: str, at: int = 0) -> int:
-    """Where the whitespace from ``at`` ends (the pattern matches everywhere, even empty)."""
-    return _WS.match(text, at).end()  # type: ignore[union-attr]  # `*` always matches
+# the pattern matches everywhere (even empty): never None, and no call of our own in the loop
+_ws: Callable[[str, int], re.Match[str]] = _WS.match  # type: ignore[assignment]
 _DECODER = json.JSONDecoder()
 # public at run time, missing from typeshed
 _scan_string: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
@@ -206,7 +205,7 @@ def parse(text: str, *, path: str | None = None, depth: int = 1,
     if comments:
         text = blanked(text, path)
     lines = _Lines(text)
-    start = _skip_ws(text)
+    start = _ws(text, 0).end()
     if start >= len(text) or text[start] != "{":
         raise ParseError("not a JSON object: the file must start with '{'", path=path,
                          line=lines.line(start), column=lines.column(start),
@@ -215,7 +214,7 @@ def parse(text: str, *, path: str | None = None, depth: int = 1,
     block = _object(text, start, depth, style, lines, path, source)
     after = source[block.end:]
     if text[block.end:].strip():
-        at = block.end + _skip_ws(text, block.end) - block.end
+        at = block.end + _ws(text, block.end).end() - block.end
         raise ParseError("text after the JSON object", path=path, line=lines.line(at),
                          column=lines.column(at), hint="a file holds one JSON object")
     return block, source[:start], after
@@ -287,16 +286,16 @@ def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path
     entries: list[Entry] = []
     seen: dict[str, int] = {}
     while True:
-        ws_end = _skip_ws(text, pos)
+        ws_end = _ws(text, pos).end()
         if ws_end < len(text) and text[ws_end] == "}" and not entries:
             return JsonBlock(source, start, ws_end + 1, entries, source[pos:ws_end], style, at)
         if ws_end >= len(text) or text[ws_end] != '"':
             _fail(text, ws_end, lines, path, "expected a key in double quotes")
         key, after_key = _string(text, ws_end, lines, path)
-        colon = _skip_ws(text, after_key)
+        colon = _ws(text, after_key).end()
         if colon >= len(text) or text[colon] != ":":
             _fail(text, colon, lines, path, "expected ':' after the key")
-        value_at = _skip_ws(text, colon + 1)
+        value_at = _ws(text, colon + 1).end()
         inner = None
         if depth > 1 and value_at < len(text) and text[value_at] == "{":
             inner = _object(text, value_at, depth - 1, style, lines, path, source)
@@ -309,7 +308,7 @@ def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path
                              column=lines.column(ws_end), hint="keep one of them: the last one wins in JSON")
         seen[key] = line
         entries.append(Entry(key, value, line, source[pos:ws_end], ws_end, value_at, end, source, inner))
-        pos = _skip_ws(text, end)
+        pos = _ws(text, end).end()
         if pos < len(text) and text[pos] == ",":
             pos += 1
             continue
