@@ -55,13 +55,14 @@ MESSY = {
 # ------------------------------------------------------------------------------ the messy tree
 
 def test_a_messy_tree_converts_everything_else_writes_only_inside_out_and_exits_1(tmp_path):
-    src = make_tree(tmp_path / "src", MESSY)
-    before = snapshot(tmp_path)
-    result = run(str(src), "--to", "opencode", "-o", str(tmp_path / "out"))
+    case = tmp_path / "case"            # the folder above it is this test's own, so it is looked at too
+    src = make_tree(case / "src", MESSY)
+    before = snapshot(case)
+    result = run(str(src), "--to", "opencode", "-o", str(case / "out"))
     assert result.exit_code == 1
-    written = {p for p in snapshot(tmp_path) if p not in before}
+    written = {p for p in snapshot(case) if p not in before}
     assert written == {"out/.opencode/agent/reviewer.md", "out/.opencode/agent/writer.md"}
-    assert not any("evil" in p for p in snapshot(tmp_path.parent) if not p.startswith(tmp_path.name + "/src"))
+    assert not any("evil" in p for p in snapshot(tmp_path) if not p.startswith("case/src"))
     assert "broken.md:4:1: key 'name' appears twice" in result.stderr and "hint:" in result.stderr
     assert "outside the output folder" in result.stderr
     assert "2 converted" in result.stderr and "2 failed" in result.stderr

@@ -63,6 +63,7 @@ def test_tools_are_read_as_kiro_grants_them(keys, expected):
 @pytest.mark.parametrize("keys, field, expected", [
     ({"model": "claude-sonnet-4.5"}, "model", "anthropic/claude-sonnet-4-5"),
     ({"mcpServers": {"git": {"command": "git-mcp"}}}, "mcp_servers", [{"git": {"command": "git-mcp"}}]),
+    ({"mcpServers": {}}, "mcp_servers", None),                            # no server, as an absent key
     ({"name": "other"}, "name", "other"),
     ({"hooks": {"agentSpawn": [{"command": "date"}]}}, "hooks", None),     # Kiro CLI 3.0 reads no hooks here
 ])
@@ -242,3 +243,18 @@ def test_fixture(path, target, snapshot):
 
 def test_no_stale_snapshot_files():
     assert json_snapshots.stale("test_kiro", CASES) == set(), "stale snapshots: delete them"
+
+
+_MIXED = "---\nname: a\ndescription: d\nmcpServers:\n  - github\n  - custom:\n      command: x\n---\nHi\n"
+
+
+@pytest.mark.parametrize("to", ["kiro", "kiro-ide"])
+def test_a_server_named_only_is_dropped_alone_and_reported(to):
+    text, losses = agentconv.to_dialect(agentconv.loads(_MIXED, "claude"), to)
+    assert agentconv.loads(text, to).agent.mcp_servers == [{"custom": {"command": "x"}}]
+    assert [l.field for l in losses if l.field == "mcp_servers"] == ["mcp_servers"]
+
+
+def test_kiro_ide_reads_an_empty_server_map_as_no_server():
+    doc = agentconv.loads("---\nname: a\ndescription: d\nmcpServers: {}\n---\nHi\n", "kiro-ide")
+    assert doc.agent.mcp_servers is None

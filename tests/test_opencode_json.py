@@ -226,3 +226,39 @@ def test_fixture(path, target, snapshot):
 
 def test_no_stale_snapshot_files():
     assert json_snapshots.stale("test_opencode_json", CASES) == set(), "stale snapshots: delete them"
+
+
+_OVERRIDES = ('{"agent": {"build": {"model": "anthropic/claude-sonnet-4-5"}, '
+              '"a": {"description": "d", "prompt": "p"}}}\n')
+
+
+@pytest.mark.parametrize("files, to, written, skipped", [
+    # opencode merges an entry named as a built-in into it: without a prompt it adjusts the built-in
+    ({"opencode.json": _OVERRIDES}, "claude", [".claude/agents/a.md"], []),
+    ({".opencode/agent/plan.md": "---\nmodel: anthropic/claude-opus-4-1\n---\n"}, "claude", [],
+     ["'plan' only adjusts opencode's built-in agent"]),
+    # the same tool's other form adjusts the same built-in
+    ({"opencode.json": _OVERRIDES}, "opencode", [".opencode/agent/a.md", ".opencode/agent/build.md"], []),
+    # a built-in's name with a prompt of its own is an agent, replaced by name as before
+    ({".opencode/agent/plan.md": "---\ndescription: d\n---\nMy plan.\n"}, "claude", [".claude/agents/plan.md"], []),
+])
+def test_an_entry_that_only_adjusts_a_built_in_is_no_agent_for_another_tool(tmp_path, files, to, written, skipped):
+    for name, text in files.items():
+        (tmp_path / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "src" / name).write_text(text)
+    result = convert_tree([tmp_path / "src"], tmp_path / "out", to=to)
+    out = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert out == written
+    passed = [f for f in result.files if f.status == "skipped"]
+    assert [f.reason[:len(s)] for f, s in zip(passed, skipped, strict=False)] == skipped
+    warned = [w.message for f in result.files for w in f.warnings if "only adjusts" in w.message]
+    assert bool(warned) == (to == "claude" and "opencode.json" in files)
+
+
+def test_converting_only_an_adjustment_of_a_built_in_is_an_error(tmp_path):
+    from click.testing import CliRunner
+
+    from agentconv.cli import cli
+    (tmp_path / "opencode.json").write_text('{"agent": {"build": {"model": "anthropic/claude-sonnet-4-5"}}}\n')
+    result = CliRunner().invoke(cli, ["convert", str(tmp_path / "opencode.json"), "--to", "claude"])
+    assert result.exit_code != 0 and "only adjusts opencode.json's built-in agent" in result.output

@@ -219,6 +219,31 @@ def each_agent(doc: Document) -> list[Document]:
     return parts
 
 
+def own_agents(doc: Document, to: str) -> tuple[list[Document], list[str]]:
+    """The documents to write into dialect ``to`` (the whole file into a container dialect,
+    else one per agent), without the agents that only adjust a built-in of the source's tool
+    (opencode's ``build`` given just a model): those say nothing another tool can take; the
+    second list says why each was left out."""
+    target = get_dialect(to)
+    source = get_dialect(doc.dialect) if doc.dialect else None
+
+    def left_out(agent: Agent) -> str | None:
+        if source is None or source.name == target.name or adjusts_built_in(source, target, agent):
+            return None
+        return source.built_in_override(agent)
+
+    overrides = [reason for agent in doc.agents if (reason := left_out(agent))]
+    if not overrides:
+        return ([doc] if target.many_per_file or len(doc.agents) == 1 else each_agent(doc)), []
+    return [part for part in each_agent(doc) if not left_out(part.agents[0])], overrides
+
+
+def adjusts_built_in(source: Dialect, target: Dialect, agent: Agent) -> bool:
+    """``agent`` adjusts a built-in that the target has too, in the same way (opencode.json's
+    ``build`` with a model, written as opencode's ``build.md``)."""
+    return bool(source.built_in_override(agent)) and target.merges_built_ins and agent.name in target.reserved_names
+
+
 def _read_narrowings(doc: Document, agent: Agent, target: Dialect, warnings: Iterable[Diagnostic]) -> list[Loss]:
     """What reading the file already narrowed (lenient_access): a loss of every conversion."""
     if doc.dialect == target.name:

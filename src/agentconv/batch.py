@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from .api import PathLike, each_agent, to_dialect
+from .api import PathLike, own_agents, to_dialect
 from .document import Document
 from .errors import AgentconvError, DetectionError, LossError
 from .formats import yamlsrc, yamlwrite
@@ -126,7 +126,10 @@ def _read_and_prepare(source: Source, job: Job, result: FileResult, reason: str 
             return result.model_copy(update={
                 "reason": f"a {doc.dialect} file: --in-place only rewrites {job.to} files"})
         doc = renamed(doc, job, result)
-        parts = [doc] if job.dialect.many_per_file or len(doc.agents) == 1 else each_agent(doc)
+        parts, overrides = own_agents(doc, job.to)
+        if not parts:
+            return result.model_copy(update={"reason": overrides[0]})
+        result.warnings += [Diagnostic(message=f"{reason}; left out") for reason in overrides]
         return [_prepare_output(part, source, job, _own_copy(result), Facts(data, verdict.own_output))
                 for part in parts]
     except AgentconvError as exc:

@@ -20,6 +20,7 @@ from .registry import DIALECTS
 
 if TYPE_CHECKING:
     from .dialects.base import Dialect
+    from .document import Document
     from .model import Agent
     from .toolread import ToolReading
 from .terminal import NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines, shown, summary
@@ -213,6 +214,7 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
     data, path = _read_source(source)
     doc = loads(data, from_, path=path, trust_carry=trust_carry, lenient_access=lenient_access)
     target = get_dialect(to)
+    doc = _without_built_in_overrides(doc, target.name, path)
     if len(doc.agents) > 1 and output is not None and not target.many_per_file and path is not None:
         # one file per agent, as for a tree (the output must be a folder)
         return _convert_batch((path,), to, from_, output, force=force, dry_run=False, diff=False, check=False,
@@ -259,6 +261,23 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
         write_atomic(out_path, text.encode("utf-8"), overwrite=force)
     if report == "text" and not quiet:
         click.echo(f"agentconv: wrote {shown(out_path)}", err=True)
+
+
+def _without_built_in_overrides(doc: Document, to: str, path: str | None) -> Document:
+    """The document less its agents that only adjust a built-in of the source's tool (said
+    on stderr); none left is an error."""
+    from .api import own_agents
+    from .errors import AgentconvError
+    parts, overrides = own_agents(doc, to)
+    if not overrides:
+        return doc
+    if not parts:
+        raise AgentconvError(overrides[0], path=path, hint="give it a prompt of its own to convert it as an agent")
+    for reason in overrides:
+        click.echo(f"agentconv: {shown(path or '<stdin>')}: {shown(reason)}; left out", err=True)
+    if len(parts) == 1:
+        return parts[0]
+    return doc.model_copy(update={"agents": [part.agents[0] for part in parts], "trivia": None})
 
 
 def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, *,

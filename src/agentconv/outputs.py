@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from .api import adjusts_built_in
 from .document import Document
 from .errors import AgentconvError, OutputExistsError
 from .fsio import ChangedSinceReadError, Keep, write_atomic
@@ -157,16 +158,14 @@ def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str
     if job.in_place:       # through a symlink, rewrite the file it names, not the link
         return os.path.realpath(source) if os.path.islink(source) else source
     for agent in doc.agents[1:]:       # a container holds several: every name must do
-        if doc.dialect != job.to:
-            _refuse_reserved(agent.name or "", source, job)
+        _refuse_reserved(doc, agent, source, job)
     agent = doc.agents[0]
     name = agent.name or ""
     if _escapes(name) and not job.dialect.many_per_file:
         raise AgentconvError(f"the agent's name {name!r} would put the output outside the output folder",
                              path=source, hint="rename the agent: a name may hold sub-folders, not '..' "
                                                "or an absolute path")
-    if doc.dialect != job.to:          # an opencode file named build overrides the built-in on purpose
-        _refuse_reserved(name, source, job)
+    _refuse_reserved(doc, agent, source, job)
     out, out_real = job.out, job.out_real
     assert out is not None and out_real is not None     # not in place: there is an output folder
     relative = job.dialect.output_path_in(agent, out)
@@ -184,8 +183,13 @@ def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str
     return target
 
 
-def _refuse_reserved(name: str, source: str, job: Job) -> None:
-    if not name:
+def _refuse_reserved(doc: Document, agent: Any, source: str, job: Job) -> None:
+    """A name the target's tool keeps for a built-in is not written: a file of that name would
+    replace it. Not for a file of the target's own dialect (an opencode file named build
+    overrides the built-in on purpose), nor for an adjustment of the same built-in."""
+    name = agent.name or ""
+    if not name or doc.dialect is None or doc.dialect == job.to \
+            or adjusts_built_in(get_dialect(doc.dialect), job.dialect, agent):
         return
     problem = job.dialect.name_problem(name) or job.dialect.name_problem(safe_relative_name(name))
     if problem:

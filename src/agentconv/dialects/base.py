@@ -201,6 +201,18 @@ class Dialect:
             return f"{name!r} is one of {self.title}'s built-in agents, which a file of that name replaces"
         return None
 
+    #: the tool merges an agent named as one of its built-ins into that built-in (opencode)
+    merges_built_ins: ClassVar[bool] = False
+
+    def built_in_override(self, agent: Agent) -> str | None:
+        """Why ``agent`` is no agent of its own for another tool: it only adjusts one of this
+        tool's built-ins (a model for opencode's ``build``), whose prompt and tools are the
+        tool's. None: it stands on its own (it has a prompt of its own)."""
+        if not self.merges_built_ins or agent.name not in self.reserved_names or (agent.prompt or "").strip():
+            return None
+        return (f"{agent.name!r} only adjusts {self.title}'s built-in agent of that name, whose prompt and tools "
+                f"are {self.title}'s own: no agent to convert")
+
     def agent_shape(self, values: dict[str, Any]) -> bool:
         """Front matter the real tool would load as an agent, found outside its agent folders."""
         return False

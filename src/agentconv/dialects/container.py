@@ -95,9 +95,16 @@ class ContainerDialect(Dialect):
         for key in self.agents_at:
             value = value.get(key) if isinstance(value, dict) else None
         if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()) \
-                and any(self.prompt_key in v or "description" in v for v in value.values()):
+                and any(self._agent_keys(v) for v in value.values()):
             return self.SYNTAX
         return self.NO_CLAIM
+
+    def _agent_keys(self, member: dict[str, Any]) -> bool:
+        """Whether a member holds keys this tool reads in an agent: its prompt or a
+        description; below a key the tool names (``agent``), any of its agent keys (an entry
+        that only sets ``build``'s model)."""
+        return self.prompt_key in member or "description" in member \
+            or bool(self.agents_at and self.accepted_keys & set(member))
 
     def read(self, text: str, path: str | None = None, *, apply_carry: bool = True,
              trust_carry: bool = False) -> Document:

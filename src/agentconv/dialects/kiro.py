@@ -22,7 +22,7 @@ from ..promptref import Syntax
 from .base import MISSING, NativeItems, cached_rules
 from .fields import Code, Description, FieldTable, Key
 from .jsonagent import JsonAgentDialect
-from .kiro_ide import _read_model, _server_map, kiro_model
+from .kiro_ide import _read_model, _server_map, kiro_model, read_server_map
 
 _TABLE = mapping("kiro")
 _TOOLS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _TABLE["tools"].items()}
@@ -58,10 +58,7 @@ class Kiro(FieldTable, JsonAgentDialect):
     fields = (
         Code("name", read="read_name", write="write_name"),
         Description(),
-        # {} is no server, as an absent key is
-        Key("mcpServers", "mcp_servers",
-            read=lambda v: [{k: c} for k, c in v.items()] or None if isinstance(v, dict) else None,
-            write=lambda s: _server_map(s)),
+        Key("mcpServers", "mcp_servers", read=read_server_map, write=_server_map),
         Code("tools", "allowedTools", read="read_tools", write="write_tools"),
         Key("model", "model", read=lambda v: _read_model(v), write=lambda m: kiro_model(m)),
     )

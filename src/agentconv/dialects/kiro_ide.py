@@ -53,8 +53,7 @@ class KiroIde(FieldTable, MarkdownDialect):
         Description(),
         Code("tools", read="read_tools", write="write_tools"),
         Key("model", "model", read=lambda v: _read_model(v), write=lambda m: kiro_model(m)),
-        Key("mcpServers", "mcp_servers", read=lambda v: [{k: c} for k, c in v.items()] if isinstance(v, dict) else None,
-            write=lambda s: _server_map(s)),
+        Key("mcpServers", "mcp_servers", read=lambda v: read_server_map(v), write=lambda s: _server_map(s)),
     )
     field_defaults = {"mode": "subagent"}
 
@@ -89,10 +88,15 @@ class KiroIde(FieldTable, MarkdownDialect):
 
 
 def _server_map(servers: list[Any] | None) -> dict[str, Any] | None:
-    """Canonical servers → Kiro's map (name → configuration); servers named only are dropped."""
-    if not servers or not all(isinstance(s, dict) and len(s) == 1 for s in servers):
-        return None
-    return {k: v for s in servers for k, v in s.items()}
+    """Canonical servers → Kiro's map (name → configuration); a server named only (its
+    configuration is elsewhere) cannot be said, and is dropped alone (the read-back reports it)."""
+    configured = {k: v for s in servers or () if isinstance(s, dict) and len(s) == 1 for k, v in s.items()}
+    return configured or None
+
+
+def read_server_map(value: Any) -> list[dict[str, Any]] | None:
+    """Kiro's map (name → configuration) → canonical servers; ``{}`` is no server, as an absent key is."""
+    return [{k: c} for k, c in value.items()] or None if isinstance(value, dict) else None
 
 
 @cached_rules

@@ -38,6 +38,7 @@ class OpenCodeFields(FieldTable):
 
     native_dialect = "opencode"
     reserved_names = frozenset({"build", "plan", "general", "explore", "compaction", "summary", "title"})
+    merges_built_ins = True
     rejects_unreadable = KNOWN_KEYS - {"variant", "prompt", "options", "maxSteps"}
 
     guards = frozenset(k for k in access.GUARDS if k in _KEY_OF)
