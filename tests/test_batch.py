@@ -323,7 +323,7 @@ def test_the_json_report_is_one_document_with_an_entry_per_file_and_the_totals(t
     src = make_tree(tmp_path / "src", MESSY)
     result = run(str(src), "--to", "opencode", "-o", str(tmp_path / "out"), "--report", "json")
     report = json.loads(result.stdout)
-    assert set(report) == {"files", "totals", "losses"}
+    assert set(report) == {"files", "totals", "losses", "unknown_models"}
     assert set(report["totals"]) == {"files", *STATUSES} and report["totals"]["files"] == len(MESSY)
     entry = {Path(f["source"]).name: f for f in report["files"]}
     assert set(entry["reviewer.md"]) == {"source", "target", "from", "to", "status", "reason", "error",

@@ -185,7 +185,8 @@ EXACT_IN_OPENCODE = [
 def test_what_opencode_says_exactly_converts_under_strict(text):
     result = CliRunner().invoke(cli, ["convert", "-", "--to", "opencode", "--strict"], input=text)
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    # nothing is reported lost; a dated model id no table knows is only noted (issue 14)
+    assert [line for line in result.stderr.splitlines() if ": note: model " not in line] == []
 
 
 def test_a_real_change_of_model_is_still_a_loss():

@@ -7,6 +7,7 @@ import stat
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Union
 
+from . import overrides
 from .access import accepting_widenings
 from .access import lenient_access as access_reading
 from .document import Document
@@ -17,6 +18,7 @@ from .promptref import rebased
 from .registry import detect_and_read, get_dialect
 
 if TYPE_CHECKING:
+    from .config import Config
     from .dialects.base import Dialect
     from .losses import Diagnostic
     from .model import Agent
@@ -118,7 +120,8 @@ def load(path: PathLike, dialect: str | None = None, *, trust_carry: bool = Fals
 
 
 def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
-               path: PathLike | None = None, accept_widening: Iterable[str] = ()) -> tuple[str, list[Loss]]:
+               path: PathLike | None = None, accept_widening: Iterable[str] = (),
+               config: Config | None = None) -> tuple[str, list[Loss]]:
     """Render ``doc`` in ``dialect`` (default: its own); return the text and the losses.
 
     ``carry``: True or "meaning" keeps what the target cannot say in a comment it ignores,
@@ -127,9 +130,12 @@ def to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str =
     (``Dialect.output_path``), so a name its path expresses is no loss.
 
     ``accept_widening``: canonical tools (``read``, ``bash``, ``task``) a target that cannot
-    say their rules grants whole instead of denying, each reported as widened."""
+    say their rules grants whole instead of denying, each reported as widened.
+
+    ``config``: an ``agentconv.config.Config`` (``load_config``) whose ``[models.<dialect>]``
+    and ``[tools.<dialect>]`` overrides say how the target spells a model or a tool."""
     with accepting_widenings(accept_widening):
-        return _to_dialect(doc, dialect, carry=carry, path=path)
+        return _to_dialect(doc, dialect, carry=carry, path=path, config=config)
 
 
 def _refuse_unresolved(source: Any, agent: Any, doc: Document, same: bool) -> None:
@@ -143,7 +149,7 @@ def _refuse_unresolved(source: Any, agent: Any, doc: Document, same: bool) -> No
 
 
 def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str = True,
-                path: PathLike | None = None) -> tuple[str, list[Loss]]:
+                path: PathLike | None = None, config: Config | None = None) -> tuple[str, list[Loss]]:
     """``to_dialect`` for the current ``accepting_widenings``."""
     target = get_dialect(dialect or doc.dialect or "")
     same = doc.dialect == target.name
@@ -155,37 +161,15 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     texts, losses = [], []
     source = get_dialect(doc.dialect) if doc.dialect else None
     own_carry = source.file_carry(doc.trivia) if source is not None and doc.trivia is not None else None
-    styled = carry_mode(carry) == "style"
     spell_with = tuple(get_dialect(n) for n in (own_carry.sections if own_carry else {}) if n)
     for index, agent in enumerate(doc.agents):
         _refuse_unresolved(source, agent, doc, same)
         of_agent = source.agent_trivia(doc.trivia, index, agent) if source is not None else doc.trivia
-        ref = source.prompt_reference(of_agent) if not same and source is not None else None
-        if ref is not None:
-            agent = _with_prompt_text(agent, ref)
-        where = os.fspath(path) if path is not None else \
-            (doc.path if same else str(target.output_path(agent)))
-        style = dict(doc.style)
-        own = source.style_of(of_agent, agent, full=styled) \
-            if source is not None and of_agent is not None and not same else None
-        shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
-        hints = _with_own(shared, style.pop(target.name, {})) if not same else {}
-        trivia = of_agent if same else target.trivia_from_style(hints or None, agent)
-        kept = rebased(ref, getattr(target, "prompt_syntax", None), where, target.layout)
-        if kept is not None:          # a target with prompt files, in the same project: still a file
-            trivia = target.trivia_with_reference(trivia, kept, agent)
-        unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
-        # on a trip back the target's own hints rebuild the file: the formatting of the file
-        # read (agentconv's, and the comments it moved) is not carried on
-        if (specific or unshown) and source is not None and target.name not in doc.style:
-            quotes = {**specific.get("quotes", {}), **unshown.get("quotes", {})}   # a target may show none
-            style[source.name] = {**specific, **unshown, **({"quotes": quotes} if quotes else {})}
-        text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
-                                 path=where, style=style or None, spell_with=spell_with,
-                                 source_values=source.file_values(of_agent) if source is not None else None)
-        if not same and target.name not in doc.style:
-            text, notes = _with_comments(text, doc, source, target, agent)
-            lost += notes
+        values = source.file_values(of_agent) if source is not None else None
+        # the configuration's spellings for this agent, from the first text written for it
+        with overrides.writing(None if same else config, target.name, source, agent, values):
+            text, lost = _agent_text(doc, target, source, agent, of_agent, values, carry=carry, path=path,
+                                     spell_with=spell_with)
         texts.append(text)
         losses += _read_narrowings(doc, agent, target, getattr(of_agent, "warnings", doc.warnings)) + lost
     if not same:
@@ -194,6 +178,40 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     if same and doc.bom:
         text = "\ufeff" + text
     return text, losses
+
+
+def _agent_text(doc: Document, target: Dialect, source: Dialect | None, agent: Agent, of_agent: Any,
+                values: dict[str, Any] | None, *, carry: bool | str, path: PathLike | None,
+                spell_with: tuple[Dialect, ...]) -> tuple[str, list[Loss]]:
+    """One agent of ``doc`` written in ``target``, with what it lost."""
+    same = doc.dialect == target.name
+    styled = carry_mode(carry) == "style"
+    ref = source.prompt_reference(of_agent) if not same and source is not None else None
+    if ref is not None:
+        agent = _with_prompt_text(agent, ref)
+    where = os.fspath(path) if path is not None else \
+        (doc.path if same else str(target.output_path(agent)))
+    style = dict(doc.style)
+    own = source.style_of(of_agent, agent, full=styled) \
+        if source is not None and of_agent is not None and not same else None
+    shared, specific = split_style(own, target, agent) if own and not same else ({}, {})
+    hints = _with_own(shared, style.pop(target.name, {})) if not same else {}
+    trivia = of_agent if same else target.trivia_from_style(hints or None, agent)
+    kept = rebased(ref, getattr(target, "prompt_syntax", None), where, target.layout)
+    if kept is not None:          # a target with prompt files, in the same project: still a file
+        trivia = target.trivia_with_reference(trivia, kept, agent)
+    unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
+    # on a trip back the target's own hints rebuild the file: the formatting of the file
+    # read (agentconv's, and the comments it moved) is not carried on
+    if (specific or unshown) and source is not None and target.name not in doc.style:
+        quotes = {**specific.get("quotes", {}), **unshown.get("quotes", {})}   # a target may show none
+        style[source.name] = {**specific, **unshown, **({"quotes": quotes} if quotes else {})}
+    text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
+                             path=where, style=style or None, spell_with=spell_with, source_values=values)
+    if not same and target.name not in doc.style:
+        text, notes = _with_comments(text, doc, source, target, agent)
+        lost += notes
+    return text, lost
 
 
 def _with_prompt_text(agent: Agent, ref: Reference | None) -> Agent:
@@ -315,10 +333,11 @@ def split_style(style: dict[str, Any], target: Dialect, agent: Agent) -> tuple[d
 
 
 def dumps(doc: Document, dialect: str | None = None, *, on_loss: str = "warn", carry: bool | str = True,
-          path: PathLike | None = None, accept_widening: Iterable[str] = ()) -> str:
+          path: PathLike | None = None, accept_widening: Iterable[str] = (), config: Config | None = None) -> str:
     """Render a document; ``dialect=None`` writes the dialect it was read from (same bytes
     when nothing changed). Losses land in ``doc.losses`` and go through ``on_loss``."""
-    text, losses = to_dialect(doc, dialect, carry=carry, path=path, accept_widening=accept_widening)
+    text, losses = to_dialect(doc, dialect, carry=carry, path=path, accept_widening=accept_widening,
+                              config=config)
     doc.losses = losses
     if (dialect is None or get_dialect(dialect).name == doc.dialect):
         # a field the source already lacked is not lost by writing it back (the reader warned)
@@ -341,7 +360,7 @@ def dump(doc: Document, path: PathLike, dialect: str | None = None, *, overwrite
 
 def convert(text: str | bytes, *, to: str, read: str | None = None, path: PathLike | None = None,
             on_loss: str = "warn", carry: bool | str = True, trust_carry: bool = False,
-            lenient_access: bool = False, accept_widening: Iterable[str] = ()) -> str:
+            lenient_access: bool = False, accept_widening: Iterable[str] = (), config: Config | None = None) -> str:
     """Convert agent text from one dialect (``read``, detected when None) to ``to``."""
     doc = loads(text, read, path=path, trust_carry=trust_carry, lenient_access=lenient_access)
-    return dumps(doc, to, on_loss=on_loss, carry=carry, accept_widening=accept_widening)
+    return dumps(doc, to, on_loss=on_loss, carry=carry, accept_widening=accept_widening, config=config)

@@ -22,6 +22,7 @@ from .formats import yamlsrc, yamlwrite
 from .formats.values import same_value
 from .losses import Diagnostic, Loss, strict_losses
 from .outputs import Facts, Job, Members, claim_key, renamed, settle, settle_members, target_path
+from .overrides import unknown_models
 from .paths import printable, unsafe_characters
 from .promptref import project_root, reading_outside_root
 from .registry import DIALECTS, get_dialect
@@ -38,6 +39,7 @@ from .triage import (
 from .walk import Source, iter_sources
 
 if TYPE_CHECKING:
+    from .config import Config
     from .dialects.container import ContainerDialect
 
 __all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "FileResult", "FileError",
@@ -163,6 +165,8 @@ def _prepare_output(doc: Document, source: Source, job: Job, result: FileResult,
     try:
         result.target = target_path(doc, source.path, job, result)
         payload, result.losses = _render(doc, job, result.target)
+        if doc.dialect != job.to:
+            result.unknown_models = unknown_models(doc.agents, job.to, job.config)
         if job.strict and strict_losses(result.losses):
             raise LossError(result.losses, path=source.path)
         if job.dialect.many_per_file and not job.in_place:
@@ -196,7 +200,8 @@ def _file_name_warnings(path: str) -> list[Diagnostic]:
 def _render(doc: Document, job: Job, target: str) -> tuple[bytes, list[Loss]]:
     if job.in_place:
         return _normalised(doc, target), []
-    text, losses = to_dialect(doc, job.to, carry=job.carry, path=target, accept_widening=job.accept_widening)
+    text, losses = to_dialect(doc, job.to, carry=job.carry, path=target, accept_widening=job.accept_widening,
+                              config=job.config)
     return text.encode(doc.encoding if doc.dialect == job.to else "utf-8"), losses
 
 
@@ -237,20 +242,23 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
                       trust_carry: bool = False, strict: bool = False, in_place: bool = False,
                       jobs: int | None = None, renames: dict[str, str] | None = None,
                       include: Iterable[str] = (), exclude: Iterable[str] = (), lenient_access: bool = False,
-                      accept_widening: Iterable[str] = (), prompt_files_anywhere: bool = False) -> Iterator[FileResult]:
+                      accept_widening: Iterable[str] = (), prompt_files_anywhere: bool = False,
+                      config: Config | None = None) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
     with ``in_place`` each file already in dialect ``to`` is normalised where it is.
     ``renames`` maps an agent's name to the one to write it under (``{"build": "builder"}``);
     files matching an ``include`` glob are converted whatever triage says (as if named), files
-    matching an ``exclude`` glob are skipped.
+    matching an ``exclude`` glob are skipped. ``config`` (``agentconv.config.load_config``):
+    its mapping overrides; each result's ``unknown_models`` lists the models no table knows.
     """
     paths = [os.fspath(s) for s in sources]
     job = _job(paths, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
                carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
                include=tuple(include), exclude=tuple(exclude), lenient_access=lenient_access,
-               accept_widening=tuple(accept_widening), prompt_files_anywhere=prompt_files_anywhere)
+               accept_widening=tuple(accept_widening), prompt_files_anywhere=prompt_files_anywhere,
+               config=config)
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     forget_skill_folders()             # the tree may have changed since an earlier run in this process

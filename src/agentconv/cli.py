@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ import click
 
 from . import __version__
 from .clitypes import DIALECT_CHOICE, RenameType, ToolType
+from .configcli import run_settings, unknown_model_lines
 from .registry import DIALECTS
 
 if TYPE_CHECKING:
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from .model import Agent
     from .toolread import ToolReading
 from .terminal import NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines, shown, summary
+
+if TYPE_CHECKING:
+    from .config import Config
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -52,9 +57,29 @@ Examples:
   agentconv detect fixtures/*/*
   agentconv check .claude/agents/*.md""")
 @click.version_option(__version__, "-V", "--version", prog_name="agentconv")
-def cli() -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the configuration from FILE (agentconv.toml, or a pyproject.toml with "
+                   "[tool.agentconv]) instead of the nearest one above the working directory.")
+@click.pass_context
+def cli(ctx: click.Context, config_file: str | None) -> None:
     """Convert agent definitions between Claude Code, opencode and prose briefs, losing nothing
     silently: whatever a target cannot express is reported (and carried for the trip back)."""
+    ctx.obj = {"config_file": config_file}
+
+
+def _config(ctx: click.Context) -> Config:
+    """The run's configuration (--config FILE, or the nearest one found), read once."""
+    from pathlib import Path
+
+    from .config import load_config
+    root = ctx.find_root()
+    obj = root.obj if isinstance(root.obj, dict) else {}
+    if "config" not in obj:
+        named = obj.get("config_file")
+        obj["config"] = load_config(Path(named) if named else None, Path.cwd())
+        root.obj = obj
+    config: Config = obj["config"]
+    return config
 
 
 def _read_source(source: str) -> tuple[bytes, str | None]:
@@ -118,7 +143,8 @@ Examples:
   agentconv convert .claude/agents --to claude --in-place --diff  # what normalising would change
   agentconv convert agents/ --to claude -o out --report json | jq .totals""")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...|-")
-@click.option("--to", "to", required=True, type=DIALECT_CHOICE, help="Dialect to write.")
+@click.option("--to", "to", type=DIALECT_CHOICE,
+              help="Dialect to write (default: the configuration's `to`, which may name several).")
 @click.option("--from", "from_", type=DIALECT_CHOICE, help="Dialect to read (detected per file when omitted).")
 @click.option("-o", "--output", "output", metavar="OUT",
               help="Output folder: agents go into the target tool's layout inside it "
@@ -133,12 +159,14 @@ Examples:
 @click.option("--in-place", is_flag=True,
               help="Normalise each PATH already in the --to dialect where it is, writing only files "
                    "whose bytes change; files in other dialects are skipped.")
-@click.option("--strict", is_flag=True, help="Fail (and write nothing for) any file that would lose anything.")
-@click.option("--carry", "carry", type=click.Choice(["meaning", "style", "none"]), default="meaning",
-              show_default=True,
+@click.option("--strict/--no-strict", default=None,
+              help="Fail (and write nothing for) any file that would lose anything (default: the "
+                   "configuration's `strict`, else off).")
+@click.option("--carry", "carry", type=click.Choice(["meaning", "style", "none"]), default=None,
               help="What the target cannot say goes into a comment it ignores, for the trip back: "
                    "'meaning' (the source's own keys), 'style' (also formatting hints, so the trip "
-                   "back gives the original bytes) or 'none'.")
+                   "back gives the original bytes) or 'none' (default: the configuration's `carry`, "
+                   "else meaning).")
 @click.option("--no-carry", is_flag=True, help="Same as --carry none: report and drop what the target cannot say.")
 @click.option("--trust-carry", is_flag=True,
               help="The sources' agentconv comments are yours: also take back what they hold that "
@@ -169,8 +197,9 @@ Examples:
                    "(e.g. 'docs/agents/*.md'). A GLOB without '/' matches file names. Repeatable.")
 @click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
               help="Skip files matching GLOB ('vendor/**', '*.draft.md'). Repeatable.")
-def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, force: bool,
-            dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool, carry: str,
+@click.pass_context
+def convert(ctx: click.Context, paths: tuple[str, ...], to: str | None, from_: str | None, output: str | None,
+            force: bool, dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool | None, carry: str | None,
             no_carry: bool, trust_carry: bool, accept_widening: tuple[str, ...], lenient_access: bool,
             prompt_files_anywhere: bool, report: str, quiet: bool, verbose: bool,
             jobs: int | None, renames: tuple[tuple[str, str], ...], include: tuple[str, ...],
@@ -186,25 +215,37 @@ def convert(paths: tuple[str, ...], to: str, from_: str | None, output: str | No
     """
     if quiet and verbose:
         raise click.UsageError("-q and -v cannot be used together")
-    carry = "none" if no_carry else carry
+    one = len(paths) == 1 and not (dry_run or diff or check or in_place) and \
+        (paths[0] == "-" or not os.path.isdir(paths[0]))
+    config = _config(ctx)
+    run = run_settings(config, to=to, output=output, carry="none" if no_carry else carry, strict=strict,
+                       include=include, exclude=exclude, one_file=one, in_place=in_place)
+    if one and output is None and len(run.to) > 1:
+        raise click.UsageError(f"the configuration names {len(run.to)} targets: one FILE to stdout needs one "
+                               "--to (or -o OUT)")
     from .promptref import project_root
+    codes = []
     with project_root(None, anywhere=prompt_files_anywhere):
-        if len(paths) == 1 and not (dry_run or diff or check or in_place) and \
-                (paths[0] == "-" or not os.path.isdir(paths[0])):
-            _convert_one(paths[0], to, from_, output, force, strict, carry, trust_carry, report, quiet,
-                         dict(renames), lenient_access, accept_widening, verbose=verbose)
-            return
-        _convert_batch(paths, to, from_, output, force=force, dry_run=dry_run, diff=diff, check=check,
-                       in_place=in_place, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
-                       verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs, renames=dict(renames),
-                       include=include, exclude=exclude, lenient_access=lenient_access,
-                       accept_widening=accept_widening, prompt_files_anywhere=prompt_files_anywhere)
+        for target in run.to:
+            if one:
+                codes.append(_convert_one(paths[0], target, from_, run.output, force, run.strict, run.carry,
+                                          trust_carry, report, quiet, dict(renames), lenient_access,
+                                          accept_widening, verbose=verbose, config=config))
+                continue
+            codes.append(_convert_batch(paths, target, from_, run.output, force=force, dry_run=dry_run, diff=diff,
+                                        check=check, in_place=in_place, strict=run.strict, carry=run.carry,
+                                        trust_carry=trust_carry, report=report,
+                                        verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs,
+                                        renames=dict(renames), include=run.include, exclude=run.exclude,
+                                        lenient_access=lenient_access, accept_widening=accept_widening,
+                                        prompt_files_anywhere=prompt_files_anywhere, config=config))
+    sys.exit(max(codes, default=0))
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
                  carry: str, trust_carry: bool, report: str, quiet: bool = False,
                  renames: dict[str, str] | None = None, lenient_access: bool = False,
-                 accept_widening: tuple[str, ...] = (), verbose: bool = False) -> None:
+                 accept_widening: tuple[str, ...] = (), verbose: bool = False, config: Config | None = None) -> int:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
     from .fsio import write_atomic
@@ -221,11 +262,13 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
                               in_place=False, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
                               verbosity=-1 if quiet else 1 if verbose else 0, jobs=1, renames=dict(renames or {}),
                               include=(), exclude=(), lenient_access=lenient_access,
-                              accept_widening=accept_widening)
+                              accept_widening=accept_widening, config=config)
     if renames and len(doc.agents) == 1 and doc.agent.name in renames:
         doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
     out_path = _output_path(output, target, doc.agents[0]) if output and doc.agents else None
-    text, losses = to_dialect(doc, to, carry=carry, path=out_path, accept_widening=accept_widening)
+    text, losses = to_dialect(doc, to, carry=carry, path=out_path, accept_widening=accept_widening, config=config)
+    from .overrides import unknown_models
+    unknown = Counter(unknown_models(doc.agents, target.name, config) if doc.dialect != target.name else [])
     status = "lossy" if strict_losses(losses) else "ok"      # a note on defaults is no loss
     if strict and strict_losses(losses):
         status = "failed"
@@ -237,8 +280,9 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
              "restored": list(doc.restored),
              "warnings": [w.model_dump(exclude_none=True) for w in doc.warnings]}
     if report == "json":
-        echo_json({"files": [entry]}, err=out_path is None)
+        echo_json({"files": [entry], **_unknown_json(unknown)}, err=out_path is None)
     elif not quiet:
+        echo_err(unknown_model_lines(unknown, target.name))
         for warning in doc.warnings:
             click.echo(f"agentconv: {shown(path or '<stdin>')}: warning: {shown(warning.message)}", err=True)
         if doc.restored:
@@ -250,7 +294,7 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
         raise LossError(strict_losses(losses), path=path)
     if out_path is None:
         click.echo(text, nl=False)
-        return
+        return 0
     if target.many_per_file and os.path.isfile(out_path):
         from .outputs import merged_into
         text = merged_into(target, out_path, text, force=force)
@@ -261,6 +305,12 @@ def _convert_one(source: str, to: str, from_: str | None, output: str | None, fo
         write_atomic(out_path, text.encode("utf-8"), overwrite=force)
     if report == "text" and not quiet:
         click.echo(f"agentconv: wrote {shown(out_path)}", err=True)
+    return 0
+
+
+def _unknown_json(unknown: Counter[str]) -> dict[str, list[dict[str, object]]]:
+    """The report's ``unknown_models``: each model no table knows, with how many agents had it."""
+    return {"unknown_models": [{"model": m, "agents": n} for m, n in sorted(unknown.items())]}
 
 
 def _without_built_in_overrides(doc: Document, to: str, path: str | None) -> Document:
@@ -281,7 +331,7 @@ def _without_built_in_overrides(doc: Document, to: str, path: str | None) -> Doc
 
 
 def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, *,
-                   report: str, verbosity: int, **options: Any) -> None:
+                   report: str, verbosity: int, **options: Any) -> int:
     """Folders and several files: the library converts, this only renders its results."""
     from .batch import BatchResult, Tally, iter_convert_tree
     if "-" in paths:
@@ -309,11 +359,11 @@ def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: s
                 bar.update(1)
     echo_err(held)
     if verbosity >= 0:
-        echo_err([summary(tally, verbosity)])
+        echo_err([summary(tally, verbosity)] + unknown_model_lines(tally.unknown_models, to))
     if report == "json":
         batch = BatchResult(files=files, totals=tally.totals(), losses=dict(tally.losses))
-        echo_json(batch.report())
-    sys.exit(tally.exit_code)
+        echo_json({**batch.report(), **_unknown_json(tally.unknown_models)})
+    return tally.exit_code
 
 
 @cli.command(epilog="""\b
@@ -435,6 +485,26 @@ def dialects() -> None:
         d = get_dialect(name)
         where = d.layout + '/' if d.layout else getattr(d, 'file_name', '')
         click.echo(f"{name}\t{d.title}\t{where}\t{summary(name)}")
+
+
+@cli.command(epilog="""\b
+Examples:
+  agentconv mappings --dialect opencode         # what opencode gets, and from where
+  agentconv mappings --json | jq '.dialects[0].models'""")
+@click.option("--dialect", "dialect", type=DIALECT_CHOICE, help="Only this dialect.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document (stable shape) on stdout.")
+@click.pass_context
+def mappings(ctx: click.Context, dialect: str | None, as_json: bool) -> None:
+    """Show the model, tool and colour tables each dialect writes with, merged with the
+    configuration's overrides, and where each entry comes from: the shipped data (with the
+    client it was verified against) or the configuration file and line."""
+    from .mappings import effective, text_lines
+    document = effective([dialect] if dialect else list(DIALECTS), _config(ctx))
+    if as_json:
+        echo_json(document)
+        return
+    for line in text_lines(document):
+        click.echo(line)
 
 
 @cli.command(epilog="""\b

@@ -109,3 +109,8 @@ class MultipleAgentsError(AgentconvError):
 
 class MissingReferenceError(AgentconvError):
     """A prompt lives in a file the agent refers to, and that file could not be read."""
+
+
+class ConfigError(AgentconvError):
+    """The configuration (``[tool.agentconv]`` of pyproject.toml, or agentconv.toml) is not
+    valid TOML, or holds a key, a type or a dialect agentconv does not know."""

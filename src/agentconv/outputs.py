@@ -58,6 +58,8 @@ class Job:
     accept_widening: tuple[str, ...] = ()
     #: prompt references may read files outside the walked folder (--prompt-files-anywhere)
     prompt_files_anywhere: bool = False
+    #: the user's configuration (agentconv.config.Config): its mapping overrides
+    config: Any = None
     #: real paths of the files agents of the walked trees keep their prompts in: not agents
     prompt_files: dict[str, str] = field(default_factory=dict)
     #: agent name -> the name to write it under (--rename OLD=NEW)

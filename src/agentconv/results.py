@@ -52,6 +52,8 @@ class FileResult(Record, extra="ignore"):
     #: fields taken back from the source's agentconv comment
     restored: list[str] = Field(default_factory=list)
     diff: str | None = None
+    #: models written as they are because no mapping table knows them (the run reports them once)
+    unknown_models: list[str] = Field(default_factory=list, exclude=True)
 
     @property
     def ok(self) -> bool:
@@ -70,10 +72,13 @@ class Tally:
 
     statuses: Counter[str] = field(default_factory=Counter)
     losses: Counter[str] = field(default_factory=Counter)
+    #: model → how many agents were written with it although no mapping table knows it
+    unknown_models: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: FileResult) -> None:
         self.statuses[result.status] += 1
         self.losses.update(loss.kind for loss in result.losses)
+        self.unknown_models.update(result.unknown_models)
 
     def totals(self) -> dict[str, int]:
         return {"files": sum(self.statuses.values()), **{s: self.statuses[s] for s in STATUSES}}

@@ -28,6 +28,7 @@ _INVOCATION = ("mainAgent", "subagent")
 
 
 class Antigravity(FieldTable, MarkdownDialect):
+    names_tools = True                 # tool names go through toolnames/NameTable: overridable
     name = "antigravity"
     title = "Antigravity"
     layout = ".agents/agents"

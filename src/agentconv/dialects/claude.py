@@ -29,6 +29,7 @@ class ClaudeFields(FieldTable):
     """Claude Code's agent fields as every form of a Claude Code agent spells them (a markdown
     file's front matter, an entry of ``claude --agents`` JSON): the one mapping of native keys
     to canonical fields that each form reads and writes through."""
+    names_tools = True                 # tool names go through toolnames/NameTable: overridable
 
     skipped_without: ClassVar[str | None] = "name"
     # Claude Code 2.1.197's own agents; a project agent of the same name (case counts) replaces it

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from .. import access, vocabulary
+from .. import access, overrides, vocabulary
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
@@ -30,6 +30,7 @@ _SKILL = "skill"
 
 
 class Cline(GroupedTools, FieldTable, MarkdownDialect):
+    spells_models = True               # providerId/modelId are written by write_model: overridable
     name = "cline"
     tool_groups = _GROUPS
     title = "Cline"
@@ -80,6 +81,7 @@ class Cline(GroupedTools, FieldTable, MarkdownDialect):
 
     def read_model(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
         model = cline_model_of(values.get("providerId"), values.get("modelId"))
+        model = overrides.model_written_as(model) or model      # a pinned spelling, read back
         if model is not None:
             fields["model"] = model
             return
@@ -90,10 +92,12 @@ class Cline(GroupedTools, FieldTable, MarkdownDialect):
     def write_model(self, agent: Agent, out: NativeItems) -> None:
         carried = {n.key: n.value for n in agent.native if n.dialect == self.name}
         old = tuple(out.old.get(k, carried.get(k)) for k in ("providerId", "modelId"))
-        fresh = cline_model(agent.model)
+        pinned = overrides.model_spelling(agent.model)
+        fresh = cline_model(agent.model) if pinned is None else _pinned_pair(pinned)
         mixed = tuple(o if o is not None else f for o, f in zip(old, fresh, strict=True))
         # the old spelling (a provider the file named, say) while it still means the model
-        pair = next((p for p in (old, mixed) if agent.model is not None and cline_model_of(*p) == agent.model), fresh)
+        pair = fresh if pinned is not None else \
+            next((p for p in (old, mixed) if agent.model is not None and cline_model_of(*p) == agent.model), fresh)
         for key, value in zip(("providerId", "modelId"), pair, strict=True):
             out.add(key, MISSING if value is None else value)
 
@@ -145,6 +149,12 @@ def cline_model_of(provider: Any, model: Any) -> str | None:
     if isinstance(provider, str) and provider.strip():
         return f"{_PROVIDERS.get(provider.strip(), provider.strip())}/{model}"
     return vocabulary.qualified_model(model) if provider is None else None
+
+
+def _pinned_pair(spelled: str) -> tuple[str | None, str | None]:
+    """A model spelling the configuration pinned: ``provider/model`` or a model id alone."""
+    provider, slash, ident = spelled.partition("/")
+    return (provider, ident) if slash else (None, spelled)
 
 
 def cline_model(model: str | None) -> tuple[str | None, str | None]:

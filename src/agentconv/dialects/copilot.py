@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from .. import access, vocabulary
+from .. import access, overrides, vocabulary
 from ..access import evaluator, power_of
 from ..data import mapping
 from ..losses import Diagnostic
@@ -33,6 +33,7 @@ _INVOCATION = ("disable-model-invocation", "user-invocable", "infer")
 
 
 class Copilot(FieldTable, MarkdownDialect):
+    spells_models = True               # its model list is written by _copilot_id: overridable
     name = "copilot"
     title = "GitHub Copilot"
     layout = ".github/agents"
@@ -268,13 +269,16 @@ def canonical_model(spelling: str) -> str:
 
 def copilot_model(models: list[str]) -> Any:
     """Canonical ids → ``model`` (a list when there are fallbacks)."""
-    spelled = [_copilot_id(vocabulary.nearest_model(m) or m) for m in models]
+    spelled = [_copilot_id(m if overrides.model_spelling(m) else vocabulary.nearest_model(m) or m) for m in models]
     if not spelled:
         return None
     return spelled[0] if len(spelled) == 1 else spelled
 
 
 def _copilot_id(model: str) -> str:
+    pinned = overrides.model_spelling(model)
+    if pinned is not None:
+        return pinned
     provider, _, ident = model.partition("/")
     if not ident or provider not in _PLAIN_PROVIDERS:
         return model

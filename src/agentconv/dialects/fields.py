@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .. import overrides
 from ..losses import Diagnostic
 from ..model import Agent, NativeField
 from . import toolnames
@@ -189,6 +190,10 @@ class Key(Entry):
         if spelled is None:
             return set()
         got = self.read(values[spelled])
+        if self.field == "model":           # a spelling the configuration pinned, read back
+            got = overrides.model_written_as(values[spelled]) or got
+        elif isinstance(got, dict) and "model" in got:
+            got = _pinned_models(values[spelled], got)
         if got is None:
             return set()
         if got is UNSET:
@@ -210,7 +215,9 @@ class Key(Entry):
         if self.only_if_present and spelled not in out.old:
             return
         current = self.current(agent)
-        out.put(spelled, current, self.meaning or self.read, lambda: self.write(current))
+        pinned = overrides.model_spelling(current) if self.field == "model" else None
+        out.put(spelled, current, self.meaning or self.read,
+                lambda: self.write(current) if pinned is None else pinned)
 
 
 @dataclass(frozen=True)
@@ -269,6 +276,17 @@ class Code(Entry):
 
 
 NAME = Key("name", "name")
+
+
+def _pinned_models(value: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """A model list (Copilot's ``model: [a, b]``) whose spellings the configuration pinned,
+    read back as the models they stand for."""
+    spelled = value if isinstance(value, list) else [value]
+    models = [fields.get("model"), *fields.get("model_fallbacks", [])]
+    if len(spelled) != len(models):
+        return fields
+    back = [overrides.model_written_as(s) or m for s, m in zip(spelled, models, strict=True)]
+    return {**fields, "model": back[0], **({"model_fallbacks": back[1:]} if len(back) > 1 else {})}
 
 
 if TYPE_CHECKING:

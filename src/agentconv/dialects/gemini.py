@@ -40,6 +40,7 @@ _SLUG = re.compile(r"^[a-z0-9-_]+$")
 
 
 class Gemini(FieldTable, MarkdownDialect):
+    names_tools = True                 # tool names go through toolnames/NameTable: overridable
     name = "gemini"
     title = "Gemini CLI"
     layout = ".gemini/agents"

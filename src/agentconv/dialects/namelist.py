@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import overrides
 from ..access import evaluator, power_of
 from ..model import ALL_TOOLS, ToolRule, normalise_rules
 
@@ -84,6 +85,9 @@ class NameTable:
 
     def native(self, tool: str) -> tuple[str, ...]:
         """The names that grant the canonical ``tool`` (empty: the tool cannot say it)."""
+        pinned = overrides.tool_spelling(tool)
+        if pinned is not None:
+            return (pinned,)
         if tool in self.names:
             return self.names[tool]
         if tool in self.own:

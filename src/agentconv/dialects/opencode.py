@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
-from .. import access, vocabulary
+from .. import access, overrides, vocabulary
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
@@ -35,6 +35,7 @@ class OpenCodeFields(FieldTable):
     """opencode's agent fields as both its forms spell them (a markdown file's front matter,
     an entry of ``opencode.json``'s ``agent`` object): one mapping of native keys to canonical
     fields."""
+    names_tools = True                 # tool names go through toolnames/NameTable: overridable
 
     native_dialect = "opencode"
     reserved_names = frozenset({"build", "plan", "general", "explore", "compaction", "summary", "title"})
@@ -231,12 +232,13 @@ def render_permission(rules: list[ToolRule]) -> dict[str, Any]:
     """Rules → a permission map. Tools sharing one key (edit, write, patch) have one power:
     the key gets what the widest of them may do (see access.SAME_POWER)."""
     rules = [r for r in rules if r.action == "deny" or says(r.tool)]     # the rest narrows
-    rendered = _rendered_permission(tuple(rules), access.accepted_widenings())
+    rendered = _rendered_permission(tuple(rules), access.accepted_widenings(), overrides.pinned_tools())
     return {key: dict(value) if isinstance(value, dict) else value for key, value in rendered.items()}
 
 
 @lru_cache(maxsize=1024)
-def _rendered_permission(rules: tuple[ToolRule, ...], accepted: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _rendered_permission(rules: tuple[ToolRule, ...], accepted: frozenset[str] = frozenset(),
+                         pinned: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
     # every write of an agent renders its rules again; callers get a copy of the cached map
     perm: dict[str, Any] = {}
     for key, rule in _keyed(_one_per_power(list(rules))):
@@ -296,14 +298,17 @@ def _merged(rules: list[ToolRule], power: str) -> list[ToolRule]:
 
 
 def _key(tool: str) -> str:
-    return ALL_TOOLS if tool == ALL_TOOLS else _KEY_OF.get(tool) or toolnames.native(tool, {}, "opencode")
+    if tool == ALL_TOOLS:
+        return ALL_TOOLS
+    return overrides.tool_spelling(tool) or _KEY_OF.get(tool) or toolnames.native(tool, {}, "opencode")
 
 
 @lru_cache(maxsize=1024)
 def says(tool: str) -> bool:
     """opencode has a key for ``tool`` that reads back as that tool: not so for a tool named
     like an MCP one (``git_diff`` is opencode's name for the tool diff of a server git)."""
-    return tool in _KEY_OF or "*" in tool or tool in _canon(_key(tool))
+    return tool in _KEY_OF or "*" in tool or tool in _canon(
+        _KEY_OF.get(tool) or toolnames.native(tool, {}, "opencode", pinned_too=False))
 
 
 def _keyed(rules: list[ToolRule]) -> list[tuple[str, ToolRule]]:

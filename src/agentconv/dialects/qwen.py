@@ -39,6 +39,7 @@ _REPAIR_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+([^\"'|>\[{\s].*?)(
 
 
 class Qwen(FieldTable, MarkdownDialect):
+    names_tools = True                 # tool names go through toolnames/NameTable: overridable
     name = "qwen"
     title = "Qwen Code"
     layout = ".qwen/agents"

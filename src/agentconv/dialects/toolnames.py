@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import overrides
+
 _CALL = re.compile(r"^([^()]+)\((.*)\)$", re.DOTALL)
 
 
@@ -59,7 +61,11 @@ def canonical(name: str, canon_of: dict[str, str], mcp_style: str) -> str:
     return name
 
 
-def native(canon: str, name_of: dict[str, str], mcp_style: str) -> str:
+def native(canon: str, name_of: dict[str, str], mcp_style: str, *, pinned_too: bool = True) -> str:
+    """How the dialect names ``canon``; ``pinned_too``: as the configuration pins it, if it does."""
+    pinned = overrides.tool_spelling(canon) if pinned_too else None
+    if pinned is not None:
+        return pinned
     if canon in name_of:
         return name_of[canon]
     if canon.startswith("mcp:"):

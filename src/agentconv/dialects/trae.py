@@ -28,6 +28,7 @@ _NAME_RULE = re.compile(r"^[A-Za-z]")
 
 
 class Trae(FieldTable, MarkdownDialect):
+    names_tools = True                 # tool names go through toolnames/NameTable: overridable
     name = "trae"
     title = "Trae"
     layout = ".trae/agents"
