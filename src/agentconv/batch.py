@@ -25,6 +25,7 @@ from .outputs import Facts, Job, Members, claim_key, renamed, settle, settle_mem
 from .overrides import unknown_models
 from .paths import printable, unsafe_characters
 from .promptref import project_root, reading_outside_root
+from .prune import synced
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
 from .triage import (
@@ -243,7 +244,7 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
                       jobs: int | None = None, renames: dict[str, str] | None = None,
                       include: Iterable[str] = (), exclude: Iterable[str] = (), lenient_access: bool = False,
                       accept_widening: Iterable[str] = (), prompt_files_anywhere: bool = False,
-                      config: Config | None = None) -> Iterator[FileResult]:
+                      config: Config | None = None, prune: bool = False) -> Iterator[FileResult]:
     """Convert files and folders one file at a time, yielding each file's result as it is done.
 
     Outputs go into the target tool's layout under ``out`` (``out/.opencode/agent/NAME.md``);
@@ -252,13 +253,15 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     files matching an ``include`` glob are converted whatever triage says (as if named), files
     matching an ``exclude`` glob are skipped. ``config`` (``agentconv.config.load_config``):
     its mapping overrides; each result's ``unknown_models`` lists the models no table knows.
+    ``prune`` removes the outputs an earlier run wrote into ``out`` for sources that are gone
+    (``prune.py``).
     """
     paths = [os.fspath(s) for s in sources]
     job = _job(paths, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
                carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
                include=tuple(include), exclude=tuple(exclude), lenient_access=lenient_access,
                accept_widening=tuple(accept_widening), prompt_files_anywhere=prompt_files_anywhere,
-               config=config)
+               config=config, prune=prune)
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     forget_skill_folders()             # the tree may have changed since an earlier run in this process
@@ -268,7 +271,7 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     if in_place:           # a source is rewritten where a later one may read it: one at a time
         jobs = 1
     converted = _converted(walk, job, default_jobs() if jobs is None else jobs)
-    return itertools.chain(converted, _landed_members(job), _left_in_output_folders(job))
+    return synced(itertools.chain(converted, _landed_members(job), _left_in_output_folders(job)), job)
 
 
 def _layouts_last(walk: Iterator[Source], job: Job) -> Iterator[Source]:

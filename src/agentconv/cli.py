@@ -65,6 +65,7 @@ def cli(ctx: click.Context, config_file: str | None) -> None:
     """Convert agent definitions between Claude Code, opencode and prose briefs, losing nothing
     silently: whatever a target cannot express is reported (and carried for the trip back)."""
     ctx.obj = {"config_file": config_file}
+    _show_plugin_warnings()
 
 
 def _config(ctx: click.Context) -> Config:
@@ -80,6 +81,26 @@ def _config(ctx: click.Context) -> Config:
         root.obj = obj
     config: Config = obj["config"]
     return config
+
+
+def _show_plugin_warnings() -> None:
+    """A skipped plugin dialect reads like agentconv's other warnings: one line on stderr."""
+    import warnings
+
+    from .plugins import PluginWarning
+    shown_by_python = warnings.showwarning
+    if getattr(shown_by_python, "agentconv", False):
+        return
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if issubclass(category, PluginWarning):
+            click.echo(f"agentconv: warning: {message}", err=True)
+        else:
+            shown_by_python(message, category, filename, lineno, file, line)
+
+    show.agentconv = True  # type: ignore[attr-defined]  # a mark on the function: installed once
+    warnings.showwarning = show
 
 
 def _read_source(source: str) -> tuple[bytes, str | None]:
@@ -197,13 +218,17 @@ Examples:
                    "(e.g. 'docs/agents/*.md'). A GLOB without '/' matches file names. Repeatable.")
 @click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
               help="Skip files matching GLOB ('vendor/**', '*.draft.md'). Repeatable.")
+@click.option("--prune", is_flag=True,
+              help="Remove outputs an earlier run wrote into OUT whose source is gone (as its manifest, "
+                   ".agentconv-manifest.json in OUT, records them), if they are still as agentconv wrote "
+                   "them; nothing else. With --dry-run, say what would be removed.")
 @click.pass_context
 def convert(ctx: click.Context, paths: tuple[str, ...], to: str | None, from_: str | None, output: str | None,
             force: bool, dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool | None, carry: str | None,
             no_carry: bool, trust_carry: bool, accept_widening: tuple[str, ...], lenient_access: bool,
             prompt_files_anywhere: bool, report: str, quiet: bool, verbose: bool,
             jobs: int | None, renames: tuple[tuple[str, str], ...], include: tuple[str, ...],
-            exclude: tuple[str, ...]) -> None:
+            exclude: tuple[str, ...], prune: bool) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
     One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
@@ -215,7 +240,7 @@ def convert(ctx: click.Context, paths: tuple[str, ...], to: str | None, from_: s
     """
     if quiet and verbose:
         raise click.UsageError("-q and -v cannot be used together")
-    one = len(paths) == 1 and not (dry_run or diff or check or in_place) and \
+    one = len(paths) == 1 and not (dry_run or diff or check or in_place or prune) and \
         (paths[0] == "-" or not os.path.isdir(paths[0]))
     config = _config(ctx)
     run = run_settings(config, to=to, output=output, carry="none" if no_carry else carry, strict=strict,
@@ -226,6 +251,7 @@ def convert(ctx: click.Context, paths: tuple[str, ...], to: str | None, from_: s
     from .promptref import project_root
     codes = []
     with project_root(None, anywhere=prompt_files_anywhere):
+        _refuse_prune_without_out(prune, run.output, in_place)
         for target in run.to:
             if one:
                 codes.append(_convert_one(paths[0], target, from_, run.output, force, run.strict, run.carry,
@@ -238,8 +264,15 @@ def convert(ctx: click.Context, paths: tuple[str, ...], to: str | None, from_: s
                                         verbosity=-1 if quiet else 1 if verbose else 0, jobs=jobs,
                                         renames=dict(renames), include=run.include, exclude=run.exclude,
                                         lenient_access=lenient_access, accept_widening=accept_widening,
-                                        prompt_files_anywhere=prompt_files_anywhere, config=config))
+                                        prompt_files_anywhere=prompt_files_anywhere, config=config,
+                                        prune=prune))
     sys.exit(max(codes, default=0))
+
+
+def _refuse_prune_without_out(prune: bool, output: str | None, in_place: bool) -> None:
+    if prune and (in_place or not output):
+        raise click.UsageError("--prune removes outputs agentconv wrote into an output folder: it needs -o OUT "
+                               "and cannot be combined with --in-place")
 
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
@@ -404,7 +437,11 @@ Examples:
 @click.option("--for", "for_", type=ToolType(),
               help="Say how this tool reads each file: loads, skips, rejects or misreads (naming "
                    "the field and both readings); exit 1 unless it loads every file as written.")
-def check(files: tuple[str, ...], from_: str | None, for_: str | None) -> None:
+@click.option("--strict", is_flag=True,
+              help="Also fail where the file's own tool reads a field otherwise than the file says "
+                   "(what `check --for` of its dialect fails on), not only where it skips or rejects "
+                   "the file. The agentconv-check pre-commit hook runs this.")
+def check(files: tuple[str, ...], from_: str | None, for_: str | None, strict: bool) -> None:
     """Parse and validate each file and check it writes back byte for byte, and that the
     file's own tool loads it (with --for: how that tool reads each file)."""
     if for_ is not None:
@@ -423,11 +460,20 @@ def check(files: tuple[str, ...], from_: str | None, for_: str | None) -> None:
             raise AgentconvError(f"{reading.model.tool} {reading.verdict} this file: "
                                  + "; ".join(_tool_notes(reading)), path=file,
                                  hint=f"`agentconv check --for {doc.dialect} {file}` says how it reads the file")
+        if strict and reading is not None and reading.fails:
+            _refuse_misread(reading, doc.dialect, file)
         notes = [w.message for w in doc.warnings if not _told_by(reading, w.message)]
         notes += _tool_notes(reading) if reading is not None else []
         return f"ok\t{shown(file)}\t{doc.dialect}" + shown("".join(f"; warning: {n}" for n in notes))
 
     _for_each_file(files, one)
+
+
+def _refuse_misread(reading: ToolReading, dialect: str | None, file: str) -> None:
+    """``check --strict``: the tool loads the file, but not as it is written."""
+    from .errors import AgentconvError
+    raise AgentconvError(f"{reading.model.tool} misreads this file: " + "; ".join(_tool_notes(reading)), path=file,
+                         hint=f"`agentconv check --for {dialect} {file}` says how it reads the file")
 
 
 def _tool_reading(dialect: str | None, data: bytes, path: str | None) -> ToolReading | None:
@@ -480,11 +526,12 @@ def dialects() -> None:
     """List the dialects: name, tool, where the tool reads agents from, and what it cannot
     express (found by converting probe agents into it, each holding one meaning)."""
     from .expressible import summary
+    from .plugins import describe
     from .registry import get_dialect
     for name in DIALECTS:
         d = get_dialect(name)
         where = d.layout + '/' if d.layout else getattr(d, 'file_name', '')
-        click.echo(f"{name}\t{d.title}\t{where}\t{summary(name)}")
+        click.echo(f"{name}\t{describe(d)}\t{where}\t{summary(name)}")
 
 
 @cli.command(epilog="""\b

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .registry import DIALECTS
+from .registry import DIALECTS, SHIPPED
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -26,7 +26,7 @@ class DialectType(_StrParam):
     name = "dialect"
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        return "[" + "|".join(DIALECTS) + "]"
+        return "[" + "|".join(SHIPPED) + "]"       # --help loads no plugin: theirs are accepted all the same
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from .errors import UnknownDialectError

@@ -18,9 +18,29 @@ def data_root() -> Path:
     return Path(__file__).resolve().parents[2] / "dialects"
 
 
+#: plugin dialect name -> its own ``dialects/<name>/`` folder (see ``add_folder``)
+_PLUGIN_FOLDERS: dict[str, Path] = {}
+
+
+def add_folder(dialect: str, folder: Path) -> None:
+    """Where a plugin dialect keeps its data (its ``mapping.toml``, ``schema.json``), so that
+    ``mapping(dialect)`` and ``schema(dialect)`` read it. Never for a name whose data agentconv
+    ships: a plugin cannot change a shipped dialect's tables."""
+    if (data_root() / dialect).exists() or dialect.startswith("_"):
+        raise ValueError(f"agentconv ships data for {dialect!r}: a plugin cannot replace it")
+    _PLUGIN_FOLDERS[dialect] = Path(folder)
+    mapping.cache_clear()
+    schema.cache_clear()
+
+
+def folder(dialect: str) -> Path:
+    """The folder holding a dialect's data."""
+    return _PLUGIN_FOLDERS.get(dialect) or data_root() / dialect
+
+
 @cache
 def mapping(dialect: str, file: str = "mapping.toml") -> dict[str, Any]:
-    path = data_root() / dialect / file
+    path = folder(dialect) / file
     if not path.is_file():
         return {}
     with path.open("rb") as handle:
@@ -29,5 +49,5 @@ def mapping(dialect: str, file: str = "mapping.toml") -> dict[str, Any]:
 
 @cache
 def schema(dialect: str) -> dict[str, Any] | None:
-    path = data_root() / dialect / "schema.json"
+    path = folder(dialect) / "schema.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

@@ -52,6 +52,8 @@ class Job:
     trust_carry: bool = False
     strict: bool = False
     in_place: bool = False
+    #: remove outputs an earlier run wrote whose source is gone (prune.py)
+    prune: bool = False
     #: an unreadable access value is no tools (reported) instead of an error
     lenient_access: bool = False
     #: canonical tools a target that cannot say their rules grants whole (reported as widened)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -11,11 +12,13 @@ from typing import TYPE_CHECKING
 from .errors import AgentconvError, DetectionError, ParseError, SchemaError, UnknownDialectError
 
 if TYPE_CHECKING:
+    from _collections_abc import dict_items, dict_keys, dict_values
+
     from .dialects.base import Dialect
     from .document import Document
 
-#: dialect name -> module; imported on first use so start-up stays cheap
-DIALECTS: dict[str, str] = {
+#: agentconv's own dialects: name -> module, imported on first use so start-up stays cheap
+SHIPPED: dict[str, str] = {
     "claude": "agentconv.dialects.claude",
     "opencode": "agentconv.dialects.opencode",
     "prose": "agentconv.dialects.prose",
@@ -50,6 +53,56 @@ ALIASES = {"claude-agents": "claude-json", "claude-code": "claude", "claudecode"
            "roo-code": "roo", "roomodes": "roo", "kilo-code": "kilo", "kilocode": "kilo",
            "zoo-code": "zoo", "ibm-bob": "bob",
            "codex-cli": "codex", "mistral-vibe": "vibe"}
+
+
+
+
+class _WithPlugins(dict[str, str]):
+    """The shipped dialects, and the plugin dialects (``plugins.py``) from the moment anything
+    asks for every dialect or for a name agentconv does not ship: asking for a shipped one by
+    name loads no plugin."""
+
+    loaded = False
+
+    def load(self) -> None:
+        if not self.loaded:
+            self.loaded = True          # first: a plugin's import may ask for the dialects
+            from .plugins import load_plugins
+            load_plugins(self, frozenset(SHIPPED) | frozenset(ALIASES))
+
+    def __iter__(self) -> Iterator[str]:
+        self.load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.load()
+        return super().__len__()
+
+    def __contains__(self, key: object) -> bool:
+        if not super().__contains__(key):
+            self.load()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> str:
+        if not super().__contains__(key):
+            self.load()
+        return super().__getitem__(key)
+
+    def keys(self) -> dict_keys[str, str]:
+        self.load()
+        return super().keys()
+
+    def values(self) -> dict_values[str, str]:
+        self.load()
+        return super().values()
+
+    def items(self) -> dict_items[str, str]:
+        self.load()
+        return super().items()
+
+
+#: every dialect: name -> module (the shipped ones, then plugins')
+DIALECTS: dict[str, str] = _WithPlugins(SHIPPED)
 
 
 def dialect_names() -> list[str]:

@@ -11,7 +11,7 @@ from .losses import Diagnostic, Loss
 from .record import Field, Record
 
 Status = Literal["converted", "unchanged", "would-write", "differs", "exists", "conflict",
-                 "skipped", "failed"]
+                 "skipped", "failed", "pruned", "would-prune"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]  # the Literal's values
 #: outcomes that make a run fail (exit code 1); "skipped" never does
 FAILING = frozenset({"failed", "conflict", "exists", "differs"})

@@ -96,6 +96,8 @@ def result_lines(result: FileResult, verbosity: int) -> list[str]:
         if result.restored:
             lines.append(f"  taken back from its agentconv comment: {', '.join(result.restored)}")
     elif verbosity == 0:
+        if status in ("pruned", "would-prune"):
+            lines.append(f"agentconv: {'removed' if status == 'pruned' else 'would remove'} {target} ({reason})")
         lines += [f"agentconv: {source}: warning: {shown(w.message)}" for w in result.warnings]
     return lines
 

@@ -20,6 +20,17 @@ from ..record import RecordValidationError
 REGISTRY: dict[str, type[Dialect]] = {}
 
 
+def _refuse_a_taken_name(cls: type, name: str) -> None:
+    """A class outside agentconv's own module for a name (a plugin's) never takes that name or
+    an alias of one: whichever module happens to be imported first must not decide."""
+    from ..plugins import DialectNameClash
+    from ..registry import ALIASES, SHIPPED
+    own = SHIPPED.get(name)
+    if (own is not None and cls.__module__ != own) or name in ALIASES:
+        taken = f"an alias of {ALIASES[name]!r}" if name in ALIASES else "a dialect agentconv ships"
+        raise DialectNameClash(f"the class {cls.__qualname__} names itself {name!r}, which is {taken}")
+
+
 class Dialect:
     """One file format for agent definitions."""
 
@@ -90,7 +101,9 @@ class Dialect:
         name = cls.__dict__.get("name")
         if name:
             if name in REGISTRY and REGISTRY[name].__module__ != cls.__module__:
-                raise TypeError(f"dialect {name!r} is registered already (by {REGISTRY[name].__module__})")
+                from ..plugins import DialectNameClash
+                raise DialectNameClash(f"dialect {name!r} is registered already (by {REGISTRY[name].__module__})")
+            _refuse_a_taken_name(cls, name)
             REGISTRY[name] = cls
 
     # -- reading / writing ------------------------------------------------------------------
