@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import pytest
 
@@ -25,7 +25,7 @@ def assert_identity(text: str | bytes, dialect: str | None = None, *, path: str 
     return doc
 
 
-def assert_converts(text: str, read: str | None = None, *, write: Mapping[str, "str | type[LossError]"],
+def assert_converts(text: str, read: str | None = None, *, write: Mapping[str, str | type[LossError]],
                     path: str | None = None, losses: Mapping[str, Iterable[tuple[str, str]]] | None = None,
                     carry: bool = True) -> None:
     """Convert ``text`` to each target of ``write`` and compare with the exact expected text;

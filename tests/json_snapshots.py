@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import fixture_files, fixture_id
+from helpers import refuses
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 import agentconv
 from agentconv.registry import dialect_names, get_dialect
-from conftest import fixture_files, fixture_id
-from helpers import refuses
 
 
 class _Binary(SingleFileSnapshotExtension):

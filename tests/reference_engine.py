@@ -8,9 +8,9 @@ from typing import Any
 
 from agentconv.access import power_members, power_of, restricts, widenings
 from agentconv.accessdiff import tool_changes
+from agentconv.carry import Carry, merge, sections_for
 from agentconv.errors import AgentconvError
 from agentconv.losses import Loss
-from agentconv.carry import Carry, merge, sections_for
 from agentconv.model import CANONICAL_FIELDS, Agent, ToolRule
 from agentconv.registry import get_dialect
 

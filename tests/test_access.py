@@ -28,7 +28,7 @@ def opencode(permission: str, extra: str = "") -> str:
 
 
 def converted(text: str, read: str, to: str, **options):
-    doc = agentconv.loads(text, read, path=f".opencode/agent/a.md" if read == "opencode" else None, **options)
+    doc = agentconv.loads(text, read, path=".opencode/agent/a.md" if read == "opencode" else None, **options)
     out = agentconv.dumps(doc, to, on_loss="ignore", carry=False)
     back = agentconv.loads(out, to).agent
     return out, back, {l.field: (l.kind, l.detail) for l in doc.losses}
@@ -62,6 +62,7 @@ def test_content_that_contradicts_from_says_which_dialect_it_looks_like():
 
 def test_the_cli_fails_on_a_claude_file_read_as_opencode(tmp_path):
     from click.testing import CliRunner
+
     from agentconv.cli import cli
     source = tmp_path / "a.md"
     source.write_text(claude("Read, Grep"))
@@ -121,7 +122,8 @@ def test_a_skill_limited_to_some_names_is_narrowed_and_named():
 
 @pytest.mark.parametrize("permission, tools", [
     ('{task: {"*": deny, general: allow}}', "tools: '*, Agent(general)'"),
-    ('{"*": deny, read: allow, task: {"*": deny, general: allow, explore: allow}}', "tools: Read, Agent(general, explore)"),
+    ('{"*": deny, read: allow, task: {"*": deny, general: allow, explore: allow}}',
+     "tools: Read, Agent(general, explore)"),
 ])
 def test_named_sub_agents_become_agent_types(permission, tools):
     out, back, losses = converted(opencode(permission), "opencode", "claude")
@@ -184,7 +186,8 @@ def test_an_opencode_tools_map_write_false_denies_edit_as_opencode_does():
     ([("bash", None, "allow")], [("bash", None, "deny")], "claude", ["bash"]),
 ])
 def test_the_fidelity_judge_tells_needless_from_forced_narrowings(source, enforced, target, needless):
-    rules = lambda spec: [ToolRule(tool=t, pattern=p, action=a) for t, p, a in spec]
+    def rules(spec):
+        return [ToolRule(tool=t, pattern=p, action=a) for t, p, a in spec]
     assert fidelity.needless_narrowings(rules(source), rules(enforced), target, lambda t: True) == needless
 
 
@@ -246,6 +249,7 @@ def test_an_accepted_widening_of_an_action_only_opencode_key():
 
 def test_the_cli_accepts_a_named_widening(tmp_path):
     from click.testing import CliRunner
+
     from agentconv.cli import cli
     source = tmp_path / ".opencode" / "agent" / "a.md"
     source.parent.mkdir(parents=True)

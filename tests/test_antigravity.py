@@ -4,10 +4,10 @@ dialects/antigravity/REFERENCE.md for what is not confirmed) and one-line conver
 from __future__ import annotations
 
 import pytest
+from helpers import assert_converts, assert_identity, loss_pairs
 
 import agentconv
 from agentconv.model import ToolRule
-from helpers import assert_converts, assert_identity, loss_pairs
 
 A = "---\nname: a\ndescription: Does a.\n{extra}---\nYou do a, carefully.\n"
 DENY_ALL = ToolRule(tool="*", action="deny")
@@ -50,7 +50,8 @@ def test_fields(extra, field, value):
 
 
 @pytest.mark.parametrize("text", [
-    A.format(extra="tools:\n  - run_command\n  - view_file\nmainAgent: false\nsubagent: true\ncommandExecutionPolicy: auto\n"),
+    A.format(extra="tools:\n  - run_command\n  - view_file\nmainAgent: false\nsubagent: true\n"
+                   "commandExecutionPolicy: auto\n"),
     A.format(extra="tools: [none]\nmodel: flash\n").replace("\n", "\r\n"),
 ])
 def test_identity(text):

@@ -7,8 +7,16 @@ import warnings
 import pytest
 
 import agentconv
-from agentconv import (AgentconvError, Document, LossError, LossWarning, MultipleAgentsError,
-                       OutputExistsError, ParseError, UnknownDialectError)
+from agentconv import (
+    AgentconvError,
+    Document,
+    LossError,
+    LossWarning,
+    MultipleAgentsError,
+    OutputExistsError,
+    ParseError,
+    UnknownDialectError,
+)
 
 CLAUDE = "---\nname: reviewer\ndescription: Reviews diffs.\ncolor: blue\n---\nBe brief.\n"
 LOSSY = CLAUDE.replace("color: blue", "effort: high\npermissionMode: plan")
@@ -29,7 +37,8 @@ def test_loads_detects_and_reads_one_agent():
 
 
 def test_loads_takes_bytes_and_a_path_for_naming():
-    doc = agentconv.loads(b"---\ndescription: Reviews.\nmode: subagent\n---\nx\n", path=".opencode/agent/review/deep.md")
+    doc = agentconv.loads(b"---\ndescription: Reviews.\nmode: subagent\n---\nx\n",
+                          path=".opencode/agent/review/deep.md")
     assert (doc.dialect, doc.agent.name, doc.path) == ("opencode", "review/deep", ".opencode/agent/review/deep.md")
 
 
@@ -56,7 +65,8 @@ def test_dumps_defaults_to_the_source_dialect_and_records_losses():
     assert "color: '#3B82F6'" in text and doc.losses == []          # the same colour, spelled for opencode
     lossy = agentconv.loads(LOSSY)
     agentconv.dumps(lossy, "opencode")
-    assert {(l.field, l.kind) for l in lossy.losses} == {("reasoning_effort", "carried"), ("permission_mode", "carried")}
+    assert {(l.field, l.kind) for l in lossy.losses} == {("reasoning_effort", "carried"),
+                                                         ("permission_mode", "carried")}
 
 
 def test_dumps_warns_about_each_loss_by_default():
@@ -128,7 +138,7 @@ def test_document_agent_needs_exactly_one():
     doc = agentconv.loads(CLAUDE)
     for agents in ([], [doc.agent, doc.agent]):
         with pytest.raises(MultipleAgentsError) as info:
-            Document(agents=agents, dialect="claude", path="x.md").agent
+            _ = Document(agents=agents, dialect="claude", path="x.md").agent
         assert f"{len(agents)} agents" in info.value.message and info.value.hint and info.value.path == "x.md"
 
 

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import assert_identity
 
 import agentconv
 from agentconv.model import ToolRule
-from helpers import assert_identity
 
 P = ".augment/agents/r.md"
 DENY_ALL = ToolRule(tool="*", action="deny")

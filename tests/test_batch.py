@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES, SHARED
+from helpers import make_tree
 
 import agentconv
 from agentconv.batch import FAILING, STATUSES, convert_tree, iter_convert_tree
 from agentconv.cli import cli
-
-from conftest import FIXTURES, SHARED
-from helpers import make_tree
 
 CORPUS_CLAUDE = SHARED / "corpus" / "claude"
 

@@ -13,7 +13,8 @@ from agentconv.formats import jsonsrc, tomlsrc, yamlsrc
 
 JSON_TEXTS = {
     "two-spaces": '{\n  "a": {\n    "x": 1,\n    "y": ["p", "q"]\n  },\n  "b": {"x": 2}\n}\n',
-    "four-spaces-crlf-no-final-newline": '{\r\n    "a": {\r\n        "x": "\\u00e9",\r\n        "y": true\r\n    }\r\n}',
+    "four-spaces-crlf-no-final-newline":
+        '{\r\n    "a": {\r\n        "x": "\\u00e9",\r\n        "y": true\r\n    }\r\n}',
     "tabs": '{\n\t"a": {\n\t\t"x": "caf\u00e9 \\"quoted\\"",\n\t\t"y": null\n\t}\n}\n',
     "compact": '{"a":{"x":1.0,"y":[]},"b":{}}',
     "space-around": '  {"a" : {"x" : 1}}  \n\n',
@@ -91,7 +92,8 @@ def test_every_syntax_offers_the_same_block_interface():
     assert yaml_block.render([("name", "a"), ("description", "b")]) == "name: a\ndescription: b # why\n"
 
 
-TOML = ('''# an agent in TOML\nname = "reviewer"   # who\ndescription = 'Reviews diffs'\ntools = [\n  "read",  # reading\n'''
+TOML = ('''# an agent in TOML\nname = "reviewer"   # who\ndescription = 'Reviews diffs'\n'''
+        '''tools = [\n  "read",  # reading\n'''
         '''  "grep",\n]\n\n[mcp_servers.github]\ncommand = "gh-mcp"\n''')
 
 

@@ -10,10 +10,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from helpers import loss_pairs
 
 import agentconv
 from agentconv.cli import cli
-from helpers import loss_pairs
 
 READ_ONLY_OPENCODE = """\
 ---
@@ -105,7 +105,8 @@ def test_the_legacy_json_carry_and_the_prose_comment_are_held_to_the_same_rules(
 
 
 def test_carried_values_are_validated_like_source_values():
-    claude = "---\nname: a\ndescription: b\n# agentconv: for converting back to opencode (Claude Code ignores this):\n" \
+    claude = "---\nname: a\ndescription: b\n" \
+             "# agentconv: for converting back to opencode (Claude Code ignores this):\n" \
              "#   temperature: .nan\n#   mode: primary\n---\nHi.\n"
     doc = agentconv.loads(claude, "claude")
     out = agentconv.dumps(doc, "opencode", on_loss="ignore")

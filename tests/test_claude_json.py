@@ -9,13 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, fixture_files, fixture_id
+from helpers import refuses
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 import agentconv
-from helpers import refuses
 from agentconv.errors import SchemaError
 from agentconv.registry import dialect_names, get_dialect
-from conftest import FIXTURES, fixture_files, fixture_id
 
 JSON_FIXTURES = sorted((FIXTURES / "claude-json").glob("*.json"))
 CLAUDE_FIXTURES = fixture_files("claude")

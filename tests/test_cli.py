@@ -11,11 +11,11 @@ import sys
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES, REPO
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 import agentconv
 from agentconv.cli import cli
-from conftest import FIXTURES, REPO
 
 MAXIMAL = FIXTURES / "claude" / "maximal.md"
 MINIMAL = FIXTURES / "claude" / "minimal.md"                 # name: code-reviewer; loses nothing
@@ -180,7 +180,8 @@ def test_inspect_prints_the_canonical_model():
     model = json.loads(result.stdout)
     assert model["dialect"] == "claude"
     agent = model["agents"][0]
-    assert agent["name"] == "codebase-explorer" and agent["tools"][0] == {"tool": "*", "pattern": None, "action": "deny"}
+    assert agent["name"] == "codebase-explorer"
+    assert agent["tools"][0] == {"tool": "*", "pattern": None, "action": "deny"}
 
 
 def test_check_passes_every_fixture_the_tools_load_and_fails_the_one_claude_code_skips():
@@ -207,7 +208,8 @@ def test_dialects_lists_name_tool_and_folder():
     rows = [line.split("\t") for line in run("dialects").stdout.splitlines()]
     assert [r[0] for r in rows] == ["claude", "opencode", "prose", "claude-json", "copilot", "deepagents", "augment",
                                     "cline", "junie", "cursor", "factory", "kiro-ide", "trae", "gemini", "qwen",
-                                    "antigravity", "kiro", "opencode-json", "roo", "kilo", "zoo", "bob", "codex", "vibe"]
+                                    "antigravity", "kiro", "opencode-json", "roo", "kilo", "zoo", "bob", "codex",
+                                    "vibe"]
     assert rows[0][2] == ".claude/agents/" and rows[1][2] == ".opencode/agent/"
     assert rows[4][2] == ".github/agents/"
     assert [r[2] for r in rows[9:13]] == [".cursor/agents/", ".factory/droids/", ".kiro/agents/", ".trae/agents/"]

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import pytest
+from helpers import assert_identity, make_tree
 
 import agentconv
 from agentconv import SchemaError
 from agentconv.batch import convert_tree
 from agentconv.model import ToolRule
-from helpers import assert_identity, make_tree
 
 P = ".cline/agents/r.yaml"
 DENY_ALL = ToolRule(tool="*", action="deny")

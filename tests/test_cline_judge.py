@@ -12,11 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import fixture_files
 
 import agentconv
-from agentconv.dialects.cline import cline_model_of, parse_access
 from agentconv.dialects.base import MISSING
-from conftest import fixture_files
+from agentconv.dialects.cline import cline_model_of, parse_access
 
 pytestmark = pytest.mark.oracle
 
@@ -27,7 +27,8 @@ REQUIRED = os.environ.get("AGENTCONV_REQUIRE_JUDGES") == "1" or os.environ.get("
 
 def _sources() -> list[Path]:
     corpus = sorted(CORPUS.rglob("*.md")) if CORPUS.is_dir() else []
-    return corpus + [p for p in fixture_files() if not p.is_relative_to(Path(__file__).parents[1] / "fixtures" / "cline")]
+    own = Path(__file__).parents[1] / "fixtures" / "cline"
+    return corpus + [p for p in fixture_files() if not p.is_relative_to(own)]
 
 
 def _convert(sources: list[Path], project: Path) -> dict[str, tuple[Path, agentconv.Document]]:
@@ -68,7 +69,8 @@ def _mismatches(loaded: dict, back: agentconv.Document) -> list[str]:
            "tools": parse_access(loaded["tools"] if loaded["tools"] is not None else MISSING,
                                  loaded["skills"] if loaded["skills"] is not None else MISSING),
            "prompt": loaded["system_prompt"]}
-    return [f"{k}: agentconv wrote {_short(wanted[k])}, Cline read {_short(got[k])}" for k in wanted if wanted[k] != got[k]]
+    return [f"{k}: agentconv wrote {_short(wanted[k])}, Cline read {_short(got[k])}"
+            for k in wanted if wanted[k] != got[k]]
 
 
 def _short(value) -> str:

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
+from helpers import assert_identity, canonical_diff, loss_heads, round_trip
 
 import agentconv
 from agentconv.errors import SchemaError
 from agentconv.model import ToolRule
-from conftest import FIXTURES
-from helpers import assert_identity, canonical_diff, loss_heads, round_trip
 
 P = ".codex/agents/r.toml"
 DENY_ALL = ToolRule(tool="*", action="deny")
@@ -22,7 +22,8 @@ def _allow(*tools: str) -> list[ToolRule]:
 
 @pytest.mark.parametrize("text", [
     ROLE,
-    "# a role\nname = 'r'  # who\ndescription = \"d\"\ndeveloper_instructions = '''\nB.\n'''\n\n[mcp_servers.x]\ncommand = \"x\"\n",
+    "# a role\nname = 'r'  # who\ndescription = \"d\"\ndeveloper_instructions = '''\nB.\n'''\n\n"
+    "[mcp_servers.x]\ncommand = \"x\"\n",
     ROLE.replace("\n", "\r\n") + 'sandbox_mode = "read-only"\r\n',
     ROLE.rstrip("\n"),                                                   # no final newline
 ])

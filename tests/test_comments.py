@@ -4,8 +4,9 @@ build item 2) — never a loss under --strict."""
 
 from __future__ import annotations
 
-import agentconv
 from helpers import loss_pairs
+
+import agentconv
 
 CLAUDE = """\
 ---

@@ -55,7 +55,8 @@ def test_each_agent_keeps_its_own_spans():
     assert [p.agent.name for p in parts] == ["alpha", "beta"]
     assert [p.trivia.block.entry("description").line for p in parts] == [2, 5]
     # written back alone, each agent keeps its own formatting
-    assert agentconv.to_dialect(parts[1])[0] == '{\n  "beta": {\n    "prompt": "Two.",\n    "description": "Second."\n  }\n}\n'
+    assert agentconv.to_dialect(parts[1])[0] == \
+        '{\n  "beta": {\n    "prompt": "Two.",\n    "description": "Second."\n  }\n}\n'
 
 
 class Nested(ClaudeFields, ContainerDialect):
@@ -77,8 +78,10 @@ def test_a_container_keeps_the_files_other_keys_untouched():
     nested = Nested()
     doc = nested.read(NESTED, "nested.json")
     assert [a.name for a in doc.agents] == ["alpha"]
-    written = lambda agents: nested.join([nested.write(a, m) for a, m in zip(agents, doc.trivia.members)],
-                                         doc.trivia)  # noqa: E731
+
+    def written(agents):
+        return nested.join([nested.write(a, m) for a, m in zip(agents, doc.trivia.members, strict=True)], doc.trivia)
+
     assert written(doc.agents) == NESTED
     beta = nested.write(B)
     merged = nested.merge(doc.trivia, nested.members(beta), replace=False)
@@ -102,7 +105,8 @@ def test_one_container_file_gives_one_output_per_agent_each_reported(tmp_path):
     source = tmp_path / "agents.json"
     source.write_text(agentconv.to_dialect(Document(agents=[A, B]), "claude-json")[0], encoding="utf-8")
     result = convert_tree([source], tmp_path / "out", to="claude")
-    assert [(f.status, Path(f.target).name) for f in result.files] == [("converted", "alpha.md"), ("converted", "beta.md")]
+    assert [(f.status, Path(f.target).name) for f in result.files] == \
+        [("converted", "alpha.md"), ("converted", "beta.md")]
     assert {f.source for f in result.files} == {str(source)}
     assert agentconv.load(tmp_path / "out/.claude/agents/beta.md").agent.prompt == B.prompt
 
@@ -143,6 +147,7 @@ def test_two_sources_of_one_agent_name_in_a_container_are_a_conflict(tmp_path):
 
 def test_a_single_file_converted_into_an_existing_container_file_is_merged(tmp_path):
     from click.testing import CliRunner
+
     from agentconv.cli import cli
     (tmp_path / "alpha.md").write_text(CLAUDE_A, encoding="utf-8")
     (tmp_path / "beta.md").write_text(CLAUDE_B, encoding="utf-8")

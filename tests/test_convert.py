@@ -7,13 +7,13 @@ import json
 import re
 
 import pytest
+from conftest import DIALECTS, fixture_files, fixture_id
+from helpers import assert_converts, canonical_diff, refuses, round_trip
 
 import agentconv
 from agentconv import LossError
 from agentconv.access import effective_action, widenings
 from agentconv.model import CANONICAL_FIELDS
-from conftest import DIALECTS, fixture_files, fixture_id
-from helpers import assert_converts, canonical_diff, loss_pairs, refuses, round_trip
 
 CLAUDE_READ_ONLY = """\
 ---

@@ -4,13 +4,13 @@ fact of Copilot CLI 1.0.102 (dialects/copilot/REFERENCE.md)."""
 from __future__ import annotations
 
 import pytest
+from helpers import assert_converts, assert_identity, loss_pairs, make_tree
 
 import agentconv
 from agentconv import SchemaError
 from agentconv.access import widenings
 from agentconv.batch import convert_tree
 from agentconv.model import ToolRule
-from helpers import assert_converts, assert_identity, loss_pairs, make_tree
 
 A = ".github/agents/"
 DENY_ALL = ToolRule(tool="*", action="deny")
@@ -20,7 +20,8 @@ DENY_ALL = ToolRule(tool="*", action="deny")
     "---\ndescription: d\n---\nBody.\n",
     "---\nname: 'Code Reviewer'\ndescription: \"d\"\ntools: ['read', 'edit/editFiles', 'github/*']\n---\n\nBody.\n",
     "---\r\ndescription: d\r\ntools: read, search\r\nmodel: [GPT-4.1, Claude Sonnet 4.5 (copilot)]\r\n---\r\nBody.",
-    "---\ndescription: d\ninfer: false\nuser-invocable: true\nmcp-servers:\n  db:\n    type: local\n    command: db\n---\nB.\n",
+    "---\ndescription: d\ninfer: false\nuser-invocable: true\n"
+    "mcp-servers:\n  db:\n    type: local\n    command: db\n---\nB.\n",
 ])
 def test_identity(text):
     assert_identity(text.encode(), "copilot", path=A + "r.agent.md")

@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import DIALECTS, SHARED
+from helpers import canonical_diff, loss_heads, refuses, round_trip
 
 import agentconv
 from agentconv.access import widenings
 from agentconv.registry import get_dialect
-from conftest import DIALECTS, SHARED
-from helpers import canonical_diff, loss_heads, refuses, round_trip
 
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"

@@ -4,12 +4,12 @@ block scalar. Each row a documented fact (dialects/cursor/REFERENCE.md); no offl
 from __future__ import annotations
 
 import pytest
+from helpers import assert_identity, loss_pairs
 
 import agentconv
 from agentconv import SchemaError
 from agentconv.access import widenings
 from agentconv.model import ToolRule
-from helpers import assert_identity, loss_pairs
 
 C = ".cursor/agents/"
 READ_ONLY = [ToolRule(tool="*", action="deny"), ToolRule(tool="read")]

@@ -11,12 +11,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, SHARED
+from helpers import assert_converts, assert_identity, loss_pairs, make_tree
 
 import agentconv
 from agentconv import WideningError
 from agentconv.batch import convert_tree
-from conftest import FIXTURES, SHARED
-from helpers import assert_converts, assert_identity, loss_pairs, make_tree
 
 AT = ".deepagents/agents/{}/AGENTS.md"
 JUDGE = Path(__file__).with_name("judges") / "deepagents.sh"
@@ -109,7 +109,8 @@ def test_a_tree_lands_one_folder_per_agent_and_only_agents_md_is_read(tmp_path):
     back = make_tree(tmp_path / "d", {AT.format("x"): "---\ndescription: d\n---\nB.\n", "AGENTS.md": "# rules\n",
                                       ".deepagents/agents/stray.md": "---\ndescription: d\n---\nB.\n"})
     result = convert_tree([back], tmp_path / "o2", to="claude")
-    assert [(Path(f.source).relative_to(back).as_posix(), f.status) for f in sorted(result.files, key=lambda f: f.source)
+    files = sorted(result.files, key=lambda f: f.source)
+    assert [(Path(f.source).relative_to(back).as_posix(), f.status) for f in files
             if f.ok and f.status != "skipped"] == [(AT.format("x"), "converted")]
 
 

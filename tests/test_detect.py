@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import fixture_files, fixture_id
 
 import agentconv
 from agentconv import DetectionError
-from conftest import fixture_files, fixture_id
 
 CLAUDE = "---\nname: a\ndescription: Does a.\n---\nBody.\n"
 OPENCODE = "---\ndescription: Does a.\nmode: subagent\n---\nBody.\n"
@@ -37,8 +37,8 @@ def test_content(text, expected):
 
 @pytest.mark.parametrize("text, candidates", [
     ("---\nname: a\ndescription: b\nmode: subagent\npermissionMode: plan\n---\nx\n", ["claude", "opencode"]),
-    ("---\n---\nbody\n", ["claude", "opencode", "copilot", "deepagents", "augment", "cline", "junie", "cursor", "factory",
-                         "kiro-ide", "trae", "gemini", "qwen", "antigravity"]),
+    ("---\n---\nbody\n", ["claude", "opencode", "copilot", "deepagents", "augment", "cline", "junie", "cursor",
+                         "factory", "kiro-ide", "trae", "gemini", "qwen", "antigravity"]),
 ], ids=["claude-and-opencode-keys", "empty-front-matter"])
 def test_ambiguous_content_lists_the_candidates(text, candidates):
     with pytest.raises(DetectionError) as info:

@@ -8,10 +8,10 @@ import json
 
 import pytest
 from jsonschema import Draft202012Validator
+from oracles import sample
 
 from agentconv.data import schema
 from agentconv.registry import dialect_names
-from oracles import sample
 
 TARGETS = ("claude", "opencode", "prose", "copilot")
 

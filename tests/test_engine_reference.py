@@ -6,15 +6,15 @@ write the same bytes and report the same losses, or fail with the same error."""
 from __future__ import annotations
 
 import pytest
+import reference_engine
 from hypothesis import given
 from hypothesis import strategies as st
+from test_properties import DIALECTS, PROPERTY, agents
 
 import agentconv.api as api
-import reference_engine
 from agentconv import engine
 from agentconv.errors import AgentconvError
 from agentconv.registry import get_dialect
-from test_properties import DIALECTS, PROPERTY, agents
 
 CARRY = st.sampled_from(["meaning", "style", "none"])
 SOURCES = st.none() | st.sampled_from(DIALECTS)

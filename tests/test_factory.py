@@ -4,12 +4,12 @@ judge (tests/judges/factory.sh) saw it (dialects/factory/REFERENCE.md)."""
 from __future__ import annotations
 
 import pytest
+from helpers import assert_identity, loss_pairs
 
 import agentconv
 from agentconv import SchemaError
 from agentconv.access import widenings
 from agentconv.model import ToolRule
-from helpers import assert_identity, loss_pairs
 
 D = ".factory/droids/"
 DENY_ALL = ToolRule(tool="*", action="deny")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentconv.formats import yamlsrc, yamlwrite
 from agentconv.registry import detect, detect_and_read, get_dialect
-
-from conftest import FIXTURES
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 _scalar = st.one_of(_text, st.integers(), st.booleans(), st.none(), st.floats(),
@@ -81,7 +80,7 @@ def test_the_document_detection_reads_is_the_one_reading_gives(path):
         again = get_dialect(name).read(text, where)
         assert doc == again and doc.warnings == again.warnings
         dialect = get_dialect(name)           # a container's agents each with its own trivia
-        for i, (a, b) in enumerate(zip(doc.agents, again.agents)):
+        for i, (a, b) in enumerate(zip(doc.agents, again.agents, strict=True)):
             assert dialect.write(a, dialect.agent_trivia(doc.trivia, i, a)) == \
                 dialect.write(b, dialect.agent_trivia(again.trivia, i, b))
 

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DIALECTS
-
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 FIXTURES = REPO / "fixtures"

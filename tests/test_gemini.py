@@ -4,10 +4,10 @@ it. The facts are in dialects/gemini/REFERENCE.md (checked with @google/gemini-c
 from __future__ import annotations
 
 import pytest
+from helpers import assert_converts, assert_identity, loss_pairs
 
 import agentconv
 from agentconv.model import ToolRule
-from helpers import assert_converts, assert_identity, loss_pairs
 
 G = "---\nname: a\ndescription: Does a.\n{extra}---\nYou do a, carefully.\n"
 C = "---\nname: a\ndescription: Does a.\n{extra}---\nYou do a, carefully.\n"

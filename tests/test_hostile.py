@@ -5,8 +5,8 @@ output root. SECURITY.md points here for each guarantee."""
 from __future__ import annotations
 
 import codecs
-import json
 import errno
+import json
 import os
 import resource
 import signal
@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from click.testing import CliRunner
 
-from agentconv.api import MAX_BYTES, dump, load, loads, to_dialect
+from agentconv.api import dump, load, loads, to_dialect
 from agentconv.cli import cli
 from agentconv.errors import AgentconvError, DetectionError, OutputExistsError, ParseError
 from agentconv.model import Agent
@@ -85,7 +85,7 @@ def run_bounded(*args: str, timeout: float = 60, preexec=limited_memory) -> subp
 
 def alias_bomb(key: str) -> str:
     levels = ['  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for prev, cur in zip("abcdefgh", "bcdefghi"):
+    for prev, cur in zip("abcdefgh", "bcdefghi", strict=True):
         levels.append(f"  {cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
     return f"---\nname: bomb\ndescription: d\n{key}:\n" + "\n".join(levels) + "\n---\nHi\n"
 
@@ -150,7 +150,8 @@ HOSTILE = [
     ("prose-carry-openers", "<!-- agentconv-carry: {" * 50_000 + "\n", "prose", None, OK),
     ("thousands-of-keys", "---\nname: a\ndescription: d\n" + "".join(f"k{i}: v\n" for i in range(5000))
      + "---\nHi\n", "claude", None, OK),
-    ("lone-cr-and-line-separators", "---\r\nname: a\rb\ndescription: x\u2028y\u0085z\n---\nHi\r", "claude", None, EITHER),
+    ("lone-cr-and-line-separators", "---\r\nname: a\rb\ndescription: x\u2028y\u0085z\n---\nHi\r", "claude", None,
+     EITHER),
 ]
 
 
@@ -555,7 +556,8 @@ def test_every_test_security_md_names_exists():
 
 # ------------------------------------------------------------------------------ issue 10: rewriting in place
 
-UNQUOTED = (Path(__file__).resolve().parents[1] / "fixtures/claude/unquoted-colon.md").read_bytes()   # --in-place rewrites it
+# --in-place rewrites it
+UNQUOTED = (Path(__file__).resolve().parents[1] / "fixtures/claude/unquoted-colon.md").read_bytes()
 
 
 def _in_place_file(tmp_path: Path) -> Path:
@@ -677,13 +679,15 @@ def test_the_indexed_rule_evaluator_gives_what_the_rules_say():
     """Evaluator (indexed) and effective_action (the rules read one by one) agree on every
     probe, over rule lists of every shape: exact, prefix and other patterns, wildcard tools."""
     import random
+
     from agentconv.access import Evaluator, effective_action, probes
     from agentconv.model import ToolRule
     rng = random.Random(10)
     tools = ["bash", "read", "edit", "mcp:gh/issue", "mcp:gh/pr", "*", "mcp:gh/*", "b*"]
     patterns = [None, "*", "git", "git diff", "git*", "git diff*", "g?t*", "*diff*", "[gh]it", "git * --x", ""]
     for _ in range(400):
-        rules = [ToolRule(tool=rng.choice(tools), pattern=rng.choice(patterns), action=rng.choice(["allow", "ask", "deny"]))
+        rules = [ToolRule(tool=rng.choice(tools), pattern=rng.choice(patterns),
+                          action=rng.choice(["allow", "ask", "deny"]))
                  for _ in range(rng.randint(0, 12))]
         index = Evaluator(rules)
         for tool, arg in probes(rules, extra_tools=["bash", "zz"]) + [("bash", "git diff --x"), ("bash", "")]:

@@ -4,10 +4,10 @@ One line per case, as sqlglot's validate_identity; edits re-render only what cha
 from __future__ import annotations
 
 import pytest
-
-import agentconv
 from conftest import fixture_files, fixture_id
 from helpers import assert_identity
+
+import agentconv
 
 C = "---\nname: a\ndescription: Does a.\n---\nBody.\n"       # a small valid Claude agent
 
@@ -27,23 +27,29 @@ CLAUDE = {
     "flow-list-tools": "---\nname: a\ndescription: Does a.\ntools: [Read, Grep]\n---\nBody.\n",
     "block-list-tools": "---\nname: a\ndescription: Does a.\ntools:\n  - Read\n  - Grep\n---\nBody.\n",
     "comma-string-tools": "---\nname: a\ndescription: Does a.\ntools: Read,Grep ,  Bash(git diff:*)\n---\nBody.\n",
-    "space-separated-tools": "---\nname: a\ndescription: Does a.\ntools: Read Grep mcp__github__get_issue\n---\nBody.\n",
+    "space-separated-tools":
+        "---\nname: a\ndescription: Does a.\ntools: Read Grep mcp__github__get_issue\n---\nBody.\n",
     "longer-closing-rule": "---\nname: a\ndescription: Does a.\n----------\nBody.\n",
     "blank-after-opening": "---\n\nname: a\ndescription: Does a.\n---\nBody.\n",
     "trailing-spaces-on-rules": "---  \nname: a\ndescription: Does a.\n---\t\nBody.\n",
     "unquoted-colon": "---\nname: a\ndescription: Use this agent when: things break.\n---\nBody.\n",
-    "one-line-examples": "---\nname: a\ndescription: Use it.\\n<example>user: hi\\nassistant: ok</example>\n---\nBody.\n",
-    "lenient-user-lines": "---\nname: a\ndescription: Use it. Examples:\nuser: \"hi\"\nassistant: \"ok\"\nmodel: opus\n---\nBody.\n",
+    "one-line-examples":
+        "---\nname: a\ndescription: Use it.\\n<example>user: hi\\nassistant: ok</example>\n---\nBody.\n",
+    "lenient-user-lines":
+        "---\nname: a\ndescription: Use it. Examples:\nuser: \"hi\"\nassistant: \"ok\"\nmodel: opus\n---\nBody.\n",
     "unicode": "---\nname: relecteur\ndescription: Relit « la doc » — vite 🙂\n---\nCorrige l’orthographe.\n",
     "empty-body": "---\nname: a\ndescription: Does a.\n---\n",
     "empty-body-no-newline": "---\nname: a\ndescription: Does a.\n---",
     "body-without-blank": "---\nname: a\ndescription: Does a.\n---\n# Title\n\nBody.\n\n\n",
     "unknown-keys": "---\nname: a\ndescription: Does a.\nfrobnicate: {x: 1}\nmemory: user\n---\nBody.\n",
-    "nested-hooks": "---\nname: a\ndescription: Does a.\nhooks:\n  Stop:\n    - hooks: [{type: command, command: ./x.sh}]\n---\nBody.\n",
+    "nested-hooks":
+        "---\nname: a\ndescription: Does a.\nhooks:\n  Stop:\n    - hooks: [{type: command, command: ./x.sh}]\n"
+        "---\nBody.\n",
     "yaml-1.1-words-stay-strings": "---\nname: no\ndescription: yes\nbackground: on\n---\nBody.\n",
     "date-like-stays-text": "---\nname: a\ndescription: Does a.\ninitialPrompt: 2024-01-01\n---\nBody.\n",
     "tabs-in-body": "---\nname: a\ndescription: Does a.\n---\n\tIndented\twith tabs.\n",
-    "carry-comment-present": "---\nname: a\ndescription: Does a.\n# agentconv-carry: {\"temperature\":0.2}\n---\nBody.\n",
+    "carry-comment-present":
+        "---\nname: a\ndescription: Does a.\n# agentconv-carry: {\"temperature\":0.2}\n---\nBody.\n",
     "carry-comment-first": "---\n# agentconv-carry: {\"top_p\":0.5}\nname: a\ndescription: Does a.\n---\nBody.\n",
     "no-name-still-read": "---\ndescription: Does a.\nmodel: sonnet\nisolation: worktree\n---\nBody.\n",
 }
@@ -52,9 +58,12 @@ OPENCODE = {
     "minimal": "---\ndescription: Does a.\nmode: subagent\n---\nBody.\n",
     "crlf": "---\r\ndescription: Does a.\r\nmode: subagent\r\n---\r\nBody.\r\n",
     "hex-colour-quoted": "---\ndescription: Does a.\nmode: all\ncolor: \"#FF8800\"\n---\nBody.\n",
-    "permission-pattern-map": "---\nmode: subagent\npermission:\n  \"*\": deny\n  bash:\n    \"*\": deny\n    \"git status\": allow\n  read: allow\n---\nBody.\n",
+    "permission-pattern-map": "---\nmode: subagent\npermission:\n  \"*\": deny\n  bash:\n    \"*\": deny\n"
+                              "    \"git status\": allow\n  read: allow\n---\nBody.\n",
     "permission-single-action": "---\ndescription: Does a.\nmode: primary\npermission: ask\n---\nBody.\n",
-    "tools-map": "---\ndescription: Does a.\nmode: subagent\ntools:\n  write: false\n  bash: true\n  mymcp_*: false\n---\nBody.\n",
+    "tools-map":
+        "---\ndescription: Does a.\nmode: subagent\ntools:\n  write: false\n  bash: true\n  mymcp_*: false\n"
+        "---\nBody.\n",
     "numbers": "---\ndescription: Does a.\nmode: subagent\ntemperature: 0\ntop_p: 1.0\nsteps: 7\n---\nBody.\n",
     "max-steps-alias": "---\ndescription: Does a.\nmode: subagent\nmaxSteps: 12\n---\nBody.\n",
     "unquoted-colon": "---\ndescription: Use when: it breaks\nmode: subagent\n---\nBody.\n",
@@ -151,7 +160,8 @@ def test_editing_the_description_leaves_other_entries_verbatim():
 
 def test_editing_the_prompt_keeps_the_front_matter_bytes():
     out = _edited(CLAUDE["comma-string-tools"], "claude", prompt="New body.")
-    assert out.startswith(CLAUDE["comma-string-tools"].split("---\n")[0] + "---\n" + CLAUDE["comma-string-tools"].split("---\n")[1])
+    parts = CLAUDE["comma-string-tools"].split("---\n")
+    assert out.startswith(parts[0] + "---\n" + parts[1])
     assert out.endswith("New body.\n")
 
 

@@ -10,15 +10,15 @@ import json
 import shutil
 from pathlib import Path
 
+import json_snapshots
 import pytest
+from conftest import FIXTURES, SHARED, fixture_files, fixture_id
+from helpers import canonical_diff, loss_heads, refuses, round_trip
 
 import agentconv
 from agentconv.batch import convert_tree
 from agentconv.errors import SchemaError
 from agentconv.promptref import PromptFileError, project_root
-from conftest import FIXTURES, SHARED, fixture_files, fixture_id
-from helpers import canonical_diff, loss_heads, refuses, round_trip
-import json_snapshots
 
 KIRO_FIXTURES = sorted((FIXTURES / "kiro").glob("*.json"))
 CORPUS = SHARED / "corpus"
@@ -256,4 +256,5 @@ def test_a_server_named_only_is_dropped_alone_and_reported(to):
 
 
 def test_kiro_ide_reads_an_empty_server_map_as_no_server():
-    assert agentconv.loads("---\nname: a\ndescription: d\nmcpServers: {}\n---\nHi\n", "kiro-ide").agent.mcp_servers is None
+    doc = agentconv.loads("---\nname: a\ndescription: d\nmcpServers: {}\n---\nHi\n", "kiro-ide")
+    assert doc.agent.mcp_servers is None

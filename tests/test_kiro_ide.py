@@ -5,11 +5,11 @@ the agent, and the Kiro CLI's JSON agents share the folder. Documented facts
 from __future__ import annotations
 
 import pytest
+from helpers import assert_identity, loss_pairs, make_tree
 
 import agentconv
 from agentconv.batch import convert_tree
 from agentconv.model import ToolRule
-from helpers import assert_identity, loss_pairs, make_tree
 
 K = ".kiro/agents/"
 DENY_ALL = ToolRule(tool="*", action="deny")

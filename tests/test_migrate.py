@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import make_tree
 
 from agentconv.batch import convert_tree
 from agentconv.cli import cli
-from helpers import make_tree
 
 
 def agent(name: str, description: str = "Reviews code.", body: str = "You review code.\n", **keys: str) -> str:
@@ -254,7 +254,8 @@ def test_outputs_an_earlier_run_left_beside_their_sources_are_no_conflict(tmp_pa
     """In-place migrations leave outputs beside the sources (-o .), often with no comment at
     all; a later run into another folder sees both and converts each agent once."""
     repo = make_tree(tmp_path / "repo", {".claude/agents/a.md": agent("a"),
-                                         ".opencode/agent/b.md": "---\ndescription: Helps.\nmode: subagent\n---\nHelp.\n",
+                                         ".opencode/agent/b.md":
+                                             "---\ndescription: Helps.\nmode: subagent\n---\nHelp.\n",
                                          "team/c.md": agent("c", "Third.")})
     assert convert_tree(repo, repo, to=first_to).exit_code == 0
     later = convert_tree(repo, tmp_path / "out", to="prose")
@@ -265,7 +266,8 @@ def test_outputs_an_earlier_run_left_beside_their_sources_are_no_conflict(tmp_pa
 
 
 def test_virtual_environments_and_caches_are_not_walked(tmp_path):
-    src = make_tree(tmp_path / "src", {f"{d}/pkg/agent.md": agent("dep") for d in (".venv", "venv", ".tox", ".pytest_cache")})
+    tooling = (".venv", "venv", ".tox", ".pytest_cache")
+    src = make_tree(tmp_path / "src", {f"{d}/pkg/agent.md": agent("dep") for d in tooling})
     make_tree(src, {".claude/agents/a.md": agent("a")})
     assert [Path(f.source).name for f in convert_tree(src, tmp_path / "out", to="opencode").files] == ["a.md"]
 
@@ -284,8 +286,9 @@ def test_agents_of_tools_agentconv_does_not_read_are_skipped_by_name_not_guessed
     status = {Path(f.source).relative_to(src).as_posix(): (f.status, f.reason or "") for f in result.files}
     assert status[".claude/agents/reviewer.md"][0] == "converted"
     assert status[".gemini/agents/api-designer.md"][0] == "converted"
-    assert status[".windsurf/agents/api-designer.md"][0] == "skipped" and "Windsurf" in status[".windsurf/agents/api-designer.md"][1]
-    assert status["collection/agents/api-designer.md"][0] == "skipped" and "--from" in status["collection/agents/api-designer.md"][1]
+    windsurf, collection = status[".windsurf/agents/api-designer.md"], status["collection/agents/api-designer.md"]
+    assert windsurf[0] == "skipped" and "Windsurf" in windsurf[1]
+    assert collection[0] == "skipped" and "--from" in collection[1]
     assert result.exit_code == 0
     named = convert_tree([src / "collection/agents/api-designer.md"], tmp_path / "o2", to="opencode")
     assert named.files[0].status == "failed"          # named explicitly: the reader says why

@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import json_snapshots
 import pytest
+from conftest import FIXTURES, fixture_files, fixture_id
+from helpers import canonical_diff, loss_heads, refuses
 
 import agentconv
 from agentconv.batch import convert_tree
@@ -17,9 +20,6 @@ from agentconv.errors import ParseError, SchemaError
 from agentconv.formats import jsonsrc
 from agentconv.model import Agent
 from agentconv.promptref import PromptFileError
-from conftest import FIXTURES, fixture_files, fixture_id
-from helpers import canonical_diff, loss_heads, refuses
-import json_snapshots
 
 OC_FIXTURES = sorted(p for p in (FIXTURES / "opencode-json").iterdir() if p.suffix in (".json", ".jsonc"))
 
@@ -54,7 +54,7 @@ def test_an_edit_changes_one_agent_and_keeps_every_comment_and_key_around_it():
     scout = doc.agents[1].model_copy(update={"description": "Finds code"})
     text = agentconv.dumps(doc.model_copy(update={"agents": [doc.agents[0], scout]}))
     before, after = path.read_text().splitlines(), text.splitlines()
-    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    changed = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
     line = next(i for i, t in enumerate(before) if "Finds where" in t)
     assert len(before) == len(after) and changed == [(before[line], after[line])]
     assert after[line] == before[line].replace("Finds where something is implemented", "Finds code")
@@ -228,7 +228,8 @@ def test_no_stale_snapshot_files():
     assert json_snapshots.stale("test_opencode_json", CASES) == set(), "stale snapshots: delete them"
 
 
-_OVERRIDES = '{"agent": {"build": {"model": "anthropic/claude-sonnet-4-5"}, "a": {"description": "d", "prompt": "p"}}}\n'
+_OVERRIDES = ('{"agent": {"build": {"model": "anthropic/claude-sonnet-4-5"}, '
+              '"a": {"description": "d", "prompt": "p"}}}\n')
 
 
 @pytest.mark.parametrize("files, to, written, skipped", [
@@ -248,13 +249,15 @@ def test_an_entry_that_only_adjusts_a_built_in_is_no_agent_for_another_tool(tmp_
     result = convert_tree([tmp_path / "src"], tmp_path / "out", to=to)
     out = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert out == written
-    assert [f.reason[:len(s)] for f, s in zip([f for f in result.files if f.status == "skipped"], skipped)] == skipped
+    passed = [f for f in result.files if f.status == "skipped"]
+    assert [f.reason[:len(s)] for f, s in zip(passed, skipped, strict=False)] == skipped
     warned = [w.message for f in result.files for w in f.warnings if "only adjusts" in w.message]
     assert bool(warned) == (to == "claude" and "opencode.json" in files)
 
 
 def test_converting_only_an_adjustment_of_a_built_in_is_an_error(tmp_path):
     from click.testing import CliRunner
+
     from agentconv.cli import cli
     (tmp_path / "opencode.json").write_text('{"agent": {"build": {"model": "anthropic/claude-sonnet-4-5"}}}\n')
     result = CliRunner().invoke(cli, ["convert", str(tmp_path / "opencode.json"), "--to", "claude"])

@@ -14,7 +14,6 @@ import os
 from dataclasses import dataclass, field
 
 import pytest
-
 from oracles import gemini_qwen, judges, sample, verdict
 from oracles.sample import Case
 
@@ -116,7 +115,8 @@ def _judge(result: Run, project) -> None:
         widens = gemini_qwen.gemini_never_widens
     elif result.target == "qwen":
         extra = gemini_qwen.qwen_session(project, [c.name for c in result.judged])
-        unrestricted = [set(extra.granted[c.name]) for c in result.judged if not c.effect.tools and c.name in extra.granted]
+        unrestricted = [set(extra.granted[c.name]) for c in result.judged
+                        if not c.effect.tools and c.name in extra.granted]
         baseline = set.intersection(*unrestricted) - gemini_qwen._ALWAYS if unrestricted else set()
         fields = lambda case, told, session: gemini_qwen.qwen_fields(case, told, session, baseline)  # noqa: E731
         widens = gemini_qwen.qwen_never_widens
@@ -280,16 +280,17 @@ _AGENTS_VALUES = [
     ({"a": {"description": "d", "prompt": "p", "tools": "Read"}}, False),
     ({"a": {"description": "d", "prompt": "p", "background": "true"}}, False),
     ({"a": {"description": "d", "prompt": "p"}, "b": "not an agent"}, False),
-    ({"a": {"description": "d", "prompt": "p", "color": "red", "name": "other"}, "b": {"description": "e", "prompt": "q"}},
-     True),
+    ({"a": {"description": "d", "prompt": "p", "color": "red", "name": "other"},
+      "b": {"description": "e", "prompt": "q"}}, True),
 ]
 
 
 @pytest.mark.parametrize("value, loads", _AGENTS_VALUES)
 def test_the_claude_json_reader_refuses_exactly_what_claude_refuses(value, loads) -> None:
     """A value agentconv refuses (one agent of the wrong shape) is one Claude Code refuses whole."""
-    import agentconv
     from oracles import agents_flag as flag
+
+    import agentconv
     if judges.unavailable_reason():
         _unavailable(judges.unavailable_reason())
     try:

@@ -11,10 +11,10 @@ client into ~/.cache/agentconv-oracles. CI=1 or AGENTCONV_REQUIRE_ORACLES=1: a m
 from __future__ import annotations
 
 import pytest
-
-from agentconv.registry import get_dialect
 from oracles import factory, judges, sample, verdict
 from test_oracle import CHECKS, REQUIRED, Run, _report, summary  # noqa: F401 (summary: a fixture)
+
+from agentconv.registry import get_dialect
 
 pytestmark = pytest.mark.oracle
 
@@ -34,7 +34,7 @@ class FactoryRun(Run):
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, summary) -> Run:
+def run(tmp_path_factory, summary) -> Run:  # noqa: F811 (the summary fixture, imported for pytest)
     reason = judges.unavailable_reason()
     if reason:
         _unavailable(reason)

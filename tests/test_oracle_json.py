@@ -1,5 +1,6 @@
 """Acceptance by the real opencode (issue 13): every seed, fixture, probe and sampled corpus
-agent (the Kiro corpus too, with its prompt files) converted to opencode-json, all of them in one project's opencode.json, is loaded by
+agent (the Kiro corpus too, with its prompt files) converted to opencode-json, all of them in one
+project's opencode.json, is loaded by
 opencode 1.18.33 (`opencode debug config`) with the name, description, mode, model, prompt and
 permissions meant; nothing is granted that the source denied; every change is in the loss report.
 Kiro CLI has no offline client (dialects/kiro/REFERENCE.md), so kiro is not judged.
@@ -11,10 +12,10 @@ client into ~/.cache/agentconv-oracles. CI=1 or AGENTCONV_REQUIRE_ORACLES=1: a m
 from __future__ import annotations
 
 import pytest
-
-from agentconv.registry import get_dialect
 from oracles import judges, sample, verdict
 from test_oracle import CHECKS, REQUIRED, Run, _report, summary  # noqa: F401 (summary: a fixture)
+
+from agentconv.registry import get_dialect
 
 pytestmark = pytest.mark.oracle
 TARGET = "opencode-json"
@@ -44,7 +45,7 @@ def _kiro_corpus(root):
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, summary) -> Run:
+def run(tmp_path_factory, summary) -> Run:  # noqa: F811 (the summary fixture, imported for pytest)
     reason = judges.unavailable_reason()
     if reason:
         _unavailable(reason)

@@ -11,7 +11,6 @@ client into ~/.cache/agentconv-oracles. CI=1 or AGENTCONV_REQUIRE_ORACLES=1: a m
 from __future__ import annotations
 
 import pytest
-
 from oracles import judges, kilo, sample, verdict
 from test_oracle import CHECKS, REQUIRED, Run, _report, summary  # noqa: F401 (summary: a fixture)
 
@@ -38,7 +37,7 @@ class KiloRun(Run):
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, summary) -> Run:
+def run(tmp_path_factory, summary) -> Run:  # noqa: F811 (the summary fixture, imported for pytest)
     reason = judges.unavailable_reason()
     if reason:
         _unavailable(reason)

@@ -11,10 +11,10 @@ clients into ~/.cache/agentconv-oracles. CI=1 or AGENTCONV_REQUIRE_ORACLES=1: a 
 from __future__ import annotations
 
 import pytest
-
-from agentconv.registry import get_dialect
 from oracles import judges, sample, toml_judges, verdict
 from test_oracle import CHECKS, REQUIRED, Run, _report, summary  # noqa: F401 (summary: a fixture)
+
+from agentconv.registry import get_dialect
 
 pytestmark = pytest.mark.oracle
 TARGETS = ("codex", "vibe")
@@ -42,7 +42,7 @@ class TomlRun(Run):
 
 
 @pytest.fixture(scope="module", params=TARGETS)
-def run(request, tmp_path_factory, summary) -> Run:
+def run(request, tmp_path_factory, summary) -> Run:  # noqa: F811 (the summary fixture, imported for pytest)
     target = request.param
     reason = judges.unavailable_reason()
     if reason:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from oracles import judges, sample, verdict
 
 from agentconv.model import ToolRule
-from oracles import judges, sample, verdict
 
 
 def rule(permission: str, pattern: str, action: str) -> dict:
@@ -37,7 +37,8 @@ def test_opencode_last_matching_rule_wins(permission, arg, action):
     assert verdict.opencode_action(RULES, permission, arg) == action
 
 
-@pytest.mark.parametrize("tool, on", [("bash", True), ("read", True), ("edit", False), ("write", False), ("apply_patch", False)])
+@pytest.mark.parametrize("tool, on", [("bash", True), ("read", True), ("edit", False), ("write", False),
+                                      ("apply_patch", False)])
 def test_opencode_tool_switches(tool, on):
     assert verdict.opencode_tool_on(RULES, tool) is on
 

@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -44,6 +43,11 @@ def test_wheel_has_the_package_and_the_console_script(wheel):
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "agentconv = agentconv.cli:main" in archive.read(entry_points).decode()
     assert not any(n.startswith(("tests/", "fixtures/")) for n in names)
+
+
+def test_wheel_marks_the_package_typed(wheel):
+    """PEP 561: with py.typed a type checker reads agentconv's own annotations."""
+    assert "agentconv/py.typed" in zipfile.ZipFile(wheel).namelist()
 
 
 def test_unpacked_wheel_reads_its_own_data(wheel, tmp_path):

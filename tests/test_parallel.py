@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import make_tree
 
 from agentconv import batch
 from agentconv.batch import iter_convert_tree
 from agentconv.errors import AgentconvError
-from helpers import make_tree
 
 pytestmark = pytest.mark.skipif(not batch._can_fork(), reason="workers are forked; this platform cannot fork")
 

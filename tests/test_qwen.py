@@ -4,11 +4,11 @@ line; 0.24.x, YAML) read, and one-line conversions. Facts: dialects/qwen/REFEREN
 from __future__ import annotations
 
 import pytest
+from helpers import assert_converts, assert_identity, loss_pairs
 
 import agentconv
 from agentconv.formats import lineyaml, yamlsrc
 from agentconv.model import ToolRule
-from helpers import assert_converts, assert_identity, loss_pairs
 
 Q = "---\nname: ab\ndescription: Does ab.\n{extra}---\nYou do ab, carefully.\n"
 DENY_ALL = ToolRule(tool="*", action="deny")

@@ -7,7 +7,8 @@ import copy
 
 import pydantic
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import agentconv
 from agentconv import model

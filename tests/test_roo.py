@@ -10,14 +10,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
+from helpers import refuses
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 import agentconv
 from agentconv import Document
 from agentconv.batch import convert_tree
 from agentconv.registry import dialect_names, get_dialect
-from conftest import FIXTURES
-from helpers import refuses
 
 MODE_DIALECTS = ("roo", "kilo", "zoo", "bob")
 MODE_FIXTURES = sorted(p for d in MODE_DIALECTS for p in (FIXTURES / d).rglob("*") if p.is_file())
@@ -260,7 +260,8 @@ class JsonlSnapshot(_Binary):
 
 
 def _cases() -> list:
-    cases = [pytest.param(p, t, id=f"{p.relative_to(FIXTURES).parts[0]}-{p.name}-to-{t}") for p in MODE_FIXTURES for t in dialect_names()]
+    cases = [pytest.param(p, t, id=f"{p.relative_to(FIXTURES).parts[0]}-{p.name}-to-{t}")
+             for p in MODE_FIXTURES for t in dialect_names()]
     for path in sorted((FIXTURES / "claude").glob("*.md")):
         cases += [pytest.param(path, t, id=f"claude-{path.stem}-to-{t}") for t in MODE_DIALECTS]
     return cases

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from test_properties import PROPERTY
 
 from agentconv.data import schema
 from agentconv.formats.schemalite import verdict
 from agentconv.registry import dialect_names
-from test_properties import PROPERTY
 
 KEYS = [(d, k) for d in dialect_names() for k in sorted((schema(d) or {}).get("properties", {}))]
 
@@ -40,7 +40,8 @@ def words_of(spec) -> list:
 
 def values(words: list) -> st.SearchStrategy:
     scalars = (st.none() | st.booleans() | st.integers(-3, 10**6) | st.floats() | st.text(max_size=8)
-               | st.sampled_from(words or ["x"]) | st.sampled_from(["#A855F7", "#fff", "allow", "ask", "deny", "0", ""]))
+               | st.sampled_from(words or ["x"])
+               | st.sampled_from(["#A855F7", "#fff", "allow", "ask", "deny", "0", ""]))
     keys = st.sampled_from(words or ["x"]) | st.text(max_size=5)
     return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                         | st.dictionaries(keys, inner, max_size=4), max_leaves=12)

@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import DIALECTS, fixture_files, fixture_id
+from helpers import refuses
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 import agentconv
-from helpers import refuses
-from conftest import DIALECTS, fixture_files, fixture_id
 
 
 class _BinarySnapshot(SingleFileSnapshotExtension):
@@ -87,6 +87,7 @@ def test_no_stale_snapshot_files():
     expected = set()
     for case in CASES:
         name = f"test_fixture[{case.id}]"
-        expected |= {f"{name}.{OUTPUT_EXTENSION.get(case.values[1], MarkdownSnapshot).file_extension}", f"{name}[losses].jsonl"}
+        extension = OUTPUT_EXTENSION.get(case.values[1], MarkdownSnapshot).file_extension
+        expected |= {f"{name}.{extension}", f"{name}[losses].jsonl"}
     present = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
     assert present - expected == set(), "stale snapshots: delete them"

@@ -54,6 +54,7 @@ def test_the_probe_sees_imports(tmp_path):
 def test_the_path_index_is_current():
     """Detection by path reads a generated table instead of importing every dialect."""
     from pathlib import Path
+
     from agentconv import pathindex
     stored = Path(pathindex.__file__).with_name("_pathindex.py").read_text(encoding="utf-8")
     assert stored == pathindex.render(pathindex.current()), "stale: run python -m agentconv.pathindex"

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import DIALECTS, fixture_files, fixture_id
+from helpers import refuses
+from test_corpus import CASES, _require
 
 import agentconv
-from helpers import refuses
-from conftest import DIALECTS, fixture_files, fixture_id
-from test_corpus import CASES, _require
 
 
 def _styled_trip(doc, path: Path, via: str) -> bytes:

@@ -75,7 +75,8 @@ def test_a_carried_value_with_dashes_does_not_cut_the_front_matter():
 
 
 def test_a_source_comment_holding_dashes_does_not_travel_into_the_front_matter():
-    source = "---\n# the reviewer --- keep it short\ndescription: Reviews diffs\n" + OPENCODE_DENY + "---\nYou review.\n"
+    source = "---\n# the reviewer --- keep it short\ndescription: Reviews diffs\n" + OPENCODE_DENY \
+        + "---\nYou review.\n"
     doc = agentconv.loads(source, "opencode", path=".opencode/agent/rev.md")
     out, losses = agentconv.to_dialect(doc, "claude")
     assert claude_reads(out).get("description") == "Reviews diffs"
@@ -84,10 +85,11 @@ def test_a_source_comment_holding_dashes_does_not_travel_into_the_front_matter()
 
 def test_the_engine_refuses_an_output_the_tool_would_skip_unlike_agentconv(monkeypatch):
     from agentconv.dialects import claude
-    monkeypatch.setattr(claude.Claude, "write", lambda self, agent, *a, **k: "---\nname: x\n# ---\ndescription: y\n---\n")
+    monkeypatch.setattr(claude.Claude, "write",
+                        lambda self, agent, *a, **k: "---\nname: x\n# ---\ndescription: y\n---\n")
     with pytest.raises(agentconv.AgentconvError, match="description: agentconv reads 'y'; Claude Code reads nothing"):
-        agentconv.convert("---\ndescription: y\n---\nBody.\n", to="claude", read="opencode", path=".opencode/agent/x.md",
-                          on_loss="ignore")
+        agentconv.convert("---\ndescription: y\n---\nBody.\n", to="claude", read="opencode",
+                          path=".opencode/agent/x.md", on_loss="ignore")
 
 
 @pytest.mark.parametrize("name", ["a:b", "a\uff1ab", "-lead"])
@@ -130,7 +132,8 @@ CLAUDE_CASES = {
     "lf colon": (C.format(name="c", description="Use when: x", extra=""), "loads", []),
     "bad values": (C.format(name="v", description="Helps.",
                             extra="background: yes\nautoCompactWindow: 5\neffort: extreme\ncolor: mauve\n"), "loads",
-                   ["background 'yes' must be one of true, false", "autoCompactWindow 5 must be an integer of at least 100000",
+                   ["background 'yes' must be one of true, false",
+                    "autoCompactWindow 5 must be an integer of at least 100000",
                     "effort 'extreme'", "color 'mauve'"]),
     "duplicate key": ("---\nname: dup\ndescription: first\ndescription: second\n---\nYou help.\n", "loads",
                       ["agentconv itself cannot read this file: key 'description' appears twice"]),

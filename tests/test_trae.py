@@ -4,11 +4,11 @@ list, built-in models only, name rules. Documented facts (dialects/trae/REFERENC
 from __future__ import annotations
 
 import pytest
+from helpers import assert_identity, loss_pairs, round_trip
 
 import agentconv
 from agentconv import SchemaError
 from agentconv.model import ToolRule
-from helpers import assert_identity, loss_pairs, round_trip
 
 T = ".trae/agents/"
 DENY_ALL = ToolRule(tool="*", action="deny")
@@ -57,7 +57,8 @@ def test_claude_to_trae(extra, written, losses):
 
 
 def test_a_trip_through_claude_gives_a_trae_agent_back():
-    doc = agentconv.loads("---\nname: r\ndescription: d\ntools: Read\nmodel: Doubao\n---\nB.\n", "trae", path=T + "r.md")
+    doc = agentconv.loads("---\nname: r\ndescription: d\ntools: Read\nmodel: Doubao\n---\nB.\n", "trae",
+                          path=T + "r.md")
     back, _ = round_trip(doc, "claude")
     assert back.agent == doc.agent
 

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, SHARED
+from helpers import assert_identity, canonical_diff, loss_heads, round_trip
 
 import agentconv
 from agentconv.errors import MissingReferenceError, SchemaError
 from agentconv.model import ToolRule
-from conftest import FIXTURES, SHARED
-from helpers import assert_identity, canonical_diff, loss_heads, round_trip
 
 P = ".vibe/agents/r.toml"
 DENY_ALL = ToolRule(tool="*", action="deny")

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from agentconv.record import RecordValidationError as ValidationError      # the model as the engine runs it
+from conftest import DIALECTS, SHARED, fixture_files, fixture_id
+from helpers import refuses
 
 import agentconv
-from helpers import refuses
 from agentconv import briefs
 from agentconv.model import Agent, Example, ExampleTurn
+from agentconv.record import RecordValidationError as ValidationError  # the model as the engine runs it
 from agentconv.registry import get_dialect
-from conftest import DIALECTS, SHARED, fixture_files, fixture_id
 
 SEEDS = SHARED / "seeds"
 PROSE_CORPUS = SHARED / "corpus" / "prose"
@@ -297,7 +297,8 @@ def test_a_heading_is_kept_only_where_it_reads_back_as_its_section(headings, err
 @pytest.mark.parametrize("text, description", [
     ("You are a friendly rubber duck.\n", "You are a friendly rubber duck."),
     ("# Reviewer\n\nChecks pages against WCAG.\n\n## Steps\n- Read\n", "Checks pages against WCAG."),
-    ("Reviews diffs.\n\nWHEN TO USE:\n- after a change\n\nBe brief.\n", "Reviews diffs.\n\nWHEN TO USE:\n- after a change"),
+    ("Reviews diffs.\n\nWHEN TO USE:\n- after a change\n\nBe brief.\n",
+     "Reviews diffs.\n\nWHEN TO USE:\n- after a change"),
 ])
 @pytest.mark.parametrize("target", ["opencode", "claude"])
 def test_a_prose_brief_becomes_a_described_subagent(text, description, target):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -27,7 +29,7 @@ _ERRORS = {"AgentconvError", "ParseError", "SchemaError", "DetectionError", "Unk
            "LossError", "OutputExistsError", "MultipleAgentsError", "WideningError"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # Lazy so that the CLI does not pay for pydantic: only the library's users need it.
     import importlib
     if name in _ERRORS:

@@ -9,11 +9,12 @@ writing tool has the same power, and an agent that may use any of them may write
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from fnmatch import fnmatchcase
-from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator
+from functools import cache, lru_cache
+from typing import Any, Protocol, cast
 
 from .errors import SchemaError
 from .losses import Diagnostic
@@ -40,7 +41,7 @@ def power_of(tool: str) -> str:
     return SAME_POWER.get(tool, tool)
 
 
-@lru_cache(maxsize=None)
+@cache
 def power_members(tool: str) -> tuple[str, ...]:
     power = power_of(tool)
     return (power, *sorted(t for t, p in SAME_POWER.items() if p == power))
@@ -67,14 +68,14 @@ def power_action(rules: Iterable[ToolRule], tool: str, arg: str | None = None) -
     return evaluator(rules).power(tool, arg)
 
 
-def evaluator(rules: Iterable[ToolRule]) -> "Evaluator":
+def evaluator(rules: Iterable[ToolRule]) -> Evaluator:
     """The Evaluator of a rule list, shared: a conversion asks about the same lists again and
     again (writing, reading back, diffing), and ToolRules are frozen."""
     return _evaluator(tuple(rules))
 
 
 @lru_cache(maxsize=64)
-def _evaluator(rules: tuple[ToolRule, ...]) -> "Evaluator":
+def _evaluator(rules: tuple[ToolRule, ...]) -> Evaluator:
     return Evaluator(rules)
 
 
@@ -336,6 +337,12 @@ def unreadable(dialect: Any, key: str, value: Any, expected: str, values: dict[s
                       hint=hint + " (or pass --lenient-access / lenient_access=True to narrow the agent to no tools)")
 
 
+class _Claiming(Protocol):
+    exclusive_keys: frozenset[str]
+
+    def exclusive_shape(self, values: dict[str, Any]) -> bool: ...
+
+
 def looks_like(dialect: Any, values: dict[str, Any]) -> Any:
     """Another dialect whose own keys or value shapes ``values`` has (registry claims)."""
     from .registry import DIALECTS, get_dialect
@@ -343,6 +350,7 @@ def looks_like(dialect: Any, values: dict[str, Any]) -> Any:
         other = get_dialect(name)
         if other.name == dialect.name or not hasattr(other, "exclusive_shape"):
             continue
-        if other.exclusive_shape(values) or any(k in values for k in other.exclusive_keys):
+        claiming = cast(_Claiming, other)       # it has exclusive_shape: a front-matter dialect
+        if claiming.exclusive_shape(values) or any(k in values for k in claiming.exclusive_keys):
             return other
     return None

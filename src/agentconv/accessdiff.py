@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import (OTHER_ARG, evaluator, accepted_widenings, narrowings, power_action, power_of, sample,
-                     stated_tools, widenings)
+from .access import (
+    OTHER_ARG,
+    accepted_widenings,
+    evaluator,
+    narrowings,
+    power_action,
+    power_of,
+    sample,
+    stated_tools,
+    widenings,
+)
 from .model import ALL_TOOLS, ToolRule
 
 #: how a report says "before using the tool on X"

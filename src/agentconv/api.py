@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import TYPE_CHECKING, Any, Iterable, Union
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Union
 
 from . import overrides
-from .access import accepting_widenings, lenient_access as access_reading
+from .access import accepting_widenings
+from .access import lenient_access as access_reading
 from .document import Document
 from .engine import carry_mode, write_agent
 from .errors import AgentconvError, MultipleAgentsError, OutputExistsError, ParseError
@@ -17,6 +19,10 @@ from .registry import detect_and_read, get_dialect
 
 if TYPE_CHECKING:
     from .config import Config
+    from .dialects.base import Dialect
+    from .losses import Diagnostic
+    from .model import Agent
+    from .promptref import Reference
 
 PathLike = Union[str, "os.PathLike[str]"]
 MAX_BYTES = 16 * 1024 * 1024
@@ -77,7 +83,8 @@ def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | Non
             if doc is None:
                 doc = get_dialect(name).read(text, where, trust_carry=trust_carry)
     except AgentconvError as exc:
-        raise exc.located(where)
+        exc.located(where)
+        raise
     except RecursionError:
         raise ParseError("the file is nested too deeply to read", path=where,
                          hint="agent files never need this much nesting") from None
@@ -173,8 +180,9 @@ def _to_dialect(doc: Document, dialect: str | None = None, *, carry: bool | str 
     return text, losses
 
 
-def _agent_text(doc: Document, target: Any, source: Any, agent: Any, of_agent: Any, values: dict[str, Any] | None,
-            *, carry: bool | str, path: PathLike | None, spell_with: tuple[Any, ...]) -> tuple[str, list[Loss]]:
+def _agent_text(doc: Document, target: Dialect, source: Dialect | None, agent: Agent, of_agent: Any,
+                values: dict[str, Any] | None, *, carry: bool | str, path: PathLike | None,
+                spell_with: tuple[Dialect, ...]) -> tuple[str, list[Loss]]:
     """One agent of ``doc`` written in ``target``, with what it lost."""
     same = doc.dialect == target.name
     styled = carry_mode(carry) == "style"
@@ -195,7 +203,7 @@ def _agent_text(doc: Document, target: Any, source: Any, agent: Any, of_agent: A
     unshown = {k: v for k, v in shared.items() if k not in target.shows_style}
     # on a trip back the target's own hints rebuild the file: the formatting of the file
     # read (agentconv's, and the comments it moved) is not carried on
-    if (specific or unshown) and target.name not in doc.style:
+    if (specific or unshown) and source is not None and target.name not in doc.style:
         quotes = {**specific.get("quotes", {}), **unshown.get("quotes", {})}   # a target may show none
         style[source.name] = {**specific, **unshown, **({"quotes": quotes} if quotes else {})}
     text, lost = write_agent(target, agent, trivia=trivia, source_dialect=doc.dialect, carry=carry,
@@ -206,7 +214,7 @@ def _agent_text(doc: Document, target: Any, source: Any, agent: Any, of_agent: A
     return text, lost
 
 
-def _with_prompt_text(agent, ref):
+def _with_prompt_text(agent: Agent, ref: Reference | None) -> Agent:
     """An agent whose prompt is in a file another dialect names: its text, or the error why it
     cannot be had (a prompt that could not be read is never written as no prompt)."""
     if ref is None or agent.prompt is not None:
@@ -237,7 +245,7 @@ def own_agents(doc: Document, to: str) -> tuple[list[Document], list[str]]:
     target = get_dialect(to)
     source = get_dialect(doc.dialect) if doc.dialect else None
 
-    def left_out(agent) -> str | None:
+    def left_out(agent: Agent) -> str | None:
         if source is None or source.name == target.name or adjusts_built_in(source, target, agent):
             return None
         return source.built_in_override(agent)
@@ -248,13 +256,13 @@ def own_agents(doc: Document, to: str) -> tuple[list[Document], list[str]]:
     return [part for part in each_agent(doc) if not left_out(part.agents[0])], overrides
 
 
-def adjusts_built_in(source, target, agent) -> bool:
+def adjusts_built_in(source: Dialect, target: Dialect, agent: Agent) -> bool:
     """``agent`` adjusts a built-in that the target has too, in the same way (opencode.json's
     ``build`` with a model, written as opencode's ``build.md``)."""
     return bool(source.built_in_override(agent)) and target.merges_built_ins and agent.name in target.reserved_names
 
 
-def _read_narrowings(doc: Document, agent, target, warnings) -> list[Loss]:
+def _read_narrowings(doc: Document, agent: Agent, target: Dialect, warnings: Iterable[Diagnostic]) -> list[Loss]:
     """What reading the file already narrowed (lenient_access): a loss of every conversion."""
     if doc.dialect == target.name:
         return []
@@ -262,7 +270,8 @@ def _read_narrowings(doc: Document, agent, target, warnings) -> list[Loss]:
                  agent=agent.name) for w in warnings if w.field]
 
 
-def _with_comments(text: str, doc: Document, source, target, agent) -> tuple[str, list[Loss]]:
+def _with_comments(text: str, doc: Document, source: Dialect | None, target: Dialect,
+                   agent: Agent) -> tuple[str, list[Loss]]:
     """The source front matter's comments, above the target keys that say the same (a trip
     back rebuilt from style hints has them already)."""
     block = getattr(doc.trivia, "block", None)
@@ -295,7 +304,7 @@ def _refused_losses(doc: Document, target: str) -> list[Loss]:
 _SHARED = ("body", "newline", "opening", "closing")
 
 
-def _with_own(shared: dict, own: dict) -> dict:
+def _with_own(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     """Shared hints with the target's own carried ones; quoting is per key in both."""
     hints = {**shared, **own}
     if "quotes" in shared and "quotes" in own:
@@ -303,7 +312,7 @@ def _with_own(shared: dict, own: dict) -> dict:
     return hints
 
 
-def split_style(style: dict, target, agent) -> tuple[dict, dict]:
+def split_style(style: dict[str, Any], target: Dialect, agent: Agent) -> tuple[dict[str, Any], dict[str, Any]]:
     """Formatting the target can show itself (whitespace around the prompt, line ends, how
     a one-line description is quoted) versus what only the trip back can use (carried)."""
     from .briefs import render_description

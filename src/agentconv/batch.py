@@ -11,32 +11,48 @@ import itertools
 import os
 import sys
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .api import PathLike, own_agents, to_dialect
 from .document import Document
 from .errors import AgentconvError, DetectionError, LossError
 from .formats import yamlsrc, yamlwrite
-from .losses import Diagnostic, strict_losses
+from .formats.values import same_value
+from .losses import Diagnostic, Loss, strict_losses
+from .outputs import Facts, Job, Members, claim_key, renamed, settle, settle_members, target_path
 from .overrides import unknown_models
-from .outputs import Facts, Job, claim_key, renamed, settle, settle_members, target_path
 from .paths import printable, unsafe_characters
 from .promptref import project_root, reading_outside_root
 from .prune import synced
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
-from .triage import forget_skill_folders, load_agent, prompt_files, matching_glob, read_source_bytes, skip_by_name, triage
+from .triage import (
+    forget_skill_folders,
+    load_agent,
+    matching_glob,
+    prompt_files,
+    read_source_bytes,
+    skip_by_name,
+    triage,
+)
 from .walk import Source, iter_sources
 
 if TYPE_CHECKING:
     from .config import Config
+    from .dialects.container import ContainerDialect
 
 __all__ = ["convert_tree", "iter_convert_tree", "convert_file", "BatchResult", "FileResult", "FileError",
            "Tally", "Status", "STATUSES", "FAILING", "Job", "default_jobs"]
 
 
 # -------------------------------------------------------------------------------- converting
+
+#: an output ready to settle: its result, the bytes to write, what reading the source told
+Ready = tuple[FileResult, bytes, Facts]
+#: one output of a source as prepared: finished already (skipped, failed), ready, or members
+Outcome = FileResult | Ready | Members
 
 def convert_file(source: Source, job: Job) -> list[FileResult]:
     """One file's outcomes, one per output (a file of N agents into a one-agent dialect
@@ -45,16 +61,16 @@ def convert_file(source: Source, job: Job) -> list[FileResult]:
     return _finish_all(_prepare(source, job), job)
 
 
-def _finish_all(prepared: FileResult | list, job: Job) -> list[FileResult]:
+def _finish_all(prepared: FileResult | list[Outcome], job: Job) -> list[FileResult]:
     if isinstance(prepared, FileResult):
         return [_finish(prepared, job)]
     if job.dialect.many_per_file and not job.in_place:
-        job.members += [p for p in prepared if isinstance(p, tuple)]
+        job.members += [cast(Members, p) for p in prepared if isinstance(p, tuple)]
         return [_finish(p, job) for p in prepared if not isinstance(p, tuple)]
-    return [_finish(p, job) for p in prepared]
+    return [_finish(cast("FileResult | Ready", p), job) for p in prepared]     # one file per output
 
 
-def _finish(prepared: FileResult | tuple, job: Job) -> FileResult:
+def _finish(prepared: FileResult | Ready, job: Job) -> FileResult:
     """Settle a prepared file in walk order (claims, comparison with the output, writing)."""
     result = prepared if isinstance(prepared, FileResult) else prepared[0]
     if job.written and os.path.realpath(result.source) in job.written:
@@ -71,7 +87,7 @@ def _finish(prepared: FileResult | tuple, job: Job) -> FileResult:
                                              hint="please report this file"))
 
 
-def _prepare(source: Source, job: Job) -> FileResult | list:
+def _prepare(source: Source, job: Job) -> FileResult | list[Outcome]:
     """Everything but comparing with the output and writing: a finished result (skipped,
     failed), or per output the result with the bytes to settle (into a container dialect:
     the members). Touches nothing, so workers can run it."""
@@ -89,7 +105,7 @@ def _prepare(source: Source, job: Job) -> FileResult | list:
         return failed(result, exc.located(source.path))
 
 
-def _read_and_prepare(source: Source, job: Job, result: FileResult, reason: str | None) -> FileResult | list:
+def _read_and_prepare(source: Source, job: Job, result: FileResult, reason: str | None) -> FileResult | list[Outcome]:
     try:
         if reason is None:
             data = read_source_bytes(source.path)
@@ -145,7 +161,7 @@ def _own_copy(result: FileResult) -> FileResult:
 
 
 def _prepare_output(doc: Document, source: Source, job: Job, result: FileResult,
-                    facts: Facts) -> FileResult | tuple:
+                    facts: Facts) -> Outcome:
     """One output of a source (one of its agents, or all of them into a container)."""
     try:
         result.target = target_path(doc, source.path, job, result)
@@ -155,7 +171,8 @@ def _prepare_output(doc: Document, source: Source, job: Job, result: FileResult,
         if job.strict and strict_losses(result.losses):
             raise LossError(result.losses, path=source.path)
         if job.dialect.many_per_file and not job.in_place:
-            return result, job.dialect.members(payload.decode("utf-8")), facts
+            container = cast("ContainerDialect", job.dialect)     # many agents per file
+            return result, container.members(payload.decode("utf-8")), facts
         return result, payload, facts
     except AgentconvError as exc:
         return failed(result, exc.located(source.path))
@@ -181,7 +198,7 @@ def _file_name_warnings(path: str) -> list[Diagnostic]:
     return warnings
 
 
-def _render(doc: Document, job: Job, target: str) -> tuple[bytes, list]:
+def _render(doc: Document, job: Job, target: str) -> tuple[bytes, list[Loss]]:
     if job.in_place:
         return _normalised(doc, target), []
     text, losses = to_dialect(doc, job.to, carry=job.carry, path=target, accept_widening=job.accept_widening,
@@ -198,6 +215,7 @@ def _normalised(doc: Document, path: str) -> bytes:
         trivia = replace(doc.trivia, block=replace(block, entries=entries, mode="yaml"))
         doc = doc.model_copy(update={"trivia": trivia})
     text, _ = to_dialect(doc, path=path)
+    assert doc.dialect is not None          # read from a file: its dialect is known
     if get_dialect(doc.dialect).read(text, path).agents != doc.agents:
         raise AgentconvError("normalising this file would change what it means", path=path,
                              hint="please report this file; it was left as it is")
@@ -207,7 +225,7 @@ def _normalised(doc: Document, path: str) -> bytes:
 def _valid_entry(entry: yamlsrc.Entry, newline: str) -> yamlsrc.Entry:
     try:
         _, value = yamlsrc.load_yaml(entry.text)
-        if isinstance(value, dict) and yamlwrite.same_value(value.get(entry.key), entry.value):
+        if isinstance(value, dict) and same_value(value.get(entry.key), entry.value):
             return entry
     except AgentconvError:
         pass
@@ -238,8 +256,8 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     ``prune`` removes the outputs an earlier run wrote into ``out`` for sources that are gone
     (``prune.py``).
     """
-    sources = [os.fspath(s) for s in sources]
-    job = _job(sources, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
+    paths = [os.fspath(s) for s in sources]
+    job = _job(paths, out, to=to, read=read, force=force, dry_run=dry_run, check=check, diff=diff,
                carry=carry, trust_carry=trust_carry, strict=strict, in_place=in_place, renames=dict(renames or {}),
                include=tuple(include), exclude=tuple(exclude), lenient_access=lenient_access,
                accept_widening=tuple(accept_widening), prompt_files_anywhere=prompt_files_anywhere,
@@ -247,9 +265,9 @@ def iter_convert_tree(sources: Iterable[PathLike], out: PathLike | None = None, 
     if jobs is not None and jobs < 1:
         raise AgentconvError(f"jobs must be at least 1, not {jobs}", hint="leave it unset for one worker per core")
     forget_skill_folders()             # the tree may have changed since an earlier run in this process
-    job.prompt_files = prompt_files(iter_sources(sources, exclude=job.excluded),
+    job.prompt_files = prompt_files(iter_sources(paths, exclude=job.excluded),
                                     lambda path: _root_of(path, job), job.prompt_files_anywhere)
-    walk = _layouts_last(iter_sources(sources, exclude=job.excluded), job)
+    walk = _layouts_last(iter_sources(paths, exclude=job.excluded), job)
     if in_place:           # a source is rewritten where a later one may read it: one at a time
         jobs = 1
     converted = _converted(walk, job, default_jobs() if jobs is None else jobs)
@@ -283,6 +301,8 @@ def _landed_members(job: Job) -> Iterator[FileResult]:
 def _left_in_output_folders(job: Job) -> Iterator[FileResult]:
     """Files in OUT's layout folders inside the walked trees that this run did not write:
     outputs are never read as sources, but such files are reported, never passed over."""
+    if job.out is None or job.out_real is None:        # in place: no output folder
+        return
     for real in job.excluded:
         if not any(_inside(real, root) for root in job.roots):
             continue
@@ -334,7 +354,7 @@ def _converted(walk: Iterator[Source], job: Job, jobs: int) -> Iterator[FileResu
     from concurrent.futures.process import BrokenProcessPool
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_worker, initargs=(job, os.getpid()))
-    pending: deque = deque()          # [chunk, future] in walk order; settled from the left
+    pending: deque[list[Any]] = deque()          # [chunk, future] in walk order; settled from the left
     chunks = _chunks(sources, CHUNK)
     try:
         for chunk in chunks:
@@ -399,19 +419,19 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _prepare_chunk(chunk: list[Source]) -> list:
+def _prepare_chunk(chunk: list[Source]) -> list[FileResult | list[Outcome]]:
     assert _WORKER_JOB is not None
     return [_prepare(source, _WORKER_JOB) for source in chunk]
 
 
-def _settle_first(pending: deque, job: Job) -> Iterator[FileResult]:
+def _settle_first(pending: deque[list[Any]], job: Job) -> Iterator[FileResult]:
     done = pending[0][1].result()
     pending.popleft()
     for prepared in done:
         yield from _finish_all(prepared, job)
 
 
-def _job(sources: list[str], out, *, in_place: bool, **options) -> Job:
+def _job(sources: list[str], out: PathLike | None, *, in_place: bool, **options: Any) -> Job:
     """Check the run's arguments before the first file is touched."""
     if in_place == (out is not None):
         raise AgentconvError("give either an output folder or in_place=True",
@@ -440,7 +460,7 @@ def _output_folders(job: Job) -> tuple[str, ...]:
 
 
 def convert_tree(sources: Iterable[PathLike] | PathLike, out: PathLike | None = None, *, to: str,
-                 progress: Callable[[FileResult], None] | None = None, **options) -> BatchResult:
+                 progress: Callable[[FileResult], None] | None = None, **options: Any) -> BatchResult:
     """Convert a tree (or several) and return every file's result with the totals.
 
     >>> result = convert_tree([".claude/agents"], "out", to="opencode", dry_run=True)  # doctest: +SKIP

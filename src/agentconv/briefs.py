@@ -7,22 +7,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, cast
 
-from .model import Example, ExampleTurn
+from .model import Agent, Example, ExampleTurn, SectionField
 
-SECTION_FIELDS = ("when_to_use", "scenarios", "deliverables", "not_for", "triggers")
+SECTION_FIELDS: tuple[SectionField, ...] = ("when_to_use", "scenarios", "deliverables", "not_for", "triggers")
 DESCRIPTION_FIELDS = ("description", "examples", *SECTION_FIELDS, "section_headings", "section_order")
 """The canonical fields a description's text holds."""
-SECTION_LABELS = {
+SECTION_LABELS: dict[SectionField, str] = {
     "when_to_use": "WHEN TO USE",
     "scenarios": "SPECIFIC SCENARIOS",
     "deliverables": "DELIVERABLES",
     "not_for": "DON'T USE FOR",
     "triggers": "TRIGGER THIS AGENT WITH",
 }
-_SECTION_PATTERNS = {
+_SECTION_PATTERNS: dict[SectionField, str] = {
     "when_to_use": r"WHEN TO USE(?: THIS AGENT)?",
     "scenarios": r"(?:SPECIFIC )?SCENARIOS",
     "deliverables": r"DELIVERABLES(?: THIS AGENT CREATES)?",
@@ -49,13 +51,13 @@ _HEADING_OF = {key: re.compile(pattern) for key, pattern in _SECTION_PATTERNS.it
 @dataclass
 class Sections:
     lead: str
-    items: dict[str, list[str]] = field(default_factory=dict)
-    headings: dict[str, str] = field(default_factory=dict)     # where the author's differs
+    items: dict[SectionField, list[str]] = field(default_factory=dict)
+    headings: dict[SectionField, str] = field(default_factory=dict)     # where the author's differs
     rest: str = ""
     end: int = 0          # offset in the text where the last section's items end
 
 
-def own_headings(headings: dict[str, str], sections) -> dict[str, str]:
+def own_headings(headings: dict[SectionField, str], sections: object) -> dict[SectionField, str]:
     """The headings worth keeping: those of written sections that differ from the standard
     label, in the order sections are written. A heading the parser would not read as its
     section is refused, since the trip back would lose the section."""
@@ -66,14 +68,14 @@ def own_headings(headings: dict[str, str], sections) -> dict[str, str]:
             if key in headings and headings[key] != SECTION_LABELS[key] and getattr(sections, key)}
 
 
-def own_order(order: list[str], sections) -> list[str]:
+def own_order(order: list[SectionField], sections: object) -> list[SectionField]:
     """The written sections in the author's order, or [] when that is the standard one."""
     written = [key for key in SECTION_FIELDS if getattr(sections, key)]
     return _unless_standard([key for key in dict.fromkeys(order) if key in written]
                             + [key for key in written if key not in order])
 
 
-def _unless_standard(order: list[str]) -> list[str]:
+def _unless_standard(order: list[SectionField]) -> list[SectionField]:
     return [] if order == sorted(order, key=SECTION_FIELDS.index) else order
 
 
@@ -88,8 +90,8 @@ def own_label(role: str, label: str) -> str | None:
 def parse_examples(text: str) -> tuple[str, list[Example]]:
     """Split text into the part before the first example and the structured examples."""
     last_close = None
-    for last_close in _EXAMPLE_CLOSE.finditer(text):
-        pass
+    for match in _EXAMPLE_CLOSE.finditer(text):
+        last_close = match
     # no <example> after the last </example> can close: stopping there keeps the scan linear
     matches = list(_EXAMPLE.finditer(text, 0, last_close.end())) if last_close else []
     if not matches:
@@ -103,7 +105,7 @@ def parse_examples(text: str) -> tuple[str, list[Example]]:
     return text[:matches[0].start()], examples
 
 
-def _in_line(text: str, match: re.Match) -> bool:
+def _in_line(text: str, match: re.Match[str]) -> bool:
     """The example is one line and shares its line with the text before it (or opens it)."""
     before = text[:match.start()]
     gap = before[len(before.rstrip()):]
@@ -157,7 +159,8 @@ def parse_sections(text: str) -> Sections:
         return Sections(lead=text)
     result = Sections(lead=text[:labels[0].start()])
     for i, label in enumerate(labels):
-        key = next(k for k, v in label.groupdict().items() if v is not None)
+        # the pattern's groups are named by the section fields
+        key = cast(SectionField, next(k for k, v in label.groupdict().items() if v is not None))
         if label.group(key) != SECTION_LABELS[key]:
             result.headings[key] = label.group(key)
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
@@ -193,8 +196,8 @@ def _section_items(text: str, start: int, stop: int) -> tuple[list[str], int]:
     return items, used
 
 
-def render_sections(items: dict[str, list[str]], headings: dict[str, str] | None = None,
-                    order: list[str] | None = None) -> str:
+def render_sections(items: Mapping[SectionField, list[str]], headings: Mapping[SectionField, str] | None = None,
+                    order: Sequence[SectionField] | None = None) -> str:
     blocks = []
     for key in dict.fromkeys([*(order or ()), *SECTION_FIELDS]):
         if items.get(key):
@@ -204,12 +207,13 @@ def render_sections(items: dict[str, list[str]], headings: dict[str, str] | None
     return "\n\n".join(blocks)
 
 
-def parse_description(text: str | None) -> dict:
+def parse_description(text: str | None) -> dict[str, Any]:
     """Description text → canonical fields (description, examples, sections)."""
     if text is None:
         return {"description": None}
     examples, sections, headings, description = _description_parts(text)
-    fields: dict = {"examples": [e.model_copy(update={"turns": [t.model_copy() for t in e.turns]}) for e in examples]}
+    copies = [e.model_copy(update={"turns": [t.model_copy() for t in e.turns]}) for e in examples]
+    fields: dict[str, Any] = {"examples": copies}
     fields.update((key, list(items)) for key, items in sections)
     fields["section_headings"] = dict(headings)
     fields["section_order"] = _unless_standard([key for key, _ in sections])
@@ -218,14 +222,15 @@ def parse_description(text: str | None) -> dict:
 
 
 @lru_cache(maxsize=64)
-def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
+def _description_parts(text: str) -> tuple[tuple[Example, ...], tuple[tuple[SectionField, tuple[str, ...]], ...],
+                                           tuple[tuple[str, str], ...], str | None]:
     # The engine reads a description five to ten times per conversion (each read-back, each
     # reuse check): the examples are kept built and validated; each caller gets copies of its
     # own (a copy of a record is not validated again).
     before, examples = parse_examples(text)
     sections = parse_sections(before)
-    items: dict = {}
-    headings: dict = {}
+    items: dict[SectionField, list[str]] = {}
+    headings: dict[SectionField, str] = {}
     if sections.items and not sections.rest.strip():
         items, headings = sections.items, sections.headings
         before = sections.lead
@@ -235,13 +240,13 @@ def _description_parts(text: str) -> tuple[tuple, tuple, tuple, str | None]:
             tuple((key, tuple(values)) for key, values in items.items()), tuple(headings.items()), description)
 
 
-def description_fields(fields: dict) -> dict:
+def description_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """The description part of parsed or dumped fields, unset ones as the model's defaults."""
-    empty: dict = {"description": None, "section_headings": {}}
+    empty: dict[str, Any] = {"description": None, "section_headings": {}}
     return {k: fields.get(k, empty.get(k, [])) for k in DESCRIPTION_FIELDS}
 
 
-def render_description(agent) -> str | None:
+def render_description(agent: Agent) -> str | None:
     """Canonical fields → description text (inverse of parse_description)."""
     text = agent.description or ""
     sections = render_sections({k: getattr(agent, k) for k in SECTION_FIELDS}, agent.section_headings,

@@ -18,8 +18,9 @@ import json
 import math
 import re
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .model import CANONICAL_FIELDS, Agent, NativeField
 
@@ -43,14 +44,14 @@ class Carry:
     """A parsed carry: per dialect (``""`` = agentconv's canonical names) the key/values kept."""
 
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
-    style: dict | None = None
-    legacy: dict | None = None        # the one-line JSON payload of agentconv 0.1
+    style: dict[str, Any] | None = None
+    legacy: dict[str, Any] | None = None        # the one-line JSON payload of agentconv 0.1
     text: str = ""                    # as it stood in the file
 
     def __bool__(self) -> bool:
         return bool(self.sections or self.style or self.legacy)
 
-    def same_meaning(self, other: "Carry | None") -> bool:
+    def same_meaning(self, other: Carry | None) -> bool:
         return other is not None and (self.sections, self.style, self.legacy) == \
             (other.sections, other.style, other.legacy)
 
@@ -98,8 +99,8 @@ def _json(value: Any) -> str:
 
 def parse_lines(lines: list[str]) -> Carry | None:
     """The carry in comment content lines (markers removed); None when there is none."""
-    from .formats.yamlsrc import load_yaml
     from .errors import AgentconvError
+    from .formats.yamlsrc import load_yaml
     from .registry import DIALECTS, get_dialect
     titles = {get_dialect(n).title: n for n in DIALECTS}
     carry = Carry()
@@ -190,7 +191,7 @@ def sections_for(agent: Agent, fields: Iterable[str], natives: Iterable[NativeFi
 
 def _keys_for(dialect: Any, agent: Agent, name: str, full: dict[str, Any],
               old: dict[str, Any]) -> dict[str, Any] | None:
-    from .formats.yamlwrite import same_value
+    from .formats.values import same_value
     without = dict(dialect.native_items(agent.model_copy(update={name: _cleared(name)}), old))
     keys = {k: v for k, v in full.items() if k not in without or not same_value(without[k], v)}
     if not keys:
@@ -392,7 +393,7 @@ def _same(current: Any, value: Any, name: str) -> bool:
 def _consistent(dialect: Any, agent: Agent, wanted: dict[str, Any], path: str | None,
                 file_values: dict[str, Any] | None, narrowed: tuple[Agent, Agent] | None = None) -> dict[str, Any]:
     from .engine import expressed, fill_required
-    from .formats.yamlwrite import same_value
+    from .formats.values import same_value
     if "name" in wanted and agent.name is not None and path is not None \
             and _name_by_path(dialect, wanted["name"]) != agent.name:
         wanted = {k: v for k, v in wanted.items() if k != "name"}    # renamed: the path is the identity
@@ -419,7 +420,8 @@ def _name_by_path(dialect: Any, name: Any) -> str | None:
     """The name a file written for ``name`` gets from its path in ``dialect``."""
     if not isinstance(name, str):
         return None
-    return dialect.name_from_path(str(dialect.output_path(Agent(name=name))))
+    named: str | None = dialect.name_from_path(str(dialect.output_path(Agent(name=name))))
+    return named
 
 
 def _updated(agent: Agent, update: dict[str, Any]) -> Agent | None:

@@ -10,7 +10,8 @@ import json
 import os
 import sys
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,8 +19,13 @@ from . import __version__
 from .clitypes import DIALECT_CHOICE, RenameType, ToolType
 from .configcli import run_settings, unknown_model_lines
 from .registry import DIALECTS
-from .terminal import (NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines,
-                       shown, summary)
+
+if TYPE_CHECKING:
+    from .dialects.base import Dialect
+    from .document import Document
+    from .model import Agent
+    from .toolread import ToolReading
+from .terminal import NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines, shown, summary
 
 if TYPE_CHECKING:
     from .config import Config
@@ -129,7 +135,7 @@ def _is_folder(out: str) -> bool:
     return os.path.isdir(out) or out.endswith(("/", os.sep))
 
 
-def _output_path(out: str, target, agent) -> str:
+def _output_path(out: str, target: Dialect, agent: Agent) -> str:
     """-o naming a folder: the target tool's layout inside it, never outside."""
     if not _is_folder(out):
         return out
@@ -221,8 +227,8 @@ def convert(ctx: click.Context, paths: tuple[str, ...], to: str | None, from_: s
             force: bool, dry_run: bool, diff: bool, check: bool, in_place: bool, strict: bool | None, carry: str | None,
             no_carry: bool, trust_carry: bool, accept_widening: tuple[str, ...], lenient_access: bool,
             prompt_files_anywhere: bool, report: str, quiet: bool, verbose: bool,
-            jobs: int | None, renames: tuple, include: tuple[str, ...], exclude: tuple[str, ...],
-            prune: bool) -> None:
+            jobs: int | None, renames: tuple[tuple[str, str], ...], include: tuple[str, ...],
+            exclude: tuple[str, ...], prune: bool) -> None:
     """Convert agent files, or whole trees of them, to another dialect.
 
     One FILE (or - for stdin) without -o is printed on stdout. Folders and several files need
@@ -271,7 +277,7 @@ def _refuse_prune_without_out(prune: bool, output: str | None, in_place: bool) -
 
 def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
                  carry: str, trust_carry: bool, report: str, quiet: bool = False,
-                 renames: dict | None = None, lenient_access: bool = False,
+                 renames: dict[str, str] | None = None, lenient_access: bool = False,
                  accept_widening: tuple[str, ...] = (), verbose: bool = False, config: Config | None = None) -> int:
     from .api import loads, to_dialect
     from .errors import LossError, OutputExistsError
@@ -340,7 +346,7 @@ def _unknown_json(unknown: Counter[str]) -> dict[str, list[dict[str, object]]]:
     return {"unknown_models": [{"model": m, "agents": n} for m, n in sorted(unknown.items())]}
 
 
-def _without_built_in_overrides(doc, to: str, path: str | None):
+def _without_built_in_overrides(doc: Document, to: str, path: str | None) -> Document:
     """The document less its agents that only adjust a built-in of the source's tool (said
     on stderr); none left is an error."""
     from .api import own_agents
@@ -463,26 +469,32 @@ def check(files: tuple[str, ...], from_: str | None, for_: str | None, strict: b
     _for_each_file(files, one)
 
 
-def _refuse_misread(reading: Any, dialect: str | None, file: str) -> None:
+def _refuse_misread(reading: ToolReading, dialect: str | None, file: str) -> None:
     """``check --strict``: the tool loads the file, but not as it is written."""
     from .errors import AgentconvError
     raise AgentconvError(f"{reading.model.tool} misreads this file: " + "; ".join(_tool_notes(reading)), path=file,
                          hint=f"`agentconv check --for {dialect} {file}` says how it reads the file")
 
 
-def _tool_reading(dialect: str | None, data: bytes, path: str | None):
+def _tool_reading(dialect: str | None, data: bytes, path: str | None) -> ToolReading | None:
     from .api import decode
     from .registry import get_dialect
     from .toolread import how_tool_reads
     return how_tool_reads(get_dialect(dialect), decode(data, path)[0], path) if dialect else None
 
 
-def _tool_notes(reading) -> list[str]:
+def _read_as(tool: str, data: bytes, path: str | None) -> ToolReading:
+    reading = _tool_reading(tool, data, path)
+    assert reading is not None      # --for takes only tools with a reading model (ToolType)
+    return reading
+
+
+def _tool_notes(reading: ToolReading) -> list[str]:
     """What the tool does otherwise than the file says (keys it merely ignores are left out)."""
     return [f.message for f in reading.findings if f.kind != "ignores"]
 
 
-def _told_by(reading, warning: str) -> bool:
+def _told_by(reading: ToolReading | None, warning: str) -> bool:
     # agentconv's own "read leniently"/"skips" notes, where the tool model says it precisely
     return reading is not None and bool(reading.findings) and ("leniently" in warning or "skips" in warning)
 
@@ -494,7 +506,7 @@ def _check_for(files: tuple[str, ...], tool: str) -> None:
     for file in files:
         try:
             data, path = _read_source(file)
-            reading = _tool_reading(tool, data, path)
+            reading = _read_as(tool, data, path)
         except AgentconvError as exc:
             click.echo(f"agentconv: {exc.located(file)}", err=True)
             failed = True

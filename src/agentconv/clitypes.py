@@ -3,14 +3,24 @@ message that says what would be right."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .registry import DIALECTS, SHIPPED
 
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
-class DialectType(click.ParamType):
+    # click's ParamType is generic from 8.5 on (value type, input type); click>=8.2 is allowed,
+    # so the subscript is for the checker only
+    _StrParam = click.ParamType[str, Any]
+    _PairParam = click.ParamType[tuple[str, str], Any]
+else:
+    _StrParam = _PairParam = click.ParamType
+
+
+class DialectType(_StrParam):
     """A dialect name; an unknown one fails with a did-you-mean."""
 
     name = "dialect"
@@ -26,6 +36,14 @@ class DialectType(click.ParamType):
         except UnknownDialectError as exc:
             self.fail(f"{exc.message}; {exc.hint}", param, ctx)
 
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        """The dialect names that start with what was typed (shell completion)."""
+        from click.shell_completion import CompletionItem
+        return [CompletionItem(name) for name in self.choices() if name.startswith(incomplete)]
+
+    def choices(self) -> list[str]:
+        return list(DIALECTS)
+
 
 DIALECT_CHOICE = DialectType()
 
@@ -36,6 +54,9 @@ class ToolType(DialectType):
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "[" + "|".join(_tools()) + "]"
+
+    def choices(self) -> list[str]:
+        return _tools()
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         name = super().convert(value, param, ctx)
@@ -49,7 +70,7 @@ def _tools() -> list[str]:
     return [name for name in DIALECTS if get_dialect(name).reading_model]
 
 
-class RenameType(click.ParamType):
+class RenameType(_PairParam):
     """OLD=NEW: write the agent named OLD under the name NEW."""
 
     name = "rename"

@@ -44,8 +44,8 @@ def _inline_comments(entry: Any) -> list[str]:
     value (so it was no part of a string)."""
     if "#" not in entry.text:
         return []
-    from .formats.yamlsrc import load_yaml
     from .errors import AgentconvError
+    from .formats.yamlsrc import load_yaml
     lines = entry.text.splitlines()
     found = [m.group().strip() for m in (_INLINE.search(line) for line in lines) if m]
     if not found:
@@ -87,7 +87,7 @@ def attach(text: str, comments: list[Comment], source: Any, target: Any, agent: 
     notes: list[Loss] = []
     if not comments:
         return text, notes
-    can_hold = getattr(target, "shows_style", frozenset()) and text.startswith("---")
+    can_hold = bool(getattr(target, "shows_style", frozenset())) and text.startswith("---")
     lines = text.split(newline) if can_hold else []
     for comment in comments:
         field, key = (None, None) if comment.key is None else \
@@ -121,7 +121,8 @@ def _closing_line(lines: list[str]) -> int | None:
 
 
 def _line_of(lines: list[str], key: str, carried: bool = False) -> int | None:
-    pattern = re.compile(r"^%s(?:%s|'%s'|\"%s\"):" % ((r"#   " if carried else ""), *(re.escape(key),) * 3))
+    prefix, name = (r"#   " if carried else ""), re.escape(key)
+    pattern = re.compile(rf"^{prefix}(?:{name}|'{name}'|\"{name}\"):")
     for index, line in enumerate(lines[1:], start=1):
         if line.startswith("---"):
             return None

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import tomllib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_root() -> Path:
     shipped = Path(__file__).parent / "_data" / "dialects"
     if shipped.is_dir():
@@ -37,8 +38,8 @@ def folder(dialect: str) -> Path:
     return _PLUGIN_FOLDERS.get(dialect) or data_root() / dialect
 
 
-@lru_cache(maxsize=None)
-def mapping(dialect: str, file: str = "mapping.toml") -> dict:
+@cache
+def mapping(dialect: str, file: str = "mapping.toml") -> dict[str, Any]:
     path = folder(dialect) / file
     if not path.is_file():
         return {}
@@ -46,7 +47,7 @@ def mapping(dialect: str, file: str = "mapping.toml") -> dict:
         return tomllib.load(handle)
 
 
-@lru_cache(maxsize=None)
-def schema(dialect: str) -> dict | None:
+@cache
+def schema(dialect: str) -> dict[str, Any] | None:
     path = folder(dialect) / "schema.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from .errors import MultipleAgentsError
 from .losses import Diagnostic, Loss
 from .model import Agent
@@ -32,7 +31,7 @@ class Document(Record):
     #: fields that comment holds but were not taken back, with the reason (see carry.py)
     refused: list[tuple[str, str]] = Field(default_factory=list)
     #: how the agent was formatted in other dialects (dialect -> hints), from a carry comment
-    style: dict = Field(default_factory=dict, exclude=True, repr=False)
+    style: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
     @property
     def agent(self) -> Agent:
@@ -45,6 +44,8 @@ class Document(Record):
     def __eq__(self, other: object) -> bool:
         if type(other).__name__ != "Document" or not hasattr(other, "agents"):
             return NotImplemented
-        return self.agents == other.agents and self.dialect == other.dialect
+        # a Document or its public twin (same name, same fields)
+        theirs: Any = other
+        return bool(self.agents == theirs.agents and self.dialect == theirs.dialect)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like a pydantic model

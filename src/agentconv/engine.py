@@ -8,15 +8,21 @@ source denies, the engine narrows and says so.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .access import power_members, power_of, restricts, widenings
 from .accessdiff import tool_changes
+from .carry import Carry, merge, sections_for
 from .errors import AgentconvError, WideningError
 from .losses import Loss
-from .carry import Carry, merge, sections_for
 from .model import CANONICAL_FIELDS, Agent, ToolRule
 from .registry import get_dialect
+
+if TYPE_CHECKING:
+    from .dialects.base import Dialect
+    from .document import Document
+    from .model import NativeField
 
 
 def _empty(value: Any) -> bool:
@@ -73,14 +79,16 @@ def _restricts(source: list[ToolRule], target: list[ToolRule]) -> bool:
     return restricts(tuple(source), tuple(target))
 
 
-def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = None) -> tuple[Agent, str, Agent]:
+def expressed(dialect: Dialect, agent: Agent, *, trivia: Any = None,
+              path: str | None = None) -> tuple[Agent, str, Agent]:
     """(agent as narrowed for ``dialect``, its text, the text read back). Narrowing adds deny
     rules until the output allows nothing the source denies."""
     work, text, back = _expressed(dialect, agent, trivia=trivia, path=path)
     return work, text, back.agents[0]
 
 
-def _expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = None):
+def _expressed(dialect: Dialect, agent: Agent, *, trivia: Any = None,
+               path: str | None = None) -> tuple[Agent, str, Document]:
     """``expressed`` with the whole document read back (its trivia is what agentconv reads
     in the output, which the tool's reading is compared with)."""
     work = agent
@@ -107,7 +115,7 @@ def _expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = 
     raise WideningError(message, path=path, hint=hint)
 
 
-def fill_required(dialect, agent: Agent) -> Agent:
+def fill_required(dialect: Dialect, agent: Agent) -> Agent:
     """A target that skips agents without a description gets one derived from the prompt
     (reported as 'defaulted' and carried, so the trip back leaves it unset again)."""
     from .briefs import SECTION_FIELDS, derive_description
@@ -133,9 +141,10 @@ def carry_mode(carry: bool | str | None) -> CarryMode:
     raise AgentconvError(f"carry must be meaning, style or none, not {carry!r}")
 
 
-def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: str | None = None,
-                carry: bool | str = True, path: str | None = None, style: dict | None = None,
-                spell_with: tuple = (), source_values: dict | None = None) -> tuple[str, list[Loss]]:
+def write_agent(dialect: Dialect, agent: Agent, *, trivia: Any = None, source_dialect: str | None = None,
+                carry: bool | str = True, path: str | None = None, style: dict[str, Any] | None = None,
+                spell_with: tuple[Dialect, ...] = (),
+                source_values: dict[str, Any] | None = None) -> tuple[str, list[Loss]]:
     """Render one agent in ``dialect``; return the text and what could not be said.
 
     What is lost goes into a carry comment (carry.py), spelled as the source dialect (or,
@@ -178,13 +187,13 @@ def write_agent(dialect, agent: Agent, *, trivia: Any = None, source_dialect: st
                             agent, source_dialect, ours)
 
 
-def _ours(trivia: Any) -> tuple[dict, str | None]:
+def _ours(trivia: Any) -> tuple[dict[str, Any], str | None]:
     from .toolread import agentconv_reading
     return agentconv_reading(trivia)
 
 
-def _read_as_written(dialect, text: str, path: str | None, losses: list[Loss],
-                     agent: Agent, src: str | None, ours: tuple | None = None) -> tuple[str, list[Loss]]:
+def _read_as_written(dialect: Dialect, text: str, path: str | None, losses: list[Loss], agent: Agent,
+                     src: str | None, ours: tuple[dict[str, Any], str | None] | None = None) -> tuple[str, list[Loss]]:
     """A new output must be read by the real tool as agentconv reads it (toolread): a writer
     bug is an error; a value the tool refuses (a name Claude Code reserves) means the tool
     skips the file, reported like a missing required field."""
@@ -198,11 +207,10 @@ def _read_as_written(dialect, text: str, path: str | None, losses: list[Loss],
                            for key, reason in refused]
 
 
-def _lost(agent: Agent, losses: list[Loss]) -> tuple[list[str], list]:
+def _lost(agent: Agent, losses: list[Loss]) -> tuple[list[str], list[NativeField]]:
     """Canonical fields and native keys whose meaning the target lost (a default the target
     filled in is not one: it has nothing to carry)."""
     fields: list[str] = []
-    natives = []
     lost = {_base(l.field) for l in losses if l.kind in ("dropped", "approximated", "narrowed")
             or (l.kind == "formatting" and l.field == "tools")      # the same access, other words
             or (l.kind == "defaulted" and l.field == "mode" and agent.mode is not None)}   # a mode the target widens
@@ -225,7 +233,7 @@ def _as_carried(loss: Loss) -> Loss:
     return loss
 
 
-def _dialect(get_dialect, name: str | None):
+def _dialect(get_dialect: Callable[[str], Dialect], name: str | None) -> Dialect | None:
     if not name:
         return None
     try:
@@ -234,8 +242,9 @@ def _dialect(get_dialect, name: str | None):
         return None
 
 
-def _restorable(dialect, work: Agent, result: Agent, trivia: Any, path: str | None,
-                per_field: dict, hints: dict | None, narrowed: tuple[Agent, Agent] | None = None) -> list[str]:
+def _restorable(dialect: Dialect, work: Agent, result: Agent, trivia: Any, path: str | None,
+                per_field: dict[str, dict[str, dict[str, Any]]], hints: dict[str, Any] | None,
+                narrowed: tuple[Agent, Agent] | None = None) -> list[str]:
     """The lost fields a trusted read of the output gives back. A value the reader would
     refuse (it contradicts the file, e.g. a name its path overrides) would only go stale in
     the comment. Checked on the read-back agent and the written keys: no second parse."""
@@ -248,7 +257,7 @@ def _restorable(dialect, work: Agent, result: Agent, trivia: Any, path: str | No
     return [name for name in per_field if name in back]
 
 
-def _widening_refusal(dialect, tools: list[str]) -> tuple[str, str]:
+def _widening_refusal(dialect: Dialect, tools: list[str]) -> tuple[str, str]:
     """(message, hint) for an agent the target cannot write without granting ``tools``."""
     from agentconv.access import OTHER_TOOL
     named = [t for t in tools if t != OTHER_TOOL]

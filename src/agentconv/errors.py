@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .losses import Loss
 
 
 class AgentconvError(Exception):
@@ -19,7 +23,7 @@ class AgentconvError(Exception):
         self.column = column
         self.hint = hint
 
-    def located(self, path: str | None) -> "AgentconvError":
+    def located(self, path: str | None) -> AgentconvError:
         """Fill in the path when the error was raised before the caller knew it."""
         if self.path is None and path is not None:
             self.path = str(path)
@@ -40,7 +44,7 @@ class AgentconvError(Exception):
             text += f"\nhint: {self.hint}"
         return text
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"type": type(self).__name__, "message": self.message, "path": self.path,
                 "line": self.line, "column": self.column, "hint": self.hint}
 
@@ -78,7 +82,7 @@ class DetectionError(AgentconvError):
 class LossError(AgentconvError):
     """Raised under on_loss="raise" (CLI --strict) when a conversion loses anything."""
 
-    def __init__(self, losses: list, *, path: str | None = None):
+    def __init__(self, losses: Iterable[Loss], *, path: str | None = None):
         self.losses = list(losses)
         fields = ", ".join(sorted({l.field for l in self.losses}))
         super().__init__(f"{len(self.losses)} field(s) cannot be expressed exactly: {fields}",

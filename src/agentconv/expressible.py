@@ -4,7 +4,7 @@ its tool reads it, loses or changes that meaning, the dialect cannot say it."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 #: (what the summary calls it, the canonical fields the probe sets beyond a name and description)
@@ -35,7 +35,7 @@ PROBES: tuple[tuple[str, dict[str, Any]], ...] = (
 _LOST = ("dropped", "carried", "approximated", "narrowed", "widened")
 
 
-@lru_cache(maxsize=None)
+@cache
 def cannot_express(dialect: str) -> tuple[str, ...]:
     """The probes whose meaning ``dialect`` loses, in PROBES order."""
     from .api import to_dialect

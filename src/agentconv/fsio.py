@@ -7,6 +7,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from .errors import AgentconvError, OutputExistsError
 
@@ -32,7 +33,7 @@ class Keep:
     owner: bool = False             # the owner must be kept too (or nothing is written)
 
     @classmethod
-    def of(cls, path: str, *, owner: bool = False) -> "Keep | None":
+    def of(cls, path: str, *, owner: bool = False) -> Keep | None:
         try:
             info = os.lstat(path)
         except OSError:
@@ -170,7 +171,7 @@ def _write_unnamed(folder_fd: int, path: str, data: bytes, overwrite: bool, keep
     """Write through a file with no name until it is complete (Linux O_TMPFILE), so a process
     killed mid-write leaves nothing behind. False when the system cannot: use a temp file."""
     try:
-        fd = os.open(".", getattr(os, "O_TMPFILE") | os.O_WRONLY, 0o666, dir_fd=folder_fd)   # umask applies
+        fd = os.open(".", os.O_TMPFILE | os.O_WRONLY, 0o666, dir_fd=folder_fd)   # umask applies
     except (AttributeError, OSError):
         return False
     with os.fdopen(fd, "wb") as handle:
@@ -178,7 +179,7 @@ def _write_unnamed(folder_fd: int, path: str, data: bytes, overwrite: bool, keep
         return _link_into_place(f"/proc/self/fd/{handle.fileno()}", folder_fd, path, overwrite, expect)
 
 
-def _fill(handle, data: bytes, overwrite: bool, keep: Keep | None, path: str) -> None:
+def _fill(handle: BinaryIO, data: bytes, overwrite: bool, keep: Keep | None, path: str) -> None:
     handle.write(data)
     handle.flush()
     if keep is not None:

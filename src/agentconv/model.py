@@ -48,9 +48,9 @@ class ExampleTurn(_Model):
                                                 "'assistant').")
 
     @model_validator(mode="after")
-    def _label_as_written(self) -> "ExampleTurn":
+    def _label_as_written(self) -> ExampleTurn:
         if self.label is not None:
-            from .briefs import own_label           # the label grammar lives with the brief parser
+            from .briefs import own_label  # the label grammar lives with the brief parser
             self.label = own_label(self.role, self.label)
         return self
 
@@ -70,7 +70,7 @@ class Example(_Model):
         return after if after and after.strip() else None      # both render as nothing
 
     @model_validator(mode="after")
-    def _inline_only_when_one_line(self) -> "Example":
+    def _inline_only_when_one_line(self) -> Example:
         # a turn of several lines cannot be written inline: the example is a block then
         if self.inline and any("\n" in t.text or "\r" in t.text for t in self.turns):
             self.inline = False
@@ -190,9 +190,9 @@ class Agent(_Model):
         return value or None            # '' and unset mean the same to every tool
 
     @model_validator(mode="after")
-    def _headings_and_order_of_written_sections(self) -> "Agent":
+    def _headings_and_order_of_written_sections(self) -> Agent:
         if self.section_headings or self.section_order:
-            from .briefs import own_headings, own_order      # the grammar lives with the brief parser
+            from .briefs import own_headings, own_order  # the grammar lives with the brief parser
             self.section_headings = own_headings(self.section_headings, self)
             self.section_order = own_order(self.section_order, self)
         return self

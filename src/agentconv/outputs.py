@@ -9,8 +9,9 @@ import difflib
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .api import adjusts_built_in
 from .document import Document
@@ -22,6 +23,11 @@ from .registry import get_dialect
 from .results import FileResult, failed
 from .triage import read_source_bytes
 from .walk import SKIP_DIRS
+
+if TYPE_CHECKING:
+    from .dialects.base import Dialect
+    from .dialects.container import ContainerDialect
+    from .model import Agent
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,11 @@ class Job:
     #: outputs this run created inside the walked trees: never read back as sources
     written: set[str] = field(default_factory=set)
     #: into a container dialect: (result, members, facts) per source, landed in one file at the end
-    members: list = field(default_factory=list)
+    members: list[Members] = field(default_factory=list)
     #: folder -> its real path, resolved once per run (a write opens every folder without
     #: following links, so a link planted later still cannot redirect it)
     real_folders: dict[str, str] = field(default_factory=dict)
-    dialect: Any = field(init=False)
+    dialect: Dialect = field(init=False)
     out_real: str | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -129,12 +135,12 @@ def renamed(doc: Document, job: Job, result: FileResult) -> Document:
     """The agents under the names they are written as: --rename's, and a name taken from a
     file name that is not UTF-8 read as the tools read it (U+FFFD for each bad byte)."""
     agents = [_renamed(agent, job, result) for agent in doc.agents]
-    if all(a is b for a, b in zip(agents, doc.agents)):
+    if all(a is b for a, b in zip(agents, doc.agents, strict=True)):
         return doc
     return doc.model_copy(update={"agents": agents})
 
 
-def _renamed(agent, job: Job, result: FileResult):
+def _renamed(agent: Agent, job: Job, result: FileResult) -> Agent:
     name = agent.name
     if name is None:
         return agent
@@ -164,7 +170,9 @@ def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str
                              path=source, hint="rename the agent: a name may hold sub-folders, not '..' "
                                                "or an absolute path")
     _refuse_reserved(doc, agent, source, job)
-    relative = job.dialect.output_path_in(agent, job.out)
+    out, out_real = job.out, job.out_real
+    assert out is not None and out_real is not None     # not in place: there is an output folder
+    relative = job.dialect.output_path_in(agent, out)
     if name and not is_safe_name(name):
         result.warnings.append(Diagnostic(message=f"the name {name!r} is not a safe file name; written as "
                                                   f"{relative.as_posix()}"))
@@ -172,8 +180,8 @@ def target_path(doc: Document, source: str, job: Job, result: FileResult) -> str
     if hidden:
         result.warnings.append(Diagnostic(message=f"the name {name!r} holds invisible or bidi control "
                                                   f"characters ({hidden}): it may not read as it shows"))
-    target = os.path.join(job.out, *relative.parts).removeprefix(os.curdir + os.sep)
-    if os.path.commonpath([job.out_real, job.real(target)]) != job.out_real:
+    target = os.path.join(out, *relative.parts).removeprefix(os.curdir + os.sep)
+    if os.path.commonpath([out_real, job.real(target)]) != out_real:
         raise AgentconvError("a symlink inside the output folder leads outside it", path=target,
                              hint="remove the symlink or choose another output folder")
     return target
@@ -184,7 +192,8 @@ def _refuse_reserved(doc: Document, agent: Any, source: str, job: Job) -> None:
     replace it. Not for a file of the target's own dialect (an opencode file named build
     overrides the built-in on purpose), nor for an adjustment of the same built-in."""
     name = agent.name or ""
-    if not name or doc.dialect == job.to or adjusts_built_in(get_dialect(doc.dialect), job.dialect, agent):
+    if not name or doc.dialect is None or doc.dialect == job.to \
+            or adjusts_built_in(get_dialect(doc.dialect), job.dialect, agent):
         return
     problem = job.dialect.name_problem(name) or job.dialect.name_problem(safe_relative_name(name))
     if problem:
@@ -207,9 +216,18 @@ class Facts:
     own_output: bool = False
 
 
+#: into a container dialect: a source's result, its agents as (key, text) members, its facts
+Members = tuple[FileResult, list[tuple[str, str]], Facts]
+
+
+def _target(result: FileResult) -> str:
+    assert result.target is not None        # target_path set it before anything is settled
+    return result.target
+
+
 def settle(result: FileResult, payload: bytes, facts: Facts, job: Job) -> FileResult:
     """Compare with what is on disk, then write (or say what would be written)."""
-    target = result.target
+    target = _target(result)
     claim = job.claimed.setdefault(claim_key(target),
                                    Claim(result.source, facts.own_output, result.source_dialect))
     if claim.source != result.source:
@@ -248,7 +266,7 @@ def _clash(result: FileResult, payload: bytes, claim: Claim, facts: Facts, job: 
     if _converts_to(claim.source, result.source, result.source_dialect, job):
         return result.model_copy(update={"status": "skipped", "reason": f"the same agent as {claim.source}, "
                                           "which converts to exactly this file: not converted again"})
-    if _converts_to(result.source, claim.source, claim.dialect, job) and _existing(result.target) == payload:
+    if _converts_to(result.source, claim.source, claim.dialect, job) and _existing(_target(result)) == payload:
         return result.model_copy(update={"status": "unchanged", "reason": f"{claim.source}, its agentconv "
                                           "output from an earlier run, gave the same output"})
     return result.model_copy(update={"status": "conflict",
@@ -273,19 +291,20 @@ def _converts_to(original: str, output: str, dialect: str | None, job: Job) -> b
 
 
 def _replaces_source(result: FileResult, job: Job) -> FileResult | None:
-    real = job.real(result.target)
+    target = _target(result)
+    real = job.real(target)
     if not job.walks(real):
         return None
-    if os.path.lexists(result.target):
+    if os.path.lexists(target):
         return failed(result, AgentconvError(
-            f"the output {result.target} would replace a file this run reads as a source; not written",
+            f"the output {target} would replace a file this run reads as a source; not written",
             path=result.source, hint="choose an output folder (-o) outside the sources"))
     job.written.add(real)          # new here: when the walk gets to it, it is not a source
     return None
 
 
 def _write(result: FileResult, payload: bytes, old: bytes | None, facts: Facts, job: Job) -> FileResult:
-    target = result.target
+    target = _target(result)
     if job.in_place and old is not None and not os.stat(target).st_mode & 0o222:
         return failed(result, AgentconvError("the file is read-only; not rewritten", path=target,
                                              hint="make it writable (chmod u+w) to normalise it"))
@@ -328,17 +347,18 @@ def settle_members(job: Job) -> list[FileResult]:
     pending, job.members = job.members, []
     if not pending:
         return []
-    target = pending[0][0].target
+    target = _target(pending[0][0])
+    container = cast("ContainerDialect", job.dialect)      # members: a dialect of many agents per file
     try:
         old = _existing(target)
-        trivia = job.dialect.merge_target(old.decode("utf-8", "surrogateescape"), target) if old is not None else None
+        trivia = container.merge_target(old.decode("utf-8", "surrogateescape"), target) if old is not None else None
     except AgentconvError as exc:       # the file to merge into is broken: nothing lands
         return [failed(r, exc.located(target)) for r, _, _ in pending]
-    held = job.dialect.held(trivia) if trivia is not None else {}
+    held = container.held(trivia) if trivia is not None else {}
     given: dict[str, str] = {}         # agent name -> the source of this run that gave it
     landed: list[tuple[str, str]] = []
     results = []
-    for result, members, facts in pending:
+    for result, members, _facts in pending:
         refused = _replaces_source(result, job)
         if refused is not None:
             results.append(refused)
@@ -350,7 +370,7 @@ def settle_members(job: Job) -> list[FileResult]:
         results.append(outcome)
     if not landed:
         return results
-    text = job.dialect.merge(trivia, landed, replace=True).encode("utf-8")
+    text = container.merge(trivia, landed, replace=True).encode("utf-8")
     if job.diff:
         first = next(i for i, r in enumerate(results) if r.status in ("would-write", "differs"))
         results[first] = results[first].model_copy(update={"diff": _unified_diff(old, text, target)})
@@ -386,7 +406,7 @@ def _member_outcome(result: FileResult, members: list[tuple[str, str]], given: d
     return result.model_copy(update={"status": "converted", "reason": _what(changed, replaced, "")})
 
 
-def merged_into(dialect, path: str, text: str, *, force: bool) -> str:
+def merged_into(dialect: Any, path: str, text: str, *, force: bool) -> str:
     """The container file at ``path`` with the agents of ``text`` added; one it holds with
     other content is replaced only with ``force``; every other byte of the file stays."""
     old = read_source_bytes(path).decode("utf-8")
@@ -401,8 +421,8 @@ def merged_into(dialect, path: str, text: str, *, force: bool) -> str:
     return dialect.merge(trivia, changed, replace=True) if changed else old
 
 
-def _same_member(dialect, held: dict[str, object], key: str, text: str) -> bool:
-    from .formats.jsonsrc import same_value
+def _same_member(dialect: Any, held: Mapping[str, object], key: str, text: str) -> bool:
+    from .formats.values import same_value
     return key in held and same_value(held[key], dialect.member_value(text))
 
 

@@ -51,7 +51,7 @@ def printable(text: str) -> str:
     return _NOT_PRINTABLE.sub(_escape, text) if _NOT_PRINTABLE.search(text) else text
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     char = match.group(0)
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:

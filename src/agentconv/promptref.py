@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TypedDict
 
 from .errors import AgentconvError
 
@@ -24,6 +25,11 @@ from .errors import AgentconvError
 _ROOT: ContextVar[str | None] = ContextVar("prompt_root", default=None)
 _ANYWHERE: ContextVar[bool] = ContextVar("prompt_files_anywhere", default=False)
 MAX_PROMPT_BYTES = 4 * 1024 * 1024
+
+
+class _Where(TypedDict):
+    path: str | None
+    line: int | None
 
 
 class PromptFileError(AgentconvError):
@@ -123,7 +129,7 @@ def _target(path: str, defined_in: str | None) -> str | None:
 
 def _text(ref: Reference, layout: str) -> str:
     target = ref.target
-    where = {"path": ref.defined_in, "line": ref.line}
+    where = _Where(path=ref.defined_in, line=ref.line)
     if target is None:
         raise PromptFileError(f"the prompt is in {ref.path!r}, relative to a file that was not named",
                               hint="read the agent from its file (not from standard input) so the prompt "

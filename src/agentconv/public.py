@@ -3,8 +3,9 @@ giving the pydantic model (twins.py), while the engine inside runs on records.""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from . import api, batch, document, losses, model, results
 from .twins import from_twin, to_twin, twin
@@ -21,7 +22,7 @@ FileResult = twin(results.FileResult)
 BatchResult = twin(results.BatchResult)
 
 
-def _public(func: Callable) -> Callable:
+def _public(func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)
     def call(*args: Any, **kwargs: Any) -> Any:
         return to_twin(func(*(from_twin(a) for a in args), **{k: _arg(k, v) for k, v in kwargs.items()}))
@@ -42,7 +43,7 @@ each_agent = _public(api.each_agent)
 convert_tree = _public(batch.convert_tree)
 
 
-def _losses_to_caller(func: Callable) -> Callable:
+def _losses_to_caller(func: Callable[..., Any]) -> Callable[..., Any]:
     """``dumps``/``dump``: "losses land in doc.losses", in the caller's document, raised or not."""
     @wraps(func)
     def call(doc: Any, *args: Any, **kwargs: Any) -> Any:
@@ -59,7 +60,7 @@ dump = _losses_to_caller(api.dump)
 
 
 @wraps(batch.iter_convert_tree)
-def iter_convert_tree(*args: Any, **kwargs: Any):
+def iter_convert_tree(*args: Any, **kwargs: Any) -> Iterator[Any]:
     for result in batch.iter_convert_tree(*(from_twin(a) for a in args),
                                           **{k: _arg(k, v) for k, v in kwargs.items()}):
         yield to_twin(result)

@@ -13,10 +13,12 @@ pydantic methods agentconv and its users call: ``model_copy``, ``model_dump``,
 from __future__ import annotations
 
 import copy as _copy
+import functools
 import sys
 import types
 import typing
-from typing import Any, Callable, Literal, Union
+from collections.abc import Callable
+from typing import Any, Literal, Self, Union
 
 _MISSING: Any = object()
 
@@ -68,20 +70,20 @@ class RecordValidationError(ValueError):
 
 
 class _Invalid(Exception):
-    def __init__(self, msg: str, kind: str, value: Any, loc: tuple = ()) -> None:
+    def __init__(self, msg: str, kind: str, value: Any, loc: tuple[Any, ...] = ()) -> None:
         self.msg, self.kind, self.value, self.loc = msg, kind, value, loc
 
 
-def field_validator(*names: str, mode: str = "after") -> Callable:
+def field_validator(*names: str, mode: str = "after") -> Callable[[Any], Any]:
     """Marks a classmethod run on a field's value after its type is checked (given fields only)."""
     def mark(func: Any) -> Any:
-        target = func.__func__ if isinstance(func, classmethod) else func
+        target: Any = func.__func__ if isinstance(func, classmethod) else func
         target.__record_fields__ = names
         return func
     return mark
 
 
-def model_validator(*, mode: str = "after") -> Callable:
+def model_validator(*, mode: str = "after") -> Callable[[Any], Any]:
     """Marks a method run on the whole record after every field is checked."""
     def mark(func: Any) -> Any:
         func.__record_model__ = True
@@ -159,7 +161,7 @@ _SCALARS: dict[Any, Callable[[Any], Any]] = {str: _str, int: _int, float: _float
 _EXACT: dict[Any, tuple[type, ...]] = {str: (str,), int: (int,), float: (float,), bool: (bool,)}
 
 
-def _literal(choices: tuple) -> Callable[[Any], Any]:
+def _literal(choices: tuple[Any, ...]) -> Callable[[Any], Any]:
     allowed = set(choices)
 
     def check(value: Any) -> Any:
@@ -172,7 +174,7 @@ def _literal(choices: tuple) -> Callable[[Any], Any]:
 
 
 def _list(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def check(value: Any) -> list:
+    def check(value: Any) -> list[Any]:
         if not isinstance(value, (list, tuple, set, frozenset)):
             raise _Invalid("Input should be a valid list", "list_type", value)
         out = []
@@ -187,15 +189,15 @@ def _list(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def _tuple(items: tuple[Callable[[Any], Any], ...]) -> Callable[[Any], Any]:
-    def check(value: Any) -> tuple:
+    def check(value: Any) -> tuple[Any, ...]:
         if not isinstance(value, (list, tuple)) or len(value) != len(items):
             raise _Invalid("Input should be a valid tuple", "tuple_type", value)
-        return tuple(f(v) for f, v in zip(items, value))
+        return tuple(f(v) for f, v in zip(items, value, strict=True))
     return check
 
 
 def _dict(key: Callable[[Any], Any], val: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def check(value: Any) -> dict:
+    def check(value: Any) -> dict[Any, Any]:
         if not isinstance(value, dict):
             raise _Invalid("Input should be a valid dictionary", "dict_type", value)
         out = {}
@@ -214,7 +216,7 @@ def _union(options: list[Any]) -> Callable[[Any], Any]:
     exact = [_EXACT.get(o) for o in options]
 
     def check(value: Any) -> Any:
-        for kinds, f in zip(exact, checks):        # smart mode: an exact type wins
+        for kinds, f in zip(exact, checks, strict=True):        # smart mode: an exact type wins
             if kinds and type(value) in kinds:
                 return f(value)
         first: _Invalid | None = None
@@ -234,7 +236,7 @@ def _optional(inner: Callable[[Any], Any], exact: type | None = None) -> Callabl
     return check
 
 
-def _record(cls: type) -> Callable[[Any], Any]:
+def _record(cls: type[Record]) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         if isinstance(value, cls):
             return value
@@ -288,7 +290,7 @@ def _checker(tp: Any) -> Callable[[Any], Any]:
     return _any
 
 
-def _same_record(value: Any, cls: type) -> bool:
+def _same_record(value: Any, cls: type[Record]) -> bool:
     """A pydantic twin of ``cls`` (same class name and fields) counts as one."""
     fields = getattr(type(value), "model_fields", None)
     return type(value).__name__ == cls.__name__ and isinstance(fields, dict) and set(fields) == set(cls.model_fields)
@@ -304,11 +306,11 @@ class Record:
     model_fields: typing.ClassVar[dict[str, FieldInfo]] = {}
     _frozen: typing.ClassVar[bool] = False
     _extra: typing.ClassVar[str] = "forbid"
-    _field_validators: typing.ClassVar[dict[str, list[Callable]]] = {}
-    _model_validators: typing.ClassVar[list[Callable]] = []
+    _field_validators: typing.ClassVar[dict[str, list[Callable[..., Any]]]] = {}
+    _model_validators: typing.ClassVar[list[Callable[..., Any]]] = []
     _resolved: typing.ClassVar[bool] = False
     _template: typing.ClassVar[dict[str, Any]] = {}
-    _factories: typing.ClassVar[tuple] = ()
+    _factories: typing.ClassVar[tuple[tuple[str, Callable[[], Any]], ...]] = ()
     _required: typing.ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, frozen: bool | None = None, extra: str | None = None, **kwargs: Any) -> None:
@@ -331,8 +333,8 @@ class Record:
             if name in cls.__dict__:
                 delattr(cls, name)
         cls.model_fields = fields
-        validators: dict[str, list[Callable]] = {}
-        models: list[Callable] = []
+        validators: dict[str, list[Callable[..., Any]]] = {}
+        models: list[Callable[..., Any]] = []
         for base in reversed(cls.__mro__):
             for attr in vars(base).values():
                 func = attr.__func__ if isinstance(attr, classmethod) else attr
@@ -360,7 +362,7 @@ class Record:
             if info.default_factory is not None:
                 factories.append((name, info.default_factory))
             elif isinstance(info.default, (list, dict, set)):
-                factories.append((name, lambda d=info.default: _copy.copy(d)))
+                factories.append((name, functools.partial(_copy.copy, info.default)))
         cls._template, cls._factories = template, tuple(factories)
         cls._required = tuple(n for n, i in cls.model_fields.items() if i.is_required)
         cls._resolved = True
@@ -373,7 +375,6 @@ class Record:
     def _checked(cls, data: dict[str, Any]) -> dict[str, Any]:
         if not cls._resolved:
             cls._resolve()
-        fields = cls.model_fields
         values = dict(cls._template)
         for name, factory in cls._factories:
             if name not in data:
@@ -423,20 +424,20 @@ class Record:
                     {"loc": (), "msg": f"Value error, {exc}", "type": "value_error", "input": values}]) from None
 
     @classmethod
-    def _validated(cls, data: dict[str, Any]) -> Any:
+    def _validated(cls, data: dict[str, Any]) -> Self:
         record = cls.__new__(cls)
         record._fill(cls._checked(data))
         return record
 
     @classmethod
-    def _from_other(cls, other: Any) -> Any:
+    def _from_other(cls, other: Any) -> Self:
         """A twin's values taken as they are (pydantic validated them)."""
         record = cls.__new__(cls)
         object.__setattr__(record, "__dict__", {name: from_twin(getattr(other, name)) for name in cls.model_fields})
         return record
 
     @classmethod
-    def model_validate(cls, obj: Any) -> Any:
+    def model_validate(cls, obj: Any) -> Self:
         if isinstance(obj, cls):
             return obj
         if isinstance(obj, dict):
@@ -448,19 +449,19 @@ class Record:
              "type": "model_type", "input": obj}])
 
     @classmethod
-    def model_validate_json(cls, text: str | bytes) -> Any:
+    def model_validate_json(cls, text: str | bytes) -> Self:
         import json
         return cls.model_validate(json.loads(text))
 
     @classmethod
-    def model_construct(cls, **values: Any) -> Any:
+    def model_construct(cls, **values: Any) -> Self:
         record = cls.__new__(cls)
         full = {name: values[name] if name in values else info.get_default(call_default_factory=True)
                 for name, info in cls.model_fields.items()}
         object.__setattr__(record, "__dict__", full)
         return record
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Self:
         values = _copy.deepcopy(self.__dict__) if deep else dict(self.__dict__)
         if update:
             values.update(update)
@@ -468,7 +469,7 @@ class Record:
         object.__setattr__(record, "__dict__", values)
         return record
 
-    def validated_copy(self, update: dict[str, Any]) -> Any:
+    def validated_copy(self, update: dict[str, Any]) -> Self:
         """``model_validate({**self.model_dump(), **update})`` without dumping and checking
         again the fields that do not change (every validator is idempotent)."""
         if not self._resolved:
@@ -529,18 +530,18 @@ class Record:
         shown = ", ".join(f"{n}={self.__dict__[n]!r}" for n, i in self.model_fields.items() if i.repr)
         return f"{type(self).__name__}({shown})"
 
-    def __copy__(self) -> Any:
+    def __copy__(self) -> Self:
         return self.model_copy()
 
-    def __deepcopy__(self, memo: dict) -> Any:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         record = type(self).__new__(type(self))
         object.__setattr__(record, "__dict__", _copy.deepcopy(self.__dict__, memo))
         return record
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return self.__dict__
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         object.__setattr__(self, "__dict__", state)
 
 

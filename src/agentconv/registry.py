@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -109,14 +109,14 @@ def dialect_names() -> list[str]:
     return list(DIALECTS)
 
 
-@lru_cache(maxsize=None)
-def _instance(name: str) -> "Dialect":
+@cache
+def _instance(name: str) -> Dialect:
     from .dialects.base import REGISTRY
     importlib.import_module(DIALECTS[name])
     return REGISTRY[name]()
 
 
-def get_dialect(dialect: "str | Dialect") -> "Dialect":
+def get_dialect(dialect: str | Dialect) -> Dialect:
     if type(dialect) is str and dialect in _NAMED:     # the engine asks thousands of times per batch
         return _NAMED[dialect]
     from .dialects.base import Dialect
@@ -133,7 +133,7 @@ def get_dialect(dialect: "str | Dialect") -> "Dialect":
     return _instance(key)
 
 
-_NAMED: dict[str, "Dialect"] = {}
+_NAMED: dict[str, Dialect] = {}
 
 
 @lru_cache(maxsize=256)
@@ -177,7 +177,7 @@ def _endings() -> tuple[tuple[str, str], ...]:
 
 
 def _path_hints(name: str) -> tuple[str, ...]:
-    from ._pathindex import PATH_HINTS       # generated (pathindex.py): no dialect is imported
+    from ._pathindex import PATH_HINTS  # generated (pathindex.py): no dialect is imported
     hints = PATH_HINTS.get(name)
     return hints if hints is not None else get_dialect(name).path_hints
 
@@ -229,7 +229,7 @@ def detect(text: str, path: str | None = None) -> str:
 
 
 def detect_and_read(text: str, path: str | None = None, *,
-                    trust_carry: bool = False) -> "tuple[str, Document | None]":
+                    trust_carry: bool = False) -> tuple[str, Document | None]:
     """``detect``, with the document when telling the dialect meant reading it whole (a path
     hint), so that loading a file does not read it twice."""
     if "\x00" in text:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
-
+from typing import Any, Literal
 
 from .errors import AgentconvError
 from .losses import Diagnostic, Loss
@@ -13,7 +12,7 @@ from .record import Field, Record
 
 Status = Literal["converted", "unchanged", "would-write", "differs", "exists", "conflict",
                  "skipped", "failed", "pruned", "would-prune"]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]  # the Literal's values
 #: outcomes that make a run fail (exit code 1); "skipped" never does
 FAILING = frozenset({"failed", "conflict", "exists", "differs"})
 
@@ -71,8 +70,8 @@ def failed(result: FileResult, exc: AgentconvError) -> FileResult:
 class Tally:
     """Running totals, so a caller streaming results never has to keep them."""
 
-    statuses: Counter = field(default_factory=Counter)
-    losses: Counter = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    losses: Counter[str] = field(default_factory=Counter)
     #: model → how many agents were written with it although no mapping table knows it
     unknown_models: Counter[str] = field(default_factory=Counter)
 
@@ -100,6 +99,6 @@ class BatchResult(Record, extra="ignore"):
     def exit_code(self) -> int:
         return 1 if any(self.totals.get(s) for s in FAILING) else 0
 
-    def report(self) -> dict:
+    def report(self) -> dict[str, Any]:
         """The JSON report: ``{"files": [...], "totals": {...}, "losses": {...}}``."""
         return self.model_dump(mode="json", by_alias=True)

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .paths import printable
 
+if TYPE_CHECKING:
+    from .errors import AgentconvError
+    from .losses import Loss
+    from .results import FileResult, Tally
 
-def error_text(exc) -> str:
+
+def error_text(exc: AgentconvError) -> str:
     """``path:line:col: message`` and ``hint: ...`` with everything a terminal would act on
     or hide escaped: a file name cannot forge a line or hide what it is."""
     text = f"{printable(exc.location)}: {printable(exc.message)}"
@@ -23,14 +29,14 @@ def shown(text: str | None) -> str:
     return printable(text or "")
 
 
-def echo_json(document: dict, err: bool = False) -> None:
+def echo_json(document: dict[str, Any], err: bool = False) -> None:
     """JSON as valid UTF-8 whatever a file name holds: bytes that were not UTF-8 (kept as
     surrogates) become \\udcXX escapes, which read back as the same file name."""
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     click.echo(text.encode("utf-8", "backslashreplace"), nl=False, err=err)
 
 
-def loss_lines(losses, source: str | None) -> list[str]:
+def loss_lines(losses: Iterable[Loss], source: str | None) -> list[str]:
     return [f"agentconv: {shown(source or '<stdin>')}: {l.field}: {l.kind}"
             + (f" ({shown(l.detail)})" if l.detail else "") for l in losses]
 
@@ -39,7 +45,7 @@ PROGRESS_AT = 200      # files; smaller batches finish before a bar would help
 
 
 class _NoBar:
-    def __enter__(self) -> "_NoBar":
+    def __enter__(self) -> _NoBar:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -65,11 +71,12 @@ def echo_err(lines: list[str]) -> None:
         click.echo(line, err=True)
 
 
-def result_lines(result, verbosity: int) -> list[str]:
+def result_lines(result: FileResult, verbosity: int) -> list[str]:
     """What one file's result says on stderr at this verbosity (failures always)."""
     status, source, target, reason = result.status, shown(result.source), shown(result.target), \
         shown(result.reason)
     if status == "failed":
+        assert result.error is not None     # a failed result always says why
         return [f"agentconv: {error_text(result.error.as_error())}"]
     if status == "conflict":
         return [f"agentconv: {source}: conflict: {reason}; not written",
@@ -95,7 +102,7 @@ def result_lines(result, verbosity: int) -> list[str]:
     return lines
 
 
-def summary(tally, verbosity: int) -> str:
+def summary(tally: Tally, verbosity: int) -> str:
     """``agentconv: 12 file(s): 9 converted, 2 skipped, 1 failed; losses: 3 carried``."""
     from .batch import STATUSES
     counts = ", ".join(f"{tally.statuses[s]} {s}" for s in STATUSES if tally.statuses[s])

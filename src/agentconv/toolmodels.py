@@ -1,6 +1,7 @@
 """Reading models of Augment (Auggie), Cline, Junie, Cursor, Factory, Kiro IDE, Trae, Gemini CLI,
 Qwen Code and Antigravity (issue 12), beside the ones in ``toolread``: each tool's delimiters and
-what it does with a bad value, an unknown key or a missing one. Facts and client versions: ``dialects/<name>/REFERENCE.md``."""
+what it does with a bad value, an unknown key or a missing one. Facts and client versions:
+``dialects/<name>/REFERENCE.md``."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def auggie_split(text: str) -> tuple[str | None, str]:
     return match.group(1), text[match.end():]
 
 
-AUGGIE = ToolModel(
+AUGGIE: ToolModel = ToolModel(
     tool="Augment", client="@augmentcode/auggie 0.36.0", dialect="augment",
     split=auggie_split, repair=None,
     unparsable="empty", invalid_value=DROPS, unknown_key=IGNORES, rejects_project=False,
@@ -64,7 +65,7 @@ def cline_split(text: str) -> tuple[str | None, str]:
 
 _CLINE_KEYS = frozenset({"name", "description", "tools", "skills", "providerId", "modelId", "maxIterations"})
 
-CLINE = ToolModel(
+CLINE: ToolModel = ToolModel(
     tool="Cline", client="cline 3.0.65 (@cline/core)", dialect="cline",
     split=cline_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
@@ -75,7 +76,7 @@ CLINE = ToolModel(
 
 #: Junie CLI: no offline client; the documented fields only (dialects/junie/REFERENCE.md). Read
 #: as strictly as the documentation allows: a value it does not document, not loaded.
-JUNIE = ToolModel(
+JUNIE: ToolModel = ToolModel(
     tool="Junie", client="Junie CLI documentation (junie-cli-subagents, no client run)", dialect="junie",
     split=copilot_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
@@ -85,7 +86,8 @@ JUNIE = ToolModel(
 
 #: Cursor (documented; no offline client): it reads no YAML block scalar, so a value written
 #: ``|`` or ``>`` reads as that indicator and its lines are lost
-_BLOCK_SCALAR = re.compile(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n(?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|\Z))*")
+_BLOCK_SCALAR = re.compile(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n"
+                           r"(?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|\Z))*")
 
 
 def cursor_split(text: str) -> tuple[str | None, str]:
@@ -95,7 +97,7 @@ def cursor_split(text: str) -> tuple[str | None, str]:
     return _BLOCK_SCALAR.sub(lambda m: f"{m.group(1)}: {json.dumps(m.group(2))}{m.group(3)}\n", yaml_text), body
 
 
-CURSOR = ToolModel(
+CURSOR: ToolModel = ToolModel(
     tool="Cursor", client="no offline client: Cursor's documented fields (cursor.com/docs/agent/subagents)",
     dialect="cursor", split=cursor_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
@@ -120,21 +122,21 @@ def factory_repair(yaml_text: str) -> str:
     return "\n".join(out)
 
 
-FACTORY = ToolModel(
+FACTORY: ToolModel = ToolModel(
     tool="Factory", client="@factory/cli-linux-x64 0.225.2", dialect="factory",
     split=copilot_split, repair=factory_repair,
     unparsable="empty", invalid_value=REJECTS, unknown_key=IGNORES,
     skip_keys=("name", "description"), rejects_project=False,
 )
 
-KIRO_IDE = ToolModel(
+KIRO_IDE: ToolModel = ToolModel(
     tool="Kiro IDE", client="no offline client: Kiro's documented fields (kiro.dev/docs/chat/subagents)",
     dialect="kiro-ide", split=copilot_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
     skip_keys=("description",), rejects_project=False,
 )
 
-TRAE = ToolModel(
+TRAE: ToolModel = ToolModel(
     tool="Trae", client="no offline client: Trae's documented fields",
     dialect="trae", split=copilot_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
@@ -154,7 +156,7 @@ def gemini_split(text: str) -> tuple[str | None, str]:
     return match.group(1), match.group(2) or ""
 
 
-GEMINI_CLI = ToolModel(
+GEMINI_CLI: ToolModel = ToolModel(
     tool="Gemini CLI", client="@google/gemini-cli 0.61.0", dialect="gemini",
     split=gemini_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=REJECTS,
@@ -191,7 +193,7 @@ def _qwen_name(value: Any) -> str | None:
     return name_rule(value)
 
 
-QWEN_CODE = ToolModel(
+QWEN_CODE: ToolModel = ToolModel(
     tool="Qwen Code", client="@qwen-code/qwen-code 0.24.4", dialect="qwen",
     split=qwen_split, repair=None, fallback=lineyaml.parse,
     unparsable="empty", invalid_value=DROPS, unknown_key=IGNORES,
@@ -202,7 +204,7 @@ QWEN_CODE = ToolModel(
 
 #: Antigravity has no offline client: its documented fields only (dialects/antigravity/REFERENCE.md);
 #: strict YAML assumed (no repair), a bad documented value refusing the file, other keys ignored
-ANTIGRAVITY = ToolModel(
+ANTIGRAVITY: ToolModel = ToolModel(
     tool="Antigravity", client="documentation (CLI v1.1.6+), no offline client", dialect="antigravity",
     split=copilot_split, repair=None,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES,
@@ -210,7 +212,7 @@ ANTIGRAVITY = ToolModel(
 )
 
 
-def _json_object(text: str) -> dict | None:
+def _json_object(text: str) -> dict[str, Any] | None:
     """The values of a JSON object (JSONC comments and trailing commas read as whitespace)."""
     from .formats.jsonsrc import blanked
     try:
@@ -220,33 +222,34 @@ def _json_object(text: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def _only_agent(text: str) -> dict | None:
+def _only_agent(text: str) -> dict[str, Any] | None:
     """opencode.json holding one agent: that agent's keys (the reading judges one at a time)."""
     agents = (_json_object(text) or {}).get("agent")
     if not isinstance(agents, dict) or len(agents) != 1 or not isinstance(next(iter(agents.values())), dict):
         return None
-    return next(iter(agents.values()))
+    only: dict[str, Any] = next(iter(agents.values()))
+    return only
 
 
 def _whole(text: str) -> tuple[str, str]:
     return text, ""
 
 
-KIRO_CLI = ToolModel(
+KIRO_CLI: ToolModel = ToolModel(
     tool="Kiro CLI", client="no offline client: Kiro CLI's documented fields "
                             "(kiro.dev/docs/cli/custom-agents/configuration-reference)",
     dialect="kiro", split=_whole, repair=None, parse=_json_object,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES, rejects_project=False,
 )
 
-OPENCODE_JSON = ToolModel(
+OPENCODE_JSON: ToolModel = ToolModel(
     tool="opencode", client="opencode-ai 1.18.33", dialect="opencode",      # one agent: opencode's keys
     split=_whole, repair=None, parse=_only_agent,
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=FORWARDS,
 )
 
 
-def _toml_values(text: str) -> dict:
+def _toml_values(text: str) -> dict[str, Any]:
     import tomllib
     return tomllib.loads(text)       # its TOMLDecodeError is a ValueError
 
@@ -254,7 +257,7 @@ def _toml_values(text: str) -> dict:
 #: Codex 0.169.0 (``AgentRoleToml``, serde ``deny_unknown_fields``): invalid TOML, a key it does
 #: not know, a value of another type or a missing name, description or developer_instructions,
 #: and the role file is refused (the others still load)
-CODEX = ToolModel(
+CODEX: ToolModel = ToolModel(
     tool="Codex", client="@openai/codex 0.169.0", dialect="codex",
     split=lambda text: (None, text), repair=None, parser=_toml_values, syntax="TOML",
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=REJECTS,
@@ -267,7 +270,7 @@ CODEX = ToolModel(
 #: Mistral Vibe 3.0.3 (``AgentProfile.from_toml``): invalid TOML, a bad safety or agent_type and
 #: the file is dropped; a setting of the wrong type lists the agent with a config error (it cannot
 #: be chosen); a setting Vibe does not know is ignored with a warning
-VIBE = ToolModel(
+VIBE: ToolModel = ToolModel(
     tool="Mistral Vibe", client="mistral-vibe 3.0.3", dialect="vibe",
     split=lambda text: (None, text), repair=None, parser=_toml_values, syntax="TOML",
     unparsable=REJECTS, invalid_value=REJECTS, unknown_key=IGNORES, rejects_project=False,

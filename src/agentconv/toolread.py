@@ -14,12 +14,19 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from .data import schema
 from .errors import AgentconvError, ParseError
 from .formats import schemalite, yamlsrc
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+
+    from .dialects.base import Dialect
+    from .document import Document
 
 LOADS, SKIPS, REJECTS = "loads", "skips", "rejects"
 #: kinds of finding besides the verdicts: only MISREADS means the tool does not use a file it
@@ -55,11 +62,11 @@ class ToolModel:
                                                     # the tool drops bad values of other keys
     checks: dict[str, Callable[[Any], str | None]] = field(default_factory=dict)  # rules a JSON
                                                     # Schema cannot state (Unicode name classes)
-    fallback: Callable[[str], dict] | None = None   # the parser used when YAML fails (Qwen Code)
+    fallback: Callable[[str], dict[str, Any]] | None = None   # the parser used when YAML fails (Qwen Code)
     requires_body: bool = False                 # an empty prompt and the file is not loaded
-    parse: Callable[[str], dict | None] | None = None   # the block's syntax when it is not YAML
+    parse: Callable[[str], dict[str, Any] | None] | None = None   # the block's syntax when it is not YAML
                                                     # (JSON): its values, None when it does not parse
-    parser: Callable[[str], dict] | None = None     # the whole file is one block of another syntax
+    parser: Callable[[str], dict[str, Any]] | None = None     # the whole file is one block of another syntax
                                                     # (TOML): text -> values, ValueError if it is not
     syntax: str = "YAML"                        # the syntax named when the file does not parse
     prompt_key: str | None = None               # the key holding the prompt (a whole-file block)
@@ -97,7 +104,7 @@ class ToolReading:
 
 def read_as_tool(model: ToolModel, text: str) -> ToolReading:
     if model.parser is not None:
-        return _read_whole(model, text)
+        return _read_whole(model, model.parser, text)
     yaml_text, body = model.split(text)
     reading = ToolReading(model, LOADS, {}, body.strip())
     if yaml_text is not None:
@@ -111,13 +118,13 @@ def read_as_tool(model: ToolModel, text: str) -> ToolReading:
     return reading
 
 
-def _read_whole(model: ToolModel, text: str) -> ToolReading:
+def _read_whole(model: ToolModel, parser: Callable[[str], dict[str, Any]], text: str) -> ToolReading:
     """A file that is one block of another syntax (TOML): its values, the prompt from a key."""
     reading = ToolReading(model, LOADS, {}, "")
     if model.note:
         reading.findings.append(Finding(NOTE, None, model.note))
     try:
-        reading.values = model.parser(text)
+        reading.values = parser(text)
     except ValueError as exc:
         reading.verdict = REJECTS
         reading.findings.append(Finding(REJECTS, None, f"the file is not valid {model.syntax} ({exc}): "
@@ -129,7 +136,7 @@ def _read_whole(model: ToolModel, text: str) -> ToolReading:
     return reading
 
 
-def _parse(model: ToolModel, yaml_text: str) -> dict | None:
+def _parse(model: ToolModel, yaml_text: str) -> dict[str, Any] | None:
     if model.parse is not None:
         return model.parse(yaml_text)
     for attempt in (lambda t: t, model.repair):
@@ -237,7 +244,7 @@ def _first_error(dialect: str, key: str, value: Any) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _cached_error(dialect: str, key: str, frozen_value: tuple) -> str | None:
+def _cached_error(dialect: str, key: str, frozen_value: tuple[Any, ...]) -> str | None:
     from .formats.yamlwrite import thawed
     return _schema_error(dialect, key, thawed(frozen_value))
 
@@ -252,11 +259,14 @@ def _schema_error(dialect: str, key: str, value: Any) -> str | None:
     if error.validator == "type":
         return f"must be {'an' if error.validator_value in ('object', 'integer', 'array') else 'a'} " \
                f"{error.validator_value}"
-    return _validator(dialect, key).schema.get("x-invalid", "is not a value it accepts")
+    own = _validator(dialect, key).schema            # a key's schema is an object, never true/false
+    default = "is not a value it accepts"
+    said: str = own.get("x-invalid", default) if isinstance(own, Mapping) else default
+    return said
 
 
-@functools.lru_cache(maxsize=None)
-def _validator(dialect: str, key: str) -> Any:
+@functools.cache
+def _validator(dialect: str, key: str) -> Draft202012Validator:
     """One key's schema from ``dialects/<name>/schema.json``, with the ``$defs`` it uses
     (jsonschema is imported only when a value needs checking: it costs start-up time)."""
     from jsonschema import Draft202012Validator
@@ -304,8 +314,8 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return a == b
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def _reading(value: Any) -> str:
@@ -316,7 +326,7 @@ def _reading(value: Any) -> str:
     return repr(value)
 
 
-def how_tool_reads(dialect, text: str, path: str | None = None, *, every_field: bool = False,
+def how_tool_reads(dialect: Dialect, text: str, path: str | None = None, *, every_field: bool = False,
                    ours: tuple[dict[str, Any], str | None] | None = None) -> ToolReading | None:
     """How the tool of ``dialect`` reads ``text``, compared with agentconv's reading (None:
     no tool reads this dialect). A text agentconv cannot read gets the tool's verdict only.
@@ -328,7 +338,7 @@ def how_tool_reads(dialect, text: str, path: str | None = None, *, every_field: 
         try:
             doc = dialect.read(text, path, apply_carry=False)
             if dialect.many_per_file and len(doc.agents) > 1:
-                return _each_member(dialect, doc, path, every_field)
+                return _each_member(dialect, model, doc, path, every_field)
             ours = agentconv_reading(doc.trivia)
         except AgentconvError as exc:
             reading = compare(model, text, None, None)
@@ -364,25 +374,26 @@ def check_for(tool: str, text: str | bytes, path: str | None = None) -> ToolRead
     return reading
 
 
-def _each_member(dialect, doc, path: str | None, every_field: bool) -> ToolReading:
+def _each_member(dialect: Dialect, model: ToolModel, doc: Document, path: str | None, every_field: bool) -> ToolReading:
     """A file of several agents, read by the tool one agent at a time (each as the file
     holding it alone): the worst verdict, each finding named by its agent."""
     order = (LOADS, SKIPS, REJECTS)
-    whole = ToolReading(model_of(dialect), LOADS, {}, "")
+    whole = ToolReading(model, LOADS, {}, "")
     for index, agent in enumerate(doc.agents):
         alone = dialect.write(agent, dialect.agent_trivia(doc.trivia, index, agent), None, path)
         reading = how_tool_reads(dialect, alone, path, every_field=every_field)
+        assert reading is not None          # the dialect has its reading model
         whole.verdict = max(whole.verdict, reading.verdict, key=order.index)
         whole.findings += [Finding(f.kind, f.key, f"agent {agent.name!r}: {f.message}") for f in reading.findings]
     return whole
 
 
-def _dialects():
+def _dialects() -> list[tuple[str, Dialect]]:
     from .registry import dialect_names, get_dialect
     return [(n, get_dialect(n)) for n in dialect_names()]
 
 
-def judge_output(dialect, text: str, path: str | None = None, *,
+def judge_output(dialect: Dialect, text: str, path: str | None = None, *,
                  ours: tuple[dict[str, Any], str | None] | None = None) -> tuple[list[str], list[tuple[str, str]]]:
     """(each field the tool would read otherwise than agentconv wrote it, each (key, reason)
     for which it would not load the file at all). A missing required key is in neither: the
@@ -391,13 +402,14 @@ def judge_output(dialect, text: str, path: str | None = None, *,
     reading = how_tool_reads(dialect, text, path, every_field=True, ours=ours)
     if reading is None:
         return [], []
-    refused = [(f.key, f.message if f.kind == NOT_RUN else f"{reading.model.tool} {reading.verdict} the file: {f.message}")
+    tool, verdict = reading.model.tool, reading.verdict
+    refused = [(f.key, f.message if f.kind == NOT_RUN else f"{tool} {verdict} the file: {f.message}")
                for f in reading.findings
                if f.kind in (SKIPS, REJECTS, NOT_RUN) and (f.key in reading.values or f.key == "prompt")]
     return [f.message for f in reading.findings if f.kind == MISREADS], refused
 
 
-def misread(dialect, text: str, path: str | None = None) -> list[str]:
+def misread(dialect: Dialect, text: str, path: str | None = None) -> list[str]:
     """Each field the tool would read otherwise than agentconv wrote it (empty: as meant)."""
     return judge_output(dialect, text, path)[0]
 
@@ -547,13 +559,25 @@ DEEPAGENTS = ToolModel(
 MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS}
 
 
-def model_of(dialect) -> ToolModel | None:
+def model_of(dialect: Dialect | None) -> ToolModel | None:
     """The reading model of the tool that reads ``dialect`` (None: no tool, nothing to check)."""
     return MODELS.get(getattr(dialect, "reading_model", None) or "")
 
 
-from .toolmodels import (ANTIGRAVITY, AUGGIE, CLINE, CURSOR, FACTORY, GEMINI_CLI, JUNIE, KIRO_CLI,  # noqa: E402
-                         KIRO_IDE, OPENCODE_JSON, QWEN_CODE, TRAE)         # (built on the helpers above)
+from .toolmodels import (  # noqa: E402
+    ANTIGRAVITY,
+    AUGGIE,
+    CLINE,
+    CURSOR,
+    FACTORY,
+    GEMINI_CLI,
+    JUNIE,
+    KIRO_CLI,
+    KIRO_IDE,  # (built on the helpers above)
+    OPENCODE_JSON,
+    QWEN_CODE,
+    TRAE,
+)
 
 MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
                "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE,

@@ -14,15 +14,19 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
+from . import vocabulary
 from .api import MAX_BYTES, decode, loads, read_bytes
 from .document import Document
 from .errors import AgentconvError, DetectionError, ParseError
 from .formats import frontmatter, yamlsrc
-from . import vocabulary
 from .registry import DIALECTS, dialect_for_path, get_dialect
 from .walk import Source
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 _MARKDOWN = (".md", ".markdown")
 _AGENT_SUFFIXES = (*_MARKDOWN, ".txt")
@@ -130,10 +134,11 @@ def triage(source: Source, data: bytes, read: str | None) -> Verdict:
 
 def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int] | None, own: bool) -> Verdict:
     yaml_text = _front_matter_text(text)
-    if not source.explicit and _PLACEHOLDER.search(yaml_text):
-        return Verdict(f"a template: {_PLACEHOLDER.search(yaml_text).group(0)} is not filled in")
+    placeholder = None if source.explicit else _PLACEHOLDER.search(yaml_text)
+    if placeholder:
+        return Verdict(f"a template: {placeholder.group(0)} is not filled in")
     needed = get_dialect(folder[0]).skipped_without if folder is not None and not source.explicit else None
-    if needed and not _key_line(needed).search(yaml_text):
+    if needed and folder is not None and not _key_line(needed).search(yaml_text):
         title = get_dialect(folder[0]).title
         return Verdict(f"no '{needed}' in its front matter: {title} skips the file silently")
     if source.explicit or folder is not None:
@@ -152,8 +157,8 @@ def _fronted(source: Source, text: str, read: str | None, folder: tuple[str, int
     return Verdict("front matter is not an agent's: " + _shape_hint(read))
 
 
-@lru_cache(maxsize=None)
-def _key_line(key: str) -> re.Pattern:
+@cache
+def _key_line(key: str) -> re.Pattern[str]:
     return re.compile(rf"^[\"']?{re.escape(key)}[\"']?[ \t]*:", re.MULTILINE)
 
 
@@ -179,11 +184,12 @@ def _shape_hint(read: str | None) -> str:
     return "outside an agent folder an agent needs a name and a description (or only opencode keys)"
 
 
-def _values(yaml_text: str) -> dict | None:
+def _values(yaml_text: str) -> dict[str, Any] | None:
     """The front matter's values as some tool's own repair reads them (None: no tool can)."""
+    from .dialects.base import MarkdownDialect
     for name in DIALECTS:
         dialect = get_dialect(name)
-        if not getattr(dialect, "has_repair", False):
+        if not isinstance(dialect, MarkdownDialect) or not dialect.has_repair:
             continue
         try:
             block, _ = yamlsrc.parse_block(yaml_text, repair=dialect.repair, known_keys=dialect.known_keys)
@@ -228,13 +234,13 @@ def _unloaded_in_agent_folder(path: str, read: str | None) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
-def _globs(dialect: str) -> tuple[re.Pattern, ...]:
+@cache
+def _globs(dialect: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(_glob_regex(g)) for g in get_dialect(dialect).agent_globs)
 
 
-@lru_cache(maxsize=None)
-def _folder_regex(glob: str) -> re.Pattern:
+@cache
+def _folder_regex(glob: str) -> re.Pattern[str]:
     """Any file below the glob's agent folder (``.claude/agents/**/*.md``: ``.claude/agents``;
     ``.deepagents/agents/*/AGENTS.md``: ``.deepagents/agents``)."""
     return re.compile(_glob_regex(_agent_folder_of(glob) + "/**/*"))
@@ -284,7 +290,7 @@ def matching_glob(globs: tuple[str, ...], source: Source) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def _path_glob(glob: str) -> re.Pattern:
+def _path_glob(glob: str) -> re.Pattern[str]:
     out, i = "", 0
     glob = glob.strip("/")
     while i < len(glob):
@@ -302,7 +308,8 @@ def _never(source: Source, folder: tuple[str, int] | None) -> str | None:
     (below the walked root and outside any agent folder)."""
     path = source.path
     name = os.path.basename(path)
-    what = _NEVER_NAMES.get(_stem(path)) or next((w for e, w in _NEVER_ENDINGS.items() if name.lower().endswith(e)), None)
+    what = _NEVER_NAMES.get(_stem(path)) \
+        or next((w for e, w in _NEVER_ENDINGS.items() if name.lower().endswith(e)), None)
     if what and not (folder is not None and name == get_dialect(folder[0]).agent_file):
         return f"{name} is {what}, not an agent"
     parts = os.path.normpath(path).split(os.sep)
@@ -360,7 +367,8 @@ def _precise(data: bytes, path: str, exc: DetectionError) -> AgentconvError:
     return exc
 
 
-def prompt_files(sources, root_of, anywhere: bool = False) -> dict[str, str]:
+def prompt_files(sources: Iterable[Source], root_of: Callable[[str], str | None],
+                 anywhere: bool = False) -> dict[str, str]:
     """Real path of each prompt file the agents among ``sources`` name (``{file:…}``,
     ``file://…``) → the file naming it: part of that agent, never an agent of its own,
     whatever dialect the run reads. ``root_of``: the project root of a source's path."""
@@ -369,7 +377,7 @@ def prompt_files(sources, root_of, anywhere: bool = False) -> dict[str, str]:
     for source in sources:
         folder = None if source.skip or source.error else _agent_folder(source.path, None)
         dialect = get_dialect(folder[0]) if folder is not None else None
-        if getattr(dialect, "prompt_syntax", None) is None:
+        if dialect is None or getattr(dialect, "prompt_syntax", None) is None:
             continue
         try:
             with project_root(root_of(source.path), anywhere=anywhere or reading_outside_root()):

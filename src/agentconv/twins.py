@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from .record import Record, from_twin
 
-_TWINS: dict[type, type] = {}
+_TWINS: dict[type[Record], type[TwinBase]] = {}
 _SKIP = {"__dict__", "__weakref__", "__annotations__", "__module__", "__qualname__", "__doc__",
          "model_fields", "_frozen", "_extra", "_field_validators", "_model_validators", "_resolved",
          "_template", "_factories", "_required",
@@ -42,17 +42,17 @@ class TwinBase(BaseModel):
             return other.__eq__(self) is True
         return BaseModel.__eq__(self, other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like a pydantic model
 
 
-def twin(record: type) -> type:
+def twin(record: type[Record]) -> type[TwinBase]:
     """The pydantic class of ``record``."""
     if record not in _TWINS:
         _TWINS[record] = _build(record)
     return _TWINS[record]
 
 
-def _build(record: type) -> type:
+def _build(record: type[Record]) -> type[TwinBase]:
     if not record._resolved:
         record._resolve()
     annotations: dict[str, Any] = {}
@@ -60,7 +60,8 @@ def _build(record: type) -> type:
                                  "__doc__": record.__doc__, "__record__": record}
     for name, info in record.model_fields.items():
         hint = _twin_hint(info.annotation)
-        annotations[name] = SkipJsonSchema[hint] if info.exclude else hint
+        # a hint built at run time (the checker sees a variable, not a type)
+        annotations[name] = SkipJsonSchema[hint] if info.exclude else hint  # type: ignore[valid-type,misc]
         options = {k: getattr(info, k) for k in ("description", "serialization_alias")
                    if getattr(info, k) is not None}
         if info.exclude:
@@ -81,13 +82,18 @@ def _build(record: type) -> type:
                 continue
             namespace[attr_name] = _twin_member(attr)
     namespace["__annotations__"] = annotations
-    config = {"extra": getattr(record, "_extra", "forbid"), "frozen": record._frozen,
-              **getattr(record, "__twin_config__", {})}
-    namespace["model_config"] = ConfigDict(**config)
+    config = ConfigDict(extra=getattr(record, "_extra", "forbid"), frozen=record._frozen)
+    own: ConfigDict = getattr(record, "__twin_config__", ConfigDict())
+    config.update(own)
+    namespace["model_config"] = config
     cls = type(record.__name__, (TwinBase,), namespace)
     if record._frozen and "__hash__" not in vars(record):
-        cls.__hash__ = lambda self: hash((type(self).__name__, *self.__dict__.values()))  # type: ignore[method-assign]
+        cls.__hash__ = _hash_of_values  # type: ignore[method-assign,assignment]  # TwinBase sets None
     return cls
+
+
+def _hash_of_values(self: Any) -> int:
+    return hash((type(self).__name__, *self.__dict__.values()))
 
 
 def _twin_member(attr: Any) -> Any:
@@ -110,7 +116,7 @@ def _twin_hint(hint: Any) -> Any:
         return typing.Annotated[(_twin_hint(args[0]), *hint.__metadata__)]
     mapped = tuple(_twin_hint(a) for a in args)
     if origin in (Union, types.UnionType):
-        return Union[mapped]
+        return Union[mapped]  # noqa: UP007 (a union of a runtime tuple of types has no `|` spelling)
     return origin[mapped] if len(mapped) > 1 else origin[mapped[0]]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from .data import mapping
 
@@ -13,7 +14,7 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict:
+def _table() -> dict[str, Any]:
     return mapping("_canonical", "vocabulary.toml")
 
 
@@ -66,7 +67,8 @@ def qualified_model(model: str) -> str:
 
 def nearest_model(model: str) -> str | None:
     """For a name that stands for several models (a variant), the nearest single id."""
-    return _table().get("models", {}).get("variants", {}).get(model)
+    nearest: str | None = _table().get("models", {}).get("variants", {}).get(model)
+    return nearest
 
 
 def other_tool_folders() -> dict[str, str]:

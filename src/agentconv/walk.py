@@ -10,8 +10,8 @@ entered.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from .errors import AgentconvError
 
@@ -35,14 +35,15 @@ def iter_sources(paths: Iterable[str | os.PathLike[str]], *, exclude: Iterable[s
     excluded = {os.path.realpath(p) for p in exclude}
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[str] = set()
-    for path in map(os.fspath, paths):
+    for path in (os.fspath(p) for p in paths):
         if not os.path.isdir(path):
             yield Source(path, explicit=True, skip=_repeat(os.path.abspath(path), seen_files))
             continue
         yield from _walk(path, os.path.realpath(path), seen_dirs, seen_files, excluded)
 
 
-def _walk(root: str, root_real: str, seen_dirs: set, seen_files: set, excluded: set) -> Iterator[Source]:
+def _walk(root: str, root_real: str, seen_dirs: set[tuple[int, int]], seen_files: set[str],
+          excluded: set[str]) -> Iterator[Source]:
     if _first_visit(root, seen_dirs) is not None:
         yield Source(root, skip="folder already walked", root=root)
         return
@@ -75,7 +76,7 @@ def _walk(root: str, root_real: str, seen_dirs: set, seen_files: set, excluded: 
             yield Source(path, skip=_repeat(os.path.abspath(path), seen_files), root=root)
 
 
-def _entries(folder: str) -> Iterator:
+def _entries(folder: str) -> Iterator[Source | os.DirEntry[str]]:
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)

@@ -122,7 +122,8 @@ def _opencode_file(reading: ToolReading, agent: dict | None) -> list[str]:
     problems = []
     ours = reading.values.get("description")
     if agent.get("description") != ours:
-        problems.append(f"description: agentconv says opencode reads {ours!r}, opencode read {agent.get('description')!r}")
+        problems.append(f"description: agentconv says opencode reads {ours!r}, "
+                        f"opencode read {agent.get('description')!r}")
     if (agent.get("prompt") or "").strip() != reading.prompt:
         problems.append(f"prompt: agentconv says opencode reads {reading.prompt[:50]!r}, "
                         f"opencode read {(agent.get('prompt') or '')[:50]!r}")

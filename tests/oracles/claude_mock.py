@@ -16,7 +16,10 @@ import sys
 MARKER = "agentconv-oracle-probe:{name}:end"
 
 
-def reply(content: list[dict], stop: str, counter=itertools.count()) -> bytes:
+_IDS = itertools.count()   # one sequence of message ids for the whole mock server
+
+
+def reply(content: list[dict], stop: str, counter: itertools.count[int] = _IDS) -> bytes:
     return json.dumps({"id": f"msg_mock_{next(counter)}", "type": "message", "role": "assistant",
                        "model": "mock", "content": content, "stop_reason": stop, "stop_sequence": None,
                        "usage": {"input_tokens": 1, "output_tokens": 1}}).encode()
@@ -41,7 +44,8 @@ def serve(capture: str, names: list[str]) -> None:
             request = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
             with open(capture, "a", encoding="utf-8") as out:
                 out.write(json.dumps(request) + "\n")
-            body = spawn_all(names) if is_first_main_turn(request) else reply([{"type": "text", "text": "ok"}], "end_turn")
+            body = spawn_all(names) if is_first_main_turn(request) \
+                else reply([{"type": "text", "text": "ok"}], "end_turn")
             self.send_response(200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(body)))

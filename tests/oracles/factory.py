@@ -64,7 +64,7 @@ def fields(case: Case, verdict: Verdict) -> list[str]:
     if said.endswith("…") and wrote.startswith(said[:-1]):
         said = wrote                # the listing cuts long descriptions (~1,200 characters) short
     if said != wrote:
-        at = next((i for i, (a, b) in enumerate(zip(said, wrote)) if a != b), min(len(said), len(wrote)))
+        at = next((i for i, (a, b) in enumerate(zip(said, wrote, strict=False)) if a != b), min(len(said), len(wrote)))
         problems.append(f"description: droid lists {said[max(0, at - 30):at + 30]!r} where agentconv wrote "
                         f"{wrote[max(0, at - 30):at + 30]!r} ({len(said)} vs {len(wrote)} characters)")
     if _lf(told.get("system_prompt")) != (case.effect.prompt or "").strip():

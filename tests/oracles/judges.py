@@ -133,7 +133,8 @@ def _opencode(project: Path, *args: str) -> str:
     # stdout goes to a file: opencode (Bun) exits before a pipe is drained and cuts long output
     with tempfile.TemporaryDirectory(prefix="oracle-opencode.") as tmp:
         proj, env = _sandbox(Path(tmp), project)
-        env.update(OPENCODE_DISABLE_AUTOUPDATE="1", OPENCODE_DISABLE_MODELS_FETCH="1", OPENCODE_DISABLE_LSP_DOWNLOAD="1")
+        env.update(OPENCODE_DISABLE_AUTOUPDATE="1", OPENCODE_DISABLE_MODELS_FETCH="1",
+                   OPENCODE_DISABLE_LSP_DOWNLOAD="1")
         out = Path(tmp) / "stdout"
         with out.open("w") as sink:
             proc = subprocess.run([str(_binary("opencode")), *args], cwd=proj, env=env, stdout=sink,
@@ -240,7 +241,8 @@ def claude_listing(project: Path) -> ClaudeListing:
             except ValueError:
                 continue
             if event.get("type") == "control_response" and event["response"].get("request_id") == "list":
-                agents = {a["name"]: a.get("description") for a in event["response"].get("response", {}).get("agents", [])}
+                listed = event["response"].get("response", {}).get("agents", [])
+                agents = {a["name"]: a.get("description") for a in listed}
         if not agents and "control_response" not in proc.stdout:
             raise JudgeUnavailable(f"claude gave no initialize response (exit {proc.returncode}): {proc.stderr[-800:]}")
         log = debug.read_text(encoding="utf-8", errors="replace").splitlines() if debug.exists() else []

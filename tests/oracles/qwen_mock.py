@@ -39,7 +39,8 @@ def answer(request: dict, names: list[str]) -> tuple[bytes, str]:
         {k: v for k, v in c.items() if k != "index"} for c in _calls(names)]} if first \
         else {"role": "assistant", "content": "ok"}
     return json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": "mock",
-                       "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if first else "stop"}],
+                       "choices": [{"index": 0, "message": message,
+                                    "finish_reason": "tool_calls" if first else "stop"}],
                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode(), \
         "application/json"
 

@@ -16,7 +16,6 @@ from typing import Any
 from agentconv.access import RANK, effective_action, power_action, power_of, probes, same_power
 from agentconv.briefs import DESCRIPTION_FIELDS
 from agentconv.data import mapping
-from agentconv.dialects import claude as claude_dialect
 from agentconv.dialects import copilot as copilot_dialect
 from agentconv.dialects import opencode as opencode_dialect
 from agentconv.dialects import toolnames
@@ -109,7 +108,8 @@ def claude_fields(case: Case, verdict: Verdict, session: ClaudeSession, baseline
     model = told.get("model")
     return (_mismatch("description", "claude", told.get("description"), meant_description)
             + _mismatch("model", "claude", None if model is None else canonical_model(model), case.effect.model)
-            + _mismatch("declared tools", "claude", _tool_set(declared_tools(session.listing, case.name, meant_description)),
+            + _mismatch("declared tools", "claude",
+                        _tool_set(declared_tools(session.listing, case.name, meant_description)),
                         _tool_set(claude_display(case)))
             + claude_grants_as_read(case, session, baseline))
 

@@ -7,14 +7,15 @@ naming no tool. ``mainAgent`` and ``subagent`` say who may call the agent. Table
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from .. import access, vocabulary
+from .. import access
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import Agent, NativeField, ToolRule
-from .base import NativeItems, MarkdownDialect, cached_rules
-from .fields import NAME, Code, Description, FieldTable, Key, aliased_model, flag, model_reader, names, or_raise, text
+from .base import MarkdownDialect, NativeItems, cached_rules
+from .fields import NAME, Code, Description, FieldTable, Key, Reader, aliased_model, flag, model_reader, names, or_raise
 from .namelist import NameTable, every_tool, string_list
 
 _TABLE = mapping("antigravity")
@@ -125,10 +126,10 @@ def render_tools(rules: list[ToolRule]) -> Any:
     return TOOLS.granted_names(rules) or [TOOLS.no_tools]
 
 
-canonical_model = aliased_model(_MODELS.get("inherit", "inherit"), _ALIASES)
+canonical_model: Callable[[str], str | None] = aliased_model(_MODELS.get("inherit", "inherit"), _ALIASES)
 
 
-_read_model = model_reader(canonical_model, read_blank=True)
+_read_model: Reader = model_reader(canonical_model, read_blank=True)
 
 
 def antigravity_model(model: str | None) -> str | None:

@@ -69,7 +69,8 @@ class Augment(GroupedTools, StemNamed, FieldTable, MarkdownDialect):
         Description(),
         Key("model", "model", read=lambda v: _read_model(v), write=lambda m: augment_model(m),
             meaning=lambda v: _read_model(v)),
-        Key("color", "color", read=lambda v: vocabulary.canonical_color(v.strip()) if isinstance(v, str) and v.strip() else None,
+        Key("color", "color",
+            read=lambda v: vocabulary.canonical_color(v.strip()) if isinstance(v, str) and v.strip() else None,
             write=lambda c: augment_color(c)),
         Code("tools", "disabled_tools", read="read_access", write="write_access"),
     )
@@ -88,7 +89,7 @@ class Augment(GroupedTools, StemNamed, FieldTable, MarkdownDialect):
         fields["tools"] = rules
 
     def write_access(self, agent: Agent, out: NativeItems) -> None:
-        for key, value in zip(("tools", "disabled_tools"), access_values(agent.tools, out.old)):
+        for key, value in zip(("tools", "disabled_tools"), access_values(agent.tools, out.old), strict=True):
             out.add(key, value)
 
 

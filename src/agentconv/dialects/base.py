@@ -4,19 +4,20 @@ tables (from ``dialects/<name>/mapping.toml``) and two mappings, native → cano
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, ClassVar
-
+from typing import Any, ClassVar, TypeVar, cast
 
 from ..access import GUARDS, key_lines
 from ..document import Document
 from ..errors import MultipleAgentsError, ParseError, SchemaError
 from ..formats import frontmatter, yamlsrc, yamlwrite
 from ..losses import Diagnostic
-from ..model import Agent
+from ..model import Agent, ToolRule
+from ..record import RecordValidationError
 
-REGISTRY: dict[str, type["Dialect"]] = {}
+REGISTRY: dict[str, type[Dialect]] = {}
 
 
 def _refuse_a_taken_name(cls: type, name: str) -> None:
@@ -60,8 +61,10 @@ class Dialect:
     #: which costs the agent nothing (reported as the tool's default, not as a loss)
     modes_offered: ClassVar[dict[str, str]] = {}
 
-    #: the real tool's own access defaults, applied before an agent's rules
-    access_defaults: ClassVar[list] = []
+    @property
+    def access_defaults(self) -> list[ToolRule]:
+        """The real tool's own access defaults, applied before an agent's rules."""
+        return []
 
     #: canonical tools the real tool gives every agent whatever the file says: no rule can
     #: withhold them, so they are not measured as widenings but reported as its defaults
@@ -157,7 +160,7 @@ class Dialect:
     #: SYNTAX: the whole file is in a syntax only this dialect reads (a JSON object of agents)
     NO_CLAIM, WEAK, STRONG, NAMES, SYNTAX = 0, 1, 2, 3, 4
 
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         """How strongly the content says it is this dialect: STRONG for something only this
         dialect reads (a key, a value shape), WEAK for what it merely fits, NO_CLAIM."""
         raise NotImplementedError
@@ -165,18 +168,18 @@ class Dialect:
     def sniff(self, text: str) -> bool:
         return self.claim(text) > self.NO_CLAIM
 
-    def native_items(self, agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
+    def native_items(self, agent: Agent, old: dict[str, Any] | None) -> list[tuple[str, Any]]:
         """The agent as this dialect's keys, reusing old values that still mean the same."""
         return []
 
     # -- formatting that other dialects cannot hold --------------------------------------------
-    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict | None:
+    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict[str, Any] | None:
         """How ``agent`` was formatted in this dialect, where a fresh write would differ; carried
         through other dialects so a trip back gives the original bytes. Without ``full``, only
         what another dialect may show itself (line ends, framing, quoting)."""
         return None
 
-    def trivia_from_style(self, style: dict | None, agent: Agent) -> Any:
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> Any:
         """Trivia to write ``agent`` with, rebuilt from ``style_of`` hints (None: house style)."""
         return None
 
@@ -294,7 +297,7 @@ class MarkdownDialect(Dialect):
         agent = self._validated(fields, block, path)
         restored, refused = [], []
         carry = block.carry if block is not None else None
-        if apply_carry and carry:
+        if apply_carry and carry and block is not None:
             outcome = self.restore_carry(agent, carry, path, file_values=block.values(), trust=trust_carry)
             agent, restored, refused = outcome.agent, outcome.restored, outcome.refused
         style = carry.style if carry else None
@@ -308,11 +311,11 @@ class MarkdownDialect(Dialect):
     def file_values(self, trivia: Any) -> dict[str, Any] | None:
         return trivia.block.values() if isinstance(trivia, MarkdownTrivia) and trivia.block is not None else None
 
-    def style_of(self, trivia: MarkdownTrivia, agent: Agent, full: bool = True) -> dict | None:
+    def style_of(self, trivia: MarkdownTrivia, agent: Agent, full: bool = True) -> dict[str, Any] | None:
         from . import style as styling
         return styling.markdown_style(self, trivia, agent, full)
 
-    def trivia_from_style(self, style: dict | None, agent: Agent) -> MarkdownTrivia | None:
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> MarkdownTrivia | None:
         from . import style as styling
         return styling.markdown_trivia(self, style, agent) if style else None
 
@@ -321,7 +324,7 @@ class MarkdownDialect(Dialect):
     def _validated(self, fields: dict[str, Any], block: yamlsrc.Block | None, path: str | None) -> Agent:
         try:
             return Agent.model_validate(fields)
-        except ValueError as exc:       # the record's RecordValidationError
+        except RecordValidationError as exc:
             first = exc.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else ""
             entry = block.entry(key) if block else None
@@ -362,7 +365,8 @@ class MarkdownDialect(Dialect):
             return None
         old = block.carry if block is not None else None
         if old is not None and old.text and carry.same_meaning(old):
-            return old.text            # as the file wrote it: identity
+            kept: str = old.text            # as the file wrote it: identity
+            return kept
         from ..carry import logical_lines
         return yamlwrite.comment_block(logical_lines(carry, self.title), newline) or None
 
@@ -386,7 +390,7 @@ class MarkdownDialect(Dialect):
         """Front matter this dialect reads as an agent when nothing more telling is there."""
         return False
 
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         split = frontmatter.split(text)
         if split is None:
             return self.NO_CLAIM
@@ -442,7 +446,7 @@ class NativeItems:
         from .. import briefs
         current = {k: getattr(agent, k) for k in briefs.DESCRIPTION_FIELDS}
 
-        def meaning(value: Any) -> dict:
+        def meaning(value: Any) -> dict[str, Any]:
             return briefs.description_fields(
                 briefs.parse_description(value.replace("\\n", "\n") if unescape else value))
 
@@ -483,12 +487,15 @@ MISSING = _MISSING
 _MISSING_KEY = ("<missing>",)
 
 
-def cached_rules(parse):
+_Parse = TypeVar("_Parse", bound=Callable[..., list[ToolRule] | None])
+
+
+def cached_rules(parse: _Parse) -> _Parse:
     """Remember a parse of YAML values (or MISSING) into tool rules: the same tool lists
     recur across a tree, and the engine reads each output several times. ToolRules are
     frozen, so cached ones are shared safely; every call gets a list of its own."""
     @functools.lru_cache(maxsize=1024)
-    def parsed(key: tuple) -> tuple | None:
+    def parsed(key: tuple[Any, ...]) -> tuple[ToolRule, ...] | None:
         rules = parse(*(MISSING if k is _MISSING_KEY else yamlwrite.thawed(k) for k in key))
         return None if rules is None else tuple(rules)
 
@@ -499,7 +506,7 @@ def cached_rules(parse):
             return parse(*values)
         rules = parsed(key)
         return None if rules is None else list(rules)
-    return cached
+    return cast(_Parse, cached)     # the same call, positional values in, rules out
 
 
 def path_stem(path: str | None) -> str | None:

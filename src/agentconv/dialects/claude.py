@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, ClassVar
 
+from .. import access, vocabulary
+from ..access import OTHER_ARG, OTHER_TOOL, power_of
 from ..data import mapping
 from ..losses import Diagnostic
-from .. import access
-from ..access import OTHER_ARG, OTHER_TOOL, power_of
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
-from .. import vocabulary
 from . import toolnames
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, UNSET, Code, Description, FieldTable, Key, a_list, a_map, names, positive_int, text_or_int
@@ -32,10 +31,10 @@ class ClaudeFields(FieldTable):
     to canonical fields that each form reads and writes through."""
     names_tools = True                 # tool names go through toolnames/NameTable: overridable
 
-    skipped_without = "name"
+    skipped_without: ClassVar[str | None] = "name"
     # Claude Code 2.1.197's own agents; a project agent of the same name (case counts) replaces it
     reserved_names = frozenset({"claude", "Explore", "general-purpose", "Plan", "statusline-setup"})
-    required = ("name", "description")
+    required: ClassVar[tuple[str, ...]] = ("name", "description")
     #: every key Claude Code 2.1.332 reads (its agent schema ``Fit``); the last seven are new
     #: since 2.1.197. Native keys that grant something: ``capability_keys`` below.
     known_keys = frozenset({"name", "description", "tools", "disallowedTools", "model", "color", "effort",
@@ -343,7 +342,7 @@ def _balanced(pattern: str | None) -> bool:
 
 _MODELS = _TABLE.get("models", {})
 _ALIASES: dict[str, str] = dict(_MODELS.get("aliases", {}))
-_VALID_COLORS = frozenset(_TABLE.get("colors", {}).get("valid", []))
+_VALID_COLORS: frozenset[str] = frozenset(_TABLE.get("colors", {}).get("valid", []))
 
 
 def canonical_model(spelling: str) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 from .. import access, overrides, vocabulary
 from ..data import mapping
 from ..losses import Diagnostic
-from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
+from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key, positive_int
 from .stemname import flat_output_path
@@ -94,15 +94,15 @@ class Cline(GroupedTools, FieldTable, MarkdownDialect):
         old = tuple(out.old.get(k, carried.get(k)) for k in ("providerId", "modelId"))
         pinned = overrides.model_spelling(agent.model)
         fresh = cline_model(agent.model) if pinned is None else _pinned_pair(pinned)
-        mixed = tuple(o if o is not None else f for o, f in zip(old, fresh))
+        mixed = tuple(o if o is not None else f for o, f in zip(old, fresh, strict=True))
         # the old spelling (a provider the file named, say) while it still means the model
         pair = fresh if pinned is not None else \
             next((p for p in (old, mixed) if agent.model is not None and cline_model_of(*p) == agent.model), fresh)
-        for key, value in zip(("providerId", "modelId"), pair):
+        for key, value in zip(("providerId", "modelId"), pair, strict=True):
             out.add(key, MISSING if value is None else value)
 
 
-def _native(dialect: Cline, key: str, value: Any):
+def _native(dialect: Cline, key: str, value: Any) -> NativeField:
     from ..model import NativeField
     return NativeField(dialect=dialect.name, key=key, value=value)
 

@@ -105,8 +105,11 @@ def sandbox_for(rules: list[ToolRule]) -> Any:
     if not rules:
         return MISSING
     whole = evaluator(tuple(rules))
-    free = lambda t: whole.action(t) == "allow" and whole.action(t, access.OTHER_ARG) == "allow" \
-        and not any(r.tool == t and r.action != "allow" for r in rules)
+
+    def free(tool: str) -> bool:
+        return whole.action(tool) == "allow" and whole.action(tool, access.OTHER_ARG) == "allow" \
+            and not any(r.tool == tool and r.action != "allow" for r in rules)
+
     fitting = [m for m in _ORDER if all(free(t) for t in SANDBOX[m])]
     return fitting[-1] if fitting else _ORDER[0]
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-
 from ..document import Document
 from ..errors import ParseError, SchemaError
 from ..formats import jsonsrc
 from ..losses import Diagnostic
 from ..model import Agent
 from ..promptref import Reference, Syntax, read_reference
+from ..record import RecordValidationError
 from .base import Dialect
 
 
@@ -83,7 +83,7 @@ class ContainerDialect(Dialect):
         raise NotImplementedError
 
     # -- reading ------------------------------------------------------------------------------
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         """A JSON object whose members are objects holding this tool's keys: nothing else
         reads a file in this syntax, so the claim outranks a prose brief's."""
         if not text.lstrip().startswith("{"):
@@ -99,7 +99,7 @@ class ContainerDialect(Dialect):
             return self.SYNTAX
         return self.NO_CLAIM
 
-    def _agent_keys(self, member: dict) -> bool:
+    def _agent_keys(self, member: dict[str, Any]) -> bool:
         """Whether a member holds keys this tool reads in an agent: its prompt or a
         description; below a key the tool names (``agent``), any of its agent keys (an entry
         that only sets ``build``'s model)."""
@@ -136,11 +136,11 @@ class ContainerDialect(Dialect):
 
     def _prompt_reference(self, entry: jsonsrc.Entry, path: str | None,
                           warnings: list[Diagnostic]) -> Reference | None:
-        value = entry.inner.values().get(self.prompt_key)
+        value = _members(entry).values().get(self.prompt_key)
         ref_path = self.prompt_syntax.path_of(value) if self.prompt_syntax is not None else None
-        if ref_path is None:
+        if ref_path is None or not isinstance(value, str):     # a path is only ever in text
             return None
-        line = entry.inner.entry(self.prompt_key).line
+        line = _members(entry).line_of(self.prompt_key)
         ref = read_reference(value, ref_path, path, layout=self.reference_root, line=line)
         if ref.problem is not None:
             warnings.append(Diagnostic(message=f"agent {entry.key!r}: {ref.problem.message}", line=line,
@@ -159,26 +159,26 @@ class ContainerDialect(Dialect):
 
     def _agent(self, entry: jsonsrc.Entry, path: str | None, warnings: list[Diagnostic],
                ref: Reference | None = None) -> Agent:
-        values = entry.inner.values()
+        values = _members(entry).values()
         if _lone_surrogate(values) or _lone_surrogate(entry.key):
             raise ParseError(f"agent {entry.key!r} holds a lone surrogate escape (\\ud800-\\udfff): not a character",
                              path=path, line=entry.line, hint="write the character itself, or a full pair")
         for key in values:
             if key not in self.accepted_keys and key != self.prompt_key and not self.reads_every_key:
                 warnings.append(Diagnostic(message=f"agent {entry.key!r}: {self.title} ignores {key!r}",
-                                           line=entry.inner.entry(key).line))
+                                           line=_members(entry).line_of(key)))
         read_warnings: list[Diagnostic] = []
         read = {k: v for k, v in values.items()
                 if (k in self.accepted_keys or self.reads_every_key) and k != self.prompt_key}
         for key, value in values.items():
             if key in self.refused_keys:
                 raise SchemaError(f"agent {entry.key!r}: {key}: {self.refused_keys[key]}", path=path,
-                                  line=entry.inner.entry(key).line,
+                                  line=_members(entry).line_of(key),
                                   hint=f"{self.title} refuses every agent of the file otherwise")
             wanted = self.key_types.get(key)
             if wanted is not None and not _is_type(value, wanted):
                 raise SchemaError(f"agent {entry.key!r}: {key} must be {_ARTICLE[wanted]}",
-                                  path=path, line=entry.inner.entry(key).line,
+                                  path=path, line=_members(entry).line_of(key),
                                   hint=f"{self.title} refuses every agent of the file otherwise")
         fields = self.agent_fields(read, path, read_warnings)
         warnings += [w.model_copy(update={"message": f"agent {entry.key!r}: {w.message}",
@@ -196,7 +196,7 @@ class ContainerDialect(Dialect):
         """The agent of one member's canonical fields; an invalid field is an error at its line."""
         try:
             return Agent.model_validate(fields)
-        except ValueError as exc:       # the record's RecordValidationError
+        except RecordValidationError as exc:
             first = exc.errors()[0]
             field_name = str(first["loc"][0]) if first["loc"] else ""
             raise SchemaError(f"agent {key!r}: {field_name}: {first['msg']}", path=path, line=line,
@@ -289,7 +289,8 @@ class ContainerDialect(Dialect):
                     empty = {key: empty}
                 items = [(e.key, jsonsrc.Raw(e.value_text)) for e in root.entries] + [(self.agents_at[0], empty)]
                 text = before + root.render(items) + after
-        return self.read(text, path).trivia
+        trivia: ContainerTrivia = self.read(text, path).trivia
+        return trivia
 
     def held(self, trivia: Any) -> dict[str, Any]:
         """Each member's key → its value, as the file read holds it (to tell which agents of a
@@ -309,10 +310,19 @@ class ContainerDialect(Dialect):
         return PurePath(self.file_name)
 
 
+def _members(entry: jsonsrc.Entry) -> jsonsrc.JsonBlock:
+    """An agent's entry split into its keys (parsed one level deeper than the agents)."""
+    assert entry.inner is not None
+    return entry.inner
+
+
 def _standalone(path: tuple[str, ...], key: str, member: str, style: jsonsrc.Style) -> str:
     """A file holding one member (already indented for its depth) under ``path``."""
     unit, nl = (style.indent, style.newline) if style.indent is not None else ("", "")
-    quote = lambda k: json.dumps(k, ensure_ascii=style.ascii) + style.colon
+
+    def quote(key: str) -> str:
+        return json.dumps(key, ensure_ascii=style.ascii) + style.colon
+
     text = unit * (len(path) + 1) + quote(key) + member
     for depth in range(len(path) - 1, -1, -1):
         pad = unit * (depth + 1)
@@ -320,7 +330,7 @@ def _standalone(path: tuple[str, ...], key: str, member: str, style: jsonsrc.Sty
     return "{" + nl + text + nl + "}\n"
 
 
-def _nested(path: tuple[str, ...], inner: dict, style: jsonsrc.Style) -> str:
+def _nested(path: tuple[str, ...], inner: dict[str, Any], style: jsonsrc.Style) -> str:
     value: Any = inner
     for key in reversed(path):
         value = {key: value}

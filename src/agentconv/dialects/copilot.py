@@ -5,11 +5,11 @@ base; the tables are in ``dialects/copilot/mapping.toml``, the facts in its REFE
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from .. import vocabulary
-from .. import access, overrides
+from .. import access, overrides, vocabulary
 from ..access import evaluator, power_of
 from ..data import mapping
 from ..losses import Diagnostic
@@ -72,7 +72,8 @@ class Copilot(FieldTable, MarkdownDialect):
         Code("name", read="read_name", write="write_name"),
         Description(),
         Code("tools", read="read_tools", write="write_tools"),
-        Key("model", None, read=lambda v: _read_models(v), get=lambda a: [a.model, *a.model_fallbacks] if a.model else [],
+        Key("model", None, read=lambda v: _read_models(v),
+            get=lambda a: [a.model, *a.model_fallbacks] if a.model else [],
             meaning=lambda v: [canonical_model(m) for m in _models(v)], write=lambda m: copilot_model(m)),
         Key("reasoning-effort", "reasoning_effort", write=lambda e: e if isinstance(e, str) else None),
         Code(*_INVOCATION, read="read_invocation", write="write_invocation"),
@@ -185,7 +186,7 @@ def parse_tools(value: Any) -> list[ToolRule] | None:
         return None
     if ALL_TOOLS in names:
         return [ToolRule(tool=ALL_TOOLS, action="allow")]
-    allows = set()
+    allows: set[ToolRule] = set()
     for name in names:
         alias = _ALIAS.get(name.lower())
         allows.update(ToolRule(tool=t) for t in (_GRANTS[alias] if alias else (_tool_of(name),)))
@@ -236,7 +237,7 @@ def _own_name(tool: str) -> bool:
     return tool != ALL_TOOLS and tool not in _GRANTED and tool.lower() not in _ALIAS
 
 
-def _wholly_allowed(rules: tuple[ToolRule, ...]):
+def _wholly_allowed(rules: tuple[ToolRule, ...]) -> Callable[[str], bool]:
     allowed = evaluator(rules)
     # one power for every file writing tool (access.SAME_POWER): Edit alone may be written `edit`
     limited = {power_of(r.tool) for r in rules if r.pattern is not None and r.action != "allow"}

@@ -19,7 +19,7 @@ from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems
-from .fields import NAME, UNSET, Code, Description, FieldTable, Key, aliased_model, model_reader
+from .fields import NAME, UNSET, Code, Description, FieldTable, Key, Reader, aliased_model, model_reader
 
 _TABLE = mapping("cursor")
 READ_ONLY = normalise_rules([ToolRule(tool=ALL_TOOLS, action="deny"),
@@ -102,7 +102,7 @@ def needs_read_only(rules: list[ToolRule]) -> bool:
     return bool(rules) and bool(widenings(rules, []))
 
 
-_read_model = model_reader(aliased_model(_MODELS.get("inherit", "inherit"), _OWN_MODELS))
+_read_model: Reader = model_reader(aliased_model(_MODELS.get("inherit", "inherit"), _OWN_MODELS))
 
 
 def cursor_model(model: str | None) -> str | None:

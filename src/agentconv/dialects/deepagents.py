@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import vocabulary
 from ..data import mapping
+from ..losses import Diagnostic
 from ..model import Agent
 from ..paths import safe_segment
 from .base import MarkdownDialect, NativeItems
@@ -70,7 +71,7 @@ class DeepAgents(FieldTable, MarkdownDialect):
         finally:
             _FOLDER_SAYS_NAME.reset(token)
 
-    def read_name(self, values: dict[str, Any], fields: dict[str, Any], warn: list) -> None:
+    def read_name(self, values: dict[str, Any], fields: dict[str, Any], warn: list[Diagnostic]) -> None:
         value = values.get("name")
         if isinstance(value, str) and value.strip():
             fields["name"] = value.strip()              # the loader strips it

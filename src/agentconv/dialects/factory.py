@@ -9,6 +9,7 @@ no colour, no turn limit, no permission mode."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import access, vocabulary
@@ -18,7 +19,7 @@ from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from . import toolnames
 from .base import MarkdownDialect, NativeItems, cached_rules
-from .fields import NAME, UNSET, Code, Description, FieldTable, Key, model_reader, names, one_of, or_raise
+from .fields import NAME, UNSET, Code, Description, FieldTable, Key, Reader, model_reader, names, one_of, or_raise
 
 _TABLE = mapping("factory")
 _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
@@ -140,7 +141,7 @@ def _restricted(rules: list[ToolRule]) -> bool:
     return any(r.action != "allow" for r in rules)
 
 
-def _wholly_allowed(rules: list[ToolRule]):
+def _wholly_allowed(rules: list[ToolRule]) -> Callable[[str], bool]:
     allowed = evaluator(tuple(rules))
     limited = {power_of(r.tool) for r in rules if r.pattern is not None and r.action != "allow"}
     return lambda tool: power_of(tool) not in limited and allowed.power(tool) == "allow" \
@@ -159,7 +160,7 @@ def _canonical_model(spelling: str) -> str | None:
     return vocabulary.qualified_model(value)
 
 
-_read_model = model_reader(_canonical_model)
+_read_model: Reader = model_reader(_canonical_model)
 
 
 def factory_model(model: str | None) -> str | None:

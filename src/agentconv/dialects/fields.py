@@ -14,8 +14,9 @@ dialect's code is only what a table cannot say (a ``Code`` entry naming two of i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import overrides
 from ..losses import Diagnostic
@@ -69,7 +70,7 @@ def number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def model_reader(canonical: Callable[[str], "str | None"], *, read_blank: bool = False) -> Reader:
+def model_reader(canonical: Callable[[str], str | None], *, read_blank: bool = False) -> Reader:
     """A ``model`` value → its canonical id: text (blank too with ``read_blank``) given to
     ``canonical``; a spelling it gives no id for (``inherit``: the parent's model) is UNSET,
     anything else (a number, a list) None: the tool reads no model there."""
@@ -81,7 +82,7 @@ def model_reader(canonical: Callable[[str], "str | None"], *, read_blank: bool =
     return read
 
 
-def aliased_model(inherit: str, aliases: dict[str, str]) -> Callable[[str], "str | None"]:
+def aliased_model(inherit: str, aliases: dict[str, str]) -> Callable[[str], str | None]:
     """A dialect's model spelling → the canonical id: ``inherit`` (the dialect's word for the
     parent's model) none, one of its ``aliases`` the id it runs, else the id with its provider."""
     from .. import vocabulary
@@ -126,11 +127,11 @@ def names(value: Any) -> list[str] | None:
     return None
 
 
-def a_list(value: Any) -> list | None:
+def a_list(value: Any) -> list[Any] | None:
     return value if isinstance(value, list) else None
 
 
-def a_map(value: Any) -> dict | None:
+def a_map(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
@@ -180,7 +181,7 @@ class Key(Entry):
     only_if_present: bool = False
 
     @property
-    def keys(self) -> tuple[str, ...]:          # type: ignore[override]
+    def keys(self) -> tuple[str, ...]:          # type: ignore[override]  # Entry's field, derived here
         return (self.key, *self.aliases)
 
     def take(self, dialect: Any, values: dict[str, Any], fields: dict[str, Any],
@@ -204,7 +205,10 @@ class Key(Entry):
         return {spelled}
 
     def current(self, agent: Agent) -> Any:
-        return self.get(agent) if self.get is not None else getattr(agent, self.field)
+        if self.get is not None:
+            return self.get(agent)
+        assert self.field is not None       # a key with no field has its own get
+        return getattr(agent, self.field)
 
     def put(self, dialect: Any, agent: Agent, out: NativeItems) -> None:
         spelled = next((k for k in self.keys if k in out.old), self.key)
@@ -225,7 +229,7 @@ class Description(Entry):
     unescape: bool = False
 
     @property
-    def keys(self) -> tuple[str, ...]:          # type: ignore[override]
+    def keys(self) -> tuple[str, ...]:          # type: ignore[override]  # Entry's field, derived here
         return (self.key,)
 
     def take(self, dialect: Any, values: dict[str, Any], fields: dict[str, Any],
@@ -257,7 +261,7 @@ class Code(Entry):
         object.__setattr__(self, "write", write)
 
     @property
-    def keys(self) -> tuple[str, ...]:          # type: ignore[override]
+    def keys(self) -> tuple[str, ...]:          # type: ignore[override]  # Entry's field, derived here
         return self.names
 
     def take(self, dialect: Any, values: dict[str, Any], fields: dict[str, Any],
@@ -285,7 +289,14 @@ def _pinned_models(value: Any, fields: dict[str, Any]) -> dict[str, Any]:
     return {**fields, "model": back[0], **({"model_fallbacks": back[1:]} if len(back) > 1 else {})}
 
 
-class FieldTable:
+if TYPE_CHECKING:
+    from .base import Dialect
+    _TableBase = Dialect            # a table is always mixed into a dialect (class X(XFields, MarkdownDialect))
+else:
+    _TableBase = object
+
+
+class FieldTable(_TableBase):
     """``agent_fields`` and ``native_items`` from a dialect's ``fields`` table."""
 
     #: the dialect's keys: native key ↔ canonical field, in the order a fresh file writes them
@@ -298,12 +309,12 @@ class FieldTable:
     native_dialect: ClassVar[str] = ""
 
     def native_owner(self) -> str:
-        return self.native_dialect or self.name       # type: ignore[attr-defined]
+        return self.native_dialect or self.name
 
     # -- native → canonical ---------------------------------------------------------------
     def agent_fields(self, values: dict[str, Any], path: str | None, warn: list[Diagnostic]) -> dict[str, Any]:
         fields: dict[str, Any] = {**self.field_defaults, "native": []}
-        path_name = self.name_from_path(path)          # type: ignore[attr-defined]
+        path_name = self.name_from_path(path)
         if path_name is not None:
             fields["name"] = path_name
         taken: set[str] = set()
@@ -315,8 +326,8 @@ class FieldTable:
                 continue
             fields["native"].append(NativeField(dialect=owner, key=key, value=value))
             if key in self.rejects_unreadable:
-                warn.append(Diagnostic(message=f"{self.title} rejects {key}: {value!r}",   # type: ignore[attr-defined]
-                                       hint=f"{self.title} refuses to start with this value"))  # type: ignore[attr-defined]
+                warn.append(Diagnostic(message=f"{self.title} rejects {key}: {value!r}",
+                                       hint=f"{self.title} refuses to start with this value"))
         self.check_read(taken, fields, warn)
         return fields
 
@@ -325,7 +336,7 @@ class FieldTable:
         ``taken``: the keys read."""
         key = getattr(self, "skipped_without", None)
         if key and key not in taken:
-            warn.append(Diagnostic(message=f"no {key!r}: {self.title} skips this file silently",   # type: ignore[attr-defined]
+            warn.append(Diagnostic(message=f"no {key!r}: {self.title} skips this file silently",
                                    hint=f"add '{key}: <{key}>' to the front matter"))
 
     # -- canonical → native ---------------------------------------------------------------

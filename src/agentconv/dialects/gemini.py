@@ -7,14 +7,27 @@ is every tool, ``[]`` none (no sub-agent starts another agent, in Gemini CLI as 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from .. import access, vocabulary
+from .. import access
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule
 from .base import MarkdownDialect, NativeItems, cached_rules
-from .fields import NAME, Code, Description, FieldTable, Key, aliased_model, count, model_reader, number, or_raise, text
+from .fields import (
+    NAME,
+    Code,
+    Description,
+    FieldTable,
+    Key,
+    Reader,
+    aliased_model,
+    count,
+    model_reader,
+    number,
+    or_raise,
+)
 from .namelist import McpSpelling, NameTable, every_tool, string_list
 
 _TABLE = mapping("gemini")
@@ -48,7 +61,7 @@ class Gemini(FieldTable, MarkdownDialect):
     empty_front_matter = "\n"        # its delimiter needs a line between the two rules
     def tool_names(self, values: dict[str, Any]) -> int:
         names = string_list(values.get("tools")) or []
-        return sum(1 for n in names if n in _DETECT or TOOLS.mcp.read(n))
+        return sum(1 for n in names if n in _DETECT or (TOOLS.mcp is not None and TOOLS.mcp.read(n)))
 
     def agent_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("name"), str) and isinstance(values.get("description"), str) \
@@ -107,10 +120,10 @@ def render_tools(rules: list[ToolRule]) -> Any:
     return TOOLS.granted_names(rules)
 
 
-canonical_model = aliased_model(_MODELS.get("inherit", "inherit"), _ALIASES)
+canonical_model: Callable[[str], str | None] = aliased_model(_MODELS.get("inherit", "inherit"), _ALIASES)
 
 
-_read_model = model_reader(canonical_model, read_blank=True)
+_read_model: Reader = model_reader(canonical_model, read_blank=True)
 
 
 def gemini_model(model: str | None) -> str | None:

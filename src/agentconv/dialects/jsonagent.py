@@ -16,6 +16,7 @@ from ..formats import jsonsrc
 from ..losses import Diagnostic
 from ..model import Agent
 from ..promptref import Reference, Syntax, read_reference
+from ..record import RecordValidationError
 from .base import Dialect, path_stem
 from .container import _ARTICLE, _UNFIT, _as_type, _is_type, _lf, _lone_surrogate
 
@@ -56,7 +57,7 @@ class JsonAgentDialect(Dialect):
         return path_stem(path) if path else None
 
     # -- reading ------------------------------------------------------------------------------
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         """A JSON object of this tool's keys with a prompt or description (nothing else reads a
         file in this syntax); with a key only this tool writes, it outranks an agent map's."""
         if not text.lstrip().startswith("{"):
@@ -80,7 +81,7 @@ class JsonAgentDialect(Dialect):
                              path=path, line=1, hint="write the character itself, or a full pair")
         warnings: list[Diagnostic] = []
         for key, value in values.items():
-            line = block.entry(key).line
+            line = block.line_of(key)
             wanted = self.key_types.get(key)
             if wanted is not None and not _is_type(value, wanted):
                 raise SchemaError(f"{key} must be {_ARTICLE[wanted]}", path=path, line=line,
@@ -95,7 +96,7 @@ class JsonAgentDialect(Dialect):
         fields["prompt"] = _lf(prompt.strip()) or None if isinstance(prompt, str) else None
         try:
             agent = Agent.model_validate(fields)
-        except ValueError as exc:       # the record's RecordValidationError
+        except RecordValidationError as exc:
             first = exc.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else ""
             entry = block.entry(key)
@@ -108,9 +109,9 @@ class JsonAgentDialect(Dialect):
                           warnings: list[Diagnostic]) -> Reference | None:
         value = values.get(self.prompt_key)
         ref_path = self.prompt_syntax.path_of(value) if self.prompt_syntax is not None else None
-        if ref_path is None:
+        if ref_path is None or not isinstance(value, str):     # a path is only ever in text
             return None
-        line = block.entry(self.prompt_key).line
+        line = block.line_of(self.prompt_key)
         ref = read_reference(value, ref_path, path, layout=self.layout, line=line)
         if ref.problem is not None:
             warnings.append(Diagnostic(message=ref.problem.message, line=line,

@@ -71,7 +71,7 @@ class Junie(GroupedTools, StemNamed, FieldTable, MarkdownDialect):
         fields["tools"] = rules
 
     def write_access(self, agent: Agent, out: NativeItems) -> None:
-        for key, value in zip(("tools", "disallowedTools"), access_values(agent.tools, out.old)):
+        for key, value in zip(("tools", "disallowedTools"), access_values(agent.tools, out.old), strict=True):
             out.add(key, value)
 
 

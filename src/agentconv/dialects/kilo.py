@@ -32,7 +32,7 @@ class Kilo(Roo):
     reserved_names = frozenset(_TABLE["access"]["builtin"])
     field_defaults = {"mode": "primary"}
 
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         return self.NO_CLAIM           # the same shape as Roo Code's: only the file name tells
 
     def holds_tool(self, canon: str) -> bool:

@@ -163,12 +163,14 @@ def _with_restrictions(rules: list[ToolRule], settings: Any, warn: list[Diagnost
     for name, setting in settings.items():
         if isinstance(setting, dict) and _RESTRICTING & set(setting):
             denied += _canon(name)
-            warn.append(Diagnostic(message=f"toolsSettings.{name} refuses some calls ({', '.join(sorted(_RESTRICTING & set(setting)))}); "
+            refusing = ", ".join(sorted(_RESTRICTING & set(setting)))
+            warn.append(Diagnostic(message=f"toolsSettings.{name} refuses some calls ({refusing}); "
                                            f"agentconv reads {name} as denied", field=f"tools.{name}",
                                    hint="state the tool's limits in the target by hand"))
     if not denied:
         return rules
-    return normalise_rules([r for r in rules if r.tool not in denied] + [ToolRule(tool=t, action="deny") for t in denied])
+    kept = [r for r in rules if r.tool not in denied]
+    return normalise_rules(kept + [ToolRule(tool=t, action="deny") for t in denied])
 
 
 def _name_of(canon: str) -> str | None:

@@ -87,7 +87,7 @@ class KiroIde(FieldTable, MarkdownDialect):
         out.put("tools", agent.tools, _parsed, lambda: render_tools(agent.tools))
 
 
-def _server_map(servers: list | None) -> dict | None:
+def _server_map(servers: list[Any] | None) -> dict[str, Any] | None:
     """Canonical servers → Kiro's map (name → configuration); a server named only (its
     configuration is elsewhere) cannot be said, and is dropped alone (the read-back reports it)."""
     configured = {k: v for s in servers or () if isinstance(s, dict) and len(s) == 1 for k, v in s.items()}

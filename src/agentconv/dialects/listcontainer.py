@@ -10,6 +10,7 @@ own syntax (YAML block entries, or JSON in the file's indent)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any, ClassVar
 
 from ..access import key_lines
@@ -18,6 +19,7 @@ from ..errors import AgentconvError
 from ..formats import jsonsrc, seqsrc
 from ..losses import Diagnostic
 from ..model import Agent
+from ..promptref import Reference
 from .container import ContainerDialect, Member
 
 
@@ -43,7 +45,7 @@ class ListTrivia:
     members: list[ListMember]
 
     @property
-    def root(self) -> "_Whole":
+    def root(self) -> _Whole:
         """The whole file's value (what a JSON Schema of the file validates)."""
         return _Whole(seqsrc.file_value(self.found.source))
 
@@ -66,7 +68,7 @@ class ListContainerDialect(ContainerDialect):
     name_key: ClassVar[str] = "name"
 
     # -- reading ------------------------------------------------------------------------------
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         """A list of items holding this tool's keys under ``list_key`` (or one such item alone):
         no other dialect reads this shape."""
         try:
@@ -139,7 +141,7 @@ class ListContainerDialect(ContainerDialect):
         return trivia.members[index] if index < len(trivia.members) else None
 
     # -- writing ------------------------------------------------------------------------------
-    def member_items(self, agent: Agent, old: dict[str, Any]) -> list[tuple[str, Any]]:
+    def member_items(self, agent: Agent, old: dict[str, Any], ref: Reference | None = None) -> list[tuple[str, Any]]:
         return self.native_items(agent, old)
 
     def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
@@ -154,7 +156,7 @@ class ListContainerDialect(ContainerDialect):
             text = member.alone                 # its aliases name anchors of other items
         if member is not None and member.syntax == "root":
             return text
-        if member is not None and member.syntax == "json":
+        if member is not None and member.syntax == "json" and isinstance(block, jsonsrc.JsonBlock):
             return "{\n  " + jsonsrc._dumps(self.list_key, block.style.ascii) + ": [\n    " + text + "\n  ]\n}\n"
         dash, indent = (member.dash, member.indent) if member is not None else ("  - ", "    ")
         return self.list_key + ":\n" + seqsrc.indented(text, dash, indent)
@@ -192,14 +194,14 @@ class ListContainerDialect(ContainerDialect):
         if found is None or (found.syntax == "root" and len(members) != 1):
             return self.list_key + ":\n" + "".join(
                 seqsrc.indented(seqsrc.as_syntax(t, "yaml", jsonsrc.Style(), ""), "  - ", "    ") for _, t in members)
-        style = found.items[0].block.style if found.syntax == "json" and found.items else jsonsrc.detect_style(found.source)
+        style = found.items[0].block.style if found.syntax == "json" and found.items \
+            else jsonsrc.detect_style(found.source)
         at = _json_item_indent(found)
         texts = [(k, seqsrc.as_syntax(t, "yaml" if found.syntax == "root" else found.syntax, style, at))
                  for k, t in members]
         return seqsrc.spliced(found, texts, [m.key for m in trivia.members])
 
-    def output_path(self, agent: Agent):
-        from pathlib import PurePath
+    def output_path(self, agent: Agent) -> PurePath:
         return PurePath(self.file_name)
 
 

@@ -7,6 +7,7 @@ by element)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ class McpSpelling:
 
     prefix: str
     sep: str
-    server_chars: re.Pattern = re.compile(r"^[A-Za-z0-9.:-]+$")
+    server_chars: re.Pattern[str] = re.compile(r"^[A-Za-z0-9.:-]+$")
     all_servers: str | None = None          # the name for every MCP tool ("mcp_*"), if any
 
     def read(self, name: str) -> str | None:
@@ -58,10 +59,11 @@ class NameTable:
     no_tools: str | None = None             # the one name written for "no tools" (it names none)
 
     @classmethod
-    def from_mapping(cls, table: dict[str, Any], mcp: McpSpelling | None = None) -> "NameTable":
+    def from_mapping(cls, table: dict[str, Any], mcp: McpSpelling | None = None) -> NameTable:
         tools = table.get("tools", {})
         names = {k: tuple([v] if isinstance(v, str) else v) for k, v in tools.items()}
-        return cls(names=names, aliases=dict(table.get("aliases", {})), own=frozenset(table.get("own", {}).get("names", [])),
+        return cls(names=names, aliases=dict(table.get("aliases", {})),
+                   own=frozenset(table.get("own", {}).get("names", [])),
                    mcp=mcp, no_tools=table.get("no_tools", {}).get("name"))
 
     def canonical(self, name: str) -> str:
@@ -112,7 +114,7 @@ class NameTable:
                                 *sorted(allows, key=lambda r: (r.is_wildcard, r.tool))])
 
     # -- writing ------------------------------------------------------------------------------
-    def wholly_allowed(self, rules: list[ToolRule]):
+    def wholly_allowed(self, rules: list[ToolRule]) -> Callable[[str], bool]:
         """A test: the agent may use every call of a tool (by power: Edit alone may be written
         as a tool that edits and writes files, see access.SAME_POWER)."""
         allowed = evaluator(tuple(rules))

@@ -7,11 +7,10 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
-from .. import access, overrides
+from .. import access, overrides, vocabulary
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
-from .. import vocabulary
 from . import toolnames
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
 from .fields import Code, Description, FieldTable, Key, count, flag, number, one_of, same
@@ -254,7 +253,8 @@ def _rendered_permission(rules: tuple[ToolRule, ...], accepted: frozenset[str] =
         elif key in _ACTION_ONLY:
             # one action only: a pattern's wider action is granted whole when accepted
             current = perm.get(key)
-            if access.power_of(rule.tool) in accepted and (current is None or access.RANK[action] > access.RANK[current]):
+            stronger = current is None or access.RANK[action] > access.RANK[current]
+            if access.power_of(rule.tool) in accepted and stronger:
                 perm[key] = action
         else:
             current = perm.get(key)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import briefs
+from ..carry import Carry, logical_lines, parse_lines
 from ..document import Document
 from ..errors import ParseError
-from ..formats import frontmatter, yamlsrc
-from ..carry import Carry, logical_lines, parse_lines
+from ..formats import frontmatter
 from ..model import Agent
 from .base import Dialect, path_stem
 
@@ -41,7 +41,7 @@ class Prose(Dialect):
     expresses_access = False
     shows_style = frozenset({"newline"})
 
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         plain = bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
         return self.STRONG if plain else self.NO_CLAIM
 
@@ -71,7 +71,7 @@ class Prose(Dialect):
     def file_carry(self, trivia: Any) -> Any:
         return trivia.carry if isinstance(trivia, ProseTrivia) else None
 
-    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict | None:
+    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict[str, Any] | None:
         """A brief's line ends and what follows its prompt, where a fresh write differs."""
         if not isinstance(trivia, ProseTrivia) or trivia.synthetic or not trivia.region.strip():
             return None
@@ -85,10 +85,10 @@ class Prose(Dialect):
             style["marker"] = trivia.marker
         return style or None
 
-    def trivia_from_style(self, style: dict | None, agent: Agent) -> Any:
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> Any:
         if not style:
             return None
-        newline = style.get("newline") if style.get("newline") in ("\n", "\r\n") else "\n"
+        newline: str = style["newline"] if style.get("newline") in ("\n", "\r\n") else "\n"
         end = style.get("end")
         end = end if isinstance(end, str) and not end.strip() else None
         marker = style.get("marker")
@@ -105,18 +105,18 @@ class Prose(Dialect):
         prompt = agent.prompt or ""
         implied = _implied_by_prompt(agent)
         synthetic = trivia is not None and trivia.synthetic
-        end = trivia.end if synthetic else None
-        styled_marker = trivia.marker if synthetic else ""
+        end = trivia.end if trivia is not None and synthetic else None
+        styled_marker = trivia.marker if trivia is not None and synthetic else ""
         trivia = None if synthetic else trivia
         keep_brief = trivia is not None and (
             (not trivia.brief.strip() and implied) or _brief_fields(trivia.brief) == _agent_brief(agent))
         keep_region = trivia is not None and trivia.region.strip().replace("\r\n", "\n") == prompt
         rendered = "" if implied else briefs.render_description(agent) or ""
-        brief = trivia.brief if keep_brief else (fresh(rendered + "\n") if rendered else "")
-        if keep_brief and keep_region:
+        brief = trivia.brief if keep_brief and trivia is not None else (fresh(rendered + "\n") if rendered else "")
+        if keep_brief and keep_region and trivia is not None:
             text = brief + trivia.marker + trivia.region
         else:
-            region = (trivia.region if keep_region else fresh(prompt + "\n")) if prompt else ""
+            region = (trivia.region if keep_region and trivia is not None else fresh(prompt + "\n")) if prompt else ""
             if end is not None and region:
                 region = region.rstrip("\r\n") + end
             own_marker = (trivia.marker if keep_region and trivia else "") or styled_marker
@@ -154,7 +154,9 @@ def _split_carry(text: str) -> tuple[str, Carry | None, str]:
 def _implied_by_prompt(agent: Agent) -> bool:
     """A brief that is only the description the reader derives from the prompt says nothing
     the prompt does not: it is not written."""
-    return bool(agent.prompt) and agent.description == briefs.derive_description(agent.prompt) \
+    if not agent.prompt:
+        return False
+    return agent.description == briefs.derive_description(agent.prompt) \
         and not agent.examples and not any(getattr(agent, f) for f in briefs.SECTION_FIELDS)
 
 
@@ -224,9 +226,9 @@ def _content(brief: str, region: str) -> dict[str, Any]:
     return fields
 
 
-def _agent_brief(agent: Agent) -> dict:
+def _agent_brief(agent: Agent) -> dict[str, Any]:
     return {k: getattr(agent, k) for k in _BRIEF_FIELDS}
 
 
-def _brief_fields(brief: str) -> dict:
+def _brief_fields(brief: str) -> dict[str, Any]:
     return briefs.description_fields(briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {})

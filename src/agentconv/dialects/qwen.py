@@ -15,14 +15,14 @@ from typing import Any
 
 from .. import access, vocabulary
 from ..data import mapping
-from ..losses import Diagnostic
-from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from ..errors import AgentconvError
 from ..formats import lineyaml, yamlsrc, yamlwrite
-from . import toolnames
-from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
-from .fields import NAME, UNSET, Code, Description, FieldTable, Key, a_map, model_reader, one_of
-from .namelist import McpSpelling, NameTable, allows_others, every_tool, string_list
+from ..formats.values import same_value
+from ..losses import Diagnostic
+from ..model import Agent, ToolRule, normalise_rules
+from .base import MISSING, MarkdownDialect, MarkdownTrivia, NativeItems, cached_rules
+from .fields import NAME, UNSET, Code, Description, FieldTable, Key, Reader, a_map, model_reader, one_of
+from .namelist import McpSpelling, NameTable, allows_others, every_tool
 
 _TABLE = mapping("qwen")
 TOOLS = NameTable.from_mapping(_TABLE, McpSpelling("mcp__", "__", re.compile(r"^[A-Za-z0-9_.-]+$")))
@@ -91,7 +91,7 @@ class Qwen(FieldTable, MarkdownDialect):
     def render_entry(self, key: str, value: Any, newline: str) -> str:
         return render_entry(key, value, newline)
 
-    def trivia_from_style(self, style: dict | None, agent: Agent):
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> MarkdownTrivia | None:
         """Another dialect's formatting, where 0.15.x's line parser reads it as YAML does."""
         if style:
             style = {**style, "quotes": {k: q for k, q in (style.get("quotes") or {}).items() if q in ('"', "plain")},
@@ -208,7 +208,7 @@ def canonical_model(spelling: str) -> str | None:
     return vocabulary.qualified_model(value)
 
 
-_read_model = model_reader(lambda v: canonical_model(v))       # canonical_model is declared below
+_read_model: Reader = model_reader(lambda v: canonical_model(v))       # canonical_model is declared below
 
 
 def qwen_model(model: str | None) -> str | None:
@@ -242,7 +242,7 @@ def _max_turns(value: Any) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
-def _read_servers(value: Any) -> list | None:
+def _read_servers(value: Any) -> list[dict[str, Any]] | None:
     """``mcpServers``: an object of server name → spec (specs that are not objects are dropped)."""
     if not isinstance(value, dict):
         return None
@@ -250,11 +250,11 @@ def _read_servers(value: Any) -> list | None:
     return servers or None
 
 
-def qwen_servers(servers: list | None) -> dict | None:
+def qwen_servers(servers: list[Any] | None) -> dict[str, Any] | None:
     """Servers given with their spec; one named only (configured elsewhere) cannot be said."""
     if not servers or not all(isinstance(s, dict) and len(s) == 1 for s in servers):
         return None
-    merged: dict = {}
+    merged: dict[str, Any] = {}
     for server in servers:
         merged.update(server)
     return merged
@@ -280,7 +280,7 @@ def _both_read(key: str, text: Any) -> bool:
         _, value = yamlsrc.load_yaml(text)
     except AgentconvError:
         return False
-    return isinstance(value, dict) and yamlwrite.same_value(lineyaml.parse(text.replace("\r\n", "\n")), value)
+    return isinstance(value, dict) and same_value(lineyaml.parse(text.replace("\r\n", "\n")), value)
 
 
 def _scalar(value: str) -> str:

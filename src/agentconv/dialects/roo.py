@@ -19,9 +19,9 @@ from typing import Any, ClassVar
 from .. import access
 from ..data import mapping
 from ..losses import Diagnostic
-from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
+from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, NativeItems
-from .fields import Code, Description, FieldTable
+from .fields import Code, Description, Entry, FieldTable
 from .listcontainer import ListContainerDialect
 from .toolgroups import DENY_ALL, ToolGroups
 
@@ -39,7 +39,7 @@ class ModeFields(FieldTable):
     always: ClassVar[tuple[str, ...]] = tuple(_TABLE["access"]["always"])
     string_keys: ClassVar[frozenset[str]] = frozenset(_TABLE["keys"]["strings"])
 
-    fields = (
+    fields: ClassVar[tuple[Entry, ...]] = (
         Code("slug", "name", read="read_identity", write="write_identity"),
         Code("roleDefinition", read="read_prompt", write="write_prompt"),
         Description(key="whenToUse"),
@@ -203,7 +203,7 @@ def as_slug(name: str) -> str:
     return re.sub(r"[^a-zA-Z0-9-]+", "-", name).strip("-") or "mode"
 
 
-def _group_entry(entry: Any) -> tuple[str | None, dict | None]:
+def _group_entry(entry: Any) -> tuple[str | None, dict[str, Any] | None]:
     if isinstance(entry, str):
         return entry, None
     if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], dict):
@@ -216,7 +216,7 @@ def _prompt_of(role: Any, more: Any) -> str | None:
     return "\n\n".join(parts).replace("\r\n", "\n") or None
 
 
-def _native(dialect: Any, key: str, value: Any):
+def _native(dialect: Any, key: str, value: Any) -> NativeField:
     from ..model import NativeField
     return NativeField(dialect=dialect.name, key=key, value=value)
 
@@ -228,7 +228,7 @@ class Roo(ModeFields, ListContainerDialect):
     list_key = _TABLE["container"]["list_key"]
     name_key = _TABLE["container"]["name_key"]
     layout = ""
-    path_hints = ("*.roomodes", "rooveterinaryinc.roo-cline/settings/")
+    path_hints: ClassVar[tuple[str, ...]] = ("*.roomodes", "rooveterinaryinc.roo-cline/settings/")
     agent_globs = (".roomodes",)
     accepted_keys = frozenset(_TABLE["keys"]["accepted"])
     required = ("name", "prompt")

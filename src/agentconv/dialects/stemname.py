@@ -4,21 +4,33 @@ states the name; a file that was named by its path stays so while the path still
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from ..model import Agent
 from ..paths import safe_segment
 from .base import path_stem
 
 
-def flat_output_path(dialect: Any, agent: Agent) -> PurePath:
+class _Placed(Protocol):
+    @property
+    def layout(self) -> str: ...
+
+    @property
+    def extension(self) -> str: ...
+
+
+def flat_output_path(dialect: _Placed, agent: Agent) -> PurePath:
     """One file directly in the tool's agent folder (it does not walk sub-folders, or names an
     agent in one otherwise): a '/' of the name becomes '-' in the file name."""
-    return PurePath(dialect.layout) / (safe_segment((agent.name or "agent").replace("/", "-")) + dialect.extension)
+    file_name = safe_segment((agent.name or "agent").replace("/", "-")) + dialect.extension
+    return PurePath(dialect.layout) / file_name
 
 
 class StemNamed:
     """Mixin for a ``MarkdownDialect`` whose tool takes the file stem for a missing ``name``."""
+
+    layout: ClassVar[str]           # the dialect's, as Dialect declares them
+    extension: ClassVar[str]
 
     def name_from_path(self, path: str | None) -> str | None:
         return path_stem(path) if path else None
@@ -30,4 +42,6 @@ class StemNamed:
         block = getattr(trivia, "block", None)
         if block is not None and "name" not in block.values() and agent.name == self.name_from_path(path):
             agent = agent.model_copy(update={"name": None})
-        return super().write(agent, trivia, carry, path)     # type: ignore[misc]
+        # a mixin: the dialect class after it in the MRO writes
+        text: str = super().write(agent, trivia, carry, path)     # type: ignore[misc]
+        return text

@@ -18,6 +18,7 @@ from ..document import Document
 from ..errors import ParseError, SchemaError
 from ..losses import Diagnostic
 from ..model import Agent
+from ..record import RecordValidationError
 from .base import Dialect, NativeItems, _lf
 
 #: the file being written (its trivia and path): the prompt's entry of a fields table needs them
@@ -36,7 +37,7 @@ SYNTAXES = {"toml": "agentconv.formats.tomlsrc"}
 class StructuredTrivia:
     """How the file was written: its block (with spans and comments)."""
 
-    block: Any
+    block: Any                      # the block syntax's own block (TOML, JSON)
     newline: str
     prompt_source: str | None = None        # the text a prompt reference gave, as read
     synthetic: bool = False                 # rebuilt from carried style hints, not read from a file
@@ -88,7 +89,7 @@ class StructuredDialect(Dialect):
         return [(self.prompt_key, agent.prompt + "\n")]
 
     # -- reading ------------------------------------------------------------------------------
-    def claim(self, text: str) -> int:
+    def claim(self, text: str) -> float:
         """A file in this syntax holding a key only this tool reads: nothing else reads it."""
         try:
             values = self.block_syntax.parse(text).values()
@@ -121,7 +122,7 @@ class StructuredDialect(Dialect):
     def _validated(self, fields: dict[str, Any], block: Any, path: str | None) -> Agent:
         try:
             return Agent.model_validate(fields)
-        except ValueError as exc:       # the record's RecordValidationError
+        except RecordValidationError as exc:
             first = exc.errors()[0]
             key = str(first["loc"][0]) if first["loc"] else ""
             entry = block.entry(key)
@@ -138,7 +139,7 @@ class StructuredDialect(Dialect):
     #: where the prompt's text stands in a style skeleton (see ``style_of``)
     PROMPT_MARK: ClassVar[str] = "agentconv-prompt-here"
 
-    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict | None:
+    def style_of(self, trivia: Any, agent: Agent, full: bool = True) -> dict[str, Any] | None:
         """With ``full`` (``--carry style``): the file as written, its prompt's text left out (the
         target holds it), so a trip back gives the same bytes. Other dialects show none of it."""
         if not full or not isinstance(trivia, StructuredTrivia) or trivia.synthetic:
@@ -161,7 +162,7 @@ class StructuredDialect(Dialect):
         """The key holding the prompt's text in ``values`` (None: the prompt is elsewhere)."""
         return self.prompt_key if self.prompt_key in values else None
 
-    def trivia_from_style(self, style: dict | None, agent: Agent) -> StructuredTrivia | None:
+    def trivia_from_style(self, style: dict[str, Any] | None, agent: Agent) -> StructuredTrivia | None:
         text = style.get("file") if isinstance(style, dict) else None
         if not isinstance(text, str) or text.count(self.PROMPT_MARK) > 1:
             return None
@@ -185,9 +186,9 @@ class StructuredDialect(Dialect):
             _WRITING.reset(token)
         newline = own.newline if own is not None else "\n"
         carry_text = self._carry_text(carry, own, newline)
-        if own is not None:
-            return own.block.render(items, carry_text)
-        return self.block_syntax.fresh(items, newline, carry_text)
+        text: str = own.block.render(items, carry_text) if own is not None \
+            else self.block_syntax.fresh(items, newline, carry_text)
+        return text
 
     def ordered(self, items: list[tuple[str, Any]], old: dict[str, Any]) -> list[tuple[str, Any]]:
         """The keys in the file's own order, new ones after (a fresh file: the order of the
@@ -202,7 +203,8 @@ class StructuredDialect(Dialect):
             return None
         old = trivia.block.carry if trivia is not None else None
         if old is not None and old.text and carry.same_meaning(old):
-            return old.text
+            kept: str = old.text
+            return kept
         from ..carry import logical_lines
         from ..formats.yamlwrite import comment_block
         return comment_block(logical_lines(carry, self.title), newline) or None

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..formats import frontmatter, yamlsrc, yamlwrite
+from ..formats import frontmatter, yamlsrc
+from ..formats.values import same_value
 from ..model import Agent
+
+if TYPE_CHECKING:
+    from .base import MarkdownDialect, MarkdownTrivia
 
 _QUOTE = re.compile(r"[^:]*:[ \t]*([\"']|[|>][-+0-9]*)?")
 
@@ -33,7 +37,8 @@ def _quote(entry_text: str) -> str:
     return (match.group(1) if match and match.group(1) else "plain") if match else "plain"
 
 
-def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | None:
+def markdown_style(dialect: MarkdownDialect, trivia: MarkdownTrivia, agent: Agent,
+                   full: bool = True) -> dict[str, Any] | None:
     block, split = trivia.block, trivia.split
     if block is None or split is None or block.mode not in ("yaml", "repaired") or trivia.synthetic:
         return None
@@ -47,7 +52,7 @@ def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | N
     if order != [k for k in rebuilt if k in order] + [k for k in order if k not in rebuilt]:
         style["order"] = order
     values = {e.key: e.value for e in block.entries
-              if e.key not in house or not yamlwrite.same_value(house[e.key], e.value)}
+              if e.key not in house or not same_value(house[e.key], e.value)}
     if values:
         style["values"] = values
     quotes = {e.key: _quote(e.text) for e in block.entries if isinstance(e.value, (str, list))
@@ -67,7 +72,8 @@ def markdown_style(dialect, trivia, agent: Agent, full: bool = True) -> dict | N
     return {**style, **_framing(split, trivia)} or None
 
 
-def _shown_style(dialect, block, split, trivia) -> dict | None:
+def _shown_style(dialect: MarkdownDialect, block: yamlsrc.Block, split: frontmatter.Split,
+                 trivia: MarkdownTrivia) -> dict[str, Any] | None:
     """Only what another markdown dialect shows itself (api.split_style): the framing and
     how a description is quoted — cheap, for conversions that carry no formatting."""
     style: dict[str, Any] = {}
@@ -79,7 +85,7 @@ def _shown_style(dialect, block, split, trivia) -> dict | None:
     return {**style, **_framing(split, trivia)} or None
 
 
-def _framing(split, trivia) -> dict[str, Any]:
+def _framing(split: frontmatter.Split, trivia: MarkdownTrivia) -> dict[str, Any]:
     style: dict[str, Any] = {}
     prompt = trivia.body.strip()
     if prompt:
@@ -95,7 +101,7 @@ def _framing(split, trivia) -> dict[str, Any]:
     return style
 
 
-def _as_written(dialect, block, trivia) -> Agent | None:
+def _as_written(dialect: MarkdownDialect, block: yamlsrc.Block, trivia: MarkdownTrivia) -> Agent | None:
     """The agent exactly as the file states it (no carry restored): what a fresh write of
     the file's own content would be compared with."""
     try:
@@ -106,7 +112,7 @@ def _as_written(dialect, block, trivia) -> Agent | None:
         return None
 
 
-def _styled_entry(dialect, key: str, value: Any, quote: str | None, newline: str) -> str:
+def _styled_entry(dialect: MarkdownDialect, key: str, value: Any, quote: str | None, newline: str) -> str:
     text = None
     if isinstance(value, str) and quote == '"':
         text = f"{key}: {json.dumps(value, ensure_ascii=False)}{newline}"
@@ -122,10 +128,11 @@ def _styled_entry(dialect, key: str, value: Any, quote: str | None, newline: str
     # a run of dashes ends the front matter in the real tools: house style escapes it
     if text is not None and "---" not in text and _reads_back(dialect, text, key, value):
         return text
-    return dialect.render_entry(key, value, newline)
+    rendered: str = dialect.render_entry(key, value, newline)
+    return rendered
 
 
-def _reads_back(dialect, text: str, key: str, value: Any) -> bool:
+def _reads_back(dialect: MarkdownDialect, text: str, key: str, value: Any) -> bool:
     """The styled entry means the same to the dialect's own reader (with its repair: a plain
     'description: Use when: x' is what Claude Code accepts, so it may be written back)."""
     from ..errors import AgentconvError
@@ -134,14 +141,14 @@ def _reads_back(dialect, text: str, key: str, value: Any) -> bool:
                                            known_keys=dialect.known_keys)
     except AgentconvError:
         return False
-    return not notes and block.mode != "lenient" and yamlwrite.same_value(block.values(), {key: value})
+    return not notes and block.mode != "lenient" and same_value(block.values(), {key: value})
 
 
 _RULE = re.compile(r"^-{3,}[ \t]*(\r?\n)?$")
 _QUOTES = re.compile(r"^(?:[\"']|plain|flow|indent:[0-9]{1,2}|[|>][-+0-9]?)$")
 
 
-def safe_style(style: Any) -> dict:
+def safe_style(style: Any) -> dict[str, Any]:
     """Only the hints a style may give: formatting, never text of its own. A carried style
     is untrusted input (anyone can write one), so a hint that could put keys, comments or
     words into the output is dropped: delimiters must be plain rules, framing whitespace."""
@@ -179,7 +186,7 @@ def _inert(text: str) -> bool:
         and "agentconv" not in text
 
 
-def markdown_trivia(dialect, style: dict, agent: Agent):
+def markdown_trivia(dialect: MarkdownDialect, style: dict[str, Any], agent: Agent) -> MarkdownTrivia:
     from .base import MarkdownTrivia
     style = safe_style(style)
     newline = style.get("newline", "\n")
@@ -204,7 +211,7 @@ def markdown_trivia(dialect, style: dict, agent: Agent):
     return MarkdownTrivia(split, block, body, newline, synthetic=True)
 
 
-def _rule(style: dict, key: str, newline: str) -> str:
+def _rule(style: dict[str, Any], key: str, newline: str) -> str:
     """The opening or closing line as the source wrote it, unless the real tools would read
     it otherwise (a longer rule '-----' leaves '--' in their prompt)."""
     text = style.get(key, "---" + newline)

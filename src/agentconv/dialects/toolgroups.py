@@ -15,12 +15,13 @@ are reported, never written as a name the tool does not know.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from .. import access
 from ..access import evaluator, power_of
-from ..model import ALL_TOOLS, ToolRule, normalise_rules
+from ..model import ALL_TOOLS, ToolRule
 
 DENY_ALL = ToolRule(tool=ALL_TOOLS, action="deny")
 
@@ -34,7 +35,7 @@ class ToolGroups:
     own: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def from_table(cls, table: dict[str, Any], *, fold: Callable[[str], str] = lambda n: n) -> "ToolGroups":
+    def from_table(cls, table: dict[str, Any], *, fold: Callable[[str], str] = lambda n: n) -> ToolGroups:
         grants = {k: tuple(v.get("grants", ())) for k, v in table.items()}
         alias = {fold(a): k for k, v in table.items() for a in [k, *v.get("aliases", ())]}
         return cls(grants, alias, fold, frozenset(k for k, g in grants.items() if not g))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
@@ -30,10 +31,10 @@ from ..errors import ParseError, SchemaError
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, NativeItems, cached_rules, path_stem
-from .fields import Code, Description, FieldTable, Key, text
+from .fields import Code, Description, FieldTable, Key
 from .stemname import flat_output_path
 from .structured import StructuredDialect, StructuredTrivia, writing
-from .toolgroups import DENY_ALL, ToolGroups, names_of
+from .toolgroups import ToolGroups, names_of
 
 _TABLE = mapping("vibe")
 _GROUPS = ToolGroups.from_table(_TABLE["tools"], fold=lambda n: n.strip().lower())
@@ -125,7 +126,8 @@ class Vibe(FieldTable, StructuredDialect):
         inline, named = old.get("instructions"), _native(agent, "system_prompt_id")
         ref = old.get("system_prompt_id", named)
         if isinstance(inline, str) and (inline.strip().replace("\r\n", "\n") or None) == (agent.prompt or None):
-            return [("instructions", inline)] + ([("system_prompt_id", ref)] if ref is not None and named is None else [])
+            kept_ref = [("system_prompt_id", ref)] if ref is not None and named is None else []
+            return [("instructions", inline), *kept_ref]
         if isinstance(ref, str) and not isinstance(inline, str):
             read = trivia.prompt_source if trivia is not None and trivia.prompt_source is not None else \
                 _quietly(prompt_file, ref, path)
@@ -184,7 +186,7 @@ class Vibe(FieldTable, StructuredDialect):
             out.add("tools", old if old == table else table)
 
 
-def _quietly(read: Any, ref: str, path: str | None) -> str | None:
+def _quietly(read: Callable[[str, str | None], str | None], ref: str, path: str | None) -> str | None:
     try:
         return read(ref, path)
     except (SchemaError, ParseError):
@@ -220,7 +222,8 @@ def prompt_file(ref: str, path: str | None) -> str | None:
     if not os.path.isfile(candidate):
         return None
     real = os.path.realpath(candidate)
-    if os.path.commonpath([real, os.path.realpath(os.path.dirname(folder))]) != os.path.realpath(os.path.dirname(folder)):
+    home = os.path.realpath(os.path.dirname(folder))
+    if os.path.commonpath([real, home]) != home:
         raise ParseError(f"system_prompt_id {ref!r}: {candidate} leads outside the project ({real})", path=path,
                          hint="agentconv reads a prompt file only inside the folder that holds the agents")
     with open(candidate, "rb") as handle:
@@ -294,7 +297,7 @@ def parse_access(enabled: Any, disabled: Any, permissions: Any) -> list[ToolRule
     listed = names_of(enabled) if enabled is not MISSING else None
     allowed = [n for p in listed or [] for n in tool_names(p)]
     removed = [n for p in (names_of(disabled) or []) for n in tool_names(p)] if disabled is not MISSING else []
-    asked = []
+    asked: list[str] = []
     for name, permission in (permissions or {}).items():
         if name.strip().lower() in _NO_EFFECT:
             continue
@@ -324,7 +327,9 @@ def access_values(rules: list[ToolRule], old: dict[str, Any]) -> tuple[Any, Any,
     if not rules:
         return MISSING, MISSING, MISSING
     whole = evaluator(tuple(rules))
-    denied, asked, free = [], [], []
+    denied: list[str] = []
+    asked: list[str] = []
+    free: list[str] = []
     for name, tools in _GROUPS.grants.items():
         actions = {_strictest(rules, whole, t) for t in tools or (name,)}
         (denied if "deny" in actions else asked if "ask" in actions else free).append(name)

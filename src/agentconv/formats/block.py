@@ -6,7 +6,8 @@ syntax (a ``BlockSyntax``) and its carry codec; the engine only ever sees these 
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Protocol
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 
 class BlockEntry(Protocol):

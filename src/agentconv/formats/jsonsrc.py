@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, NoReturn
 
 from ..errors import AgentconvError, ParseError
-from .values import same_value
+from .values import same_value as same_value  # also imported from here
 
 _WS = re.compile(r"[ \t\n\r]*")
+
+
+# the pattern matches everywhere (even empty): never None, and no call of our own in the loop
+_ws: Callable[[str, int], re.Match[str]] = _WS.match  # type: ignore[assignment]
 _DECODER = json.JSONDecoder()
-_scan_string = json.decoder.scanstring
+# public at run time, missing from typeshed
+_scan_string: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 class Raw(str):
@@ -35,7 +41,7 @@ class Entry:
     value_at: int
     end: int
     source: str = field(repr=False, default="")
-    inner: "JsonBlock | None" = None      # the value split into entries (objects within depth)
+    inner: JsonBlock | None = None      # the value split into entries (objects within depth)
 
     @property
     def text(self) -> str:
@@ -125,6 +131,10 @@ class JsonBlock:
     def entry(self, key: str) -> Entry | None:
         return next((e for e in self.entries if e.key == key), None)
 
+    def line_of(self, key: str) -> int | None:
+        entry = self.entry(key)
+        return entry.line if entry is not None else None
+
     def entry_indent(self) -> str:
         """Indentation of this object's entries (one unit deeper than the object)."""
         for entry in self.entries:
@@ -195,7 +205,7 @@ def parse(text: str, *, path: str | None = None, depth: int = 1,
     if comments:
         text = blanked(text, path)
     lines = _Lines(text)
-    start = _WS.match(text).end()
+    start = _ws(text, 0).end()
     if start >= len(text) or text[start] != "{":
         raise ParseError("not a JSON object: the file must start with '{'", path=path,
                          line=lines.line(start), column=lines.column(start),
@@ -204,7 +214,7 @@ def parse(text: str, *, path: str | None = None, depth: int = 1,
     block = _object(text, start, depth, style, lines, path, source)
     after = source[block.end:]
     if text[block.end:].strip():
-        at = block.end + _WS.match(text, block.end).end() - block.end
+        at = block.end + _ws(text, block.end).end() - block.end
         raise ParseError("text after the JSON object", path=path, line=lines.line(at),
                          column=lines.column(at), hint="a file holds one JSON object")
     return block, source[:start], after
@@ -220,7 +230,7 @@ def blanked(text: str, path: str | None = None) -> str:
     if "/" not in text and "," not in text:
         return text
 
-    def blank(match: re.Match) -> str:
+    def blank(match: re.Match[str]) -> str:
         token = match.group()
         if token[0] == '"':
             return token
@@ -236,7 +246,7 @@ def detect_style(text: str) -> Style:
     newline = "\r\n" if "\r\n" in text else "\n"
     match = re.search(r"[{\[,][ \t]*\r?\n([ \t]+)[\"\[{\w-]", text)
     indent = match.group(1) if match else None
-    if indent is not None:
+    if match is not None and indent is not None:
         # the first nested line's indent is one unit (the object starts at column 0)
         opening = text.rfind("\n", 0, match.start()) + 1
         base = len(text[opening:match.start()]) - len(text[opening:match.start()].lstrip(" \t"))
@@ -276,16 +286,16 @@ def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path
     entries: list[Entry] = []
     seen: dict[str, int] = {}
     while True:
-        ws_end = _WS.match(text, pos).end()
+        ws_end = _ws(text, pos).end()
         if ws_end < len(text) and text[ws_end] == "}" and not entries:
             return JsonBlock(source, start, ws_end + 1, entries, source[pos:ws_end], style, at)
         if ws_end >= len(text) or text[ws_end] != '"':
             _fail(text, ws_end, lines, path, "expected a key in double quotes")
         key, after_key = _string(text, ws_end, lines, path)
-        colon = _WS.match(text, after_key).end()
+        colon = _ws(text, after_key).end()
         if colon >= len(text) or text[colon] != ":":
             _fail(text, colon, lines, path, "expected ':' after the key")
-        value_at = _WS.match(text, colon + 1).end()
+        value_at = _ws(text, colon + 1).end()
         inner = None
         if depth > 1 and value_at < len(text) and text[value_at] == "{":
             inner = _object(text, value_at, depth - 1, style, lines, path, source)
@@ -298,7 +308,7 @@ def _object(text: str, start: int, depth: int, style: Style, lines: _Lines, path
                              column=lines.column(ws_end), hint="keep one of them: the last one wins in JSON")
         seen[key] = line
         entries.append(Entry(key, value, line, source[pos:ws_end], ws_end, value_at, end, source, inner))
-        pos = _WS.match(text, end).end()
+        pos = _ws(text, end).end()
         if pos < len(text) and text[pos] == ",":
             pos += 1
             continue
@@ -325,6 +335,6 @@ def _value(text: str, at: int, lines: _Lines, path: str | None) -> tuple[Any, in
         _fail(text, at, lines, path, str(exc).split(":")[0])
 
 
-def _fail(text: str, at: int, lines: _Lines, path: str | None, message: str):
+def _fail(text: str, at: int, lines: _Lines, path: str | None, message: str) -> NoReturn:
     raise ParseError(f"invalid JSON: {message}", path=path, line=lines.line(at), column=lines.column(at),
                      hint="check the quotes, commas and braces near there")

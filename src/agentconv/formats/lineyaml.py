@@ -14,7 +14,8 @@ from typing import Any
 def parse(text: str) -> dict[str, Any]:
     lines = [line for line in text.split("\n") if line.strip() and not line.strip().startswith("#")]
     result: dict[str, Any] = {}
-    key, items, in_list = "", [], False
+    key, in_list = "", False
+    items: list[Any] = []
     nested: dict[str, Any] = {}
     nested_key, in_map = "", False
     for i, line in enumerate(lines):

@@ -9,7 +9,8 @@ anything else asks jsonschema, which also words the error.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 _IGNORED = frozenset({"description", "title", "$comment", "default", "examples"})
@@ -33,7 +34,7 @@ def verdict(schema: Any, defs: dict[str, Any], value: Any) -> bool | None:
     return None if None in answers else True
 
 
-def _type(spec: Any, _schema: dict, _defs: dict, value: Any) -> bool | None:
+def _type(spec: Any, _schema: dict[str, Any], _defs: dict[str, Any], value: Any) -> bool | None:
     names = spec if isinstance(spec, list) else [spec]
     answers = [_one_type(name, value) for name in names]
     return True if True in answers else (None if None in answers else False)
@@ -49,7 +50,7 @@ def _one_type(name: Any, value: Any) -> bool | None:
     return None
 
 
-def _enum(spec: Any, _schema: dict, _defs: dict, value: Any) -> bool | None:
+def _enum(spec: Any, _schema: dict[str, Any], _defs: dict[str, Any], value: Any) -> bool | None:
     if not isinstance(spec, list):
         return None
     if any(type(option) is type(value) and option == value for option in spec):
@@ -57,26 +58,26 @@ def _enum(spec: Any, _schema: dict, _defs: dict, value: Any) -> bool | None:
     return None                                # jsonschema's own equality says the rest
 
 
-def _ref(spec: Any, _schema: dict, defs: dict, value: Any) -> bool | None:
+def _ref(spec: Any, _schema: dict[str, Any], defs: dict[str, Any], value: Any) -> bool | None:
     prefix = "#/$defs/"
     if not isinstance(spec, str) or not spec.startswith(prefix) or spec[len(prefix):] not in defs:
         return None
     return verdict(defs[spec[len(prefix):]], defs, value)
 
 
-def _any_of(spec: Any, _schema: dict, defs: dict, value: Any) -> bool | None:
+def _any_of(spec: Any, _schema: dict[str, Any], defs: dict[str, Any], value: Any) -> bool | None:
     if not isinstance(spec, list):
         return None
     answers = [verdict(option, defs, value) for option in spec]
     return True if True in answers else (None if None in answers else False)
 
 
-def _not(spec: Any, _schema: dict, defs: dict, value: Any) -> bool | None:
+def _not(spec: Any, _schema: dict[str, Any], defs: dict[str, Any], value: Any) -> bool | None:
     answer = verdict(spec, defs, value)
     return None if answer is None else not answer
 
 
-def _items(spec: Any, _schema: dict, defs: dict, value: Any) -> bool | None:
+def _items(spec: Any, _schema: dict[str, Any], defs: dict[str, Any], value: Any) -> bool | None:
     if type(value) is not list:
         return True
     if not isinstance(spec, (dict, bool)):
@@ -84,7 +85,7 @@ def _items(spec: Any, _schema: dict, defs: dict, value: Any) -> bool | None:
     return _all(verdict(spec, defs, item) for item in value)
 
 
-def _properties(spec: Any, _schema: dict, defs: dict, value: Any) -> bool | None:
+def _properties(spec: Any, _schema: dict[str, Any], defs: dict[str, Any], value: Any) -> bool | None:
     if type(value) is not dict:
         return True
     if not isinstance(spec, dict):
@@ -92,7 +93,7 @@ def _properties(spec: Any, _schema: dict, defs: dict, value: Any) -> bool | None
     return _all(verdict(spec[key], defs, item) for key, item in value.items() if key in spec)
 
 
-def _additional(spec: Any, schema: dict, defs: dict, value: Any) -> bool | None:
+def _additional(spec: Any, schema: dict[str, Any], defs: dict[str, Any], value: Any) -> bool | None:
     if type(value) is not dict:
         return True
     if "patternProperties" in schema:
@@ -101,35 +102,35 @@ def _additional(spec: Any, schema: dict, defs: dict, value: Any) -> bool | None:
     return _all(verdict(spec, defs, item) for key, item in value.items() if key not in named)
 
 
-def _required(spec: Any, _schema: dict, _defs: dict, value: Any) -> bool | None:
+def _required(spec: Any, _schema: dict[str, Any], _defs: dict[str, Any], value: Any) -> bool | None:
     if type(value) is not dict:
         return True
     return all(key in value for key in spec) if isinstance(spec, list) else None
 
 
-def _pattern(spec: Any, _schema: dict, _defs: dict, value: Any) -> bool | None:
+def _pattern(spec: Any, _schema: dict[str, Any], _defs: dict[str, Any], value: Any) -> bool | None:
     if type(value) is not str:
         return True
     compiled = _compiled(spec)
     return None if compiled is None else compiled.search(value) is not None
 
 
-@lru_cache(maxsize=None)
-def _compiled(pattern: Any) -> re.Pattern | None:
+@cache
+def _compiled(pattern: Any) -> re.Pattern[str] | None:
     try:
         return re.compile(pattern) if isinstance(pattern, str) else None
     except re.error:
         return None
 
 
-def _minimum(spec: Any, _schema: dict, _defs: dict, value: Any) -> bool | None:
+def _minimum(spec: Any, _schema: dict[str, Any], _defs: dict[str, Any], value: Any) -> bool | None:
     if type(value) not in (int, float):
         return True
     return not value < spec if type(spec) in (int, float) else None     # as jsonschema compares
 
 
-def _length(bound: str):
-    def check(spec: Any, _schema: dict, _defs: dict, value: Any) -> bool | None:
+def _length(bound: str) -> Callable[[Any, dict[str, Any], dict[str, Any], Any], bool | None]:
+    def check(spec: Any, _schema: dict[str, Any], _defs: dict[str, Any], value: Any) -> bool | None:
         if type(value) is not str:
             return True
         if type(spec) is not int:
@@ -138,7 +139,7 @@ def _length(bound: str):
     return check
 
 
-def _all(answers) -> bool | None:
+def _all(answers: Iterable[bool | None]) -> bool | None:
     seen_none = False
     for answer in answers:
         if answer is False:

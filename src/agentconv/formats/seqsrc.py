@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from ..errors import ParseError
 from . import jsonsrc, yamlsrc, yamlwrite
+
+if TYPE_CHECKING:
+    from ..losses import Diagnostic
 
 _DASH = re.compile(r"[ \t]*-[ \t]+$")
 
@@ -32,7 +36,7 @@ class Item:
     line: int                       # 1-based line of its first key
     start: int = 0                  # offsets of its own text in the file
     end: int = 0
-    warnings: list = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass
@@ -106,7 +110,10 @@ def _line_starts(text: str) -> list[int]:
 
 def _block(text: str, seq: yaml.SequenceNode, path: str | None, newline: str) -> ItemList:
     starts = _line_starts(text)
-    offset = lambda line: starts[line] if line < len(starts) else len(text)  # noqa: E731
+
+    def offset(line: int) -> int:
+        return starts[line] if line < len(starts) else len(text)
+
     items, spans = [], []
     dash, indent = "  - ", "    "
     for n, node in enumerate(seq.value):
@@ -133,7 +140,7 @@ def _block(text: str, seq: yaml.SequenceNode, path: str | None, newline: str) ->
 def _item_block(own: str, node: yaml.MappingNode, first: int, newline: str, path: str | None) -> Any:
     """The item's block, from the file's own node (no second parse; an alias ``*id001`` to an
     anchor of another item is resolved already): its marks are moved to the item's lines."""
-    shifted = _Shifted(node, first)
+    shifted = cast(yaml.MappingNode, _Shifted(node, first))     # the node as _block_from_node reads it
     return yamlsrc._block_from_node(own, shifted, yamlsrc._construct(node), first + 1, newline, path)
 
 

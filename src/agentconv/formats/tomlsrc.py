@@ -11,8 +11,9 @@ A text of several lines is written as a multi-line string, opening on a line of 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import ParseError
 
@@ -37,7 +38,7 @@ class TomlBlock:
     newline: str = "\n"
     carry: Any = None
     carry_at: int = -1                      # where the comment stood in the text, if anywhere
-    _values: dict | None = field(default=None, repr=False)
+    _values: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -79,7 +80,8 @@ class TomlBlock:
         comments around them); ``carry_text`` (comment lines) goes where the file's own carry
         stood, else at the end."""
         import tomlkit
-        from .jsonsrc import same_value
+
+        from .values import same_value
         items = list(items)
         old = self.values()
         wanted = dict(items)
@@ -212,7 +214,7 @@ def _extract_carry(text: str) -> tuple[str, Any, int]:
             if more is None or not (more[:1] in (" ", "\t") or is_carry_comment(more)):
                 break
             end += 1
-        carry = parse_lines([_comment_content(x) for x in lines[n:end]])
+        carry = parse_lines([c for x in lines[n:end] if (c := _comment_content(x)) is not None])
         if carry is None:
             offset += len(line)
             continue

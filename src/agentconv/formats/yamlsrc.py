@@ -3,11 +3,11 @@ which re-renders only the entries whose value changed, is in yamlwrite)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -18,7 +18,7 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _EXAMPLE_LABELS = {"context", "user", "assistant", "commentary", "human", "example", "examples"}
 
 
-class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class Loader(_BaseLoader):  # type: ignore[misc,valid-type]  # the C loader when PyYAML has it
     """Safe loader with YAML 1.2 booleans (only true/false) and no date coercion."""
 
 
@@ -59,7 +59,7 @@ class Block:
     def entry(self, key: str) -> Entry | None:
         return next((e for e in self.entries if e.key == key), None)
 
-    def render(self, items, carry_text: str | None = None) -> str:
+    def render(self, items: Iterable[tuple[str, Any]], carry_text: str | None = None) -> str:
         """The block holding ``items`` (formats/block.py): unchanged entries keep their bytes."""
         from .yamlwrite import dump_block
         return dump_block(list(items), self, self.newline, carry_text)
@@ -83,7 +83,8 @@ def load_yaml(text: str, *, path: str | None = None, first_line: int = 1) -> tup
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", path=path, line=first_line) from None
     except ParseError as exc:
-        raise exc.located(path)
+        exc.located(path)
+        raise
 
 
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
@@ -129,10 +130,11 @@ def _compose(text: str, first_line: int) -> Any:
     try:
         return _composed(text)
     except ParseError as exc:
-        raise ParseError(exc.message, path=exc.path, line=exc.line + first_line, hint=exc.hint) from None
+        line = exc.line + first_line if exc.line is not None else None
+        raise ParseError(exc.message, path=exc.path, line=line, hint=exc.hint) from None
 
 
-_NODES: "OrderedDict[str, Any]" = OrderedDict()
+_NODES: OrderedDict[str, Any] = OrderedDict()
 _NODES_KEPT = 64
 
 
@@ -307,7 +309,7 @@ def _looks_like_example_keys(node: Any) -> bool:
         isinstance(k.value, str) and k.value.lower() in _EXAMPLE_LABELS for k, _ in node.value)
 
 
-def _block_from_node(text: str, node: yaml.MappingNode, value: dict, first_line: int, newline: str,
+def _block_from_node(text: str, node: yaml.MappingNode, value: dict[str, Any], first_line: int, newline: str,
                      path: str | None) -> Block:
     lines = text.splitlines(keepends=True)
     starts = [k.start_mark.line for k, _ in node.value]
@@ -341,9 +343,9 @@ def _trim_trailing_trivia(lines: list[str], low: int, end: int, value_node: Any)
     return end
 
 
-def _refuse_duplicates(keys: list, starts: list[int], first_line: int, path: str | None) -> None:
+def _refuse_duplicates(keys: list[Any], starts: list[int], first_line: int, path: str | None) -> None:
     seen: dict[Any, int] = {}
-    for key, line in zip(keys, starts):
+    for key, line in zip(keys, starts, strict=True):
         if key in seen:
             raise ParseError(f"key {key!r} appears twice (first on line {seen[key] + first_line})",
                              path=path, line=line + first_line, column=1,
@@ -368,7 +370,7 @@ def _lenient_block(text: str, first_line: int, newline: str, known: set[str], pa
         while end > start + 1 and not lines[end - 1].strip():
             end -= 1
         entry_text = "".join(lines[start:end])
-        key = _KEY_LINE.match(lines[start]).group(1)
+        key = _KEY_LINE.match(lines[start]).group(1)  # type: ignore[union-attr]  # starts are such lines
         block.entries.append(Entry(key, entry_text, _lenient_value(entry_text, key),
                                    start + first_line, "".join(lines[end:stop])))
     return block

@@ -3,21 +3,19 @@ the original text of every entry whose value did not change (see yamlsrc for rea
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import Any
 
-from .values import same_value  # noqa: F401 - also imported from here
-
 import yaml
 
+from .values import same_value as same_value  # also imported from here
 from .yamlsrc import Block
 
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
+class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]  # the C dumper when PyYAML has it
     """House style for fresh values: block style, literal blocks for multi-line text."""
 
     def ignore_aliases(self, data: Any) -> bool:
@@ -147,12 +145,12 @@ _JSON_STYLE_BREAKS = re.compile(r"(?<!\\)((?:\\\\)*)\\([NLP])")
 _BREAK_ESCAPES = {"N": "\\x85", "L": "\\u2028", "P": "\\u2029"}
 
 
-def _as_json_escape(match: re.Match) -> str:
+def _as_json_escape(match: re.Match[str]) -> str:
     return match.group(1) + _BREAK_ESCAPES[match.group(2)]
 
 
 @lru_cache(maxsize=256)
-def _dumped(key: str, frozen: tuple) -> str:
+def _dumped(key: str, frozen: tuple[Any, ...]) -> str:
     # Each write of an agent renders the same values again (the engine writes, reads back,
     # writes the carry), and batches repeat permission maps: yaml.dump is the costly part.
     return _dump(key, _thawed(frozen))
@@ -161,7 +159,7 @@ def _dumped(key: str, frozen: tuple) -> str:
 _SCALARS = (str, int, bool, type(None))
 
 
-def _frozen(value: Any) -> tuple | None:
+def _frozen(value: Any) -> tuple[Any, ...] | None:
     """A hashable key that tells apart every two values yaml.dump renders differently
     (1 from True and 1.0, -0.0 from 0.0, key order); None for types it does not know."""
     kind = type(value)
@@ -182,18 +180,18 @@ def _frozen(value: Any) -> tuple | None:
     return None
 
 
-def frozen(value: Any) -> tuple | None:
+def frozen(value: Any) -> tuple[Any, ...] | None:
     """A hashable stand-in for a YAML value that equals another's only when the values are
     the same to a writer (see ``same_value``); None for a value with none."""
     return _frozen(value)
 
 
-def thawed(key: tuple) -> Any:
+def thawed(key: tuple[Any, ...]) -> Any:
     """The value ``frozen`` stands for, built anew."""
     return _thawed(key)
 
 
-def _thawed(frozen: tuple) -> Any:
+def _thawed(frozen: tuple[Any, ...]) -> Any:
     kind, inner = frozen
     if kind is float:
         return float(inner)
