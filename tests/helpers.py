@@ -118,3 +118,19 @@ def make_tree(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8", newline="")
     return root
+
+
+def run_in(cwd: Path, args: list[str]) -> tuple[int, str, str]:
+    """The CLI run from folder ``cwd`` (where configuration is looked for): exit code, stdout, stderr."""
+    import os
+
+    from click.testing import CliRunner
+
+    from agentconv.cli import cli
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        done = CliRunner().invoke(cli, args, catch_exceptions=False)
+    finally:
+        os.chdir(here)
+    return done.exit_code, done.stdout, done.stderr

@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import run_in
 
 from agentconv import api
-from agentconv.cli import cli
 from agentconv.config import Config, find_config, load_config
 from agentconv.errors import ConfigError
 
@@ -33,14 +32,7 @@ PINNED = '[project]\nname = "x"\n\n[tool.agentconv]\nto = "opencode"\n\n' \
 
 
 def run(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    import os
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        done = CliRunner().invoke(cli, args, catch_exceptions=False)
-    finally:
-        os.chdir(here)
-    return done.exit_code, done.stdout, done.stderr
+    return run_in(cwd, args)
 
 
 # ---------------------------------------------------------------------------- discovery

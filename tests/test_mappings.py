@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import run_in
 
-from agentconv.cli import cli
 from agentconv.registry import DIALECTS
 
 PINNED = '[project]\nname = "x"\n\n[tool.agentconv]\nto = "opencode"\n\n' \
@@ -19,13 +18,7 @@ NEW_MODEL = "---\nname: {name}\ndescription: New.\nmodel: claude-sonnet-9\n---\n
 
 
 def run(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        done = CliRunner().invoke(cli, args, catch_exceptions=False)
-    finally:
-        os.chdir(here)
-    return done.exit_code, done.stdout, done.stderr
+    return run_in(cwd, args)
 
 
 @pytest.fixture
