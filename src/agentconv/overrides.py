@@ -111,18 +111,22 @@ def pinned_tools() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(active.tools.items())) if active is not None else ()
 
 
-@lru_cache(maxsize=1)
-def _shipped_models() -> frozenset[str]:
-    """Every model a shipped table names: aliases and own names (both sides), variants."""
+@lru_cache(maxsize=256)
+def _shipped_model(model: str) -> bool:
+    """Whether a shipped table names ``model`` (an alias or own name, either side, a variant).
+    Tables are asked in registry order and the search stops at the first that knows it: the
+    common models are in the first tables, already read for the conversion itself."""
     from .registry import DIALECTS
-    known: set[str] = set()
+    variants = mapping("_canonical", "vocabulary.toml").get("models", {}).get("variants", {})
+    if model in variants or model in variants.values():
+        return True
     for name in DIALECTS:
         models = mapping(name).get("models", {})
         for table in ("aliases", "own"):
-            for spelling, model in models.get(table, {}).items():
-                known |= {spelling, model}
-    variants = mapping("_canonical", "vocabulary.toml").get("models", {}).get("variants", {})
-    return frozenset(known | set(variants) | set(variants.values()))
+            spellings = models.get(table, {})
+            if model in spellings or model in spellings.values():
+                return True
+    return False
 
 
 def unknown_models(agents: Iterable[Agent], target: str, config: Config | None) -> list[str]:
@@ -133,7 +137,7 @@ def unknown_models(agents: Iterable[Agent], target: str, config: Config | None) 
     out: list[str] = []
     for agent in agents:
         for model in [agent.model, *agent.model_fallbacks]:
-            if model and model not in _shipped_models() and model not in pinned_ids \
-                    and model.partition("/")[2] not in _shipped_models():
+            if model and model not in pinned_ids and not _shipped_model(model) \
+                    and not _shipped_model(model.partition("/")[2]):
                 out.append(model)
     return out
