@@ -55,6 +55,7 @@ from agentconv.triage import skip_by_name  # noqa: E402  (a .yaml file a tool lo
 class TargetResult:
     target: str
     refused: str | None = None            # the conversion raised an AgentconvError
+    back_refused: str | None = None       # the trip back did (the forward output is still measured)
     crash: str | None = None              # any other exception: always a bug
     round_trip_equal: bool = False
     reported: list[str] = field(default_factory=list)      # fields the X→Y report names
@@ -152,6 +153,9 @@ def needless_narrowings(source: list, enforced: list, target: str, holds) -> lis
 def _expressible(source: list, tool: str, arg: str | None, before: str, target: str) -> bool:
     args = [None, OTHER_ARG, *(_sample(r.pattern) for r in source if r.pattern and r.tool == tool)]
     uniform = len({power_action(source, tool, a) for a in args}) == 1
+    if tool == "*" and any(r.is_wildcard and r.tool != "*" and r.action != "allow" and not _names(target, r.tool)
+                           for r in source):
+        return False          # a deny-list cannot withhold a wildcard it has no name for (every MCP tool)
     if target == "claude":
         from agentconv.dialects.claude import says
         if not says(tool):
@@ -176,6 +180,13 @@ def _expressible(source: list, tool: str, arg: str | None, before: str, target: 
         if tool == "*":
             return target == "qwen" and before == "allow"  # only Qwen has a deny-list for the rest
         return before == "allow" and uniform and bool(names.native(tool))
+    return False
+
+
+def _names(target: str, tool: str) -> bool:
+    if target in ("claude", "opencode"):
+        from importlib import import_module
+        return bool(import_module(f"agentconv.dialects.{target}").says(tool))
     return False
 
 
@@ -231,7 +242,14 @@ def _measure(doc, target: str, where: str, outcome: TargetResult) -> None:
     # counted as that, not as a schema reject
     outcome.schema_errors = [] if outcome.skipped_by_tool else schema_errors(target, written)
     carried = dialect.read(text, out_path)
-    back_text, _ = to_dialect(carried, doc.dialect, path=where)
+    try:
+        back_text, _ = to_dialect(carried, doc.dialect, path=where)
+    except AgentconvError as exc:
+        # e.g. the source's tool cannot keep the output's allow-list: what the forward output
+        # lost is still measured (a needless narrowing is one whatever the trip back does)
+        outcome.back_refused = _one_line(exc)
+        outcome.silent = [f for f in differing_fields(source, enforced) if f not in outcome.reported]
+        return
     back = loads(back_text, doc.dialect, path=where).agent
     # a field the source's own tool requires and the source lacks (the tool does not load the
     # file) comes back filled in, reported by the trip back as 'defaulted'
@@ -280,7 +298,7 @@ def _cell(source: str, target: str, cells: list[TargetResult]) -> dict:
     has_schema = dialect_schema(target) is not None
     return {
         "source": source, "target": target, "files": len(cells),
-        "refused": sum(t.refused is not None for t in cells),
+        "refused": sum(t.refused is not None or t.back_refused is not None for t in cells),
         "crashed_conversions": sum(t.crash is not None for t in cells),
         "round_trip_equal": sum(t.round_trip_equal for t in converted),
         "reported": sum(len(t.reported) for t in converted),
@@ -348,9 +366,10 @@ def _problems(results: list[FileResult]) -> list[str]:
             arrow = f"{r.dialect}→{t.target}"
             if t.crash:
                 out.append(f"crash {arrow}: {r.path}: {t.crash}")
-            if t.refused:
-                where, _, reason = t.refused.partition(": ")
-                refusals.setdefault((arrow, reason or where), []).append(r.path)
+            for refusal, how in ((t.refused, ""), (t.back_refused, "on the trip back: ")):
+                if refusal:
+                    where, _, reason = refusal.partition(": ")
+                    refusals.setdefault((arrow, how + (reason or where)), []).append(r.path)
             if t.silent:
                 out.append(f"SILENT {arrow}: {r.path}: {', '.join(t.silent)}")
             if t.widenings:

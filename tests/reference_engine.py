@@ -9,6 +9,7 @@ from typing import Any
 from agentconv.access import power_members, power_of, restricts, widenings
 from agentconv.accessdiff import tool_changes
 from agentconv.carry import Carry, merge, sections_for
+from agentconv.engine import _as_allow_list
 from agentconv.errors import AgentconvError
 from agentconv.losses import Loss
 from agentconv.model import CANONICAL_FIELDS, Agent, ToolRule
@@ -83,12 +84,15 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
         work = work.model_copy(update={"tools": Agent(tools=list(work.tools) + denies).tools})
     # Denies the target merges with an allow or ask (edit and write share opencode's 'edit'
     # key) can keep coming back wide: keep only denies, which never widens.
+    # (the policy for a deny the target cannot name is the engine's own: not what is compared)
     denies = [r.model_copy(update={"action": "deny"}) for r in work.tools if r.action != "allow"]
-    work = work.model_copy(update={"tools": denies})
-    text = dialect.write(work, trivia, None, path)
-    result = dialect.read(text, path, apply_carry=False).agents[0]
-    if not widenings(agent.tools, result.tools, holds=dialect.holds_tool):
-        return work, text, result
+    for trial in (_as_allow_list(dialect, agent), work.model_copy(update={"tools": denies})):
+        if trial is None:
+            continue
+        text = dialect.write(trial, trivia, None, path)
+        result = dialect.read(text, path, apply_carry=False).agents[0]
+        if not widenings(agent.tools, result.tools, holds=dialect.holds_tool):
+            return trial, text, result
     tools = sorted({power_of(t) for t, _ in widenings(agent.tools, result.tools, holds=dialect.holds_tool)})
     message, hint = _widening_refusal(dialect, tools)
     raise AgentconvError(message, path=path, hint=hint)

@@ -184,6 +184,9 @@ def test_an_opencode_tools_map_write_false_denies_edit_as_opencode_does():
     # Agent(general) can be said: denying the Agent tool was needless
     ([("task", None, "deny"), ("task", "general", "allow")], [("task", None, "deny")], "claude", ["task(general)"]),
     ([("bash", None, "allow")], [("bash", None, "deny")], "claude", ["bash"]),
+    # Claude has no name for every MCP tool: only an allow-list withholds them
+    ([("bash", None, "deny"), ("mcp:*", None, "deny")], [("*", None, "deny"), ("read", None, "allow")], "claude", []),
+    ([("mcp:github/*", None, "deny")], [("*", None, "deny"), ("read", None, "allow")], "claude", ["*"]),
 ])
 def test_the_fidelity_judge_tells_needless_from_forced_narrowings(source, enforced, target, needless):
     def rules(spec):

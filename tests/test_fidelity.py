@@ -214,3 +214,27 @@ def test_an_output_the_tool_will_skip_is_reported_not_a_schema_reject(tmp_path: 
     to_claude = next(m for m in summary["matrix"] if (m["source"], m["target"]) == ("prose", "claude"))
     assert (to_claude["skipped_by_tool"], to_claude["schema_rejects"]) == (1, 0)   # no description
     assert not fidelity.failed(summary)
+
+
+def test_a_needless_narrowing_counts_even_when_the_trip_back_is_refused(tree: Path, monkeypatch):
+    from agentconv.dialects import base
+    from agentconv.errors import AgentconvError
+    from agentconv.model import ToolRule
+    real_write, real_to = base.MarkdownDialect.write, fidelity.to_dialect
+
+    def deny_all(self, agent, trivia=None, carry=None, path=None):
+        return real_write(self, agent.model_copy(update={"tools": [ToolRule(tool="*", action="deny")]}), trivia,
+                          carry, path) if self.name == "opencode" else real_write(self, agent, trivia, carry, path)
+
+    def refuse_the_trip_back(doc, target=None, **kwargs):
+        if doc.dialect == "opencode" and target == "claude":
+            raise AgentconvError("cannot go back", path=kwargs.get("path"))
+        return real_to(doc, target, **kwargs)
+
+    monkeypatch.setattr(base.MarkdownDialect, "write", deny_all)
+    monkeypatch.setattr(fidelity, "to_dialect", refuse_the_trip_back)
+    results, summary = fidelity.run([tree])
+    cell = next(m for m in summary["matrix"] if (m["source"], m["target"]) == ("claude", "opencode"))
+    assert cell["refused"] == 1 and cell["needless"] > 0
+    assert "on the trip back: cannot go back" in fidelity.render_text([tree], results, summary,
+                                                                      fidelity.dialect_names())

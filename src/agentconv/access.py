@@ -84,6 +84,23 @@ def sample(pattern: str) -> str:
     return pattern.replace("**", "x").replace("*", "x").replace("?", "x")
 
 
+def wildcard_sample(tool: str) -> str | None:
+    """A tool name the wildcard ``tool`` matches and no rule is likely to name (``mcp:*`` →
+    ``mcp:some-tool``): a probe for the tools only the wildcard speaks of. None for ``*``
+    (OTHER_TOOL probes it) and for a pattern the sample does not match."""
+    if tool == ALL_TOOLS:
+        return None
+    name = tool.replace("**", "*").replace("*", "some-tool").replace("?", "x")
+    return name if fnmatchcase(name, tool) else None
+
+
+def wildcards_sampled(*rule_lists: Iterable[ToolRule]) -> dict[str, str]:
+    """Probe tool → the wildcard it stands for: what a probe finds is said of ``mcp:*``, and a
+    deny the engine adds is a deny of ``mcp:*``, never of the made-up name."""
+    return {name: rule.tool for rules in rule_lists for rule in rules
+            if rule.is_wildcard and (name := wildcard_sample(rule.tool)) is not None}
+
+
 def probes(*rule_lists: Iterable[ToolRule], extra_tools: Iterable[str] = ()) -> list[tuple[str, str | None]]:
     tools = {OTHER_TOOL, *extra_tools}
     args: dict[str, set[str]] = {}
@@ -91,6 +108,10 @@ def probes(*rule_lists: Iterable[ToolRule], extra_tools: Iterable[str] = ()) -> 
         for rule in rules:
             if not rule.is_wildcard:
                 tools.add(rule.tool)
+            elif (named := wildcard_sample(rule.tool)) is not None:
+                # an allow on every tool of a server (or of every server) that disappears
+                # must show, as a named tool's would
+                tools.add(named)
             if rule.pattern:
                 args.setdefault(rule.tool, set()).add(sample(rule.pattern))
     out: list[tuple[str, str | None]] = []
@@ -231,9 +252,11 @@ def _widenings(source: tuple[ToolRule, ...], target: tuple[ToolRule, ...], extra
     # the engine checks every output (and every carry trial) against its source: the same
     # rule sets recur across a tree, and ToolRules are frozen, so they key a cache
     before, after = evaluator(source), evaluator(target)
-    return tuple((tool, arg) for tool, arg in power_probes(source, target, extra_tools=extra_tools)
-                 if holds(tool) and tool not in accepted
-                 and RANK[after.power(tool, arg)] > RANK[before.power(tool, arg)])
+    named = wildcards_sampled(source, target)
+    found = ((named.get(tool, tool), tool, arg) for tool, arg in power_probes(source, target, extra_tools=extra_tools)
+             if holds(tool) and RANK[after.power(tool, arg)] > RANK[before.power(tool, arg)])
+    return tuple(dict.fromkeys((name, arg) for name, tool, arg in found
+                               if name not in accepted and tool not in accepted))
 
 
 def narrowings(source: list[ToolRule], target: list[ToolRule], holds: Holds | None = None
@@ -242,12 +265,13 @@ def narrowings(source: list[ToolRule], target: list[ToolRule], holds: Holds | No
     holds = holds or _held_by_all
     old, new = evaluator(source), evaluator(target)
     out: dict[str, list[tuple[str | None, str, str]]] = {}
+    named = wildcards_sampled(source, target)
     for tool, arg in power_probes(source, target):
         if tool == OTHER_TOOL or not holds(tool):
             continue
         before, after = old.power(tool, arg), new.power(tool, arg)
         if RANK[after] < RANK[before]:
-            out.setdefault(tool, []).append((arg, before, after))
+            out.setdefault(named.get(tool, tool), []).append((arg, before, after))
     other = (old.power(OTHER_TOOL), new.power(OTHER_TOOL))
     if RANK[other[1]] < RANK[other[0]]:
         out[ALL_TOOLS] = [(None, *other)]

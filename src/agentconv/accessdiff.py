@@ -50,9 +50,18 @@ def tool_changes(source: list[ToolRule], result: list[ToolRule], src: Any, dst: 
 def _why(tool: str, calls: list[tuple[str | None, str, str]], source: list[ToolRule], dst: Any) -> str:
     if tool == ALL_TOOLS:
         before = calls[0][1]
+        # the engine's allow-list for a target whose deny-list has no name for a wildcard
+        unsaid = [r.tool for r in source if r.is_wildcard and r.tool != ALL_TOOLS and r.action != "allow"
+                  and dst.holds_tool(r.tool)]
+        if before == "allow" and unsaid and dst.known_tools:
+            return (f"{dst.title} cannot withhold '{unsaid[0]}' but by naming the tools it grants; "
+                    "the tools this agent does not name are denied")
         return (f"{dst.title} cannot ask before using a tool; the tools this agent does not name are denied"
                 if before == "ask" else f"{dst.title} cannot grant the tools this agent does not name; denied")
-    name = dst.tool_name(tool)
+    wildcard = any(c in tool for c in "*?[")
+    if wildcard and all(before == "allow" for _, before, _ in calls):
+        return f"{dst.title} has no name for every tool '{tool}' matches; denied"
+    name = tool if wildcard else dst.tool_name(tool)
     patterns = {sample(r.pattern): r.pattern for r in source
                 if r.pattern and power_of(r.tool) == tool}
     power = evaluator(source).power

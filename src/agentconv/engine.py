@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .access import power_members, power_of, restricts, widenings
+from .access import GUARDS, OTHER_TOOL, effective_action, power_action, power_members, power_of, restricts, widenings
 from .accessdiff import tool_changes
 from .carry import Carry, merge, sections_for
 from .errors import AgentconvError, WideningError
 from .losses import Loss
-from .model import CANONICAL_FIELDS, Agent, ToolRule
+from .model import ALL_TOOLS, CANONICAL_FIELDS, Agent, ToolRule
 from .registry import get_dialect
 
 if TYPE_CHECKING:
@@ -102,17 +102,36 @@ def _expressed(dialect: Dialect, agent: Agent, *, trivia: Any = None,
         denies = [ToolRule(tool=t, action="deny") for tool in sorted({t for t, _ in wide}) for t in power_members(tool)]
         work = work.model_copy(update={"tools": Agent(tools=list(work.tools) + denies).tools})
     # Denies the target merges with an allow or ask (edit and write share opencode's 'edit'
-    # key) can keep coming back wide: keep only denies, which never widens.
-    denies = [r.model_copy(update={"action": "deny"}) for r in work.tools if r.action != "allow"]
-    work = work.model_copy(update={"tools": denies})
-    text = dialect.write(work, trivia, None, path)
-    back = dialect.read(text, path, apply_carry=False)
-    wide = widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool)
-    if not wide:
-        return work, text, back
+    # key) can keep coming back wide: keep only denies, which never widens. A deny the target
+    # has no name for (every MCP tool, in a deny-list) is kept by an allow-list instead.
+    only_denies = work.model_copy(update={"tools": [r.model_copy(update={"action": "deny"})
+                                                    for r in work.tools if r.action != "allow"]})
+    for trial in (_as_allow_list(dialect, agent), only_denies):
+        if trial is None:
+            continue
+        text = dialect.write(trial, trivia, None, path)
+        back = dialect.read(text, path, apply_carry=False)
+        wide = widenings(agent.tools, back.agents[0].tools, holds=dialect.holds_tool)
+        if not wide:
+            return trial, text, back
     tools = sorted({power_of(t) for t, _ in wide})
     message, hint = _widening_refusal(dialect, tools)
     raise WideningError(message, path=path, hint=hint)
+
+
+def _as_allow_list(dialect: Dialect, agent: Agent) -> Agent | None:
+    """The agent's rules behind an allow-list of the tools the target names (``mcp:*`` denied,
+    the rest allowed → the target's own tools allowed, anything else denied): the least
+    narrowing for a target whose deny-list cannot name what the source withholds."""
+    default = effective_action(agent.tools, OTHER_TOOL)
+    if not dialect.known_tools or default == "deny":
+        return None
+    # by power: MultiEdit is denied where the source denies Edit and Write without naming it
+    head = [ToolRule(tool=ALL_TOOLS, action="deny"),
+            *(ToolRule(tool=t, action=power_action(agent.tools, t)) for t in dialect.known_tools
+              if t not in GUARDS)]      # a guard is no tool: an allow-list leaves it as any other does
+    tail = [r for r in agent.tools if r.tool != ALL_TOOLS]
+    return agent.model_copy(update={"tools": Agent(tools=head + tail).tools})
 
 
 def fill_required(dialect: Dialect, agent: Agent) -> Agent:

@@ -77,6 +77,10 @@ class Dialect:
     #: the access guards (access.GUARDS) this dialect's tool enforces
     guards: ClassVar[frozenset[str]] = frozenset()
 
+    #: the canonical tools this dialect names one for one (its mapping's [tools]): what an
+    #: allow-list may grant when a deny-list cannot withhold what the source withholds
+    known_tools: ClassVar[tuple[str, ...]] = ()
+
     def holds_tool(self, canon: str) -> bool:
         """Whether this dialect has a place for a rule on the canonical tool ``canon``."""
         return canon not in GUARDS or canon in self.guards

@@ -30,6 +30,7 @@ class ClaudeFields(FieldTable):
     file's front matter, an entry of ``claude --agents`` JSON): the one mapping of native keys
     to canonical fields that each form reads and writes through."""
     names_tools = True                 # tool names go through toolnames/NameTable: overridable
+    known_tools: ClassVar[tuple[str, ...]] = tuple(_TABLE.get("tools", {}))
 
     skipped_without: ClassVar[str | None] = "name"
     # Claude Code 2.1.197's own agents; a project agent of the same name (case counts) replaces it
@@ -280,7 +281,7 @@ def render_tool_access(rules: list[ToolRule]) -> tuple[Any, Any]:
         elif types:
             allowed.append(f"{_token(ToolRule(tool='task'))}({', '.join(types)})")
         return allowed, MISSING
-    denied = [_token(ToolRule(tool=t)) for t in stated if t != "task" and t not in grants]
+    denied = [_token(ToolRule(tool=t)) for t in stated if t != "task" and t not in grants and not _unnamed_mcp(t)]
     tools: Any = MISSING
     if types is False:
         denied.append(_token(ToolRule(tool="task")))
@@ -326,7 +327,14 @@ class _Rules:
 def says(tool: str) -> bool:
     """A tool named with a space or comma ('Microsoft Docs', a Copilot list's entry) would read
     back as two names: it cannot be granted, so it is narrowed."""
-    return not any(c.isspace() or c in ",()" for c in toolnames.native(tool, _NAME_OF, mcp_style="claude"))
+    return not any(c.isspace() or c in ",()" for c in toolnames.native(tool, _NAME_OF, mcp_style="claude")) \
+        and not _unnamed_mcp(tool)
+
+
+def _unnamed_mcp(tool: str) -> bool:
+    """An MCP tool Claude Code has no name for: every server's (``mcp__<server>`` at the widest)."""
+    return tool.startswith("mcp:") and toolnames.canonical(
+        toolnames.native(tool, _NAME_OF, mcp_style="claude"), _CANON_OF, mcp_style="claude") != tool
 
 
 def _balanced(pattern: str | None) -> bool:

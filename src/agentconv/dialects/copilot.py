@@ -234,7 +234,9 @@ def can_grant(rules: list[ToolRule], tool: str) -> bool:
 def _own_name(tool: str) -> bool:
     """A tool no alias grants, written by its own name, unless Copilot would read that name as
     an alias (``multiedit`` is ``edit``)."""
-    return tool != ALL_TOOLS and tool not in _GRANTED and tool.lower() not in _ALIAS
+    return (tool != ALL_TOOLS and tool not in _GRANTED and tool.lower() not in _ALIAS
+            # Copilot names a server's tools ``server/tool``: ``mcp:*`` (every server) has no name
+            and _tool_of(_native_name(tool)) == tool)
 
 
 def _wholly_allowed(rules: tuple[ToolRule, ...]) -> Callable[[str], bool]:

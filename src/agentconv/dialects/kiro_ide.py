@@ -141,7 +141,7 @@ def render_tools(rules: list[ToolRule]) -> list[str]:
 
     tags = [tag for tag, tools in _TAGS.items() if all(whole(t) for t in tools)]
     granted = {t for tag in tags for t in _TAGS[tag]}
-    own = [r.tool for r in rules if r.action == "allow" and r.pattern is None and not r.is_wildcard
+    own = [r.tool for r in rules if r.action == "allow" and r.pattern is None
            and r.tool not in granted and whole(r.tool) and r.tool.startswith("mcp:")]
     return tags + [_tag_of(t) for t in dict.fromkeys(own)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import access, overrides, vocabulary
 from ..data import mapping
@@ -36,6 +36,7 @@ class OpenCodeFields(FieldTable):
     an entry of ``opencode.json``'s ``agent`` object): one mapping of native keys to canonical
     fields."""
     names_tools = True                 # tool names go through toolnames/NameTable: overridable
+    known_tools: ClassVar[tuple[str, ...]] = tuple(_TABLE.get("tools", {}))
 
     native_dialect = "opencode"
     reserved_names = frozenset({"build", "plan", "general", "explore", "compaction", "summary", "title"})
@@ -231,7 +232,9 @@ DEFAULTS: list[ToolRule] = normalise_rules([
 def render_permission(rules: list[ToolRule]) -> dict[str, Any]:
     """Rules → a permission map. Tools sharing one key (edit, write, patch) have one power:
     the key gets what the widest of them may do (see access.SAME_POWER)."""
-    rules = [r for r in rules if r.action == "deny" or says(r.tool)]     # the rest narrows
+    # the rest narrows; a deny of a name opencode reads as another tool still only narrows, but
+    # a wildcard it cannot name (every MCP tool) would be a key matching nothing meant
+    rules = [r for r in rules if says(r.tool) or (r.action == "deny" and not r.is_wildcard)]
     rendered = _rendered_permission(tuple(rules), access.accepted_widenings(), overrides.pinned_tools())
     return {key: dict(value) if isinstance(value, dict) else value for key, value in rendered.items()}
 
@@ -307,7 +310,7 @@ def _key(tool: str) -> str:
 def says(tool: str) -> bool:
     """opencode has a key for ``tool`` that reads back as that tool: not so for a tool named
     like an MCP one (``git_diff`` is opencode's name for the tool diff of a server git)."""
-    return tool in _KEY_OF or "*" in tool or tool in _canon(
+    return tool in _KEY_OF or tool in _canon(
         _KEY_OF.get(tool) or toolnames.native(tool, {}, "opencode", pinned_too=False))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import access, vocabulary
 from ..data import mapping
@@ -40,6 +40,7 @@ _REPAIR_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+([^\"'|>\[{\s].*?)(
 
 class Qwen(FieldTable, MarkdownDialect):
     names_tools = True                 # tool names go through toolnames/NameTable: overridable
+    known_tools: ClassVar[tuple[str, ...]] = tuple(_TABLE.get("tools", {}))
     name = "qwen"
     title = "Qwen Code"
     layout = ".qwen/agents"

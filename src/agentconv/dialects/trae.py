@@ -10,7 +10,7 @@ characters, and no colour, effort, turn limit, permission mode, skills or hooks.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import access
 from ..access import OTHER_ARG, OTHER_TOOL, evaluator, power_of
@@ -29,6 +29,7 @@ _NAME_RULE = re.compile(r"^[A-Za-z]")
 
 class Trae(FieldTable, MarkdownDialect):
     names_tools = True                 # tool names go through toolnames/NameTable: overridable
+    known_tools: ClassVar[tuple[str, ...]] = tuple(_TABLE.get("tools", {}))
     name = "trae"
     title = "Trae"
     layout = ".trae/agents"
