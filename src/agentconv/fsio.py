@@ -144,17 +144,56 @@ def _folder_error(exc: OSError, path: str) -> AgentconvError:
                           hint="check that the output folder is writable")
 
 
+def open_inside(root: str, folders: list[str]) -> int | None:
+    """The folder ``root``/``folders`` opened through real folders only, none made (None: one is
+    missing, a symlink or a file). The caller closes it."""
+    try:
+        fd = os.open(root, _DIRECTORY)
+    except OSError:
+        return None
+    for part in folders:
+        try:
+            inner = _real_folder(fd, part)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        fd = inner
+    return fd
+
+
+def read_regular(folder_fd: int, name: str) -> bytes | None:
+    """The bytes of the regular file ``name`` in the folder, not through a symlink (else None)."""
+    try:
+        handle = os.open(name, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=folder_fd)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        with os.fdopen(handle, "rb") as stream:
+            handle = -1
+            return stream.read()
+    finally:
+        if handle != -1:
+            os.close(handle)
+
+
+def _real_folder(fd: int, part: str) -> int:
+    return os.open(part, _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+
+
 def _descend(fd: int, part: str, path: str) -> int:
     """The sub-folder ``part`` of ``fd`` (made when missing), never through a symlink."""
     try:
         try:
-            return os.open(part, _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+            return _real_folder(fd, part)
         except FileNotFoundError:
             try:
                 os.mkdir(part, dir_fd=fd)
             except FileExistsError:       # made meanwhile: open it as it is
                 pass
-            return os.open(part, _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+            return _real_folder(fd, part)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EEXIST):
             raise AgentconvError(f"{part} in the output folder is a symlink or not a folder; outputs are "

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import AgentconvError
-from .fsio import write_atomic
+from .fsio import open_inside, read_regular, write_atomic
 from .losses import Diagnostic
 from .paths import printable
 from .results import FileResult, Status, failed
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 #: the manifest's name in the output folder
 MANIFEST = ".agentconv-manifest.json"
 _VERSION = 1
-_DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: statuses of an output as agentconv wrote it (written now, or found as it would write it)
 _WRITTEN = frozenset({"converted", "unchanged"})
 
@@ -237,50 +235,23 @@ def _digest(data: bytes) -> str:
 def _folder_fd(out: str, relative: str) -> tuple[int, str] | None:
     """The folder holding ``relative`` inside ``out``, opened through real folders only, and the
     file's name in it (None: a symlink, a file in the way, or missing)."""
+    if not _safe_relative(relative) or relative.startswith(".."):
+        return None                  # a manifest is untrusted: nothing outside OUT
     *folders, name = relative.split("/")
-    try:
-        fd = os.open(out, _DIRECTORY)
-    except OSError:
-        return None
-    for part in folders:
-        try:
-            inner = os.open(part, _DIRECTORY | _NOFOLLOW, dir_fd=fd)
-        except OSError:
-            os.close(fd)
-            return None
-        os.close(fd)
-        fd = inner
-    return fd, name
+    fd = open_inside(out, folders)
+    return None if fd is None else (fd, name)
 
 
 def _read_inside(out: str, relative: str) -> bytes | None:
     """The bytes of a regular file inside ``out`` reached without following a symlink."""
-    if not _safe_relative(relative) or relative.startswith(".."):
-        return None
     opened = _folder_fd(out, relative)
     if opened is None:
         return None
     fd, name = opened
     try:
-        handle = os.open(name, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=fd)
-    except OSError:
-        return None
+        return read_regular(fd, name)
     finally:
         os.close(fd)
-    try:
-        if not _is_regular(handle):
-            return None
-        with os.fdopen(handle, "rb") as stream:
-            handle = -1
-            return stream.read()
-    finally:
-        if handle != -1:
-            os.close(handle)
-
-
-def _is_regular(fd: int) -> bool:
-    import stat
-    return stat.S_ISREG(os.fstat(fd).st_mode)
 
 
 def _remove_inside(out: str, relative: str, expected: bytes) -> None:
@@ -292,7 +263,7 @@ def _remove_inside(out: str, relative: str, expected: bytes) -> None:
                              path=os.path.join(out, relative), hint="run again")
     fd, name = opened
     try:
-        if _read_inside(out, relative) != expected:
+        if read_regular(fd, name) != expected:
             raise AgentconvError("the output changed during the run; not removed",
                                  path=os.path.join(out, relative), hint="run again")
         os.unlink(name, dir_fd=fd)
