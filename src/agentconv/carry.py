@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,6 +118,7 @@ def parse_lines(lines: list[str]) -> Carry | None:
             if name is None:
                 continue
             try:
+                import textwrap
                 _, values = load_yaml(textwrap.dedent("\n".join(body)) + "\n")
             except (AgentconvError, RecursionError):
                 continue

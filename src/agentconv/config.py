@@ -9,7 +9,6 @@ lines come from a small scan of the text, since tomllib keeps none.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -212,6 +211,7 @@ def _parsed(table: dict[str, Any], path: Path, lines: Lines) -> Config:
 
 
 def _suggest(word: str, known: tuple[str, ...] | list[str]) -> str:
+    import difflib
     close = difflib.get_close_matches(word, known, n=1)
     return f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +61,7 @@ class UnknownDialectError(AgentconvError):
 
     def __init__(self, name: str, known: Iterable[str]):
         known = sorted(known)
+        import difflib
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"known dialects: {', '.join(known)}"
         super().__init__(f"unknown dialect {name!r}", hint=hint)

@@ -5,7 +5,6 @@ normalisation included), never replacing a source of the run, and writing.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import unicodedata
@@ -333,6 +332,7 @@ def _existing(target: str) -> bytes | None:
 def _unified_diff(old: bytes | None, new: bytes, target: str) -> str:
     before = (old or b"").decode("utf-8", "replace").splitlines(keepends=True)
     after = new.decode("utf-8", "replace").splitlines(keepends=True)
+    import difflib
     lines = difflib.unified_diff(before, after, "/dev/null" if old is None else target, target)
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                    for line in lines)
