@@ -13,9 +13,10 @@ HEAVY = ("pydantic", "yaml", "jsonschema", "tomlkit", "click")
 PLAIN = "---\nname: reviewer\ndescription: Reviews diffs.\ntools: Read, Grep\nmodel: sonnet\n---\nBe brief.\n"
 PROBE = """
 import json, sys
-from agentconv.cli import cli
+from agentconv.launch import main          # the console script's entry point
+sys.argv[0] = "agentconv"
 try:
-    cli(sys.argv[1:], prog_name="agentconv")
+    main()
 except SystemExit:
     pass
 print(json.dumps(sorted(m for m in sys.modules if m in {heavy})), file=sys.stderr)
@@ -37,7 +38,9 @@ def heavy_imports(tmp_path, *args: str) -> set[str]:
     (["detect", ".claude/agents/reviewer.md"], {"pydantic", "jsonschema", "tomlkit"}),
     (["check", ".claude/agents/reviewer.md"], {"pydantic", "jsonschema", "tomlkit"}),
     (["check", "--for", "claude", ".claude/agents/reviewer.md"], {"pydantic", "jsonschema", "tomlkit"}),
-    (["convert", ".claude/agents/reviewer.md", "--to", "opencode"], {"pydantic", "jsonschema", "tomlkit"}),
+    (["convert", ".claude/agents/reviewer.md", "--to", "opencode"], {"pydantic", "jsonschema", "tomlkit", "click"}),
+    (["convert", ".claude/agents/reviewer.md", "--to=opencode", "--strict", "-o", "out/"],
+     {"pydantic", "jsonschema", "tomlkit", "click"}),
     (["convert", ".claude", "--to", "opencode", "-o", "out"], {"pydantic", "jsonschema", "tomlkit"}),
 ])
 def test_a_command_imports_only_what_it_uses(tmp_path, args, absent):
@@ -49,6 +52,7 @@ def test_the_probe_sees_imports(tmp_path):
     (the engine runs on records; the pydantic twins are for the library's users)."""
     assert "yaml" in heavy_imports(tmp_path, "convert", ".claude/agents/reviewer.md", "--to", "opencode")
     assert "pydantic" in heavy_imports(tmp_path, "schema")
+    assert "click" in heavy_imports(tmp_path, "convert", ".claude", "--to", "opencode", "-o", "out")
 
 
 def test_the_path_index_is_current():

@@ -1,3 +1,3 @@
-from agentconv.cli import main
+from agentconv.launch import main
 
 main()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,14 +17,12 @@ import click
 from . import __version__
 from .clitypes import DIALECT_CHOICE, RenameType, ToolType
 from .configcli import run_settings, unknown_model_lines
+from .onefile import convert_one, read_source, show_plugin_warnings, unknown_json
 from .registry import DIALECTS
 
 if TYPE_CHECKING:
-    from .dialects.base import Dialect
-    from .document import Document
-    from .model import Agent
     from .toolread import ToolReading
-from .terminal import NO_BAR, echo_err, echo_json, error_text, loss_lines, progress_bar, result_lines, shown, summary
+from .terminal import NO_BAR, echo, echo_err, echo_json, error_text, progress_bar, result_lines, shown, summary
 
 if TYPE_CHECKING:
     from .config import Config
@@ -41,7 +38,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except AgentconvError as exc:
-            click.echo(f"agentconv: {error_text(exc)}", err=True)
+            echo(f"agentconv: {error_text(exc)}", err=True)
             ctx.exit(1)
         except BrokenPipeError:
             sys.stderr.close()
@@ -65,7 +62,7 @@ def cli(ctx: click.Context, config_file: str | None) -> None:
     """Convert agent definitions between Claude Code, opencode and prose briefs, losing nothing
     silently: whatever a target cannot express is reported (and carried for the trip back)."""
     ctx.obj = {"config_file": config_file}
-    _show_plugin_warnings()
+    show_plugin_warnings()
 
 
 def _config(ctx: click.Context) -> Config:
@@ -83,74 +80,17 @@ def _config(ctx: click.Context) -> Config:
     return config
 
 
-def _show_plugin_warnings() -> None:
-    """A skipped plugin dialect reads like agentconv's other warnings: one line on stderr."""
-    import warnings
-
-    from .plugins import PluginWarning
-    shown_by_python = warnings.showwarning
-    if getattr(shown_by_python, "agentconv", False):
-        return
-
-    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-             file: Any = None, line: str | None = None) -> None:
-        if issubclass(category, PluginWarning):
-            click.echo(f"agentconv: warning: {message}", err=True)
-        else:
-            shown_by_python(message, category, filename, lineno, file, line)
-
-    show.agentconv = True  # type: ignore[attr-defined]  # a mark on the function: installed once
-    warnings.showwarning = show
-
-
-def _read_source(source: str) -> tuple[bytes, str | None]:
-    from .api import MAX_BYTES, read_bytes
-    if source == "-":
-        from .errors import AgentconvError
-        try:
-            if sys.stdin is None:
-                raise ValueError("closed")
-            return sys.stdin.buffer.read(MAX_BYTES + 1), None      # loads() refuses what is too long
-        except (OSError, ValueError):
-            raise AgentconvError("cannot read standard input: it is closed", path="-",
-                                 hint="pipe the agent file in, or pass its path") from None
-    return read_bytes(source), source
-
-
 def _for_each_file(files: tuple[str, ...], action: Callable[[str], str]) -> None:
     """Run ``action`` on every file, print its line; report failures and exit 1 if any."""
     from .errors import AgentconvError
     failed = False
     for file in files:
         try:
-            click.echo(action(file))
+            echo(action(file))
         except AgentconvError as exc:
-            click.echo(f"agentconv: {error_text(exc.located(file))}", err=True)
+            echo(f"agentconv: {error_text(exc.located(file))}", err=True)
             failed = True
     sys.exit(1 if failed else 0)
-
-
-def _is_folder(out: str) -> bool:
-    """-o names a folder when it is one, or ends with '/' (made when missing)."""
-    return os.path.isdir(out) or out.endswith(("/", os.sep))
-
-
-def _output_path(out: str, target: Dialect, agent: Agent) -> str:
-    """-o naming a folder: the target tool's layout inside it, never outside."""
-    if not _is_folder(out):
-        return out
-    from .errors import AgentconvError
-    problem = target.name_problem(agent.name) if agent.name else None
-    if problem:
-        raise AgentconvError(f"{problem}; not written", path=out,
-                             hint=f"give it another name with --rename '{agent.name}=NEW-NAME'")
-    relative = target.output_path(agent)
-    path = os.path.join(out, *relative.parts)
-    root = os.path.realpath(out)
-    if os.path.commonpath([root, os.path.realpath(path)]) != root:
-        raise AgentconvError("the agent's name would put the output outside the output folder",
-                             path=path, hint="rename the agent")
-    return path
 
 
 @cli.command(epilog="""\b
@@ -254,7 +194,7 @@ def convert(ctx: click.Context, paths: tuple[str, ...], to: str | None, from_: s
         _refuse_prune_without_out(prune, run.output, in_place)
         for target in run.to:
             if one:
-                codes.append(_convert_one(paths[0], target, from_, run.output, force, run.strict, run.carry,
+                codes.append(convert_one(paths[0], target, from_, run.output, force, run.strict, run.carry,
                                           trust_carry, report, quiet, dict(renames), lenient_access,
                                           accept_widening, verbose=verbose, config=config))
                 continue
@@ -273,94 +213,6 @@ def _refuse_prune_without_out(prune: bool, output: str | None, in_place: bool) -
     if prune and (in_place or not output):
         raise click.UsageError("--prune removes outputs agentconv wrote into an output folder: it needs -o OUT "
                                "and cannot be combined with --in-place")
-
-
-def _convert_one(source: str, to: str, from_: str | None, output: str | None, force: bool, strict: bool,
-                 carry: str, trust_carry: bool, report: str, quiet: bool = False,
-                 renames: dict[str, str] | None = None, lenient_access: bool = False,
-                 accept_widening: tuple[str, ...] = (), verbose: bool = False, config: Config | None = None) -> int:
-    from .api import loads, to_dialect
-    from .errors import LossError, OutputExistsError
-    from .fsio import write_atomic
-    from .losses import Diagnostic, strict_losses
-    from .registry import get_dialect
-
-    data, path = _read_source(source)
-    doc = loads(data, from_, path=path, trust_carry=trust_carry, lenient_access=lenient_access)
-    target = get_dialect(to)
-    doc = _without_built_in_overrides(doc, target.name, path)
-    if len(doc.agents) > 1 and output is not None and not target.many_per_file and path is not None:
-        # one file per agent, as for a tree (the output must be a folder)
-        return _convert_batch((path,), to, from_, output, force=force, dry_run=False, diff=False, check=False,
-                              in_place=False, strict=strict, carry=carry, trust_carry=trust_carry, report=report,
-                              verbosity=-1 if quiet else 1 if verbose else 0, jobs=1, renames=dict(renames or {}),
-                              include=(), exclude=(), lenient_access=lenient_access,
-                              accept_widening=accept_widening, config=config)
-    if renames and len(doc.agents) == 1 and doc.agent.name in renames:
-        doc = doc.model_copy(update={"agents": [doc.agent.model_copy(update={"name": renames[doc.agent.name]})]})
-    out_path = _output_path(output, target, doc.agents[0]) if output and doc.agents else None
-    text, losses = to_dialect(doc, to, carry=carry, path=out_path, accept_widening=accept_widening, config=config)
-    from .overrides import unknown_models
-    unknown = Counter(unknown_models(doc.agents, target.name, config) if doc.dialect != target.name else [])
-    status = "lossy" if strict_losses(losses) else "ok"      # a note on defaults is no loss
-    if strict and strict_losses(losses):
-        status = "failed"
-    if out_path is None and doc.dialect != target.name:        # stdout: the user names the file
-        doc.warnings += [Diagnostic(message=f"{problem} (--rename '{a.name}=NEW-NAME' writes it under another name)")
-                         for a in doc.agents if a.name and (problem := target.name_problem(a.name))]
-    entry = {"source": path or "-", "target": out_path, "from": doc.dialect, "to": target.name,
-             "status": status, "losses": [l.model_dump(exclude_none=True) for l in losses],
-             "restored": list(doc.restored),
-             "warnings": [w.model_dump(exclude_none=True) for w in doc.warnings]}
-    if report == "json":
-        echo_json({"files": [entry], **_unknown_json(unknown)}, err=out_path is None)
-    elif not quiet:
-        echo_err(unknown_model_lines(unknown, target.name))
-        for warning in doc.warnings:
-            click.echo(f"agentconv: {shown(path or '<stdin>')}: warning: {shown(warning.message)}", err=True)
-        if doc.restored:
-            click.echo(f"agentconv: {shown(path or '<stdin>')}: taken back from its agentconv comment: "
-                       f"{', '.join(doc.restored)}", err=True)
-        for line in loss_lines(losses, path):
-            click.echo(line, err=True)
-    if strict and strict_losses(losses):
-        raise LossError(strict_losses(losses), path=path)
-    if out_path is None:
-        click.echo(text, nl=False)
-        return 0
-    if target.many_per_file and os.path.isfile(out_path):
-        from .outputs import merged_into
-        text = merged_into(target, out_path, text, force=force)
-        write_atomic(out_path, text.encode("utf-8"), overwrite=True)
-    else:
-        if os.path.lexists(out_path) and not force:
-            raise OutputExistsError(out_path)
-        write_atomic(out_path, text.encode("utf-8"), overwrite=force)
-    if report == "text" and not quiet:
-        click.echo(f"agentconv: wrote {shown(out_path)}", err=True)
-    return 0
-
-
-def _unknown_json(unknown: Counter[str]) -> dict[str, list[dict[str, object]]]:
-    """The report's ``unknown_models``: each model no table knows, with how many agents had it."""
-    return {"unknown_models": [{"model": m, "agents": n} for m, n in sorted(unknown.items())]}
-
-
-def _without_built_in_overrides(doc: Document, to: str, path: str | None) -> Document:
-    """The document less its agents that only adjust a built-in of the source's tool (said
-    on stderr); none left is an error."""
-    from .api import own_agents
-    from .errors import AgentconvError
-    parts, overrides = own_agents(doc, to)
-    if not overrides:
-        return doc
-    if not parts:
-        raise AgentconvError(overrides[0], path=path, hint="give it a prompt of its own to convert it as an agent")
-    for reason in overrides:
-        click.echo(f"agentconv: {shown(path or '<stdin>')}: {shown(reason)}; left out", err=True)
-    if len(parts) == 1:
-        return parts[0]
-    return doc.model_copy(update={"agents": [part.agents[0] for part in parts], "trivia": None})
 
 
 def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: str | None, *,
@@ -383,7 +235,7 @@ def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: s
             if report == "json":
                 files.append(result)
             elif result.diff:
-                click.echo(result.diff, nl=False)
+                echo(result.diff, nl=False)
             lines = result_lines(result, verbosity)
             if bar is NO_BAR:
                 echo_err(lines)
@@ -395,7 +247,7 @@ def _convert_batch(paths: tuple[str, ...], to: str, from_: str | None, output: s
         echo_err([summary(tally, verbosity)] + unknown_model_lines(tally.unknown_models, to))
     if report == "json":
         batch = BatchResult(files=files, totals=tally.totals(), losses=dict(tally.losses))
-        echo_json({**batch.report(), **_unknown_json(tally.unknown_models)})
+        echo_json({**batch.report(), **unknown_json(tally.unknown_models)})
     return tally.exit_code
 
 
@@ -409,7 +261,7 @@ def detect(files: tuple[str, ...]) -> None:
     from .registry import detect as detect_dialect
 
     def one(file: str) -> str:
-        data, path = _read_source(file)
+        data, path = read_source(file)
         return f"{shown(file)}\t{detect_dialect(decode(data, path)[0], path)}"
 
     _for_each_file(files, one)
@@ -423,7 +275,7 @@ Example:
 def inspect(file: str, from_: str | None) -> None:
     """Print the canonical model of a file as JSON (the field names losses refer to)."""
     from .api import loads
-    data, path = _read_source(file)
+    data, path = read_source(file)
     doc = loads(data, from_, path=path)
     echo_json(doc.model_dump(mode="json"))
 
@@ -450,7 +302,7 @@ def check(files: tuple[str, ...], from_: str | None, for_: str | None, strict: b
     from .errors import AgentconvError
 
     def one(file: str) -> str:
-        data, path = _read_source(file)
+        data, path = read_source(file)
         doc = loads(data, from_, path=path)
         if to_dialect(doc)[0].encode(doc.encoding) != data:
             raise AgentconvError("writing the file back would change it", path=file,
@@ -505,16 +357,16 @@ def _check_for(files: tuple[str, ...], tool: str) -> None:
     failed = False
     for file in files:
         try:
-            data, path = _read_source(file)
+            data, path = read_source(file)
             reading = _read_as(tool, data, path)
         except AgentconvError as exc:
-            click.echo(f"agentconv: {exc.located(file)}", err=True)
+            echo(f"agentconv: {exc.located(file)}", err=True)
             failed = True
             continue
         misread = reading.verdict == "loads" and reading.fails
-        click.echo(f"{'misreads' if misread else reading.verdict}\t{file}\t{reading.model.tool}")
+        echo(f"{'misreads' if misread else reading.verdict}\t{file}\t{reading.model.tool}")
         for line in reading.lines():
-            click.echo(f"  {line}")
+            echo(f"  {line}")
         failed = failed or reading.fails
     sys.exit(1 if failed else 0)
 
@@ -531,7 +383,7 @@ def dialects() -> None:
     for name in DIALECTS:
         d = get_dialect(name)
         where = d.layout + '/' if d.layout else getattr(d, 'file_name', '')
-        click.echo(f"{name}\t{describe(d)}\t{where}\t{summary(name)}")
+        echo(f"{name}\t{describe(d)}\t{where}\t{summary(name)}")
 
 
 @cli.command(epilog="""\b
@@ -551,7 +403,7 @@ def mappings(ctx: click.Context, dialect: str | None, as_json: bool) -> None:
         echo_json(document)
         return
     for line in text_lines(document):
-        click.echo(line)
+        echo(line)
 
 
 @cli.command(epilog="""\b
@@ -560,7 +412,7 @@ Example:
 def schema() -> None:
     """Print the JSON Schema of the canonical model (what `inspect` prints)."""
     from .document import Document
-    click.echo(json.dumps(Document.model_json_schema(), indent=2))
+    echo(json.dumps(Document.model_json_schema(), indent=2))
 
 
 def main() -> None:

@@ -7,8 +7,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import click
-
 from .terminal import shown
 
 if TYPE_CHECKING:
@@ -34,6 +32,7 @@ def run_settings(config: Config, *, to: str | None, output: str | None, carry: s
     one FILE without -o still goes to stdout."""
     targets = (to,) if to else config.to
     if not targets:
+        import click
         raise click.UsageError("Missing option '--to' (or set `to` in [tool.agentconv] / agentconv.toml)")
     folder = str(config.output) if config.output is not None and not one_file and not in_place else None
     return Run(to=targets, output=output if output is not None else folder,

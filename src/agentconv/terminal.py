@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-
-import click
+from typing import IO, TYPE_CHECKING, Any
 
 from .paths import printable
 
@@ -33,7 +31,33 @@ def echo_json(document: dict[str, Any], err: bool = False) -> None:
     """JSON as valid UTF-8 whatever a file name holds: bytes that were not UTF-8 (kept as
     surrogates) become \\udcXX escapes, which read back as the same file name."""
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    click.echo(text.encode("utf-8", "backslashreplace"), nl=False, err=err)
+    echo(text.encode("utf-8", "backslashreplace"), nl=False, err=err)
+
+
+def echo(message: str | bytes = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` as agentconv uses it (text, or bytes written as they are), without
+    importing click: the one-file conversion runs without it."""
+    stream: IO[str] | None = sys.stderr if err else sys.stdout
+    if stream is None:              # no console at all (pythonw): click prints nothing either
+        return
+    if isinstance(message, bytes):
+        binary = getattr(stream, "buffer", None)
+        if binary is not None:
+            stream.flush()
+            binary.write(message + (b"\n" if nl else b""))
+            binary.flush()
+            return
+        message = message.decode("utf-8", "replace")
+    text = message + ("\n" if nl else "")
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:      # an ASCII-only stream: UTF-8 bytes, as click writes them
+        binary = getattr(stream, "buffer", None)
+        if binary is None:
+            raise
+        stream.flush()
+        binary.write(text.encode("utf-8", "backslashreplace"))
+    stream.flush()
 
 
 def loss_lines(losses: Iterable[Loss], source: str | None) -> list[str]:
@@ -63,12 +87,13 @@ def progress_bar(paths: tuple[str, ...], verbosity: int) -> Any:
     count = sum(1 for _ in iter_sources(paths))
     if count < PROGRESS_AT:
         return NO_BAR
+    import click
     return click.progressbar(length=count, label="converting", file=sys.stderr)
 
 
 def echo_err(lines: list[str]) -> None:
     for line in lines:
-        click.echo(line, err=True)
+        echo(line, err=True)
 
 
 def result_lines(result: FileResult, verbosity: int) -> list[str]:
