@@ -87,6 +87,8 @@ def _defaults_applied(source: list[ToolRule], result: list[ToolRule], src: Any, 
                       reported: set[str]) -> list[tuple[str, str, str]]:
     """Tools the source leaves to its host, whose defaults restrict them: the target's own
     defaults apply instead (a note, not a loss of the agent's rules)."""
+    if list(src.access_defaults) == list(dst.access_defaults):
+        return []                    # two forms of one tool (opencode.json, opencode): the same defaults
     out = []
     stated = {power_of(t) for t in stated_tools(source)}
     for tool in dict.fromkeys(power_of(r.tool) for r in src.access_defaults if not r.is_wildcard):
