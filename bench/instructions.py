@@ -6,7 +6,7 @@ percent; these repeat to the last few instructions).
     python bench/instructions.py            # ~1 min; needs valgrind (Debian: apt install valgrind)
 
 Prints, against ``python -c pass`` measured in the same run: the imports agentconv cannot do
-without on the command line (click, PyYAML), ``agentconv --version``, and a single-file
+without on the command line (PyYAML; click for every command but a one-file convert), ``agentconv --version``, and a single-file
 ``convert``; then the instructions one more converted file costs in one process
 (``convert_tree`` over N generated Claude agents minus over one), which is what throughput
 and ``-j 1`` come down to.
@@ -86,9 +86,10 @@ def main() -> None:
     print("== start-up: instructions of the whole process (callgrind) ==")
     for name, count in counts.items():
         print(f"  {name:<56} {count / 1e6:8.1f} M  {count / base:5.2f}x python -c pass")
-    floor = counts["python -c 'import click, yaml'"]
+    # the one-file convert imports PyYAML but not click (launch.py); every other command imports both
+    floor = counts["python -c 'import yaml'"]
     convert = counts["agentconv convert .claude/agents/one.md --to opencode"]
-    print(f"  of the single-file convert: interpreter {base / convert:.0%}, click and PyYAML imports "
+    print(f"  of the single-file convert: interpreter {base / convert:.0%}, the PyYAML import "
           f"{(floor - base) / convert:.0%}, agentconv (its imports and the work) {(convert - floor) / convert:.0%}")
     per_file = (many - single) / (args.n - 1)
     print("\n== per converted file, in one process (convert_tree, Claude -> opencode) ==")

@@ -39,6 +39,13 @@ def folder(dialect: str) -> Path:
 
 
 @cache
+def mapping_bytes(dialect: str, file: str = "mapping.toml") -> bytes:
+    """The file's bytes as they are (b"" when it is missing): a cheap test before a parse."""
+    path = folder(dialect) / file
+    return path.read_bytes() if path.is_file() else b""
+
+
+@cache
 def mapping(dialect: str, file: str = "mapping.toml") -> dict[str, Any]:
     path = folder(dialect) / file
     if not path.is_file():

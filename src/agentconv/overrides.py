@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import vocabulary
-from .data import mapping
+from .data import mapping, mapping_bytes
 
 if TYPE_CHECKING:
     from .config import Config
@@ -116,17 +116,27 @@ def _shipped_model(model: str) -> bool:
     """Whether a shipped table names ``model`` (an alias or own name, either side, a variant).
     Tables are asked in registry order and the search stops at the first that knows it: the
     common models are in the first tables, already read for the conversion itself."""
-    from .registry import DIALECTS
+    from .registry import DIALECTS, SHIPPED
     variants = mapping("_canonical", "vocabulary.toml").get("models", {}).get("variants", {})
     if model in variants or model in variants.values():
         return True
-    for name in DIALECTS:
+    # the shipped tables first (a plugin's only if none knows it), each parsed only if its
+    # text holds the spelling: a model no table knows costs no TOML parse at all
+    for name in [*SHIPPED, *(n for n in DIALECTS if n not in SHIPPED)]:
+        if not may_spell(name, model):
+            continue
         models = mapping(name).get("models", {})
         for table in ("aliases", "own"):
             spellings = models.get(table, {})
             if model in spellings or model in spellings.values():
                 return True
     return False
+
+
+def may_spell(dialect: str, text: str) -> bool:
+    """Whether ``dialect``'s mapping.toml could hold ``text``: its bytes do, or an escape might."""
+    raw = mapping_bytes(dialect)
+    return text.encode("utf-8") in raw or b"\\u" in raw or b"\\U" in raw
 
 
 def unknown_models(agents: Iterable[Agent], target: str, config: Config | None) -> list[str]:
