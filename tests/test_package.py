@@ -41,7 +41,7 @@ def test_wheel_has_the_package_and_the_console_script(wheel):
     names = set(archive.namelist())
     assert {"agentconv/__init__.py", "agentconv/cli.py", "agentconv/dialects/claude.py"} <= names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "agentconv = agentconv.cli:main" in archive.read(entry_points).decode()
+    assert "agentconv = agentconv.launch:main" in archive.read(entry_points).decode()
     assert not any(n.startswith(("tests/", "fixtures/")) for n in names)
 
 
