@@ -12,7 +12,6 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from .api import PathLike, own_agents, to_dialect
@@ -28,6 +27,7 @@ from .promptref import project_root, reading_outside_root
 from .prune import synced
 from .registry import DIALECTS, get_dialect
 from .results import FAILING, STATUSES, BatchResult, FileError, FileResult, Status, Tally, failed
+from .structs import replace
 from .triage import (
     forget_skill_folders,
     load_agent,

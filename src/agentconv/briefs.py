@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
 
 from .model import Agent, Example, ExampleTurn, SectionField
+from .structs import field, struct
 
 SECTION_FIELDS: tuple[SectionField, ...] = ("when_to_use", "scenarios", "deliverables", "not_for", "triggers")
 DESCRIPTION_FIELDS = ("description", "examples", *SECTION_FIELDS, "section_headings", "section_order")
@@ -48,7 +48,7 @@ _STANDARD_LABEL = {"context": "Context", "user": "user", "assistant": "assistant
 _HEADING_OF = {key: re.compile(pattern) for key, pattern in _SECTION_PATTERNS.items()}
 
 
-@dataclass
+@struct
 class Sections:
     lead: str
     items: dict[SectionField, list[str]] = field(default_factory=dict)

@@ -18,10 +18,10 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .model import CANONICAL_FIELDS, Agent, NativeField
+from .structs import field, struct
 
 HEADER = "agentconv: for converting back"
 STYLE_PREFIX = "agentconv-style: "
@@ -38,7 +38,7 @@ NARROWING_PERMISSION_MODES = frozenset({"default", "plan", "dontAsk"})
 SUBAGENT_MODES = frozenset({"subagent"})
 
 
-@dataclass
+@struct
 class Carry:
     """A parsed carry: per dialect (``""`` = agentconv's canonical names) the key/values kept."""
 
@@ -228,7 +228,7 @@ _STATED = "the file itself says otherwise"
 _PROMPT = "the prompt is always the file's own"
 
 
-@dataclass
+@struct
 class Restoration:
     agent: Agent
     restored: list[str] = field(default_factory=list)

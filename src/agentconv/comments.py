@@ -4,16 +4,16 @@ that says what the key they annotated said, or are reported (as formatting, not 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from .losses import Loss
 from .model import CANONICAL_FIELDS, Agent
+from .structs import struct
 
 _INLINE = re.compile(r"[ \t]+#[^\n]*$")
 
 
-@dataclass
+@struct
 class Comment:
     key: str | None          # the source key it stands above (None: below the last key)
     lines: list[str]         # comment lines, without line ends

@@ -13,11 +13,11 @@ import os
 import re
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .structs import field, struct
 
 PYPROJECT = "pyproject.toml"
 OWN_FILE = "agentconv.toml"
@@ -27,7 +27,7 @@ KEYS = ("to", "output", "carry", "strict", "include", "exclude", "models", "tool
 Origin = tuple[str, str, str]
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Config:
     """What the configuration file says; ``None`` / empty: the file does not say it."""
 
@@ -216,7 +216,7 @@ def _suggest(word: str, known: tuple[str, ...] | list[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
 
 
-@dataclass
+@struct
 class _Checker:
     path: Path
     lines: Lines

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .structs import struct
 from .terminal import shown
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["Run", "run_settings", "unknown_model_lines"]
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Run:
     to: tuple[str, ...]
     output: str | None

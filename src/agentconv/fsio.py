@@ -6,10 +6,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from .errors import AgentconvError, OutputExistsError
+from .structs import struct
 
 _DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -23,7 +23,7 @@ class ChangedSinceReadError(AgentconvError):
                          hint="run again to normalise the new version")
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Keep:
     """What a rewrite keeps of the file it replaces."""
 

@@ -9,7 +9,6 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from .api import adjusts_built_in
@@ -20,6 +19,7 @@ from .losses import Diagnostic
 from .paths import is_safe_name, printable, safe_relative_name, unsafe_characters
 from .registry import get_dialect
 from .results import FileResult, failed
+from .structs import field, struct
 from .triage import read_source_bytes
 from .walk import SKIP_DIRS
 
@@ -29,14 +29,14 @@ if TYPE_CHECKING:
     from .model import Agent
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Claim:
     source: str
     own_output: bool = False
     dialect: str | None = None
 
 
-@dataclass
+@struct
 class Job:
     """Everything decided once per run, so per-file work stays minimal."""
 
@@ -207,7 +207,7 @@ def _escapes(name: str) -> bool:
 
 # -------------------------------------------------------------------------------- landing
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Facts:
     """What reading the source told, for settling: its bytes (for --in-place) and its mark."""
 

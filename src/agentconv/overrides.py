@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import vocabulary
 from .data import mapping, mapping_bytes
+from .structs import field, struct
 
 if TYPE_CHECKING:
     from .config import Config
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .model import Agent
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Active:
     """The overrides in force for the agent being written: canonical id → target spelling."""
 

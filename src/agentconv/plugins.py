@@ -12,8 +12,9 @@ import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, MutableMapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from .structs import struct
 
 if TYPE_CHECKING:
     from .dialects.base import Dialect
@@ -38,7 +39,7 @@ class EntryPoint(Protocol):
     def load(self) -> object: ...
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Plugin:
     """Where a plugin dialect came from, as ``agentconv dialects`` shows it."""
 

@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import TypedDict
 
 from .errors import AgentconvError
+from .structs import struct
 
 #: the folder references may read below (a tree conversion's root); None: found per file
 _ROOT: ContextVar[str | None] = ContextVar("prompt_root", default=None)
@@ -36,7 +36,7 @@ class PromptFileError(AgentconvError):
     """A prompt reference whose text cannot be had (missing, outside the root, unreadable)."""
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Syntax:
     """How one dialect writes a reference: the value as a whole is ``prefix + path + suffix``."""
 
@@ -57,7 +57,7 @@ class Syntax:
         return self.prefix + path + self.suffix
 
 
-@dataclass
+@struct
 class Reference:
     """One agent's prompt reference as read: what the file wrote, and the text if read."""
 

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import AgentconvError
@@ -25,6 +24,7 @@ from .fsio import open_inside, read_regular, write_atomic
 from .losses import Diagnostic
 from .paths import printable
 from .results import FileResult, Status, failed
+from .structs import field, struct
 
 if TYPE_CHECKING:
     from .outputs import Job
@@ -36,7 +36,7 @@ _VERSION = 1
 _WRITTEN = frozenset({"converted", "unchanged"})
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Output:
     """One output as the manifest records it."""
 
@@ -49,7 +49,7 @@ class GarbledManifest(AgentconvError):
     """The manifest is not one agentconv wrote (or it was edited into something else)."""
 
 
-@dataclass
+@struct
 class Sync:
     """One run's view of the manifest: what it held, and the outputs this run vouches for."""
 

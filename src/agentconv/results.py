@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import AgentconvError
 from .losses import Diagnostic, Loss
 from .record import Field, Record
+from .structs import field, struct
 
 Status = Literal["converted", "unchanged", "would-write", "differs", "exists", "conflict",
                  "skipped", "failed", "pruned", "would-prune"]
@@ -66,7 +66,7 @@ def failed(result: FileResult, exc: AgentconvError) -> FileResult:
     return result.model_copy(update={"status": "failed", "error": error})
 
 
-@dataclass
+@struct
 class Tally:
     """Running totals, so a caller streaming results never has to keep them."""
 

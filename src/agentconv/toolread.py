@@ -15,12 +15,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .data import schema
 from .errors import AgentconvError, ParseError
 from .formats import schemalite, yamlsrc
+from .structs import field, struct
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -37,7 +37,7 @@ NOT_RUN = "does not run"
 _ABSENT: Any = object()
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ToolModel:
     """One real client's reading of an agent file, as data wherever it can be."""
 
@@ -74,14 +74,14 @@ class ToolModel:
     note: str | None = None                     # what to say of every file (where the tool looks)
 
 
-@dataclass
+@struct
 class Finding:
     kind: str
     key: str | None
     message: str
 
 
-@dataclass
+@struct
 class ToolReading:
     """What the tool makes of one file: its verdict, the values it uses, and why."""
 

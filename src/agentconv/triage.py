@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from .document import Document
 from .errors import AgentconvError, DetectionError, ParseError
 from .formats import frontmatter, yamlsrc
 from .registry import DIALECTS, dialect_for_path, get_dialect
+from .structs import struct
 from .walk import Source
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ _FRONT_MARK = re.compile(r"^[ \t]*# agentconv", re.MULTILINE)
 _PROSE_MARK = "<!-- agentconv"
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Verdict:
     """What triage decided about one readable file."""
 

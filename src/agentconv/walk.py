@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from .errors import AgentconvError
+from .structs import struct
 
 #: folders that never hold agent definitions and can be huge
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "site-packages",
                        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis"})
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Source:
     path: str
     explicit: bool = False          # named by the caller rather than found by the walk

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, ClassVar, TypeVar, cast
 
@@ -16,6 +15,7 @@ from ..formats import frontmatter, yamlsrc, yamlwrite
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule
 from ..record import RecordValidationError
+from ..structs import struct
 
 REGISTRY: dict[str, type[Dialect]] = {}
 
@@ -247,7 +247,7 @@ class Dialect:
         return restore(self, agent, carry, path=path, file_values=file_values, trust=trust)
 
 
-@dataclass
+@struct
 class MarkdownTrivia:
     """How a markdown file was written: delimiters, the parsed block with spans, the body."""
 

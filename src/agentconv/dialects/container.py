@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, ClassVar
 
@@ -21,10 +20,11 @@ from ..losses import Diagnostic
 from ..model import Agent
 from ..promptref import Reference, Syntax, read_reference
 from ..record import RecordValidationError
+from ..structs import field, struct
 from .base import Dialect
 
 
-@dataclass
+@struct
 class Member:
     """One agent of a container file: the key that names it and its object, with spans."""
 
@@ -35,7 +35,7 @@ class Member:
     prompt_ref: Reference | None = None                           # its prompt, kept in a file
 
 
-@dataclass
+@struct
 class ContainerTrivia:
     """How a container file was written: its object, where the agents sit, each member."""
 

@@ -15,12 +15,12 @@ dialect's code is only what a table cannot say (a ``Code`` entry naming two of i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import overrides
 from ..losses import Diagnostic
 from ..model import Agent, NativeField
+from ..structs import struct
 from . import toolnames
 from .base import MISSING, NativeItems
 
@@ -158,7 +158,7 @@ class Entry:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Key(Entry):
     """A native key that holds one canonical field.
 
@@ -220,7 +220,7 @@ class Key(Entry):
                 lambda: self.write(current) if pinned is None else pinned)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Description(Entry):
     """``description``: the text, its usage examples and its sections (``unescape``: the tool
     expands a literal ``\\n``, as Claude Code does)."""
@@ -245,7 +245,7 @@ class Description(Entry):
         out.put_description(agent, unescape=self.unescape, key=self.key)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Code(Entry):
     """Keys the dialect reads and writes in code: ``read`` names its method
     ``(values, fields, warn)``, ``write`` its method ``(agent, out)``. The keys are consumed

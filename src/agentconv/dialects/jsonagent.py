@@ -6,7 +6,6 @@ changed. The prompt is a key of the object, or a reference to a file (``promptre
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..access import key_lines
@@ -17,11 +16,12 @@ from ..losses import Diagnostic
 from ..model import Agent
 from ..promptref import Reference, Syntax, read_reference
 from ..record import RecordValidationError
+from ..structs import field, struct
 from .base import Dialect, path_stem
 from .container import _ARTICLE, _UNFIT, _as_type, _is_type, _lf, _lone_surrogate
 
 
-@dataclass
+@struct
 class JsonAgentTrivia:
     """How the file was written: its object with spans, the text around it, the prompt's file."""
 

@@ -9,7 +9,6 @@ own syntax (YAML block entries, or JSON in the file's indent)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, ClassVar
 
@@ -20,10 +19,11 @@ from ..formats import jsonsrc, seqsrc
 from ..losses import Diagnostic
 from ..model import Agent
 from ..promptref import Reference
+from ..structs import struct
 from .container import ContainerDialect, Member
 
 
-@dataclass
+@struct
 class ListMember(Member):
     """An item of the list: the container's member, with its own text and how the list writes
     items (the syntax, YAML's dash and indent)."""
@@ -37,7 +37,7 @@ class ListMember(Member):
     alone: str | None = None
 
 
-@dataclass
+@struct
 class ListTrivia:
     """The list as the file holds it, and each member read from it."""
 
@@ -50,7 +50,7 @@ class ListTrivia:
         return _Whole(seqsrc.file_value(self.found.source))
 
 
-@dataclass
+@struct
 class _Whole:
     value: Any
 

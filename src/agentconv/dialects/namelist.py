@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .. import overrides
 from ..access import evaluator, power_of
 from ..model import ALL_TOOLS, ToolRule, normalise_rules
+from ..structs import field, struct
 
 #: tool ids of MCP tools, as the canonical model spells them
 _MCP = re.compile(r"^mcp:([^/]+)/(.+)$")
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class McpSpelling:
     """How a tool spells an MCP tool: ``prefix + server + sep + tool`` (``mcp_github_get``,
     ``mcp__github__get``); ``server_chars`` is what a server name may hold to be read back."""
@@ -46,7 +46,7 @@ class McpSpelling:
         return f"{self.prefix}{match.group(1)}{self.sep}{match.group(2)}"
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class NameTable:
     """One tool's names: ``names`` canonical id → the names written for it (all of them: Gemini's
     ``read`` is read_file and read_many_files), ``aliases`` other names it reads, ``own`` names

@@ -4,7 +4,6 @@ instructions. The file name is the agent's name."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from .. import briefs
@@ -13,6 +12,7 @@ from ..document import Document
 from ..errors import ParseError
 from ..formats import frontmatter
 from ..model import Agent
+from ..structs import struct
 from .base import Dialect, path_stem
 
 _CARRY_OPEN = "<!-- agentconv"
@@ -21,7 +21,7 @@ _BRIEF_FIELDS = briefs.DESCRIPTION_FIELDS
 _MARKER_LINE = re.compile(r"[ \t]*INSTRUCTIONS:[ \t]*\r?\n?")
 
 
-@dataclass
+@struct
 class ProseTrivia:
     brief: str        # summary + sections, verbatim
     marker: str       # the INSTRUCTIONS: line, if the file had one

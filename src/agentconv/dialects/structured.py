@@ -9,7 +9,6 @@ line it did not touch. Where the syntax has comments, the carry rides in one."""
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, ClassVar
 
@@ -19,6 +18,7 @@ from ..errors import ParseError, SchemaError
 from ..losses import Diagnostic
 from ..model import Agent
 from ..record import RecordValidationError
+from ..structs import struct
 from .base import Dialect, NativeItems, _lf
 
 #: the file being written (its trivia and path): the prompt's entry of a fields table needs them
@@ -33,7 +33,7 @@ def writing() -> tuple[Any, str | None]:
 SYNTAXES = {"toml": "agentconv.formats.tomlsrc"}
 
 
-@dataclass
+@struct
 class StructuredTrivia:
     """How the file was written: its block (with spans and comments)."""
 

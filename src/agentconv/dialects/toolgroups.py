@@ -16,17 +16,17 @@ are reported, never written as a name the tool does not know.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import access
 from ..access import evaluator, power_of
 from ..model import ALL_TOOLS, ToolRule
+from ..structs import field, struct
 
 DENY_ALL = ToolRule(tool=ALL_TOOLS, action="deny")
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ToolGroups:
     grants: dict[str, tuple[str, ...]]                # native name -> canonical tools
     alias: dict[str, str]                             # every spelling (folded) -> native name

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..errors import ParseError
+from ..structs import struct
 
 _OPEN = re.compile(r"---[ \t]*(\r?\n)")
 # Real files close with a longer rule (`-----…`) now and then; Claude's own regex accepts it.
 _CLOSE = re.compile(r"-{3,}[ \t]*(\r?\n|\Z)")
 
 
-@dataclass
+@struct
 class Split:
     opening: str          # "---\n" exactly as written
     yaml: str             # text between the delimiters

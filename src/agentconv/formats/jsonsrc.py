@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from ..errors import AgentconvError, ParseError
+from ..structs import field, struct
 from .values import same_value as same_value  # also imported from here
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -31,7 +31,7 @@ class Raw(str):
     """JSON text to write as it is (a member another writer rendered)."""
 
 
-@dataclass
+@struct
 class Entry:
     key: str
     value: Any
@@ -52,7 +52,7 @@ class Entry:
         return self.source[self.value_at:self.end]
 
 
-@dataclass
+@struct
 class Style:
     """How the file writes JSON: indent unit, key/value separator, escapes, line end."""
 
@@ -104,7 +104,7 @@ def _dumps(value: Any, ascii: bool, **options: Any) -> str:
                              hint="JSON holds strings, numbers, booleans, null, arrays and objects only") from None
 
 
-@dataclass
+@struct
 class JsonBlock:
     """One parsed JSON object."""
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from ..errors import ParseError
+from ..structs import field, struct
 from . import jsonsrc, yamlsrc, yamlwrite
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 _DASH = re.compile(r"[ \t]*-[ \t]+$")
 
 
-@dataclass
+@struct
 class Item:
     """One mapping of the list: its text (YAML: dedented to column 0; JSON: the object) and
     its block, with where it stands in the file."""
@@ -39,7 +39,7 @@ class Item:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-@dataclass
+@struct
 class ItemList:
     """The list in a file: the file's text, where the items sit, the syntax they are in."""
 
@@ -159,7 +159,7 @@ class _Mark:
         self.end_mark = _At(node.end_mark.line - first, node.end_mark.column)
 
 
-@dataclass
+@struct
 class _At:
     line: int
     column: int

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ParseError
+from ..structs import field, struct
 
 
-@dataclass
+@struct
 class Entry:
     key: str
     value: Any
@@ -31,7 +31,7 @@ class Entry:
 has_comments = True
 
 
-@dataclass
+@struct
 class TomlBlock:
     source: str = field(repr=False)         # the text without agentconv's comment
     document: Any = field(repr=False)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from ..errors import ParseError
+from ..structs import field, struct
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -33,7 +33,7 @@ Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tru
                              list("tTfF"))
 
 
-@dataclass
+@struct
 class Entry:
     key: str
     text: str            # the entry's own lines, exactly as in the source
@@ -42,7 +42,7 @@ class Entry:
     gap: str = ""        # blank / comment lines after the value, kept with it
 
 
-@dataclass
+@struct
 class Block:
     """A parsed front-matter mapping and its trivia."""
 
