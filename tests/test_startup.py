@@ -87,3 +87,53 @@ def test_converting_one_file_imports_only_the_dialects_it_uses(tmp_path):
     from agentconv.registry import DIALECTS
     modules = {m.rsplit(".", 1)[1] for m in DIALECTS.values()}
     assert loaded & modules == {"claude", "opencode", "prose"}
+
+
+def test_the_data_cache_is_current():
+    """The shipped tables are parsed ahead (no tomllib at start-up): remade by a command."""
+    from pathlib import Path
+
+    from agentconv import datacache
+    stored = Path(datacache.__file__).with_name("_datacache.py").read_text(encoding="utf-8")
+    assert stored == datacache.render(datacache.current()), "stale: run python -m agentconv.datacache"
+
+
+def test_a_table_is_what_tomllib_reads_and_an_edited_one_is_never_read_stale(tmp_path, monkeypatch):
+    import shutil
+    import tomllib
+
+    from agentconv import data
+    for path in sorted(data.data_root().rglob("*.toml")):
+        dialect = path.parent.name
+        data.mapping.cache_clear()
+        data.mapping_bytes.cache_clear()
+        assert data.mapping(dialect, path.name) == tomllib.loads(path.read_text(encoding="utf-8")), path
+    copy = tmp_path / "dialects"
+    shutil.copytree(data.data_root(), copy)
+    table = copy / "claude" / "mapping.toml"
+    table.write_text(table.read_text(encoding="utf-8") + '\n[edited]\nby = "hand"\n', encoding="utf-8")
+    monkeypatch.setattr(data, "data_root", lambda: copy)
+    data.mapping.cache_clear()
+    data.mapping_bytes.cache_clear()
+    try:
+        assert data.mapping("claude")["edited"] == {"by": "hand"}
+        assert data.mapping("opencode") == tomllib.loads((copy / "opencode" / "mapping.toml").read_text())
+    finally:
+        data.mapping.cache_clear()
+        data.mapping_bytes.cache_clear()
+
+
+def test_a_one_file_convert_parses_no_toml(tmp_path):
+    probe = PROBE.replace("m in {heavy}", "m in {heavy} or m == 'tomllib'")
+    agents = tmp_path / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "reviewer.md").write_text(PLAIN)
+    done = subprocess.run([sys.executable, "-c", probe.format(heavy=set(HEAVY)), "convert",
+                           ".claude/agents/reviewer.md", "--to", "opencode"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60)
+    assert "tomllib" not in json.loads(done.stderr.strip().splitlines()[-1])
+    (tmp_path / "agentconv.toml").write_text('carry = "none"\n')      # a configuration is parsed, of course
+    done = subprocess.run([sys.executable, "-c", probe.format(heavy=set(HEAVY)), "convert",
+                           ".claude/agents/reviewer.md", "--to", "opencode"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60)
+    assert "tomllib" in json.loads(done.stderr.strip().splitlines()[-1])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
 import pytest
@@ -81,7 +82,7 @@ CASES: dict[str, Callable[[dict[str, type]], Any]] = {
 @pytest.mark.parametrize("frozen", [False, True])
 @pytest.mark.parametrize("case", CASES)
 def test_a_struct_behaves_as_the_dataclass(case, frozen):
-    results = [outcome(lambda: CASES[case](declare(*KINDS[kind], frozen))) for kind in KINDS]
+    results = [outcome(partial(CASES[case], declare(*made, frozen))) for made in KINDS.values()]
     assert results[0] == results[1]
 
 

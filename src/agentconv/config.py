@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -116,6 +115,7 @@ def _prefix(path: Path) -> tuple[str, ...]:
 
 
 def _table(path: Path, text: str) -> dict[str, Any] | None:
+    import tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

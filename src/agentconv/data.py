@@ -3,8 +3,8 @@ shipped inside the wheel as ``agentconv/_data/dialects``)."""
 
 from __future__ import annotations
 
+import binascii
 import json
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,11 +47,25 @@ def mapping_bytes(dialect: str, file: str = "mapping.toml") -> bytes:
 
 @cache
 def mapping(dialect: str, file: str = "mapping.toml") -> dict[str, Any]:
-    path = folder(dialect) / file
-    if not path.is_file():
+    raw = mapping_bytes(dialect, file)
+    if not raw:
         return {}
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
+    parsed = _parsed_ahead(dialect, file, raw)
+    if parsed is not None:
+        return parsed
+    import tomllib
+    return tomllib.loads(raw.decode("utf-8"))
+
+
+def _parsed_ahead(dialect: str, file: str, raw: bytes) -> dict[str, Any] | None:
+    """The shipped table as ``_datacache`` holds it, if made from these very bytes."""
+    if dialect in _PLUGIN_FOLDERS:
+        return None
+    from ._datacache import DATA
+    entry = DATA.get(f"{dialect}/{file}")
+    if entry is None or entry[:2] != (binascii.crc32(raw), len(raw)):
+        return None
+    return entry[2]
 
 
 @cache

@@ -10,6 +10,7 @@ its start-up that way. These methods are closures over the field list instead.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
 __all__ = ["FrozenInstanceError", "field", "replace", "struct"]
@@ -73,6 +74,7 @@ def _made(cls: type[T], frozen: bool) -> type[T]:
     in_init = [f for f in fields.values() if f.init]
     later = [f for f in fields.values() if not f.init and (f.default is not _MISSING or f.default_factory)]
     compared = tuple(f.name for f in fields.values() if f.compare)
+    key = _getter(compared)
     shown = tuple(f.name for f in fields.values() if f.repr)
     if "__init__" not in own:
         _define(cls, "__init__", _init(cls, in_init, later, frozen))
@@ -84,10 +86,10 @@ def _made(cls: type[T], frozen: bool) -> type[T]:
         def __eq__(self: Any, other: object) -> bool:
             if other.__class__ is not self.__class__:
                 return NotImplemented
-            return all(getattr(self, n) == getattr(other, n) for n in compared)
+            return bool(key(self) == key(other))
         _define(cls, "__eq__", __eq__)
         if "__hash__" not in own:        # as dataclass: hashable when frozen, else not at all
-            _define(cls, "__hash__", (lambda self: hash(tuple(getattr(self, n) for n in compared))) if frozen else None)
+            _define(cls, "__hash__", (lambda self: hash(key(self))) if frozen else None)
     if "__match_args__" not in own:
         _define(cls, "__match_args__", tuple(f.name for f in in_init))
     if frozen:
@@ -103,6 +105,14 @@ def _made(cls: type[T], frozen: bool) -> type[T]:
         _define(cls, "__setattr__", __setattr__)
         _define(cls, "__delattr__", __delattr__)
     return cls
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of ``names`` as a tuple, fetched in C."""
+    if not names:
+        return lambda obj: ()
+    get = attrgetter(*names)
+    return (lambda obj: (get(obj),)) if len(names) == 1 else get
 
 
 def _define(cls: type, name: str, value: Any) -> None:
@@ -131,31 +141,42 @@ def _fields(cls: type) -> dict[str, Field]:
 
 
 def _init(cls: type, in_init: list[Field], later: list[Field], frozen: bool) -> Callable[..., None]:
-    names = [f.name for f in in_init]
-    post_init = getattr(cls, "__post_init__", None)
-    put = object.__setattr__ if frozen else setattr
-
+    """An ``__init__`` that compiles the real one on the first instance: a class never made
+    costs nothing, and making many costs what a dataclass's does."""
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if len(args) > len(in_init):
-            raise TypeError(f"{cls.__qualname__}() takes {len(in_init)} positional arguments, {len(args)} given")
-        for index, f in enumerate(in_init):
-            if index < len(args):
-                if f.name in kwargs:
-                    raise TypeError(f"{cls.__qualname__}() got multiple values for argument {f.name!r}")
-                value = args[index]
-            elif f.name in kwargs:
-                value = kwargs.pop(f.name)
-            else:
-                value = f.value()
-                if value is _MISSING:
-                    raise TypeError(f"{cls.__qualname__}() missing required argument: {f.name!r}")
-            put(self, f.name, value)
-        if kwargs:
-            unknown = next(iter(kwargs))
-            reason = "got multiple values for" if unknown in names else "got an unexpected keyword"
-            raise TypeError(f"{cls.__qualname__}() {reason} argument {unknown!r}")
-        for f in later:
-            put(self, f.name, f.value())
-        if post_init is not None:
-            post_init(self)
+        real = _compiled_init(cls, in_init, later, frozen)
+        if cls.__dict__.get("__init__") is __init__:
+            _define(cls, "__init__", real)
+        real(self, *args, **kwargs)
     return __init__
+
+
+def _compiled_init(cls: type, in_init: list[Field], later: list[Field], frozen: bool) -> Callable[..., None]:
+    scope: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__}
+    params, body = ["self"], []
+    for f in in_init:
+        if f.default is not _MISSING:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not None:
+            scope[f"_factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_MISSING")
+            body.append(f"    if {f.name} is _MISSING: {f.name} = _factory_{f.name}()")
+        else:
+            params.append(f.name)
+    for f in in_init:
+        body.append(f"    _set(self, {f.name!r}, {f.name})" if frozen else f"    self.{f.name} = {f.name}")
+    for f in later:
+        scope[f"_later_{f.name}"] = f.default_factory if f.default_factory is not None else _constant(f.default)
+        body.append(f"    _set(self, {f.name!r}, _later_{f.name}())")
+    if getattr(cls, "__post_init__", None) is not None:
+        body.append("    self.__post_init__()")
+    source = f"def __init__({', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n"
+    exec(source, scope)  # noqa: S102  # agentconv's own field names, as dataclasses does
+    made: Callable[..., None] = scope["__init__"]
+    made.__qualname__ = f"{cls.__qualname__}.__init__"
+    return made
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
