@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 HEAVY = ("pydantic", "yaml", "jsonschema", "tomlkit", "click")
 PLAIN = "---\nname: reviewer\ndescription: Reviews diffs.\ntools: Read, Grep\nmodel: sonnet\n---\nBe brief.\n"
@@ -137,3 +139,25 @@ def test_a_one_file_convert_parses_no_toml(tmp_path):
                            ".claude/agents/reviewer.md", "--to", "opencode"], cwd=tmp_path, capture_output=True,
                           text=True, timeout=60)
     assert "tomllib" in json.loads(done.stderr.strip().splitlines()[-1])
+
+
+_TOML_LINES = ["", "# note", "  ", "name = 'x'", "[agent]", "[[agents]]", '"key two" = 1', "a.b = 2", "---",
+               "name: x", "text", "= 1", "x =", "\ufeffk = 1", "arr = [", "  1,", "]", 'm = """', 'x"""']
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_TOML_LINES), st.text(max_size=12)), max_size=6),
+       st.sampled_from(["\n", "\r\n"]))
+def test_a_text_said_to_hold_no_toml_key_holds_none(lines, newline):
+    """Detection skips tomlkit for a text whose first real line is no table or key: such a
+    text must be no TOML document with a key at all."""
+    import tomllib
+
+    from agentconv.formats.tomlsrc import may_hold_keys
+    text = newline.join(lines)
+    if may_hold_keys(text):
+        return
+    try:
+        assert tomllib.loads(text.removeprefix("\ufeff")) == {}, text
+    except tomllib.TOMLDecodeError:
+        pass

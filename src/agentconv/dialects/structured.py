@@ -91,6 +91,9 @@ class StructuredDialect(Dialect):
     # -- reading ------------------------------------------------------------------------------
     def claim(self, text: str) -> float:
         """A file in this syntax holding a key only this tool reads: nothing else reads it."""
+        may_hold_keys = getattr(self.block_syntax, "may_hold_keys", None)
+        if may_hold_keys is not None and not may_hold_keys(text):
+            return self.NO_CLAIM
         try:
             values = self.block_syntax.parse(text).values()
         except (ParseError, RecursionError):
