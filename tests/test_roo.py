@@ -333,3 +333,18 @@ def test_an_agent_merges_into_modes_that_share_groups_by_anchor(tmp_path):
     assert [f.status for f in result.files] == ["converted"]
     merged = (tmp_path / ".roomodes").read_text()
     assert merged.startswith(text) and "slug: c" in merged
+
+
+@pytest.mark.parametrize("dialect", ["roo", "kilo", "zoo", "bob"])
+@pytest.mark.parametrize("text", ["\xa0", "\u2003 and more"])
+def test_a_line_of_unicode_space_in_a_block_keeps_its_indent(dialect, text):
+    """YAML's blank lines are spaces and tabs only: a line holding a no-break space is text, and
+    written less indented it ended the block scalar (found by test_properties)."""
+    from agentconv.engine import write_agent
+    from agentconv.model import Agent, Example, ExampleTurn
+    from agentconv.registry import get_dialect
+    agent = Agent(name="x", examples=[Example(turns=[ExampleTurn(role="commentary", text=text)])])
+    target = get_dialect(dialect)
+    path = str(target.output_path(agent))
+    out, _ = write_agent(target, agent, source_dialect=None, path=path)
+    assert agentconv.loads(out, dialect, path=path).agent.name == "x"

@@ -220,7 +220,8 @@ def indented(text: str, dash: str, indent: str) -> str:
     lines = text.splitlines(keepends=True)
     if not lines:
         return ""
-    return dash + lines[0] + "".join(indent + l if l.strip() else l for l in lines[1:])
+    # blank as YAML sees it: a line of a no-break space is text, and must keep the indent
+    return dash + lines[0] + "".join(indent + l if l.strip(" \t\r\n") else l for l in lines[1:])
 
 
 def _flow(text: str, seq: yaml.SequenceNode, path: str | None, newline: str) -> ItemList:
