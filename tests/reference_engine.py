@@ -9,7 +9,7 @@ from typing import Any
 from agentconv.access import power_members, power_of, restricts, widenings
 from agentconv.accessdiff import tool_changes
 from agentconv.carry import Carry, merge, sections_for
-from agentconv.engine import _as_allow_list
+from agentconv.engine import _as_allow_list, as_loaded
 from agentconv.errors import AgentconvError
 from agentconv.losses import Loss
 from agentconv.model import CANONICAL_FIELDS, Agent, ToolRule
@@ -76,7 +76,7 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
     work = agent
     for _ in range(6):
         text = dialect.write(work, trivia, None, path)
-        result = dialect.read(text, path, apply_carry=False).agents[0]
+        result = dialect.read(as_loaded(text), path, apply_carry=False).agents[0]
         wide = widenings(agent.tools, result.tools, holds=dialect.holds_tool) if dialect.expresses_access else []
         if not wide:
             return work, text, result
@@ -90,7 +90,7 @@ def expressed(dialect, agent: Agent, *, trivia: Any = None, path: str | None = N
         if trial is None:
             continue
         text = dialect.write(trial, trivia, None, path)
-        result = dialect.read(text, path, apply_carry=False).agents[0]
+        result = dialect.read(as_loaded(text), path, apply_carry=False).agents[0]
         if not widenings(agent.tools, result.tools, holds=dialect.holds_tool):
             return trial, text, result
     tools = sorted({power_of(t) for t, _ in widenings(agent.tools, result.tools, holds=dialect.holds_tool)})

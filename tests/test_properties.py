@@ -404,3 +404,12 @@ def test_a_quoted_description_is_always_read_and_written_back(value: str, style,
 
 def test_the_example_budget_can_be_raised_from_the_environment():
     assert PROPERTY.max_examples == int(os.environ.get("AGENTCONV_HYPOTHESIS_EXAMPLES", "40"))
+
+
+@pytest.mark.parametrize("description", ["\ufeff", "\ufeffStarts with a no-break space of width zero"])
+def test_a_brief_starting_with_u_feff_reports_what_loading_drops(description):
+    """Loading a file takes a leading U+FEFF for a byte order mark: the read-back the engine
+    judges the output by must see the file as loading gives it (found by this module's
+    properties)."""
+    path, text, losses = write_fresh(Agent(description=description), "prose")
+    assert "description" in {loss.field for loss in losses}
