@@ -100,3 +100,73 @@ def test_a_subclass_that_does_not_name_itself_does_not_replace_its_parent():
     with pytest.raises(TypeError, match="registered already"):
         type("Impostor", (Claude,), {"name": "claude", "__module__": "somewhere.else"})
     assert REGISTRY["claude"] is Claude
+
+
+# -- claim gates (``Dialect.claim_gate``): detection asks only the dialects a text may be -------
+
+def _gated_out_claims(text: str) -> dict[str, object]:
+    """Each dialect the gates leave out, with its claim when asked anyway (or the error it
+    raises, which detection without the gates would raise): all must be 0."""
+    from agentconv.errors import ParseError
+    from agentconv.registry import DIALECTS, _may_claim, get_dialect
+    asked = set(_may_claim(text))
+    claims: dict[str, object] = {}
+    for name in (n for n in DIALECTS if n not in asked):
+        try:
+            claims[name] = get_dialect(name).claim(text)
+        except ParseError as exc:
+            claims[name] = exc.message
+    return {n: c for n, c in claims.items() if c}
+
+
+def _corpus_and_fixture_texts() -> list:
+    import os
+    from pathlib import Path
+
+    from conftest import SHARED
+    paths = list(fixture_files())
+    corpus = SHARED / "corpus"
+    if corpus.is_dir():
+        paths += sorted(Path(d) / n for d, _, names in os.walk(corpus) for n in names if n != "MANIFEST.tsv")
+    return paths
+
+
+def test_no_dialect_the_gates_leave_out_claims_a_fixture_or_corpus_file():
+    failing = {}
+    for path in _corpus_and_fixture_texts():
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        if "\x00" not in text and (left := _gated_out_claims(text)):
+            failing[str(path)] = left
+    assert failing == {}
+
+
+_KEYS = sorted({"name", "description", "tools", "model", "color", "mode", "readonly", "kind", "x", "customModes",
+                "slug", "prompt", "developer_instructions", "permissionMode", "display_name", "approvalMode",
+                "mcp-servers", "includePowers", "reasoningLevel", "modelId", "disabled_tools", "subagent"})
+_VALUES = ["a", "Read, Grep", "[Read, Bash]", "[read_file, grep_search]", "{bash: false}", "[gpt-5, sonnet]",
+           "true", "3", "'x: y'", "|\n  block\n", "[mcp__github__get_issue]", "Execute", "read-only", ""]
+
+
+@pytest.mark.parametrize("text", [
+    "---\ncustomModes:\n  - slug: a\n    name: A\n    roleDefinition: x\n    groups: [read]\n---\n",
+    "---\ndescription: Use when: it breaks\ntools: Read\n---\nBody.\n",                 # repaired YAML
+    "---\n- a\n- b\n---\n", "---\n[name, tools]\n---\n", "---\n---\n", "{\"a\": {\"prompt\": \"x\"}}",
+    'developer_instructions = "x"\nname = "a"\n', "customModes:\n  - slug: a\n    name: A\n    roleDefinition: x\n",
+    "---\n1: a\nname: b\n---\n", "---\n\"na\\x6de\": a\ndescription: b\n---\n",
+])
+def test_the_gates_leave_out_only_dialects_that_claim_nothing(text):
+    assert _gated_out_claims(text) == {}
+
+
+def test_the_gates_leave_out_only_dialects_that_claim_nothing_in_generated_front_matter():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from(_KEYS), st.sampled_from(_VALUES)), max_size=6,
+                    unique_by=lambda kv: kv[0]),
+           st.sampled_from(["---\n{}---\nBody.\n", "{}", "---\n{}"]))
+    def check(pairs, shape):
+        lines = "".join(f"{k}: {v}\n" if not v.startswith("|") else f"{k}: {v}" for k, v in pairs)
+        assert _gated_out_claims(shape.format(lines)) == {}
+    check()

@@ -57,13 +57,13 @@ def test_the_probe_sees_imports(tmp_path):
     assert "click" in heavy_imports(tmp_path, "convert", ".claude", "--to", "opencode", "-o", "out")
 
 
-def test_the_path_index_is_current():
-    """Detection by path reads a generated table instead of importing every dialect."""
+def test_the_dialect_index_is_current():
+    """Detection by path and by content reads a generated table instead of importing every dialect."""
     from pathlib import Path
 
-    from agentconv import pathindex
-    stored = Path(pathindex.__file__).with_name("_pathindex.py").read_text(encoding="utf-8")
-    assert stored == pathindex.render(pathindex.current()), "stale: run python -m agentconv.pathindex"
+    from agentconv import dialectindex
+    stored = Path(dialectindex.__file__).with_name("_dialectindex.py").read_text(encoding="utf-8")
+    assert stored == dialectindex.render(dialectindex.current()), "stale: run python -m agentconv.dialectindex"
 
 
 DIALECT_PROBE = """
@@ -89,6 +89,25 @@ def test_converting_one_file_imports_only_the_dialects_it_uses(tmp_path):
     from agentconv.registry import DIALECTS
     modules = {m.rsplit(".", 1)[1] for m in DIALECTS.values()}
     assert loaded & modules == {"claude", "opencode", "prose"}
+
+
+@pytest.mark.parametrize("front_matter, expected", [
+    ("name: reviewer\ndescription: Reviews code.\n", {"claude", "opencode"}),          # name, description
+    ("name: reviewer\ndescription: Reviews.\ntools: Read\nmodel: sonnet\n",
+     {"claude", "opencode", "copilot", "factory", "gemini", "qwen", "antigravity"}),
+    ("name: r\ndescription: d\nreadonly: true\n", {"claude", "opencode", "cursor"}),
+])
+def test_telling_a_file_outside_any_agent_folder_imports_only_the_dialects_that_may_claim_it(
+        tmp_path, front_matter, expected):
+    """The claim gates (``_dialectindex.CLAIM_GATES``): a dialect whose keys the front matter
+    does not hold, or whose syntax the file is not in, is not imported to be asked."""
+    (tmp_path / "reviewer.md").write_text(f"---\n{front_matter}---\n\nReview the change.\n")
+    done = subprocess.run([sys.executable, "-c", DIALECT_PROBE, "detect", "reviewer.md"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    loaded = set(eval(done.stderr.strip().splitlines()[-1]))          # noqa: S307 - our own probe's output
+    from agentconv.registry import DIALECTS
+    modules = {m.rsplit(".", 1)[1]: n for n, m in DIALECTS.items()}
+    assert {modules[m] for m in loaded if m in modules} == expected
 
 
 def test_the_data_cache_is_current():

@@ -11,7 +11,7 @@ from . import overrides
 from .access import accepting_widenings
 from .access import lenient_access as access_reading
 from .document import Document
-from .engine import carry_mode, write_agent
+from .engine import as_loaded, carry_mode, write_agent
 from .errors import AgentconvError, MultipleAgentsError, OutputExistsError, ParseError
 from .losses import Loss, apply_loss_policy
 from .promptref import rebased
@@ -74,8 +74,9 @@ def loads(text: str | bytes, dialect: str | None = None, *, path: PathLike | Non
                          hint="this is not an agent definition")
     if isinstance(text, bytes):
         text, encoding, bom = decode(text, where)
-    elif text.startswith("\ufeff"):
-        text, bom = text[1:], True
+    else:
+        loaded = as_loaded(text)           # the one rule the engine's read-back applies too
+        text, bom = loaded, loaded is not text
     try:
         with access_reading(lenient_access):
             name, doc = detect_and_read(text, where, trust_carry=trust_carry) if dialect is None \

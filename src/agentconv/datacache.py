@@ -39,9 +39,8 @@ def render(data: dict[str, tuple[int, int, dict[str, Any]]]) -> str:
 
 
 def write() -> Path:
-    target = Path(__file__).with_name("_datacache.py")
-    target.write_text(render(current()), encoding="utf-8")
-    return target
+    from .dialectindex import write_generated
+    return write_generated("_datacache.py", render(current()))
 
 
 if __name__ == "__main__":

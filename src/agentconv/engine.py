@@ -100,7 +100,10 @@ def _expressed(dialect: Dialect, agent: Agent, *, trivia: Any = None,
         if not wide:
             return work, text, back
         denies = [ToolRule(tool=t, action="deny") for tool in sorted({t for t, _ in wide}) for t in power_members(tool)]
-        work = work.model_copy(update={"tools": Agent(tools=list(work.tools) + denies).tools})
+        denied = Agent(tools=list(work.tools) + denies).tools
+        if denied == work.tools:
+            break        # the denies were there already: each further round would write the same
+        work = work.model_copy(update={"tools": denied})
     # Denies the target merges with an allow or ask (edit and write share opencode's 'edit'
     # key) can keep coming back wide: keep only denies, which never widens. A deny the target
     # has no name for (every MCP tool, in a deny-list) is kept by an allow-list instead.

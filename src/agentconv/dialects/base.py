@@ -57,6 +57,16 @@ class Dialect:
     #: a front-matter key without which the real tool skips a file in its agent folder silently
     skipped_without: ClassVar[str | None] = None
 
+    def claim_gate(self) -> tuple[str, ...]:
+        """What a text must show before ``claim`` can be more than NO_CLAIM, checked first in
+        ``claim`` itself: ``("any",)``; ``("never",)``; ``("json",)`` (opens with ``{``);
+        ``("toml",)`` (``tomlsrc.may_hold_keys``); ``("no-front-matter",)``;
+        ``("no-split",)`` (no front matter with its closing line); ``("keys", k, ...)`` (front
+        matter whose strict YAML holds one of the keys, or is not strict YAML). Generated into
+        ``_dialectindex.py``, so that telling a file's dialect imports only the dialects that
+        may claim it."""
+        return ("any",)
+
     #: a canonical mode the tool cannot restrict an agent to -> the wider mode it gives instead,
     #: which costs the agent nothing (reported as the tool's default, not as a loss)
     modes_offered: ClassVar[dict[str, str]] = {}
@@ -272,6 +282,13 @@ class MarkdownDialect(Dialect):
 
     has_repair: ClassVar[bool] = False
 
+    #: keys ``exclusive_shape``, ``weak_claim`` and ``tool_names`` need: with ``exclusive_keys``,
+    #: a front matter holding none of them is claimed by nothing but its own keys' absence
+    shape_keys: ClassVar[frozenset[str]] = frozenset()
+
+    def claim_gate(self) -> tuple[str, ...]:
+        return ("keys", *sorted(self.exclusive_keys | self.shape_keys))
+
     def agent_fields(self, values: dict[str, Any], path: str | None,
                      warn: list[Diagnostic]) -> dict[str, Any]:
         """Native key/values → canonical field values (``native`` included)."""
@@ -404,6 +421,8 @@ class MarkdownDialect(Dialect):
         except ParseError:
             return self.NO_CLAIM
         values = block.values()
+        if not (self.exclusive_keys | self.shape_keys) & values.keys():
+            return self.NO_CLAIM            # the gate (claim_gate): no key that could tell
         if self.rejects_unknown_keys and not set(values) <= self.known_keys:
             return self.NO_CLAIM            # the tool would not load it: not its agent
         own_keys = any(k in values for k in self.exclusive_keys) or self.exclusive_shape(values)

@@ -123,6 +123,8 @@ class Claude(ClaudeFields, MarkdownDialect):
                                 "autoCompactWindow", "omitClaudeMd", "observer", "observerMessage",
                                 "observeToolResults", "observeSubagents"})
 
+    shape_keys = frozenset({"tools", "name"})      # what the claim predicates below read
+
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("tools"), (str, list))     # opencode's tools is a map
 

@@ -83,6 +83,9 @@ class ContainerDialect(Dialect):
         raise NotImplementedError
 
     # -- reading ------------------------------------------------------------------------------
+    def claim_gate(self) -> tuple[str, ...]:
+        return ("json",)
+
     def claim(self, text: str) -> float:
         """A JSON object whose members are objects holding this tool's keys: nothing else
         reads a file in this syntax, so the claim outranks a prose brief's."""

@@ -56,6 +56,8 @@ class Copilot(FieldTable, MarkdownDialect):
                                 "handoffs", "model-policy", "reasoning-effort", "include-custom-instructions",
                                 "deferred-tool-loading", "strict-tools-list", "metadata"})
 
+    shape_keys = frozenset({"model"})      # what the claim predicates below read
+
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("model"), list)          # a model with fallbacks
 

@@ -50,6 +50,8 @@ class Factory(FieldTable, MarkdownDialect):
     capability_keys = frozenset({"mcpServers"})
     # reasoningEffort alone claims nothing: opencode files carry it as a provider option
 
+    shape_keys = frozenset({"tools"})      # what the claim predicates below read
+
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         tools = values.get("tools")
         if isinstance(tools, str):

@@ -59,6 +59,8 @@ class Gemini(FieldTable, MarkdownDialect):
 
     rejects_unknown_keys = True
     empty_front_matter = "\n"        # its delimiter needs a line between the two rules
+    shape_keys = frozenset({"tools"})      # what the claim predicates below read
+
     def tool_names(self, values: dict[str, Any]) -> int:
         names = string_list(values.get("tools")) or []
         return sum(1 for n in names if n in _DETECT or (TOOLS.mcp is not None and TOOLS.mcp.read(n)))

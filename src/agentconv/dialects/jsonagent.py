@@ -57,6 +57,9 @@ class JsonAgentDialect(Dialect):
         return path_stem(path) if path else None
 
     # -- reading ------------------------------------------------------------------------------
+    def claim_gate(self) -> tuple[str, ...]:
+        return ("json",)
+
     def claim(self, text: str) -> float:
         """A JSON object of this tool's keys with a prompt or description (nothing else reads a
         file in this syntax); with a key only this tool writes, it outranks an agent map's."""

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from ..access import key_lines
 from ..document import Document
 from ..errors import AgentconvError
-from ..formats import jsonsrc, seqsrc
+from ..formats import frontmatter, jsonsrc, seqsrc
 from ..losses import Diagnostic
 from ..model import Agent
 from ..promptref import Reference
@@ -68,9 +68,15 @@ class ListContainerDialect(ContainerDialect):
     name_key: ClassVar[str] = "name"
 
     # -- reading ------------------------------------------------------------------------------
+    def claim_gate(self) -> tuple[str, ...]:
+        return ("no-split",)
+
     def claim(self, text: str) -> float:
         """A list of items holding this tool's keys under ``list_key`` (or one such item alone):
-        no other dialect reads this shape."""
+        no other dialect reads this shape. A markdown file's front matter is none (its closing
+        ``---`` would start a second YAML document, which the tools refuse)."""
+        if frontmatter.closed(text):
+            return self.NO_CLAIM
         try:
             found = seqsrc.parse(text, self.list_key, bare_key=self.name_key)
         except AgentconvError:

@@ -112,6 +112,8 @@ class OpenCode(OpenCodeFields, MarkdownDialect):
     exclusive_keys = frozenset({"mode", "temperature", "top_p", "steps", "maxSteps", "permission", "hidden",
                                 "disable", "variant"})
 
+    shape_keys = frozenset({"tools", "description"})      # what the claim predicates below read
+
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("tools"), dict)
 

@@ -41,6 +41,9 @@ class Prose(Dialect):
     expresses_access = False
     shows_style = frozenset({"newline"})
 
+    def claim_gate(self) -> tuple[str, ...]:
+        return ("no-front-matter",)
+
     def claim(self, text: str) -> float:
         plain = bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text
         return self.STRONG if plain else self.NO_CLAIM

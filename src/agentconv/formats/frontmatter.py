@@ -26,6 +26,14 @@ def has_front_matter(text: str) -> bool:
     return _OPEN.match(text) is not None
 
 
+def closed(text: str) -> bool:
+    """Whether ``text`` opens front matter and closes it (a YAML file may start with ``---``)."""
+    try:
+        return split(text) is not None
+    except ParseError:
+        return False
+
+
 def newline_of(text: str) -> str:
     index = text.find("\n")
     return "\r\n" if index > 0 and text[index - 1] == "\r" else "\n"

@@ -269,6 +269,18 @@ def nesting_depth(value: Any) -> int:
     return deepest
 
 
+def top_level_keys(text: str) -> frozenset[str] | None:
+    """The text keys of a YAML mapping as strict YAML reads it (none for another value); None
+    when it is not strict YAML."""
+    try:
+        node, _ = load_yaml(text)
+    except ParseError:
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return frozenset()
+    return frozenset(k.value for k, _ in node.value if isinstance(k.value, str))
+
+
 def parse_block(text: str, *, path: str | None = None, first_line: int = 2, newline: str = "\n",
                 repair: Callable[[str], str] | None = None, known_keys: Iterable[str] = ()) -> tuple[Block, list[str]]:
     """Parse front-matter text into a Block; returns (block, warnings).
