@@ -104,6 +104,16 @@ def test_a_subclass_that_does_not_name_itself_does_not_replace_its_parent():
 
 # -- claim gates (``Dialect.claim_gate``): detection asks only the dialects a text may be -------
 
+_KEYS = sorted({"name", "description", "tools", "model", "color", "mode", "readonly", "kind", "x", "customModes",
+                "slug", "prompt", "developer_instructions", "permissionMode", "display_name", "approvalMode",
+                "mcp-servers", "includePowers", "reasoningLevel", "modelId", "disabled_tools", "subagent"})
+_VALUES = ["a", "Read, Grep", "[Read, Bash]", "[read_file, grep_search]", "{bash: false}", "[gpt-5, sonnet]",
+           "true", "3", "'x: y'", "|\n  block\n", "[mcp__github__get_issue]", "Execute", "read-only", "",
+           "[mcp_github_get_issue]", "mcp_*", "[mcp_*]", "read_file, Read", "' Read-Only '", "[ApplyPatch]",
+           "[view_file]", "run_shell_command", "[READ_FILE]", "[1, read_file]", "[[read_file]]"]
+
+
+
 def _gated_out_claims(text: str) -> dict[str, object]:
     """Each dialect the gates leave out, with its claim when asked anyway (or the error it
     raises, which detection without the gates would raise): all must be 0."""
@@ -117,6 +127,27 @@ def _gated_out_claims(text: str) -> dict[str, object]:
         except ParseError as exc:
             claims[name] = exc.message
     return {n: c for n, c in claims.items() if c}
+
+
+def _claims_changed_by_gates(text: str) -> dict[str, tuple[object, object]]:
+    """Each dialect whose claim on ``text`` differs when its own gate is lifted (every claim
+    checks its gate first, so the registry's gating and the claim agree by construction; this
+    checks that the gate only ever leaves out what the claim would refuse anyway)."""
+    from agentconv.dialects.base import Dialect
+    from agentconv.errors import ParseError
+    from agentconv.registry import DIALECTS, get_dialect
+
+    def claim(name: str) -> object:
+        try:
+            return get_dialect(name).claim(text)
+        except ParseError as exc:
+            return exc.message
+    gated = {n: claim(n) for n in DIALECTS}
+    with pytest.MonkeyPatch.context() as patch:
+        for name in DIALECTS:
+            patch.setattr(type(get_dialect(name)), "claim_gate", Dialect.claim_gate)
+        lifted = {n: claim(n) for n in DIALECTS}
+    return {n: (gated[n], lifted[n]) for n in DIALECTS if gated[n] != lifted[n]}
 
 
 def _corpus_and_fixture_texts() -> list:
@@ -135,16 +166,9 @@ def test_no_dialect_the_gates_leave_out_claims_a_fixture_or_corpus_file():
     failing = {}
     for path in _corpus_and_fixture_texts():
         text = path.read_bytes().decode("utf-8", errors="replace")
-        if "\x00" not in text and (left := _gated_out_claims(text)):
+        if "\x00" not in text and (left := _gated_out_claims(text) or _claims_changed_by_gates(text)):
             failing[str(path)] = left
     assert failing == {}
-
-
-_KEYS = sorted({"name", "description", "tools", "model", "color", "mode", "readonly", "kind", "x", "customModes",
-                "slug", "prompt", "developer_instructions", "permissionMode", "display_name", "approvalMode",
-                "mcp-servers", "includePowers", "reasoningLevel", "modelId", "disabled_tools", "subagent"})
-_VALUES = ["a", "Read, Grep", "[Read, Bash]", "[read_file, grep_search]", "{bash: false}", "[gpt-5, sonnet]",
-           "true", "3", "'x: y'", "|\n  block\n", "[mcp__github__get_issue]", "Execute", "read-only", ""]
 
 
 @pytest.mark.parametrize("text", [
@@ -153,9 +177,13 @@ _VALUES = ["a", "Read, Grep", "[Read, Bash]", "[read_file, grep_search]", "{bash
     "---\n- a\n- b\n---\n", "---\n[name, tools]\n---\n", "---\n---\n", "{\"a\": {\"prompt\": \"x\"}}",
     'developer_instructions = "x"\nname = "a"\n', "customModes:\n  - slug: a\n    name: A\n    roleDefinition: x\n",
     "---\n1: a\nname: b\n---\n", "---\n\"na\\x6de\": a\ndescription: b\n---\n",
+    # the value clauses: each dialect's own tool names, MCP spelling, categories, model fallbacks
+    *(f"---\nname: a\ndescription: b\ntools: {v}\n---\nBody.\n" for v in _VALUES),
+    *(f"---\ndescription: b\nmodel: {v}\n---\nBody.\n" for v in _VALUES),
 ])
 def test_the_gates_leave_out_only_dialects_that_claim_nothing(text):
     assert _gated_out_claims(text) == {}
+    assert _claims_changed_by_gates(text) == {}
 
 
 def test_the_gates_leave_out_only_dialects_that_claim_nothing_in_generated_front_matter():
@@ -169,4 +197,5 @@ def test_the_gates_leave_out_only_dialects_that_claim_nothing_in_generated_front
     def check(pairs, shape):
         lines = "".join(f"{k}: {v}\n" if not v.startswith("|") else f"{k}: {v}" for k, v in pairs)
         assert _gated_out_claims(shape.format(lines)) == {}
+        assert _claims_changed_by_gates(shape.format(lines)) == {}
     check()

@@ -93,8 +93,11 @@ def test_converting_one_file_imports_only_the_dialects_it_uses(tmp_path):
 
 @pytest.mark.parametrize("front_matter, expected", [
     ("name: reviewer\ndescription: Reviews code.\n", {"claude", "opencode"}),          # name, description
-    ("name: reviewer\ndescription: Reviews.\ntools: Read\nmodel: sonnet\n",
-     {"claude", "opencode", "copilot", "factory", "gemini", "qwen", "antigravity"}),
+    ("name: reviewer\ndescription: Reviews.\ntools: Read\nmodel: sonnet\n", {"claude", "opencode"}),
+    ("name: r\ndescription: d\ntools: [read_file, view_file]\n", {"claude", "opencode", "gemini", "qwen",
+                                                                    "antigravity"}),     # their tool names
+    ("name: r\ndescription: d\ntools: Read, Execute\nmodel: [gpt-5, sonnet]\n",
+     {"claude", "opencode", "factory", "copilot"}),     # a Factory tool name, Copilot's model fallbacks
     ("name: r\ndescription: d\nreadonly: true\n", {"claude", "opencode", "cursor"}),
 ])
 def test_telling_a_file_outside_any_agent_folder_imports_only_the_dialects_that_may_claim_it(

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import AgentconvError, DetectionError, ParseError, SchemaError, UnknownDialectError
 
@@ -186,66 +186,9 @@ def _may_claim(text: str) -> list[str]:
     """The dialects whose claim gate ``text`` passes (``Dialect.claim_gate``, generated into
     ``_dialectindex.py``): every other one claims NO_CLAIM, so it need not even be imported."""
     from ._dialectindex import CLAIM_GATES
-    facts = _GateFacts(text)
-    return [n for n in DIALECTS if facts.passes(CLAIM_GATES.get(n) or ("any",))]
-
-
-class _GateFacts:
-    """What the claim gates ask of one text, each found once and only when asked."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self._split: Any = _UNSET
-        self._keys: Any = _UNSET
-
-    def passes(self, gate: tuple[str, ...]) -> bool:
-        kind = gate[0]
-        if kind == "keys":
-            keys = self.front_matter_keys()
-            return keys is None or not keys.isdisjoint(gate[1:])
-        if kind == "json":
-            return self.text.lstrip().startswith("{")
-        if kind == "toml":
-            from .formats.tomlsrc import may_hold_keys
-            return may_hold_keys(self.text)
-        if kind == "no-front-matter":
-            from .formats.frontmatter import has_front_matter
-            return not has_front_matter(self.text)
-        if kind == "no-split":
-            return not self.split()
-        return kind != "never"
-
-    def split(self) -> Any:
-        """The front matter's parts; None without one; False when it is never closed (each
-        markdown dialect's claim raises that error)."""
-        if self._split is _UNSET:
-            from .formats.frontmatter import split
-            try:
-                self._split = split(self.text)
-            except ParseError:
-                self._split = False
-        return self._split
-
-    def front_matter_keys(self) -> frozenset[str] | None:
-        """The top-level keys of the front matter as strict YAML reads it (a markdown dialect's
-        claim reads these first); None when it is not strict YAML (a dialect's repair may
-        read keys there)."""
-        if self._keys is _UNSET:
-            self._keys = self._read_keys()
-        keys: frozenset[str] | None = self._keys
-        return keys
-
-    def _read_keys(self) -> frozenset[str] | None:
-        found = self.split()
-        if found is False:
-            return None
-        if found is None:
-            return frozenset()
-        from .formats.yamlsrc import top_level_keys
-        return top_level_keys(found.yaml)
-
-
-_UNSET: Any = object()
+    from .formats.gates import ANY, GateFacts
+    facts = GateFacts(text)
+    return [n for n in DIALECTS if facts.passes(CLAIM_GATES.get(n) or ANY)]
 
 
 _INDENTED_OPENING = re.compile(r"[ \t]+---[ \t]*\r?\n")

@@ -224,6 +224,8 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
 
 
 _PLAIN_TYPES = {"string": str, "boolean": bool}
+#: longer text (a prompt under a key) is judged each time rather than kept in the cache
+_CACHED_TEXT = 512
 
 
 def _first_error(dialect: str, key: str, value: Any) -> str | None:
@@ -234,19 +236,25 @@ def _first_error(dialect: str, key: str, value: Any) -> str | None:
     plain = _PLAIN_TYPES.get(kind) if isinstance(kind, str) and set(spec) <= {"type", "description"} else None
     if plain is not None and isinstance(value, plain):
         return None
-    if schemalite.verdict(spec, (schema(dialect) or {}).get("$defs", {}), value) is True:
-        return None             # valid without asking jsonschema (which words the errors)
     from .formats.yamlwrite import frozen
-    key_of_value = frozen(value)
+    key_of_value = frozen(value) if not isinstance(value, str) or len(value) <= _CACHED_TEXT else None
     if key_of_value is None:
-        return _schema_error(dialect, key, value)
+        return _judged(dialect, key, value)
     return _cached_error(dialect, key, key_of_value)
 
 
 @functools.lru_cache(maxsize=4096)
 def _cached_error(dialect: str, key: str, frozen_value: tuple[Any, ...]) -> str | None:
+    # a batch repeats its tool lists and permission maps: each distinct value is judged once
     from .formats.yamlwrite import thawed
-    return _schema_error(dialect, key, thawed(frozen_value))
+    return _judged(dialect, key, thawed(frozen_value))
+
+
+def _judged(dialect: str, key: str, value: Any) -> str | None:
+    spec = ((schema(dialect) or {}).get("properties", {})).get(key, {})
+    if schemalite.verdict(spec, (schema(dialect) or {}).get("$defs", {}), value) is True:
+        return None             # valid without asking jsonschema (which words the errors)
+    return _schema_error(dialect, key, value)
 
 
 def _schema_error(dialect: str, key: str, value: Any) -> str | None:

@@ -43,7 +43,8 @@ class Antigravity(FieldTable, MarkdownDialect):
     capability_keys = frozenset({"mcpServers", "plugins", "inheritMcp", "commandExecutionPolicy"})
     exclusive_keys = frozenset({"mainAgent", "subagent", "commandExecutionPolicy", "plugins", "inheritMcp"})
 
-    shape_keys = frozenset({"tools"})      # what the claim predicates below read
+    # what the claim predicates below read: a tool list holding one of its own names
+    shape_values = (("names", "tools", *sorted(_DETECT)),)
 
     def tool_names(self, values: dict[str, Any]) -> int:
         return sum(1 for n in string_list(values.get("tools")) or [] if n in _DETECT)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TypeVar, cast
 from ..access import GUARDS, key_lines
 from ..document import Document
 from ..errors import MultipleAgentsError, ParseError, SchemaError
-from ..formats import frontmatter, yamlsrc, yamlwrite
+from ..formats import frontmatter, gates, yamlsrc, yamlwrite
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule
 from ..record import RecordValidationError
@@ -57,15 +57,13 @@ class Dialect:
     #: a front-matter key without which the real tool skips a file in its agent folder silently
     skipped_without: ClassVar[str | None] = None
 
-    def claim_gate(self) -> tuple[str, ...]:
-        """What a text must show before ``claim`` can be more than NO_CLAIM, checked first in
-        ``claim`` itself: ``("any",)``; ``("never",)``; ``("json",)`` (opens with ``{``);
-        ``("toml",)`` (``tomlsrc.may_hold_keys``); ``("no-front-matter",)``;
-        ``("no-split",)`` (no front matter with its closing line); ``("keys", k, ...)`` (front
-        matter whose strict YAML holds one of the keys, or is not strict YAML). Generated into
-        ``_dialectindex.py``, so that telling a file's dialect imports only the dialects that
-        may claim it."""
-        return ("any",)
+    def claim_gate(self) -> tuple[tuple[str, ...], ...]:
+        """What a text must show before ``claim`` can be more than NO_CLAIM: clauses, any one
+        of which lets it through (``formats/gates.py`` lists them: ``("any",)``, ``("json",)``,
+        ``("keys", k, ...)``, ``("names", key, n, ...)`` ...), checked in ``claim`` itself too.
+        Generated into ``_dialectindex.py``, so that telling a file's dialect imports only the
+        dialects that may claim it."""
+        return (("any",),)
 
     #: a canonical mode the tool cannot restrict an agent to -> the wider mode it gives instead,
     #: which costs the agent nothing (reported as the tool's default, not as a loss)
@@ -285,9 +283,12 @@ class MarkdownDialect(Dialect):
     #: keys ``exclusive_shape``, ``weak_claim`` and ``tool_names`` need: with ``exclusive_keys``,
     #: a front matter holding none of them is claimed by nothing but its own keys' absence
     shape_keys: ClassVar[frozenset[str]] = frozenset()
+    #: gate clauses on values those predicates need (``("names", "tools", ...)``), where
+    #: holding the key alone says too little (formats/gates.py)
+    shape_values: ClassVar[tuple[tuple[str, ...], ...]] = ()
 
-    def claim_gate(self) -> tuple[str, ...]:
-        return ("keys", *sorted(self.exclusive_keys | self.shape_keys))
+    def claim_gate(self) -> tuple[tuple[str, ...], ...]:
+        return (("keys", *sorted(self.exclusive_keys | self.shape_keys)), *self.shape_values)
 
     def agent_fields(self, values: dict[str, Any], path: str | None,
                      warn: list[Diagnostic]) -> dict[str, Any]:
@@ -421,8 +422,8 @@ class MarkdownDialect(Dialect):
         except ParseError:
             return self.NO_CLAIM
         values = block.values()
-        if not (self.exclusive_keys | self.shape_keys) & values.keys():
-            return self.NO_CLAIM            # the gate (claim_gate): no key that could tell
+        if not gates.values_pass(self.claim_gate(), values):
+            return self.NO_CLAIM            # nothing that could tell (claim_gate)
         if self.rejects_unknown_keys and not set(values) <= self.known_keys:
             return self.NO_CLAIM            # the tool would not load it: not its agent
         own_keys = any(k in values for k in self.exclusive_keys) or self.exclusive_shape(values)

@@ -83,8 +83,8 @@ class ContainerDialect(Dialect):
         raise NotImplementedError
 
     # -- reading ------------------------------------------------------------------------------
-    def claim_gate(self) -> tuple[str, ...]:
-        return ("json",)
+    def claim_gate(self) -> tuple[tuple[str, ...], ...]:
+        return (("json",),)
 
     def claim(self, text: str) -> float:
         """A JSON object whose members are objects holding this tool's keys: nothing else

@@ -56,7 +56,7 @@ class Copilot(FieldTable, MarkdownDialect):
                                 "handoffs", "model-policy", "reasoning-effort", "include-custom-instructions",
                                 "deferred-tool-loading", "strict-tools-list", "metadata"})
 
-    shape_keys = frozenset({"model"})      # what the claim predicates below read
+    shape_values = (("list", "model"),)     # what the claim predicates below read: model fallbacks
 
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         return isinstance(values.get("model"), list)          # a model with fallbacks

@@ -50,7 +50,8 @@ class Factory(FieldTable, MarkdownDialect):
     capability_keys = frozenset({"mcpServers"})
     # reasoningEffort alone claims nothing: opencode files carry it as a provider option
 
-    shape_keys = frozenset({"tools"})      # what the claim predicates below read
+    # what the claim predicates below read: a tool category or one of its own tool names
+    shape_values = (("names", "tools", *sorted(_OWN_NAMES), *sorted(_CATEGORIES)),)
 
     def exclusive_shape(self, values: dict[str, Any]) -> bool:
         tools = values.get("tools")

@@ -59,7 +59,8 @@ class Gemini(FieldTable, MarkdownDialect):
 
     rejects_unknown_keys = True
     empty_front_matter = "\n"        # its delimiter needs a line between the two rules
-    shape_keys = frozenset({"tools"})      # what the claim predicates below read
+    # what the claim predicates below read: a tool list holding one of its own names
+    shape_values = (("names", "tools", *sorted(_DETECT)), ("mcp", "tools", "mcp_", "_"))
 
     def tool_names(self, values: dict[str, Any]) -> int:
         names = string_list(values.get("tools")) or []

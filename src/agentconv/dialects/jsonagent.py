@@ -57,8 +57,8 @@ class JsonAgentDialect(Dialect):
         return path_stem(path) if path else None
 
     # -- reading ------------------------------------------------------------------------------
-    def claim_gate(self) -> tuple[str, ...]:
-        return ("json",)
+    def claim_gate(self) -> tuple[tuple[str, ...], ...]:
+        return (("json",),)
 
     def claim(self, text: str) -> float:
         """A JSON object of this tool's keys with a prompt or description (nothing else reads a

@@ -32,8 +32,8 @@ class Kilo(Roo):
     reserved_names = frozenset(_TABLE["access"]["builtin"])
     field_defaults = {"mode": "primary"}
 
-    def claim_gate(self) -> tuple[str, ...]:
-        return ("never",)
+    def claim_gate(self) -> tuple[tuple[str, ...], ...]:
+        return (("never",),)
 
     def claim(self, text: str) -> float:
         return self.NO_CLAIM           # the same shape as Roo Code's: only the file name tells

@@ -68,8 +68,8 @@ class ListContainerDialect(ContainerDialect):
     name_key: ClassVar[str] = "name"
 
     # -- reading ------------------------------------------------------------------------------
-    def claim_gate(self) -> tuple[str, ...]:
-        return ("no-split",)
+    def claim_gate(self) -> tuple[tuple[str, ...], ...]:
+        return (("no-split",),)
 
     def claim(self, text: str) -> float:
         """A list of items holding this tool's keys under ``list_key`` (or one such item alone):

@@ -41,8 +41,8 @@ class Prose(Dialect):
     expresses_access = False
     shows_style = frozenset({"newline"})
 
-    def claim_gate(self) -> tuple[str, ...]:
-        return ("no-front-matter",)
+    def claim_gate(self) -> tuple[tuple[str, ...], ...]:
+        return (("no-front-matter",),)
 
     def claim(self, text: str) -> float:
         plain = bool(text.strip()) and not frontmatter.has_front_matter(text) and "\x00" not in text

@@ -63,7 +63,8 @@ class Qwen(FieldTable, MarkdownDialect):
     capability_keys = frozenset({"mcpServers", "hooks", "executor", "executionBackend", "approvalMode", "background"})
     exclusive_keys = frozenset({"approvalMode", "runConfig", "modelConfig", "executor", "executionBackend"})
 
-    shape_keys = frozenset({"tools"})      # what the claim predicates below read
+    # what the claim predicates below read: a tool list holding one of its own names
+    shape_values = (("names", "tools", *sorted(_DETECT)),)
 
     def tool_names(self, values: dict[str, Any]) -> int:
         return sum(1 for n in _names(values.get("tools")) or [] if n in _DETECT)

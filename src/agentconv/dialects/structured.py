@@ -89,8 +89,8 @@ class StructuredDialect(Dialect):
         return [(self.prompt_key, agent.prompt + "\n")]
 
     # -- reading ------------------------------------------------------------------------------
-    def claim_gate(self) -> tuple[str, ...]:
-        return ("toml",) if self.syntax == "toml" else ("any",)
+    def claim_gate(self) -> tuple[tuple[str, ...], ...]:
+        return (("toml",),) if self.syntax == "toml" else (("any",),)
 
     def claim(self, text: str) -> float:
         """A file in this syntax holding a key only this tool reads: nothing else reads it."""

@@ -269,16 +269,16 @@ def nesting_depth(value: Any) -> int:
     return deepest
 
 
-def top_level_keys(text: str) -> frozenset[str] | None:
-    """The text keys of a YAML mapping as strict YAML reads it (none for another value); None
-    when it is not strict YAML."""
+def top_level_values(text: str) -> dict[str, Any] | None:
+    """The text-keyed top-level values of a YAML mapping as strict YAML reads it (none for
+    another value); None when it is not strict YAML."""
     try:
-        node, _ = load_yaml(text)
+        _, value = load_yaml(text)
     except ParseError:
         return None
-    if not isinstance(node, yaml.MappingNode):
-        return frozenset()
-    return frozenset(k.value for k, _ in node.value if isinstance(k.value, str))
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str)}
 
 
 def parse_block(text: str, *, path: str | None = None, first_line: int = 2, newline: str = "\n",
