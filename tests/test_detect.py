@@ -199,3 +199,22 @@ def test_the_gates_leave_out_only_dialects_that_claim_nothing_in_generated_front
         assert _gated_out_claims(shape.format(lines)) == {}
         assert _claims_changed_by_gates(shape.format(lines)) == {}
     check()
+
+
+@pytest.mark.parametrize("gate, values, passes", [
+    (("keys", "a"), {"a": 1}, True),                                   # a flat gate (a plugin's) is one clause
+    ((("keys", "a"), ("list", "m")), {"m": ["x"]}, True),
+    ((("keys", "a"), ("list", "m")), {"m": "x"}, False),
+    ((("names", "tools", "read_file"),), {"tools": [" READ_FILE "]}, True),
+    ((("names", "tools", "read_file"),), {"tools": "Read, read_file"}, True),
+    ((("names", "tools", "read-only"),), {"tools": " Read-Only "}, True),
+    ((("names", "tools", "read_file"),), {"tools": ["Read"]}, False),
+    ((("mcp", "tools", "mcp_", "_"),), {"tools": ["mcp_github_get"]}, True),
+    ((("mcp", "tools", "mcp_", "_"),), {"tools": ["mcp__github__get"]}, False),
+    ((("mcp", "tools", "mcp_", "_"),), {"tools": ["mcp_"]}, False),
+    ((("never",),), {"a": 1}, False),
+    ((), {}, True),
+])
+def test_a_gate_passes_front_matter_by_its_clauses(gate, values, passes):
+    from agentconv.formats.gates import values_pass
+    assert values_pass(gate, values) is passes

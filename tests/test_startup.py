@@ -164,7 +164,8 @@ def test_a_one_file_convert_parses_no_toml(tmp_path):
 
 
 _TOML_LINES = ["", "# note", "  ", "name = 'x'", "[agent]", "[[agents]]", '"key two" = 1', "a.b = 2", "---",
-               "name: x", "text", "= 1", "x =", "\ufeffk = 1", "arr = [", "  1,", "]", 'm = """', 'x"""']
+               "name: x", "text", "= 1", "x =", "\ufeffk = 1", "arr = [", "  1,", "]", 'm = """', 'x"""',
+               "--- = 1", "---=1", "\ufeff---"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -183,3 +184,23 @@ def test_a_text_said_to_hold_no_toml_key_holds_none(lines, newline):
         assert tomllib.loads(text.removeprefix("\ufeff")) == {}, text
     except tomllib.TOMLDecodeError:
         pass
+
+
+
+YAML_PROBE = """
+import re
+import agentconv.formats.yamlsrc
+import yaml
+print(isinstance(yaml.reader.Reader.NON_PRINTABLE, re.Pattern))
+print(agentconv.formats.yamlsrc.load_yaml("a: b\\n")[1])
+try:
+    yaml.load("a: \\x07", Loader=yaml.SafeLoader)          # the pure-Python reader checks with it
+except yaml.reader.ReaderError as exc:
+    print("refused", exc.character == 7)
+"""
+
+
+def test_pyyaml_is_imported_without_compiling_the_pattern_only_its_python_reader_uses():
+    """``formats/pyyaml.py``: the pattern is compiled on first use, and then works as PyYAML's."""
+    done = subprocess.run([sys.executable, "-c", YAML_PROBE], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == ["False", "{'a': 'b'}", "refused True"], done.stderr

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from ..errors import ParseError
@@ -132,14 +133,24 @@ class GateFacts:
 
 _UNSET: Any = object()
 
-_BLANK_OR_COMMENT_LINES = re.compile(r"\ufeff?(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r))*")
 _BARE_OR_QUOTED = r"""(?:"[^"\r\n]*"|'[^'\r\n]*'|[A-Za-z0-9_-]+)"""
-_TABLE_OR_KEY = re.compile(rf"[ \t]*(?:\[|{_BARE_OR_QUOTED}(?:[ \t]*\.[ \t]*{_BARE_OR_QUOTED})*[ \t]*=)")
+#: a line '---' alone, as front matter opens: a bare key with no '=' after it
+_FRONT_MATTER_OPENINGS = ("---\n", "---\r", "\ufeff---\n", "\ufeff---\r")
 
 
 def may_hold_toml_keys(text: str) -> bool:
     """Whether ``text`` can be a TOML document holding a key: its first line that is neither
     blank nor a comment opens a table or sets a key, as every such document's does. Cheap, so
-    that telling a markdown file's dialect does not import tomlkit to see it fail."""
-    start = _BLANK_OR_COMMENT_LINES.match(text)
-    return bool(_TABLE_OR_KEY.match(text, start.end() if start else 0))
+    that telling a markdown file's dialect does not import tomlkit to see it fail (nor compile
+    the patterns for a file that opens front matter)."""
+    if text.startswith(_FRONT_MATTER_OPENINGS):
+        return False
+    blank_or_comment_lines, table_or_key = _toml_patterns()
+    start = blank_or_comment_lines.match(text)
+    return bool(table_or_key.match(text, start.end() if start else 0))
+
+
+@cache
+def _toml_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return (re.compile(r"\ufeff?(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r))*"),
+            re.compile(rf"[ \t]*(?:\[|{_BARE_OR_QUOTED}(?:[ \t]*\.[ \t]*{_BARE_OR_QUOTED})*[ \t]*=)"))

@@ -14,11 +14,10 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-import yaml
-
 from ..errors import ParseError
 from ..structs import field, struct
 from . import jsonsrc, yamlsrc, yamlwrite
+from .pyyaml import yaml
 
 if TYPE_CHECKING:
     from ..losses import Diagnostic

@@ -8,10 +8,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import yaml
-
 from ..errors import ParseError
 from ..structs import field, struct
+from .pyyaml import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -7,8 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
+from .pyyaml import yaml
 from .values import same_value as same_value  # also imported from here
 from .yamlsrc import Block
 

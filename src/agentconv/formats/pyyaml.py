@@ -1,0 +1,59 @@
+"""PyYAML, imported without compiling the one pattern agentconv does not use.
+
+Importing ``yaml`` compiles ``yaml.reader.Reader.NON_PRINTABLE``, a character class over all
+of Unicode that costs ~5 ms, more than the rest of PyYAML's import and a tenth of a one-file
+``convert``. Only PyYAML's pure-Python reader uses it; agentconv reads with the C loader where
+PyYAML has one. So the patterns ``yaml.reader`` compiles while it is imported are compiled on
+first use instead; everything else is PyYAML as it is, and without the C loader the Python
+reader still gets its pattern (when it first reads).
+
+Every agentconv module takes ``yaml`` from here (``from .pyyaml import yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import TYPE_CHECKING, Any
+
+
+class _OnFirstUse:
+    """A pattern compiled when one of its methods or attributes is first asked for."""
+
+    def __init__(self, pattern: Any, flags: int) -> None:
+        self._args = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        compiled = _COMPILE(*self._args)
+        for attr in ("search", "match", "fullmatch", "sub", "subn", "split", "findall", "finditer",
+                     "pattern", "flags", "groups", "groupindex"):
+            setattr(self, attr, getattr(compiled, attr))     # no __getattr__ from now on
+        return getattr(compiled, name)
+
+
+_COMPILE = re.compile
+
+
+def _import_yaml() -> Any:
+    if "yaml" in sys.modules:
+        return sys.modules["yaml"]
+
+    def compile(pattern: Any, flags: int = 0) -> Any:
+        if sys._getframe(1).f_globals.get("__name__") == "yaml.reader":
+            return _OnFirstUse(pattern, flags)
+        return _COMPILE(pattern, flags)
+
+    re.compile = compile       # only while PyYAML's modules run
+    try:
+        import yaml
+    finally:
+        re.compile = _COMPILE
+    return yaml
+
+
+if TYPE_CHECKING:
+    import yaml as yaml
+else:
+    yaml = _import_yaml()
