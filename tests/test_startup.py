@@ -204,3 +204,16 @@ def test_pyyaml_is_imported_without_compiling_the_pattern_only_its_python_reader
     """``formats/pyyaml.py``: the pattern is compiled on first use, and then works as PyYAML's."""
     done = subprocess.run([sys.executable, "-c", YAML_PROBE], capture_output=True, text=True, timeout=60)
     assert done.stdout.splitlines() == ["False", "{'a': 'b'}", "refused True"], done.stderr
+
+
+def test_a_pattern_compiled_on_first_use_is_the_pattern():
+    import re
+
+    from agentconv.lazyre import compile_later
+    later = compile_later(r"(?P<k>\w+):\s*(\d+)?", re.I)
+    assert later.pattern == r"(?P<k>\w+):\s*(\d+)?" and later.flags & re.I and later.groupindex == {"k": 1}
+    now = re.compile(later.pattern, re.I)
+    text = "a: 1 B: c:3"
+    assert [m.groups() for m in later.finditer(text)] == [m.groups() for m in now.finditer(text)]
+    assert later.sub("x", text) == now.sub("x", text) and later.split(text) == now.split(text)
+    assert later.search("  z:").group("k") == "z" and later.fullmatch("q:") and not later.match(" ")

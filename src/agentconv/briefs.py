@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
+from .lazyre import compile_later
 from .model import Agent, Example, ExampleTurn, SectionField
 from .structs import field, struct
 
@@ -34,12 +35,12 @@ _SECTION_PATTERNS: dict[SectionField, str] = {
 _LABEL_LINE = re.compile(
     r"^[ \t]*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _SECTION_PATTERNS.items()) + r"):[ \t]*\r?$",
     re.MULTILINE)
-INSTRUCTIONS_LINE = re.compile(r"^[ \t]*INSTRUCTIONS:[ \t]*\r?$", re.MULTILINE)
-_BULLET = re.compile(r"^[ \t]*(?:[-*•]|\d+[.)])[ \t]+")
-_EXAMPLE = re.compile(r"<example>(.*?)</example>", re.IGNORECASE | re.DOTALL)
+INSTRUCTIONS_LINE = compile_later(r"^[ \t]*INSTRUCTIONS:[ \t]*\r?$", re.MULTILINE)
+_BULLET = compile_later(r"^[ \t]*(?:[-*•]|\d+[.)])[ \t]+")
+_EXAMPLE = compile_later(r"<example>(.*?)</example>", re.IGNORECASE | re.DOTALL)
 _EXAMPLE_CLOSE = re.compile(r"</example>", re.IGNORECASE)
 # A commentary does not run past the next <commentary>: unclosed tags would make the scan quadratic
-_TURN = re.compile(r"(?:(?<=\s)|^)(?P<label>context|user|assistant|human)\s*:|"
+_TURN = compile_later(r"(?:(?<=\s)|^)(?P<label>context|user|assistant|human)\s*:|"
                    r"<commentary>(?P<commentary>(?:(?!<commentary>).)*?)</commentary>", re.IGNORECASE | re.DOTALL)
 _ROLE_OF = {"context": "context", "user": "user", "human": "user", "assistant": "assistant"}
 _STANDARD_LABEL = {"context": "Context", "user": "user", "assistant": "assistant"}
@@ -259,8 +260,8 @@ def render_description(agent: Agent) -> str | None:
     return text or agent.description
 
 
-_WHEN_HEADING = re.compile(r"^#{1,6}[ \t]+when to use[^\n]*$", re.IGNORECASE | re.MULTILINE)
-_ANY_HEADING = re.compile(r"^#{1,6}[ \t]", re.MULTILINE)
+_WHEN_HEADING = compile_later(r"^#{1,6}[ \t]+when to use[^\n]*$", re.IGNORECASE | re.MULTILINE)
+_ANY_HEADING = compile_later(r"^#{1,6}[ \t]", re.MULTILINE)
 
 
 def derive_description(prompt: str) -> str | None:

@@ -20,13 +20,14 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .lazyre import compile_later
 from .model import CANONICAL_FIELDS, Agent, NativeField
 from .structs import field, struct
 
 HEADER = "agentconv: for converting back"
 STYLE_PREFIX = "agentconv-style: "
 LEGACY_PREFIX = "agentconv-carry: "
-_HEADER_LINE = re.compile(r"^agentconv: for converting back(?: to (?P<title>[^()]+?))? \([^()]*\):[ \t]*$")
+_HEADER_LINE = compile_later(r"^agentconv: for converting back(?: to (?P<title>[^()]+?))? \([^()]*\):[ \t]*$")
 # What a YAML comment cannot hold (a line break YAML counts, control characters, surrogates)
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 MAX_DEPTH = 32

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .lazyre import compile_later
 from .losses import Loss
 from .model import CANONICAL_FIELDS, Agent
 from .structs import struct
 
-_INLINE = re.compile(r"[ \t]+#[^\n]*$")
+_INLINE = compile_later(r"[ \t]+#[^\n]*$")
 
 
 @struct

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .lazyre import compile_later
 from .structs import field, struct
 
 PYPROJECT = "pyproject.toml"
@@ -130,7 +131,7 @@ def _table(path: Path, text: str) -> dict[str, Any] | None:
     return data
 
 
-_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+_AT = compile_later(r"\s*\(at line (\d+), column (\d+)\)")
 
 
 def _where(message: str) -> tuple[int | None, int | None]:
@@ -146,8 +147,8 @@ class Lines:
     """The line of each key of a TOML text, by its full dotted path (headers, dotted keys and
     quoted keys understood; a key inside an inline table gets the line of the table's key)."""
 
-    _HEADER = re.compile(r"^\s*\[\[?\s*(.+?)\s*\]\]?\s*(#.*)?$")
-    _KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\- ]+?)+?)\s*=""")
+    _HEADER = compile_later(r"^\s*\[\[?\s*(.+?)\s*\]\]?\s*(#.*)?$")
+    _KEY = compile_later(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\- ]+?)+?)\s*=""")
 
     def __init__(self, text: str, prefix: tuple[str, ...]):
         self.prefix = prefix

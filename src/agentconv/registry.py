@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from .errors import AgentconvError, DetectionError, ParseError, SchemaError, UnknownDialectError
+from .lazyre import compile_later
 
 if TYPE_CHECKING:
     from _collections_abc import dict_items, dict_keys, dict_values
@@ -192,7 +193,7 @@ def _may_claim(text: str) -> list[str]:
 
 
 _INDENTED_OPENING = re.compile(r"[ \t]+---[ \t]*\r?\n")
-_CLOSING_LINE = re.compile(r"^[ \t]*---[ \t]*\r?$", re.MULTILINE)
+_CLOSING_LINE = compile_later(r"^[ \t]*---[ \t]*\r?$", re.MULTILINE)
 
 
 def _raise_what_breaks(text: str, path: str | None) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import ParseError
 from .formats import lineyaml, yamlsrc
+from .lazyre import compile_later
 from .toolread import DROPS, FORWARDS, IGNORES, REJECTS, ToolModel, _first_error, copilot_split
 
 #: Auggie 0.36.0 (``yo.frontmatterRegex``): ``---``, then the block up to the first ``---`` line
@@ -18,7 +19,7 @@ from .toolread import DROPS, FORWARDS, IGNORES, REJECTS, ToolModel, _first_error
 #: a block it cannot parse reads as no key at all (name from the file, a stock description).
 #: Values are coerced, never refused: a string key of another type is stringified, a list key
 #: of another type is empty, a flag of another type is its default.
-_AUGGIE_FRONT = re.compile(r"^---\s*\n([\s\S]*?)\n---\s*\n")
+_AUGGIE_FRONT = compile_later(r"^---\s*\n([\s\S]*?)\n---\s*\n")
 
 
 def auggie_split(text: str) -> tuple[str | None, str]:
@@ -38,8 +39,8 @@ AUGGIE: ToolModel = ToolModel(
 #: BOM), closed by the LAST ``---`` line whose block above parses as a mapping its schema
 #: accepts; a file it cannot read that way, a value of the wrong type, no name, no description or
 #: an empty body: the file is not loaded (the others are), without a word to the user.
-_CLINE_OPEN = re.compile(r"^---[^\S\r\n]*(?:\r?\n|$)")
-_CLINE_CLOSE = re.compile(r"^---[^\S\r\n]*(?:\r?\n|$)", re.MULTILINE)
+_CLINE_OPEN = compile_later(r"^---[^\S\r\n]*(?:\r?\n|$)")
+_CLINE_CLOSE = compile_later(r"^---[^\S\r\n]*(?:\r?\n|$)", re.MULTILINE)
 
 
 def cline_split(text: str) -> tuple[str | None, str]:
@@ -86,7 +87,7 @@ JUNIE: ToolModel = ToolModel(
 
 #: Cursor (documented; no offline client): it reads no YAML block scalar, so a value written
 #: ``|`` or ``>`` reads as that indicator and its lines are lost
-_BLOCK_SCALAR = re.compile(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n"
+_BLOCK_SCALAR = compile_later(r"(?m)^([A-Za-z_][\w-]*):[ \t]*([|>][+-]?[0-9]?)[ \t]*(\r?)\n"
                            r"(?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|\Z))*")
 
 
@@ -146,7 +147,7 @@ TRAE: ToolModel = ToolModel(
 
 #: Gemini CLI 0.61.0 (``parseAgentMarkdown``): ``^---\r?\n([\s\S]*?)\r?\n---(?:\r?\n([\s\S]*))?``, no
 #: BOM stripped (a BOM means no front matter); js-yaml without a fallback; a strict schema
-_GEMINI_FRONT = re.compile(r"\A---\r?\n([\s\S]*?)\r?\n---(?:\r?\n([\s\S]*))?")
+_GEMINI_FRONT = compile_later(r"\A---\r?\n([\s\S]*?)\r?\n---(?:\r?\n([\s\S]*))?")
 
 
 def gemini_split(text: str) -> tuple[str | None, str]:
@@ -166,7 +167,7 @@ GEMINI_CLI: ToolModel = ToolModel(
 #: Qwen Code 0.24.4 (``parseSubagentContent``): BOM dropped, CR and CRLF made LF, then
 #: ``^---\n([\s\S]*?)\n---\n([\s\S]*)$`` (a newline must follow the closing line); matched here
 #: on the text as written, so that a CRLF prompt compares as the same words
-_QWEN_FRONT = re.compile(r"\A---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)\Z")
+_QWEN_FRONT = compile_later(r"\A---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)\Z")
 
 
 def qwen_split(text: str) -> tuple[str | None, str]:
@@ -177,7 +178,7 @@ def qwen_split(text: str) -> tuple[str | None, str]:
     return match.group(1).replace("\r\n", "\n"), match.group(2)
 
 
-_PLACEHOLDER = re.compile(r"\$\{([a-zA-Z_]\w*)\}")
+_PLACEHOLDER = compile_later(r"\$\{([a-zA-Z_]\w*)\}")
 
 
 def _qwen_placeholders(prompt: str) -> str | None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .data import schema
 from .errors import AgentconvError, ParseError
 from .formats import schemalite, yamlsrc
+from .lazyre import compile_later
 from .structs import field, struct
 
 if TYPE_CHECKING:
@@ -426,7 +427,7 @@ def misread(dialect: Dialect, text: str, path: str | None = None) -> list[str]:
 
 #: Claude Code 2.1.332 (``K0``): the front matter runs to the first ``---`` anywhere, even
 #: inside a value, with no line anchor; a leading BOM is dropped first.
-_CLAUDE_FRONT = re.compile(r"^---\s*\n([\s\S]*?)---\s*\n?")
+_CLAUDE_FRONT = compile_later(r"^---\s*\n([\s\S]*?)---\s*\n?")
 
 
 def claude_split(text: str) -> tuple[str | None, str]:
@@ -458,7 +459,7 @@ def gray_matter_split(text: str) -> tuple[str | None, str]:
 
 # -- Claude Code's repair and value rules -------------------------------------------------------
 
-_REPAIR_LINE = re.compile(r"^([a-zA-Z_-]+):\s+(\S.*)$")
+_REPAIR_LINE = compile_later(r"^([a-zA-Z_-]+):\s+(\S.*)$")
 _SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 
 
@@ -524,7 +525,7 @@ OPENCODE = ToolModel(
 #: Copilot CLI 1.0.102 (Rust ``runtime.node``): the front matter opens on the first line and ends
 #: at the next ``---`` line; strict YAML (no repair, a duplicate key is an error); a value of the
 #: wrong type, or no front matter, and the file is not loaded (the others still are)
-_COPILOT_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+_COPILOT_FRONT = compile_later(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 
 
 def copilot_split(text: str) -> tuple[str | None, str]:
@@ -545,7 +546,7 @@ COPILOT = ToolModel(
 #: deepagents-code 0.1.57 (``subagents.py``): the front matter opens on the first line and ends
 #: at the first line starting with ``---``; ``yaml.safe_load``; a bad value, invalid YAML or no
 #: description skips the file (the others still load); other keys are ignored
-_DEEPAGENTS_FRONT = re.compile(r"^---\s*\n(.*?)\n---\s*\n?(.*)$", re.DOTALL)
+_DEEPAGENTS_FRONT = compile_later(r"^---\s*\n(.*?)\n---\s*\n?(.*)$", re.DOTALL)
 
 
 def deepagents_split(text: str) -> tuple[str | None, str]:

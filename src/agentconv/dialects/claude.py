@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from .. import access, vocabulary
 from ..access import OTHER_ARG, OTHER_TOOL, power_of
 from ..data import mapping
+from ..lazyre import compile_later
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from . import toolnames
@@ -17,8 +18,8 @@ from .fields import NAME, UNSET, Code, Description, FieldTable, Key, a_list, a_m
 
 _TABLE = mapping("claude")
 _CANON_OF, _NAME_OF = toolnames.tables(_TABLE.get("tools", {}))
-_REPAIR_LINE = re.compile(r"^([a-zA-Z_-]+):[ \t]+(.+?)(\r?)$")
-_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
+_REPAIR_LINE = compile_later(r"^([a-zA-Z_-]+):[ \t]+(.+?)(\r?)$")
+_SPECIAL = compile_later(r"[{}\[\]*&#!|>%@`]|: ")
 _SHELLS = {"bash", "powershell"}
 #: keys of Claude's skills and commands, which share name + description with agents
 _OTHER_ARTEFACT_KEYS = frozenset({"allowed-tools", "argument-hint", "user-invocable", "disable-model-invocation"})

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from .. import access, overrides, vocabulary
 from ..data import mapping
+from ..lazyre import compile_later
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
 from . import toolnames
@@ -22,7 +23,7 @@ _ACTION_ONLY = set(_TABLE.get("action_only", {}).get("keys", []))
 _THEMES = set(_TABLE.get("colors", {}).get("themes", []))
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ACTIONS = ("allow", "ask", "deny")
-_SANITIZE_LINE = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*):[ \t]*(.*?)(\r?)$")
+_SANITIZE_LINE = compile_later(r"^([a-zA-Z_][a-zA-Z0-9_]*):[ \t]*(.*?)(\r?)$")
 
 
 #: every key of opencode 1.18.33's V1 agent schema (markdown front matter and opencode.json)

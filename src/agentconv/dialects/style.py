@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..formats import frontmatter, yamlsrc
 from ..formats.values import same_value
+from ..lazyre import compile_later
 from ..model import Agent
 
 if TYPE_CHECKING:
@@ -144,8 +145,8 @@ def _reads_back(dialect: MarkdownDialect, text: str, key: str, value: Any) -> bo
     return not notes and block.mode != "lenient" and same_value(block.values(), {key: value})
 
 
-_RULE = re.compile(r"^-{3,}[ \t]*(\r?\n)?$")
-_QUOTES = re.compile(r"^(?:[\"']|plain|flow|indent:[0-9]{1,2}|[|>][-+0-9]?)$")
+_RULE = compile_later(r"^-{3,}[ \t]*(\r?\n)?$")
+_QUOTES = compile_later(r"^(?:[\"']|plain|flow|indent:[0-9]{1,2}|[|>][-+0-9]?)$")
 
 
 def safe_style(style: Any) -> dict[str, Any]:

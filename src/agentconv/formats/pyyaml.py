@@ -16,22 +16,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-
-class _OnFirstUse:
-    """A pattern compiled when one of its methods or attributes is first asked for."""
-
-    def __init__(self, pattern: Any, flags: int) -> None:
-        self._args = (pattern, flags)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        compiled = _COMPILE(*self._args)
-        for attr in ("search", "match", "fullmatch", "sub", "subn", "split", "findall", "finditer",
-                     "pattern", "flags", "groups", "groupindex"):
-            setattr(self, attr, getattr(compiled, attr))     # no __getattr__ from now on
-        return getattr(compiled, name)
-
+from ..lazyre import OnFirstUse
 
 _COMPILE = re.compile
 
@@ -42,7 +27,7 @@ def _import_yaml() -> Any:
 
     def compile(pattern: Any, flags: int = 0) -> Any:
         if sys._getframe(1).f_globals.get("__name__") == "yaml.reader":
-            return _OnFirstUse(pattern, flags)
+            return OnFirstUse(pattern, flags)
         return _COMPILE(pattern, flags)
 
     re.compile = compile       # only while PyYAML's modules run

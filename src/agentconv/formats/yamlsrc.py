@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..errors import ParseError
+from ..lazyre import compile_later
 from ..structs import field, struct
 from .pyyaml import yaml
 
@@ -364,7 +365,7 @@ def _refuse_duplicates(keys: list[Any], starts: list[int], first_line: int, path
         seen[key] = line
 
 
-_KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]|$)")
+_KEY_LINE = compile_later(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]|$)")
 
 
 def _lenient_block(text: str, first_line: int, newline: str, known: set[str], path: str | None,

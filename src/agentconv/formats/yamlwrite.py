@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ..lazyre import compile_later
 from .pyyaml import yaml
 from .values import same_value as same_value  # also imported from here
 from .yamlsrc import Block
@@ -84,7 +85,7 @@ def render_entry(key: str, value: Any, newline: str = "\n") -> str:
 # and gray-matter (opencode) at the first line starting with '---': a string holding '---' is
 # written double-quoted (see _represent_str) with every third dash of a run escaped, so no
 # run of three dashes appears in the text and the value reads back the same.
-_DASH_RUN = re.compile(r"-{3,}")
+_DASH_RUN = compile_later(r"-{3,}")
 
 
 def break_dash_runs(text: str) -> str:
@@ -140,7 +141,7 @@ def _holds_backslash(value: Any) -> bool:
 # \x85 / \u2028 / \u2029 spelling reads the same everywhere. Only where no string holds a
 # backslash of its own, so that every backslash in the text is an escape the emitter wrote (an
 # even run before the letter is escaped backslashes, not an escape).
-_JSON_STYLE_BREAKS = re.compile(r"(?<!\\)((?:\\\\)*)\\([NLP])")
+_JSON_STYLE_BREAKS = compile_later(r"(?<!\\)((?:\\\\)*)\\([NLP])")
 _BREAK_ESCAPES = {"N": "\\x85", "L": "\\u2028", "P": "\\u2029"}
 
 
