@@ -217,3 +217,25 @@ def test_a_pattern_compiled_on_first_use_is_the_pattern():
     assert [m.groups() for m in later.finditer(text)] == [m.groups() for m in now.finditer(text)]
     assert later.sub("x", text) == now.sub("x", text) and later.split(text) == now.split(text)
     assert later.search("  z:").group("k") == "z" and later.fullmatch("q:") and not later.match(" ")
+
+
+_CLASS_TEXT = st.text(st.sampled_from("aZ_/( -:#'\"<>|?*\\\t\n\r\x00\x07\x1f\x7f\x85\x9f\xa0é\u061c\u200b\u2028"
+                                      "\u2029\ufeff\ufffe\uffff\ud800\udfff\U0001f600"), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CLASS_TEXT)
+def test_a_pattern_cut_to_ascii_for_ascii_text_says_what_the_full_pattern_says(text):
+    """``lazyre.AsciiFirst``: the ASCII cut of each pattern agrees with the full one on every
+    text (the ASCII cut is used only for ASCII text)."""
+    import re
+
+    from agentconv import carry, paths
+    from agentconv.formats import yamlwrite
+    for checked in (paths._UNSAFE, paths._NOT_PRINTABLE, carry._UNSAFE, yamlwrite._PLAIN_SAFE):
+        full = re.compile(checked.full.pattern)
+        assert bool(checked.search(text)) == bool(full.search(text))
+        assert bool(checked.match(text)) == bool(full.match(text))
+        assert checked.sub("-", text) == full.sub("-", text)
+        if text.isascii():
+            assert bool(re.compile(checked.ascii.pattern).search(text)) == bool(full.search(text))

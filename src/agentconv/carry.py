@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable
 from typing import Any
 
-from .lazyre import compile_later
+from .lazyre import AsciiFirst, compile_later
 from .model import CANONICAL_FIELDS, Agent, NativeField
 from .structs import field, struct
 
@@ -29,7 +28,7 @@ STYLE_PREFIX = "agentconv-style: "
 LEGACY_PREFIX = "agentconv-carry: "
 _HEADER_LINE = compile_later(r"^agentconv: for converting back(?: to (?P<title>[^()]+?))? \([^()]*\):[ \t]*$")
 # What a YAML comment cannot hold (a line break YAML counts, control characters, surrogates)
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_UNSAFE = AsciiFirst("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]", "[\x00-\x08\x0b-\x1f\x7f]")
 MAX_DEPTH = 32
 
 #: canonical fields whose every value grants something (tools, code that runs, context)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-_UNSAFE = re.compile('[<>:"\\\\|?*\x00-\x1f\x7f\ud800-\udfff]')
+from .lazyre import AsciiFirst
+
+_UNSAFE = AsciiFirst('[<>:"\\\\|?*\x00-\x1f\x7f\ud800-\udfff]', '[<>:"\\\\|?*\x00-\x1f\x7f]')
 # Windows devices, with any extension and with the superscript digits it also takes (COM¹)
 _RESERVED = re.compile(r"^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])([ .].*)?$",
                        re.IGNORECASE)
@@ -14,7 +16,7 @@ MAX_SEGMENT_BYTES = 200
 #: characters that change how a name reads without showing: bidi controls and zero-width ones
 INVISIBLE = frozenset("\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                       "\u2060\u2066\u2067\u2068\u2069\ufeff")
-_NOT_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(INVISIBLE)) + "]")
+_NOT_PRINTABLE = AsciiFirst("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(INVISIBLE)) + "]", "[\x00-\x1f\x7f]")
 
 
 def safe_segment(segment: str) -> str:

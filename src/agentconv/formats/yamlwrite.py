@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..lazyre import compile_later
+from ..lazyre import AsciiFirst, compile_later
 from .pyyaml import yaml
 from .values import same_value as same_value  # also imported from here
 from .yamlsrc import Block
@@ -49,7 +49,8 @@ AstralDumper.add_representer(str, _represent_str)
 
 
 # no control characters, line breaks (YAML counts \x85 \u2028 \u2029) or BOM in a bare value
-_PLAIN_SAFE = re.compile("^[A-Za-z_/(][^\n\r\t#:'\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]*$")
+_PLAIN_SAFE = AsciiFirst("^[A-Za-z_/(][^\n\r\t#:'\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]*$",
+                         "^[A-Za-z_/(][^\n\r\t#:'\"\x00-\x1f\x7f]*$")
 
 
 def _plain(value: str) -> bool:
