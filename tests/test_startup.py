@@ -239,3 +239,17 @@ def test_a_pattern_cut_to_ascii_for_ascii_text_says_what_the_full_pattern_says(t
         assert checked.sub("-", text) == full.sub("-", text)
         if text.isascii():
             assert bool(re.compile(checked.ascii.pattern).search(text)) == bool(full.search(text))
+
+
+@pytest.mark.parametrize("module", ["agentconv.toolmodels", "agentconv.toolread"])
+def test_the_reading_models_import_on_their_own(module):
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_every_dialect_names_a_reading_model_that_exists():
+    from agentconv.registry import DIALECTS, get_dialect
+    from agentconv.toolread import MODELS, model_named
+    named = {n: get_dialect(n).reading_model for n in DIALECTS}
+    assert {n: m for n, m in named.items() if m is not None and (m not in MODELS or model_named(m) is None)} == {}
+    assert all(model_named(m) is not None for m in MODELS) and model_named("no-such-tool") is None

@@ -565,34 +565,26 @@ DEEPAGENTS = ToolModel(
 )
 
 
-MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS}
+#: the reading models stated here; the other tools' are in toolmodels, imported when one is asked
+_OWN_MODELS = {"claude-code": CLAUDE_CODE, "opencode": OPENCODE, "copilot": COPILOT, "deepagents": DEEPAGENTS}
+_OTHER_MODELS = {"auggie": "AUGGIE", "cline": "CLINE", "junie": "JUNIE", "cursor": "CURSOR", "factory": "FACTORY",
+                 "kiro-ide": "KIRO_IDE", "trae": "TRAE", "gemini-cli": "GEMINI_CLI", "qwen-code": "QWEN_CODE",
+                 "antigravity": "ANTIGRAVITY", "kiro": "KIRO_CLI", "opencode-json": "OPENCODE_JSON",
+                 "codex": "CODEX", "vibe": "VIBE"}
+MODELS = tuple(_OWN_MODELS) + tuple(_OTHER_MODELS)
 
 
 def model_of(dialect: Dialect | None) -> ToolModel | None:
     """The reading model of the tool that reads ``dialect`` (None: no tool, nothing to check)."""
-    return MODELS.get(getattr(dialect, "reading_model", None) or "")
+    return model_named(getattr(dialect, "reading_model", None) or "")
 
 
-from .toolmodels import (  # noqa: E402
-    ANTIGRAVITY,
-    AUGGIE,
-    CLINE,
-    CURSOR,
-    FACTORY,
-    GEMINI_CLI,
-    JUNIE,
-    KIRO_CLI,
-    KIRO_IDE,  # (built on the helpers above)
-    OPENCODE_JSON,
-    QWEN_CODE,
-    TRAE,
-)
-
-MODELS.update({"auggie": AUGGIE, "cline": CLINE, "junie": JUNIE,
-               "cursor": CURSOR, "factory": FACTORY, "kiro-ide": KIRO_IDE, "trae": TRAE,
-               "gemini-cli": GEMINI_CLI, "qwen-code": QWEN_CODE, "antigravity": ANTIGRAVITY,
-               "kiro": KIRO_CLI, "opencode-json": OPENCODE_JSON})
-
-from .toolmodels import CODEX, VIBE  # noqa: E402  (TOML agent files: issue 13)
-
-MODELS.update({"codex": CODEX, "vibe": VIBE})
+def model_named(name: str) -> ToolModel | None:
+    """The reading model ``name`` (a key of ``MODELS``), None for a name no model has."""
+    if name in _OWN_MODELS:
+        return _OWN_MODELS[name]
+    if name not in _OTHER_MODELS:
+        return None
+    from . import toolmodels
+    model: ToolModel = getattr(toolmodels, _OTHER_MODELS[name])
+    return model

@@ -45,7 +45,7 @@ class Dialect:
     required: ClassVar[tuple[str, ...]] = ()
     #: False for dialects no tool enforces (prose): tool rules there are carried, not in effect
     expresses_access: ClassVar[bool] = True
-    #: how the real client reads a file: a key of ``toolread.MODELS`` (None: no tool reads it)
+    #: how the real client reads a file: one of ``toolread.MODELS`` (None: no tool reads it)
     reading_model: ClassVar[str | None] = None
     #: where the real tool loads agents from, as globs from a project root (``**`` = any folders)
     agent_globs: ClassVar[tuple[str, ...]] = ()
