@@ -6,10 +6,10 @@ percent; these repeat to the last few instructions).
     python bench/instructions.py            # ~1 min; needs valgrind (Debian: apt install valgrind)
 
 Prints, against ``python -c pass`` measured in the same run: the imports agentconv cannot do
-without on the command line (PyYAML; click for every command but a one-file convert), ``agentconv --version``, and a single-file
-``convert``; then the instructions one more converted file costs in one process
-(``convert_tree`` over N generated Claude agents minus over one), which is what throughput
-and ``-j 1`` come down to.
+without on the command line (PyYAML, also as agentconv imports it; click for every command but a
+one-file convert), ``agentconv --version``, and a single-file ``convert``; then the
+instructions one more converted file costs in one process (``convert_tree`` over N generated
+Claude agents minus over one), which is what throughput and ``-j 1`` come down to.
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ def main() -> None:
             "python -c 'import click'": [sys.executable, "-c", "import click"],
             "python -c 'import yaml'": [sys.executable, "-c", "import yaml"],
             "python -c 'import click, yaml'": [sys.executable, "-c", "import click, yaml"],
+            # PyYAML as agentconv imports it (formats/pyyaml.py: its reader's pattern compiled on first use)
+            "python -c 'import agentconv.formats.pyyaml'": [sys.executable, "-c", "import agentconv.formats.pyyaml"],
             "agentconv --version": agentconv + ["--version"],
             "agentconv convert .claude/agents/one.md --to opencode": agentconv + ["convert", str(one), "--to",
                                                                                  "opencode"],
@@ -87,10 +89,11 @@ def main() -> None:
     for name, count in counts.items():
         print(f"  {name:<56} {count / 1e6:8.1f} M  {count / base:5.2f}x python -c pass")
     # the one-file convert imports PyYAML but not click (launch.py); every other command imports both
-    floor = counts["python -c 'import yaml'"]
+    floor = counts["python -c 'import agentconv.formats.pyyaml'"]
     convert = counts["agentconv convert .claude/agents/one.md --to opencode"]
-    print(f"  of the single-file convert: interpreter {base / convert:.0%}, the PyYAML import "
-          f"{(floor - base) / convert:.0%}, agentconv (its imports and the work) {(convert - floor) / convert:.0%}")
+    print(f"  of the single-file convert: interpreter {base / convert:.0%}, PyYAML with re and typing as "
+          f"agentconv imports them {(floor - base) / convert:.0%}, agentconv's other imports and the work "
+          f"{(convert - floor) / convert:.0%}")
     per_file = (many - single) / (args.n - 1)
     print("\n== per converted file, in one process (convert_tree, Claude -> opencode) ==")
     print(f"  {per_file / 1e6:.2f} M instructions per file (N={args.n} minus N=1)")
