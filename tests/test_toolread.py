@@ -240,3 +240,15 @@ def test_plain_check_says_exactly_what_claude_code_reads_where_it_differs(tmp_pa
     assert f"description: agentconv reads {long[:40]!r}… ({len(long)} characters); " \
            f"Claude Code reads {long[:40]!r}… ({cut} characters)" in result.output
     assert "leniently" not in result.output
+
+
+@pytest.mark.parametrize("size", [3, 1_000])
+def test_a_value_is_judged_alike_whether_or_not_it_is_small_enough_to_cache(size):
+    """toolread keeps the verdicts of short values (a batch repeats its tool lists); a value
+    too large to keep is judged each time, with the same verdict."""
+    from agentconv.toolread import _cached_error, _first_error
+    good = {f"tool{i}": True for i in range(size)}
+    before = _cached_error.cache_info().currsize
+    assert _first_error("opencode", "tools", good) is None
+    assert _first_error("opencode", "tools", {**good, "bad": "x"}) == "must be a boolean"
+    assert (_cached_error.cache_info().currsize > before) is (size < 64)

@@ -225,8 +225,9 @@ def _judge_values(model: ToolModel, reading: ToolReading) -> None:
 
 
 _PLAIN_TYPES = {"string": str, "boolean": bool}
-#: longer text (a prompt under a key) is judged each time rather than kept in the cache
-_CACHED_TEXT = 512
+#: longer text (a prompt under a key) and larger lists and maps (an agent of 10,000 tool rules)
+#: are judged each time rather than kept in the cache
+_CACHED_TEXT, _CACHED_ITEMS = 512, 64
 
 
 def _first_error(dialect: str, key: str, value: Any) -> str | None:
@@ -238,10 +239,16 @@ def _first_error(dialect: str, key: str, value: Any) -> str | None:
     if plain is not None and isinstance(value, plain):
         return None
     from .formats.yamlwrite import frozen
-    key_of_value = frozen(value) if not isinstance(value, str) or len(value) <= _CACHED_TEXT else None
+    key_of_value = frozen(value) if _worth_caching(value) else None
     if key_of_value is None:
         return _judged(dialect, key, value)
     return _cached_error(dialect, key, key_of_value)
+
+
+def _worth_caching(value: Any) -> bool:
+    if isinstance(value, str):
+        return len(value) <= _CACHED_TEXT
+    return not isinstance(value, (list, dict)) or len(value) <= _CACHED_ITEMS
 
 
 @functools.lru_cache(maxsize=4096)
