@@ -381,27 +381,13 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path: Path):
 
 
 def test_a_full_disk_leaves_neither_the_output_nor_a_temp_file(tmp_path: Path, monkeypatch):
-    real_fdopen = os.fdopen
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    class Full:
-        def __init__(self, fd, *args, **kwargs):
-            self.handle = real_fdopen(fd, *args, **kwargs)
-
-        def write(self, data):
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        def __getattr__(self, name):
-            return getattr(self.handle, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-    monkeypatch.setattr(os, "fdopen", Full)
+    agent = loads(CLAUDE.format(name="a"))
+    monkeypatch.setattr(os, "write", full)
     with pytest.raises(AgentconvError, match="No space left"):
-        dump(loads(CLAUDE.format(name="a")), tmp_path / "out" / "a.md")
+        dump(agent, tmp_path / "out" / "a.md")
     assert list((tmp_path / "out").iterdir()) == []
 
 

@@ -280,6 +280,18 @@ def narrowings(source: list[ToolRule], target: list[ToolRule], holds: Holds | No
 
 def same_power(a: list[ToolRule], b: list[ToolRule], holds: Holds | None = None) -> bool:
     """Two rule lists grant the same (every probe answers alike, by power)."""
+    a, b = tuple(a), tuple(b)
+    if len(a) + len(b) <= _KEPT_RULES:      # a writer asks again for each render of one agent
+        return _same_power(a, b, holds)
+    return _same_power.__wrapped__(a, b, holds)
+
+
+#: verdicts kept only for lists short enough to be worth keeping (agents of thousands exist)
+_KEPT_RULES = 128
+
+
+@lru_cache(maxsize=256)
+def _same_power(a: tuple[ToolRule, ...], b: tuple[ToolRule, ...], holds: Holds | None) -> bool:
     holds = holds or _held_by_all
     left, right = evaluator(a), evaluator(b)
     return all(left.power(t, x) == right.power(t, x) for t, x in power_probes(a, b) if holds(t))

@@ -214,7 +214,21 @@ def parse_description(text: str | None) -> dict[str, Any]:
         return {"description": None}
     examples, sections, headings, description = _description_parts(text)
     copies = [e.model_copy(update={"turns": [t.model_copy() for t in e.turns]}) for e in examples]
-    fields: dict[str, Any] = {"examples": copies}
+    return _fields(copies, sections, headings, description)
+
+
+def description_meaning(text: str | None) -> dict[str, Any]:
+    """``description_fields(parse_description(text))`` for comparing only: the examples are
+    the cached ones, not copies, so the caller must not change them."""
+    if text is None:
+        return description_fields({"description": None})
+    examples, sections, headings, description = _description_parts(text)
+    return description_fields(_fields(list(examples), sections, headings, description))
+
+
+def _fields(examples: list[Example], sections: tuple[tuple[SectionField, tuple[str, ...]], ...],
+            headings: tuple[tuple[str, str], ...], description: str | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {"examples": examples}
     fields.update((key, list(items)) for key, items in sections)
     fields["section_headings"] = dict(headings)
     fields["section_order"] = _unless_standard([key for key, _ in sections])

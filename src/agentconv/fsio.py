@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import BinaryIO
 
 from .errors import AgentconvError, OutputExistsError
 from .structs import struct
@@ -80,8 +79,10 @@ def _write_by_path(path: str, data: bytes, overwrite: bool, keep: Keep | None, e
     except OSError as exc:
         raise _folder_error(exc, path) from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            _fill(handle, data, overwrite, keep, path)
+        try:
+            _fill(fd, data, overwrite, keep, path)
+        finally:
+            os.close(fd)
         if keep is None:
             mask = os.umask(0)
             os.umask(mask)
@@ -213,21 +214,25 @@ def _write_unnamed(folder_fd: int, path: str, data: bytes, overwrite: bool, keep
         fd = os.open(".", os.O_TMPFILE | os.O_WRONLY, 0o666, dir_fd=folder_fd)   # umask applies
     except (AttributeError, OSError):
         return False
-    with os.fdopen(fd, "wb") as handle:
-        _fill(handle, data, overwrite, keep, path)
-        return _link_into_place(f"/proc/self/fd/{handle.fileno()}", folder_fd, path, overwrite, expect)
+    try:
+        _fill(fd, data, overwrite, keep, path)
+        return _link_into_place(f"/proc/self/fd/{fd}", folder_fd, path, overwrite, expect)
+    finally:
+        os.close(fd)
 
 
-def _fill(handle: BinaryIO, data: bytes, overwrite: bool, keep: Keep | None, path: str) -> None:
-    handle.write(data)
-    handle.flush()
+def _fill(fd: int, data: bytes, overwrite: bool, keep: Keep | None, path: str) -> None:
+    # straight to the descriptor: a file object per output costs more than the write itself
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
     if keep is not None:
-        _keep(handle.fileno(), keep, path)
+        _keep(fd, keep, path)
     if overwrite:
         # Replacing a file: its old bytes must not go before the new ones are on disk.
         # A new file is not synced (as cp, git and the peers do not): a sync per file
         # costs more than the conversion, and an interrupted run leaves no half file.
-        os.fsync(handle.fileno())
+        os.fsync(fd)
 
 
 def _keep(fd: int, keep: Keep, path: str) -> None:
@@ -269,8 +274,10 @@ def _write_named(folder_fd: int, path: str, data: bytes, overwrite: bool, keep: 
     tmp = _temp_name()
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666, dir_fd=folder_fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            _fill(handle, data, overwrite, keep, path)
+        try:
+            _fill(fd, data, overwrite, keep, path)
+        finally:
+            os.close(fd)
         if overwrite:
             _replace(folder_fd, tmp, path, expect)
         else:

@@ -471,8 +471,7 @@ class NativeItems:
         current = {k: getattr(agent, k) for k in briefs.DESCRIPTION_FIELDS}
 
         def meaning(value: Any) -> dict[str, Any]:
-            return briefs.description_fields(
-                briefs.parse_description(value.replace("\\n", "\n") if unescape else value))
+            return briefs.description_meaning(value.replace("\\n", "\n") if unescape else value)
 
         self.put(key, current, meaning, lambda: briefs.render_description(agent))
 

@@ -34,7 +34,7 @@ class OneLineDescription(Description):
 
     def put(self, dialect: Any, agent: Agent, out: NativeItems) -> None:
         current = {k: getattr(agent, k) for k in briefs.DESCRIPTION_FIELDS}
-        out.put(self.key, current, lambda v: briefs.description_fields(briefs.parse_description(v)),
+        out.put(self.key, current, briefs.description_meaning,
                 lambda: one_line_description(agent))
 
 

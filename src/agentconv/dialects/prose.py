@@ -234,4 +234,4 @@ def _agent_brief(agent: Agent) -> dict[str, Any]:
 
 
 def _brief_fields(brief: str) -> dict[str, Any]:
-    return briefs.description_fields(briefs.parse_description(brief.replace("\r\n", "\n")) if brief.strip() else {})
+    return briefs.description_meaning(brief.replace("\r\n", "\n")) if brief.strip() else briefs.description_fields({})
