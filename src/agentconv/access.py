@@ -280,10 +280,10 @@ def narrowings(source: list[ToolRule], target: list[ToolRule], holds: Holds | No
 
 def same_power(a: list[ToolRule], b: list[ToolRule], holds: Holds | None = None) -> bool:
     """Two rule lists grant the same (every probe answers alike, by power)."""
-    a, b = tuple(a), tuple(b)
-    if len(a) + len(b) <= _KEPT_RULES:      # a writer asks again for each render of one agent
-        return _same_power(a, b, holds)
-    return _same_power.__wrapped__(a, b, holds)
+    left, right = tuple(a), tuple(b)
+    if len(left) + len(right) <= _KEPT_RULES:      # a writer asks again for each render of one agent
+        return _same_power(left, right, holds)
+    return bool(_same_power.__wrapped__(left, right, holds))
 
 
 #: verdicts kept only for lists short enough to be worth keeping (agents of thousands exist)
