@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-HEAVY = ("pydantic", "yaml", "jsonschema", "tomlkit", "click")
+HEAVY = ("pydantic", "yaml", "jsonschema", "tomlkit", "click", "pathlib")
 PLAIN = "---\nname: reviewer\ndescription: Reviews diffs.\ntools: Read, Grep\nmodel: sonnet\n---\nBe brief.\n"
 PROBE = """
 import json, sys
@@ -35,12 +35,16 @@ def heavy_imports(tmp_path, *args: str) -> set[str]:
 
 
 @pytest.mark.parametrize("args, absent", [
-    (["--help"], {"pydantic", "yaml", "jsonschema", "tomlkit"}),
-    (["--version"], {"pydantic", "yaml", "jsonschema", "tomlkit"}),
-    (["detect", ".claude/agents/reviewer.md"], {"pydantic", "jsonschema", "tomlkit"}),
+    (["--help"], {"pydantic", "yaml", "jsonschema", "tomlkit", "pathlib"}),
+    (["--version"], {"pydantic", "yaml", "jsonschema", "tomlkit", "pathlib"}),
+    (["detect", ".claude/agents/reviewer.md"], {"pydantic", "jsonschema", "tomlkit", "pathlib"}),
     (["check", ".claude/agents/reviewer.md"], {"pydantic", "jsonschema", "tomlkit"}),
     (["check", "--for", "claude", ".claude/agents/reviewer.md"], {"pydantic", "jsonschema", "tomlkit"}),
-    (["convert", ".claude/agents/reviewer.md", "--to", "opencode"], {"pydantic", "jsonschema", "tomlkit", "click"}),
+    (["convert", ".claude/agents/reviewer.md", "--to", "opencode"],
+     {"pydantic", "jsonschema", "tomlkit", "click", "pathlib"}),
+    # into a dialect of flat file names
+    (["convert", ".claude/agents/reviewer.md", "--to", "cline"],
+     {"pydantic", "jsonschema", "tomlkit", "click", "pathlib"}),
     (["convert", ".claude/agents/reviewer.md", "--to=opencode", "--strict", "-o", "out/"],
      {"pydantic", "jsonschema", "tomlkit", "click"}),
     (["convert", ".claude", "--to", "opencode", "-o", "out"], {"pydantic", "jsonschema", "tomlkit"}),
@@ -55,6 +59,7 @@ def test_the_probe_sees_imports(tmp_path):
     assert "yaml" in heavy_imports(tmp_path, "convert", ".claude/agents/reviewer.md", "--to", "opencode")
     assert "pydantic" in heavy_imports(tmp_path, "schema")
     assert "click" in heavy_imports(tmp_path, "convert", ".claude", "--to", "opencode", "-o", "out")
+    assert "pathlib" in heavy_imports(tmp_path, "convert", ".claude/agents/reviewer.md", "--to", "opencode", "-o", "out/")
 
 
 def test_the_dialect_index_is_current():
@@ -136,7 +141,7 @@ def test_a_table_is_what_tomllib_reads_and_an_edited_one_is_never_read_stale(tmp
     shutil.copytree(data.data_root(), copy)
     table = copy / "claude" / "mapping.toml"
     table.write_text(table.read_text(encoding="utf-8") + '\n[edited]\nby = "hand"\n', encoding="utf-8")
-    monkeypatch.setattr(data, "data_root", lambda: copy)
+    monkeypatch.setattr(data, "_root", lambda: str(copy))
     data.mapping.cache_clear()
     data.mapping_bytes.cache_clear()
     try:
@@ -253,3 +258,20 @@ def test_every_dialect_names_a_reading_model_that_exists():
     named = {n: get_dialect(n).reading_model for n in DIALECTS}
     assert {n: m for n, m in named.items() if m is not None and (m not in MODELS or model_named(m) is None)} == {}
     assert all(model_named(m) is not None for m in MODELS) and model_named("no-such-tool") is None
+
+
+_PATHS = st.lists(st.sampled_from(["", ".", "..", "a", "b.md", ".hidden", "x.tar.gz", "c.", "agents", "é"]),
+                  max_size=5).map("/".join)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows paths go to pathlib itself")
+@given(path=st.one_of(_PATHS, st.tuples(st.sampled_from(["/", "//", "///", "./"]), _PATHS).map("".join)))
+@settings(max_examples=300, deadline=None)
+def test_paths_say_what_purepath_says(path):
+    """The start-up's stand-ins for PurePath (paths.py) agree with it on every path."""
+    from pathlib import PurePath
+
+    from agentconv.paths import as_posix, name_stem, path_name, path_parts
+    pure = PurePath(path)
+    assert (path_parts(path), path_name(path), as_posix(path), name_stem(pure.name)) == \
+        (pure.parts, pure.name, pure.as_posix(), pure.stem)

@@ -191,7 +191,7 @@ def _agent_text(doc: Document, target: Dialect, source: Dialect | None, agent: A
     if ref is not None:
         agent = _with_prompt_text(agent, ref)
     where = os.fspath(path) if path is not None else \
-        (doc.path if same else str(target.output_path(agent)))
+        (doc.path if same else target.output_where(agent))
     style = dict(doc.style)
     own = source.style_of(of_agent, agent, full=styled) \
         if source is not None and of_agent is not None and not same else None

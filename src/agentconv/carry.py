@@ -420,7 +420,7 @@ def _name_by_path(dialect: Any, name: Any) -> str | None:
     """The name a file written for ``name`` gets from its path in ``dialect``."""
     if not isinstance(name, str):
         return None
-    named: str | None = dialect.name_from_path(str(dialect.output_path(Agent(name=name))))
+    named: str | None = dialect.name_from_path(dialect.output_where(Agent(name=name)))
     return named
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 from .lazyre import compile_later
 from .structs import field, struct
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PYPROJECT = "pyproject.toml"
 OWN_FILE = "agentconv.toml"
@@ -54,50 +56,63 @@ class Config:
 EMPTY = Config()
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: Path | str) -> Path | None:
     """The nearest ``agentconv.toml``, or ``pyproject.toml`` holding ``[tool.agentconv]``,
     in ``start`` or a folder above it. The walk ends at the repository root (a folder
     holding ``.git``), so a configuration outside the repository never applies to it."""
-    folder = start.resolve()
-    if not folder.is_dir():
-        folder = folder.parent
-    for here in (folder, *folder.parents):
-        own = here / OWN_FILE
-        if own.is_file():
+    # on strings: most runs find no configuration, and pathlib costs every command's start
+    found = _config_near(os.path.realpath(start))
+    if found is None:
+        return None
+    from pathlib import Path
+    return Path(found)
+
+
+def _config_near(start: str) -> str | None:
+    folder = start if os.path.isdir(start) else os.path.dirname(start)
+    here = folder
+    while True:
+        own = os.path.join(here, OWN_FILE)
+        if os.path.isfile(own):
             return _shown_path(own, folder)
-        pyproject = here / PYPROJECT
-        if pyproject.is_file() and _mentions_us(_shown_path(pyproject, folder)):
+        pyproject = os.path.join(here, PYPROJECT)
+        if os.path.isfile(pyproject) and _mentions_us(_shown_path(pyproject, folder)):
             return _shown_path(pyproject, folder)
-        if (here / ".git").exists():
+        if os.path.exists(os.path.join(here, ".git")):
             return None
-    return None
+        above = os.path.dirname(here)
+        if above == here:
+            return None
+        here = above
 
 
-def _shown_path(path: Path, start: Path) -> Path:
+def _shown_path(path: str, start: str) -> str:
     """``path`` relative to the working directory (errors read ``pyproject.toml:7: ...`` or
     ``../pyproject.toml:7: ...``)."""
     try:
-        return Path(os.path.relpath(path)) if start == Path.cwd().resolve() else path
+        return os.path.relpath(path) if start == os.path.realpath(os.getcwd()) else path
     except ValueError:           # another drive
         return path
 
 
-def _mentions_us(pyproject: Path) -> bool:
+def _mentions_us(pyproject: str) -> bool:
     # a text test first: a broken pyproject.toml that holds no agentconv table is not ours to judge
     try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
+        with open(pyproject, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
     except OSError:
         return False
     return "tool.agentconv" in text and _table(pyproject, text) is not None
 
 
-def load_config(path: Path | None, start: Path) -> Config:
+def load_config(path: Path | str | None, start: Path | str) -> Config:
     """The configuration in ``path`` (``--config FILE``), or else the one found from ``start``;
     an empty ``Config`` when there is none."""
     if path is None:
         path = find_config(start)
         if path is None:
             return EMPTY
+    from pathlib import Path
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8")
@@ -111,11 +126,11 @@ def load_config(path: Path | None, start: Path) -> Config:
     return _parsed(table, path, Lines(text, _prefix(path)))
 
 
-def _prefix(path: Path) -> tuple[str, ...]:
-    return () if path.name != PYPROJECT else ("tool", "agentconv")
+def _prefix(path: Path | str) -> tuple[str, ...]:
+    return () if os.path.basename(path) != PYPROJECT else ("tool", "agentconv")
 
 
-def _table(path: Path, text: str) -> dict[str, Any] | None:
+def _table(path: Path | str, text: str) -> dict[str, Any] | None:
     import tomllib
     try:
         data = tomllib.loads(text)

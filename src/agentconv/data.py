@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import binascii
 import json
+import os
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @cache
-def data_root() -> Path:
-    shipped = Path(__file__).parent / "_data" / "dialects"
-    if shipped.is_dir():
+def _root() -> str:
+    # strings, not pathlib: reading a table is on every command's start
+    shipped = os.path.join(os.path.dirname(__file__), "_data", "dialects")
+    if os.path.isdir(shipped):
         return shipped
-    return Path(__file__).resolve().parents[2] / "dialects"
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "dialects")
+
+
+def data_root() -> Path:
+    from pathlib import Path
+    return Path(_root())
 
 
 #: plugin dialect name -> its own ``dialects/<name>/`` folder (see ``add_folder``)
@@ -26,7 +35,8 @@ def add_folder(dialect: str, folder: Path) -> None:
     """Where a plugin dialect keeps its data (its ``mapping.toml``, ``schema.json``), so that
     ``mapping(dialect)`` and ``schema(dialect)`` read it. Never for a name whose data agentconv
     ships: a plugin cannot change a shipped dialect's tables."""
-    if (data_root() / dialect).exists() or dialect.startswith("_"):
+    from pathlib import Path
+    if os.path.exists(os.path.join(_root(), dialect)) or dialect.startswith("_"):
         raise ValueError(f"agentconv ships data for {dialect!r}: a plugin cannot replace it")
     _PLUGIN_FOLDERS[dialect] = Path(folder)
     mapping.cache_clear()
@@ -35,14 +45,23 @@ def add_folder(dialect: str, folder: Path) -> None:
 
 def folder(dialect: str) -> Path:
     """The folder holding a dialect's data."""
-    return _PLUGIN_FOLDERS.get(dialect) or data_root() / dialect
+    from pathlib import Path
+    return Path(_folder(dialect))
+
+
+def _folder(dialect: str) -> str:
+    plugin = _PLUGIN_FOLDERS.get(dialect)
+    return os.fspath(plugin) if plugin is not None else os.path.join(_root(), dialect)
 
 
 @cache
 def mapping_bytes(dialect: str, file: str = "mapping.toml") -> bytes:
     """The file's bytes as they are (b"" when it is missing): a cheap test before a parse."""
-    path = folder(dialect) / file
-    return path.read_bytes() if path.is_file() else b""
+    path = os.path.join(_folder(dialect), file)
+    if not os.path.isfile(path):
+        return b""
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 @cache
@@ -70,5 +89,9 @@ def _parsed_ahead(dialect: str, file: str, raw: bytes) -> dict[str, Any] | None:
 
 @cache
 def schema(dialect: str) -> dict[str, Any] | None:
-    path = folder(dialect) / "schema.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    path = os.path.join(_folder(dialect), "schema.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        table: dict[str, Any] = json.loads(handle.read())
+    return table

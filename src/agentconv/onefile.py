@@ -170,8 +170,6 @@ def run_one_file(source: str, to: str, from_: str | None = None, output: str | N
                  quiet: bool = False, verbose: bool = False, report: str = "text") -> int | None:
     """``agentconv convert FILE --to D ...`` as cli.convert runs it for one file, for the
     parameters launch.py parsed: the exit code, or None when click's command must run it."""
-    from pathlib import Path
-
     from .config import load_config
     from .configcli import run_settings
     from .errors import AgentconvError
@@ -181,7 +179,7 @@ def run_one_file(source: str, to: str, from_: str | None = None, output: str | N
     show_plugin_warnings()
     try:
         to, from_ = get_dialect(to).name, get_dialect(from_).name if from_ else None
-        config = load_config(None, Path.cwd())
+        config = load_config(None, os.getcwd())
         run = run_settings(config, to=to, output=output, carry="none" if no_carry else carry, strict=strict,
                            include=(), exclude=(), one_file=True)
         if len(run.to) != 1:

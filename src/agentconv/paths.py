@@ -3,6 +3,7 @@ into text that is safe to print."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from .lazyre import AsciiFirst
@@ -61,3 +62,51 @@ def _escape(match: re.Match[str]) -> str:
     if char in "\n\t\r":
         return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}[char]
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# -- what PurePath says of a path, without importing pathlib (and urllib, which it imports):
+# a few milliseconds of every command's start. Windows paths (drives, both slashes) go to
+# pathlib itself.
+
+def _posix_parts(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if path.startswith("/"):
+        # POSIX keeps exactly two leading slashes as a root of its own
+        parts.insert(0, "//" if path.startswith("//") and not path.startswith("///") else "/")
+    return parts
+
+
+def path_parts(path: str) -> tuple[str, ...]:
+    """``PurePath(path).parts``."""
+    if os.name == "nt":
+        from pathlib import PurePath
+        return PurePath(path).parts
+    return tuple(_posix_parts(path))
+
+
+def path_name(path: str) -> str:
+    """``PurePath(path).name``."""
+    if os.name == "nt":
+        from pathlib import PurePath
+        return PurePath(path).name
+    parts = _posix_parts(path)
+    return parts[-1] if parts and not parts[-1].startswith("/") else ""
+
+
+def name_stem(name: str) -> str:
+    """``PurePath(name).stem`` of a file name: without its last suffix (``.bashrc`` has none)."""
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
+
+
+def as_posix(path: str) -> str:
+    """``PurePath(path).as_posix()``: the path normalised as pathlib does, with ``/``."""
+    if os.name == "nt":
+        from pathlib import PurePath
+        return PurePath(path).as_posix()
+    parts = _posix_parts(path)
+    if not parts:
+        return "."
+    if parts[0].startswith("/"):
+        return parts[0] + "/".join(parts[1:])
+    return "/".join(parts)

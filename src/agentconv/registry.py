@@ -6,11 +6,11 @@ import importlib
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from .errors import AgentconvError, DetectionError, ParseError, SchemaError, UnknownDialectError
 from .lazyre import compile_later
+from .paths import as_posix
 
 if TYPE_CHECKING:
     from _collections_abc import dict_items, dict_keys, dict_values
@@ -152,7 +152,7 @@ def dialects_for_path(path: str | None) -> tuple[str, ...]:
     """Every dialect a path's hints point at (``.roomodes``: Roo Code and Zoo Code)."""
     if not path:
         return ()
-    posix = PurePath(path).as_posix()
+    posix = as_posix(path)
     folders, endings = _folder_hinted(posix.rpartition("/")[0]), _ending_hinted(posix)
     return tuple(n for n in DIALECTS if n in folders or n in endings)
 

@@ -4,9 +4,9 @@ tables (from ``dialects/<name>/mapping.toml``) and two mappings, native → cano
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
-from pathlib import PurePath
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from ..access import GUARDS, key_lines
 from ..document import Document
@@ -14,8 +14,12 @@ from ..errors import MultipleAgentsError, ParseError, SchemaError
 from ..formats import frontmatter, gates, yamlsrc, yamlwrite
 from ..losses import Diagnostic
 from ..model import Agent, ToolRule
+from ..paths import as_posix, name_stem, path_name, path_parts
 from ..record import RecordValidationError
 from ..structs import struct
+
+if TYPE_CHECKING:
+    from pathlib import PurePath
 
 REGISTRY: dict[str, type[Dialect]] = {}
 
@@ -202,10 +206,22 @@ class Dialect:
 
     def output_path(self, agent: Agent) -> PurePath:
         """Where the real tool expects this agent, relative to a project root."""
+        from pathlib import PurePath
+        return PurePath(self.layout) / self.output_file_name(agent)
+
+    def output_file_name(self, agent: Agent) -> str:
+        """The agent's file name inside ``layout`` (with folders where ``nested_files``)."""
         from ..paths import safe_relative_name, safe_segment
         name = safe_relative_name(agent.name or "agent")
-        return PurePath(self.layout) / ((name if self.nested_files else safe_segment(name.replace("/", "--")))
-                                        + self.extension)
+        return (name if self.nested_files else safe_segment(name.replace("/", "--"))) + self.extension
+
+    def output_where(self, agent: Agent) -> str:
+        """``str(self.output_path(agent))``; without pathlib where the dialect keeps the default
+        (a single file written to stdout names its would-be path, and pathlib costs start-up)."""
+        if os.name == "nt" or type(self).output_path is not Dialect.output_path:
+            return str(self.output_path(agent))
+        name = self.output_file_name(agent)
+        return as_posix(self.layout + "/" + name if self.layout else name)
 
     def output_path_in(self, agent: Agent, out: str) -> PurePath:
         """Where the tool expects this agent in the folder ``out`` (a config file the folder
@@ -535,17 +551,17 @@ def cached_rules(parse: _Parse) -> _Parse:
 def path_stem(path: str | None) -> str | None:
     if not path:
         return None
-    name = PurePath(path).name
+    name = path_name(path)
     for suffix in (".agent.md", ".md", ".markdown", ".txt"):
         if name.endswith(suffix):
             return name[: -len(suffix)]
-    return PurePath(path).stem
+    return name_stem(name)
 
 
 def names_below(path: str, folder: str = "agents") -> list[str]:
     """The folders and file stem below the last ``folder/`` of ``path`` (the file's stem alone
     without one): ``.github/agents/sub/x.agent.md`` → ``['sub', 'x']``."""
-    parts = PurePath(path).parts
+    parts = path_parts(path)
     anchors = [i for i, p in enumerate(parts[:-1]) if p == folder]
     rest = list(parts[anchors[-1] + 1:]) if anchors else [parts[-1]]
     rest[-1] = path_stem(rest[-1]) or rest[-1]

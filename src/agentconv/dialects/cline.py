@@ -9,7 +9,6 @@ skills tool. There is no deny-list: "every tool but these" is written as the too
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from .. import access, overrides, vocabulary
@@ -18,7 +17,7 @@ from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules
 from .fields import NAME, Code, Description, FieldTable, Key, positive_int
-from .stemname import flat_output_path
+from .stemname import flat_file_name
 from .toolgroups import GroupedTools, ToolGroups, names_of
 
 _TABLE = mapping("cline")
@@ -45,8 +44,8 @@ class Cline(GroupedTools, FieldTable, MarkdownDialect):
     exclusive_keys = frozenset({"providerId", "modelId", "maxIterations"})
 
 
-    def output_path(self, agent: Agent) -> PurePath:
-        return flat_output_path(self, agent)        # Cline reads its agent folder only, not sub-folders
+    def output_file_name(self, agent: Agent) -> str:
+        return flat_file_name(self, agent)        # Cline reads its agent folder only, not sub-folders
 
     def name_problem(self, name: str) -> str | None:
         if not name.strip():

@@ -14,7 +14,6 @@ table. How it differs, as tables in ``dialects/codex/mapping.toml`` (facts, read
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from .. import access, vocabulary
@@ -24,7 +23,7 @@ from ..losses import Diagnostic
 from ..model import Agent, ToolRule, normalise_rules
 from .base import MISSING, NativeItems
 from .fields import NAME, Code, Description, FieldTable, Key, one_of
-from .stemname import flat_output_path
+from .stemname import flat_file_name
 from .structured import StructuredDialect
 from .toolgroups import DENY_ALL
 
@@ -64,8 +63,8 @@ class Codex(FieldTable, StructuredDialect):
     )
     field_defaults = {"mode": "subagent"}
 
-    def output_path(self, agent: Agent) -> PurePath:
-        return flat_output_path(self, agent)
+    def output_file_name(self, agent: Agent) -> str:
+        return flat_file_name(self, agent)
 
     def name_problem(self, name: str) -> str | None:
         if not name.strip():

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..document import Document
 from ..errors import ParseError, SchemaError
@@ -22,6 +21,9 @@ from ..promptref import Reference, Syntax, read_reference
 from ..record import RecordValidationError
 from ..structs import field, struct
 from .base import Dialect
+
+if TYPE_CHECKING:
+    from pathlib import PurePath
 
 
 @struct
@@ -310,6 +312,7 @@ class ContainerDialect(Dialect):
         return [(e.key, e.value_text) for e in self._holder(root, None).entries]
 
     def output_path(self, agent: Agent) -> PurePath:
+        from pathlib import PurePath
         return PurePath(self.file_name)
 
 

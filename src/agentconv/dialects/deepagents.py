@@ -8,16 +8,18 @@ Facts and sources: ``dialects/deepagents/REFERENCE.md``."""
 from __future__ import annotations
 
 from contextvars import ContextVar
-from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import vocabulary
 from ..data import mapping
 from ..losses import Diagnostic
 from ..model import Agent
-from ..paths import safe_segment
+from ..paths import path_parts, safe_segment
 from .base import MarkdownDialect, NativeItems
 from .fields import UNSET, Code, Description, FieldTable, Key
+
+if TYPE_CHECKING:
+    from pathlib import PurePath
 
 _TABLE = mapping("deepagents")
 _MODELS = _TABLE.get("models", {})
@@ -58,10 +60,11 @@ class DeepAgents(FieldTable, MarkdownDialect):
     def name_from_path(self, path: str | None) -> str | None:
         if not path:
             return None
-        parts = PurePath(path).parts
+        parts = path_parts(path)
         return parts[-2] if len(parts) >= 2 and parts[-1] == AGENT_FILE else None
 
     def output_path(self, agent: Agent) -> PurePath:
+        from pathlib import PurePath
         return PurePath(self.layout) / folder_name(agent.name or "agent") / AGENT_FILE
 
     def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:

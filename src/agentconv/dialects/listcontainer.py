@@ -9,8 +9,7 @@ own syntax (YAML block entries, or JSON in the file's indent)."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..access import key_lines
 from ..document import Document
@@ -21,6 +20,9 @@ from ..model import Agent
 from ..promptref import Reference
 from ..structs import struct
 from .container import ContainerDialect, Member
+
+if TYPE_CHECKING:
+    from pathlib import PurePath
 
 
 @struct
@@ -208,6 +210,7 @@ class ListContainerDialect(ContainerDialect):
         return seqsrc.spliced(found, texts, [m.key for m in trivia.members])
 
     def output_path(self, agent: Agent) -> PurePath:
+        from pathlib import PurePath
         return PurePath(self.file_name)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -12,6 +11,7 @@ from ..data import mapping
 from ..lazyre import compile_later
 from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, ToolRule, normalise_rules
+from ..paths import path_parts
 from . import toolnames
 from .base import MISSING, MarkdownDialect, NativeItems, cached_rules, path_stem
 from .fields import Code, Description, FieldTable, Key, count, flag, number, one_of, same
@@ -140,20 +140,13 @@ def _name_from_path(path: str | None) -> str | None:
     # every read of an output names the agent from its path again
     if not path:
         return None
-    parts = _parts(path)
+    parts = path_parts(path)
     anchors = [i for i, p in enumerate(parts[:-1]) if p in ("agent", "agents")]
     if anchors:
         rest = list(parts[anchors[-1] + 1:])
         rest[-1] = path_stem(rest[-1]) or rest[-1]
         return "/".join(rest)
     return path_stem(path)
-
-
-def _parts(path: str) -> list[str]:
-    """``PurePath(path).parts`` but the root, which no name comes from (a tenth of the cost)."""
-    if os.altsep:
-        path = path.replace(os.altsep, os.sep)
-    return [p for p in path.split(os.sep) if p not in ("", ".")]
 
 
 def _grants_alike(old: list[ToolRule] | None, rules: list[ToolRule]) -> bool:

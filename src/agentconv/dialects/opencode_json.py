@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..data import mapping
 from ..formats import jsonsrc
@@ -20,6 +19,9 @@ from ..losses import Diagnostic
 from ..promptref import Syntax
 from .container import ContainerDialect
 from .opencode import OpenCodeFields
+
+if TYPE_CHECKING:
+    from pathlib import PurePath
 
 _TABLE = mapping("opencode-json")
 _KEYS = _TABLE["keys"]
@@ -57,6 +59,7 @@ class OpenCodeJson(OpenCodeFields, ContainerDialect):
 
     def output_path_in(self, agent: Any, out: str) -> PurePath:
         """A project with an opencode.jsonc and no opencode.json gets its agents in the jsonc."""
+        from pathlib import PurePath
         jsonc = PurePath(self.file_name).with_suffix(".jsonc")
         if os.path.isfile(os.path.join(out, jsonc)) and not os.path.exists(os.path.join(out, self.file_name)):
             return jsonc

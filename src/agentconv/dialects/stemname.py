@@ -3,7 +3,6 @@ states the name; a file that was named by its path stays so while the path still
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any, ClassVar, Protocol
 
 from ..model import Agent
@@ -19,11 +18,10 @@ class _Placed(Protocol):
     def extension(self) -> str: ...
 
 
-def flat_output_path(dialect: _Placed, agent: Agent) -> PurePath:
+def flat_file_name(dialect: _Placed, agent: Agent) -> str:
     """One file directly in the tool's agent folder (it does not walk sub-folders, or names an
     agent in one otherwise): a '/' of the name becomes '-' in the file name."""
-    file_name = safe_segment((agent.name or "agent").replace("/", "-")) + dialect.extension
-    return PurePath(dialect.layout) / file_name
+    return safe_segment((agent.name or "agent").replace("/", "-")) + dialect.extension
 
 
 class StemNamed:
@@ -35,8 +33,8 @@ class StemNamed:
     def name_from_path(self, path: str | None) -> str | None:
         return path_stem(path) if path else None
 
-    def output_path(self, agent: Agent) -> PurePath:
-        return flat_output_path(self, agent)
+    def output_file_name(self, agent: Agent) -> str:
+        return flat_file_name(self, agent)
 
     def write(self, agent: Agent, trivia: Any = None, carry: Any = None, path: str | None = None) -> str:
         block = getattr(trivia, "block", None)

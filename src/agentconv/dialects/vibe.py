@@ -21,7 +21,6 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import Any
 
 from .. import access, vocabulary
@@ -32,7 +31,7 @@ from ..losses import Diagnostic
 from ..model import ALL_TOOLS, Agent, NativeField, ToolRule, normalise_rules
 from .base import MISSING, NativeItems, cached_rules, path_stem
 from .fields import Code, Description, FieldTable, Key
-from .stemname import flat_output_path
+from .stemname import flat_file_name
 from .structured import StructuredDialect, StructuredTrivia, writing
 from .toolgroups import ToolGroups, names_of
 
@@ -77,8 +76,8 @@ class Vibe(FieldTable, StructuredDialect):
     def name_from_path(self, path: str | None) -> str | None:
         return path_stem(path) if path else None
 
-    def output_path(self, agent: Agent) -> PurePath:
-        return flat_output_path(self, agent)
+    def output_file_name(self, agent: Agent) -> str:
+        return flat_file_name(self, agent)
 
     def name_problem(self, name: str) -> str | None:
         if name.casefold() == _VALUES["reserved_stem"]:
