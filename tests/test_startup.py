@@ -59,7 +59,8 @@ def test_the_probe_sees_imports(tmp_path):
     assert "yaml" in heavy_imports(tmp_path, "convert", ".claude/agents/reviewer.md", "--to", "opencode")
     assert "pydantic" in heavy_imports(tmp_path, "schema")
     assert "click" in heavy_imports(tmp_path, "convert", ".claude", "--to", "opencode", "-o", "out")
-    assert "pathlib" in heavy_imports(tmp_path, "convert", ".claude/agents/reviewer.md", "--to", "opencode", "-o", "out/")
+    assert "pathlib" in heavy_imports(tmp_path, "convert", ".claude/agents/reviewer.md", "--to", "opencode",
+                                      "-o", "out/")
 
 
 def test_the_dialect_index_is_current():
@@ -275,3 +276,12 @@ def test_paths_say_what_purepath_says(path):
     pure = PurePath(path)
     assert (path_parts(path), path_name(path), as_posix(path), name_stem(pure.name)) == \
         (pure.parts, pure.name, pure.as_posix(), pure.stem)
+
+
+@pytest.mark.parametrize("name", ["reviewer", "review/security", "../up", "a b.c", "CON", ""])
+def test_output_where_is_the_text_of_output_path(name):
+    from agentconv.model import Agent
+    from agentconv.registry import dialect_names, get_dialect
+    agent = Agent(name=name or None)
+    for dialect in map(get_dialect, dialect_names()):
+        assert dialect.output_where(agent) == str(dialect.output_path(agent)), dialect.name
