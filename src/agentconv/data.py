@@ -28,17 +28,16 @@ def data_root() -> Path:
 
 
 #: plugin dialect name -> its own ``dialects/<name>/`` folder (see ``add_folder``)
-_PLUGIN_FOLDERS: dict[str, Path] = {}
+_PLUGIN_FOLDERS: dict[str, str] = {}
 
 
-def add_folder(dialect: str, folder: Path) -> None:
+def add_folder(dialect: str, folder: Path | str) -> None:
     """Where a plugin dialect keeps its data (its ``mapping.toml``, ``schema.json``), so that
     ``mapping(dialect)`` and ``schema(dialect)`` read it. Never for a name whose data agentconv
     ships: a plugin cannot change a shipped dialect's tables."""
-    from pathlib import Path
     if os.path.exists(os.path.join(_root(), dialect)) or dialect.startswith("_"):
         raise ValueError(f"agentconv ships data for {dialect!r}: a plugin cannot replace it")
-    _PLUGIN_FOLDERS[dialect] = Path(folder)
+    _PLUGIN_FOLDERS[dialect] = os.fspath(folder)
     mapping.cache_clear()
     schema.cache_clear()
 
@@ -51,7 +50,7 @@ def folder(dialect: str) -> Path:
 
 def _folder(dialect: str) -> str:
     plugin = _PLUGIN_FOLDERS.get(dialect)
-    return os.fspath(plugin) if plugin is not None else os.path.join(_root(), dialect)
+    return plugin if plugin is not None else os.path.join(_root(), dialect)
 
 
 @cache

@@ -12,9 +12,6 @@ from .base import path_stem
 
 class _Placed(Protocol):
     @property
-    def layout(self) -> str: ...
-
-    @property
     def extension(self) -> str: ...
 
 
