@@ -107,13 +107,25 @@ def test_a_toml_edit_keeps_every_other_line_and_comment():
     block = tomlsrc.parse(TOML)
     items = dict(block.values(), description="Reviews every diff", model="gpt-5")
     out = block.render(items.items())
-    assert out.replace('description = "Reviews every diff"', "description = 'Reviews diffs'") \
+    assert out.replace("description = 'Reviews every diff'", "description = 'Reviews diffs'") \
         .replace('model = "gpt-5"\n', "") == TOML
     assert block.entry("mcp_servers").line == 9
     assert tomlsrc.parse(out).values() == items
     with pytest.raises(ParseError) as info:
         tomlsrc.parse("a = 1\nb = \n", path="x.toml")
     assert info.value.line == 2
+
+
+@pytest.mark.parametrize("old, value, line", [
+    ("'a'", "b c", "d = 'b c'"),                # a literal stays literal (whatever tomlkit release)
+    ("'a'", "it's", '''d = "it's"'''),          # ... unless the text cannot be one
+    ("'a'", "x\x01", 'd = "x\\u0001"'),
+    ('"a"', "b", 'd = "b"'),
+])
+def test_an_edited_string_keeps_its_quoting_where_it_can(old, value, line):
+    block = tomlsrc.parse(f"d = {old}\n")
+    out = block.render([("d", value)])
+    assert out == line + "\n" and tomlsrc.parse(out).values() == {"d": value}
 
 
 @pytest.mark.parametrize("value", [

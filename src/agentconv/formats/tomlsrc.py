@@ -94,7 +94,7 @@ class TomlBlock:
                 del document[key]
             for key, value in items:
                 if key not in old or not same_value(old[key], value):
-                    document[key] = item(value)
+                    document[key] = item(value, like=document.get(key))
             text = tomlkit.dumps(document)
             if self.newline != "\n" and "\r\n" not in text:
                 text = text.replace("\n", self.newline)
@@ -150,13 +150,27 @@ def _with_carry(text: str, carry_text: str | None, at: int, newline: str) -> str
     return text + ("" if text.endswith(("\n", "\r")) or not text else newline) + carry_text
 
 
-def item(value: Any) -> Any:
+def item(value: Any, like: Any = None) -> Any:
     """``value`` as a tomlkit item: a text of several lines as a multi-line string whose first
-    line is its own (a TOML reader drops that first line break), tables as tables."""
+    line is its own (a TOML reader drops that first line break), tables as tables; a one-line
+    text replacing a 'literal' string stays literal where it can (decided here, not left to the
+    tomlkit release: 0.15 began keeping the old quoting, earlier ones did not)."""
     import tomlkit
     if isinstance(value, str) and "\n" in value:
         return tomlkit.parse("v = " + multiline(value))["v"]
+    if isinstance(value, str):
+        literal = _is_literal(like) and not _NOT_LITERAL.search(value)
+        return tomlkit.string(value, literal=literal)
     return value
+
+
+_NOT_LITERAL = re.compile("['\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _is_literal(like: Any) -> bool:
+    from tomlkit.items import String
+    raw = like.as_string() if isinstance(like, String) else ""
+    return raw.startswith("'") and not raw.startswith("'''")
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
