@@ -314,6 +314,8 @@ def test_an_output_path_stays_relative_short_and_inside_the_root(dialect: str, n
     relative = PurePosixPath(get_dialect(dialect).output_path(Agent(name=name)).as_posix())
     assert not relative.is_absolute() and ".." not in relative.parts
     assert all(part.strip() and "\x00" not in part and len(part.encode()) <= 255 for part in relative.parts)
+    # Windows takes what comes before the first dot: 'con.txt.md' and 'CON.txt_.md' are the device CON
+    assert not [p for p in relative.parts if p.split(".")[0].rstrip(" ").lower() in ("con", "nul")]
     assert _inside(tmp_path, relative)
 
 

@@ -285,3 +285,22 @@ def test_output_where_is_the_text_of_output_path(name):
     agent = Agent(name=name or None)
     for dialect in map(get_dialect, dialect_names()):
         assert dialect.output_where(agent) == str(dialect.output_path(agent)), dialect.name
+
+
+_DEVICE = st.sampled_from(["con", "prn", "aux", "nul", "conin$", "conout$", "clock$", "com1", "lpt¹", "co", "clocks"])
+
+
+@given(name=st.tuples(_DEVICE.map(lambda d: "".join(c.upper() if i % 2 else c for i, c in enumerate(d))),
+                      st.sampled_from(["", ".txt", " x", "1", "$"]),
+                      st.text(alphabet="KkıİſOoNnCc. ", max_size=4)).map("".join) | st.text(max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_a_reserved_device_name_is_told_as_the_full_pattern_tells_it(name):
+    """safe_segment asks the pattern only of names that start as a device does: never fewer."""
+    import re
+
+    from agentconv.paths import _RESERVED_STARTS, safe_segment
+    pattern = re.compile(r"^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])([ .].*)?$",
+                         re.IGNORECASE)
+    if pattern.match(name):
+        assert name[:3].lower() in _RESERVED_STARTS
+    assert not pattern.match(safe_segment(name))

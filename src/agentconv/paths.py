@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 import re
 
-from .lazyre import AsciiFirst
+from .lazyre import AsciiFirst, compile_later
 
 _UNSAFE = AsciiFirst('[<>:"\\\\|?*\x00-\x1f\x7f\ud800-\udfff]', '[<>:"\\\\|?*\x00-\x1f\x7f]')
 # Windows devices, with any extension and with the superscript digits it also takes (COM¹)
-_RESERVED = re.compile(r"^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])([ .].*)?$",
-                       re.IGNORECASE)
+_RESERVED = compile_later(r"^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])([ .].*)?$",
+                          re.IGNORECASE)
+#: how every reserved name starts (no letter of these has a case twin but its own: a
+#: lower() test is exact), so most names are told apart without compiling the pattern (~0.5 ms)
+_RESERVED_STARTS = frozenset({"con", "prn", "aux", "nul", "clo", "com", "lpt"})
 MAX_SEGMENT = 120
 MAX_SEGMENT_BYTES = 200
 #: characters that change how a name reads without showing: bidi controls and zero-width ones
@@ -23,8 +26,9 @@ _NOT_PRINTABLE = AsciiFirst("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(
 def safe_segment(segment: str) -> str:
     cleaned = _UNSAFE.sub("-", segment).strip().rstrip(". ")
     cleaned = cleaned.lstrip(".") or "agent"
-    if _RESERVED.match(cleaned):
-        cleaned += "_"
+    device = _RESERVED.match(cleaned) if cleaned[:3].lower() in _RESERVED_STARTS else None
+    if device:          # 'CON_.txt': Windows reads 'CON.txt_' as the device CON all the same
+        cleaned = cleaned[:device.end(1)] + "_" + cleaned[device.end(1):]
     # file systems count bytes (255 at most), and a dialect adds its extension
     cut = cleaned[:MAX_SEGMENT].encode("utf-8")[:MAX_SEGMENT_BYTES].decode("utf-8", "ignore")
     return cut.rstrip(". ") or "agent"
