@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypedDict
+from typing import Any
 
 from .errors import AgentconvError
 from .structs import struct
@@ -25,11 +25,6 @@ from .structs import struct
 _ROOT: ContextVar[str | None] = ContextVar("prompt_root", default=None)
 _ANYWHERE: ContextVar[bool] = ContextVar("prompt_files_anywhere", default=False)
 MAX_PROMPT_BYTES = 4 * 1024 * 1024
-
-
-class _Where(TypedDict):
-    path: str | None
-    line: int | None
 
 
 class PromptFileError(AgentconvError):
@@ -129,7 +124,7 @@ def _target(path: str, defined_in: str | None) -> str | None:
 
 def _text(ref: Reference, layout: str) -> str:
     target = ref.target
-    where = _Where(path=ref.defined_in, line=ref.line)
+    where: dict[str, Any] = {"path": ref.defined_in, "line": ref.line}   # no TypedDict: ~2 ms to import
     if target is None:
         raise PromptFileError(f"the prompt is in {ref.path!r}, relative to a file that was not named",
                               hint="read the agent from its file (not from standard input) so the prompt "
