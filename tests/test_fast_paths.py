@@ -204,3 +204,16 @@ def test_texts_skipped_by_the_alias_and_depth_walk_pass_it(value, shared, depth,
     node = yaml.compose(text, Loader=yamlsrc.Loader)
     if not yamlsrc._may_alias_or_nest_deep(text):
         yamlsrc._refuse_aliases(node, None, 0)
+
+
+_LABEL_WORDS = ["WHEN TO USE", "WHEN TO USE THIS AGENT", "SPECIFIC SCENARIOS", "SCENARIOS", "DELIVERABLES",
+                "DON'T USE FOR", "DON’T USE FOR", "DO NOT USE FOR", "TRIGGERS", "TRIGGER THIS AGENT WITH",
+                "When to use", "use", ":", "\n", " ", "- item", "USES"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(_LABEL_WORDS) | st.text(max_size=4), max_size=8).map("".join))
+def test_a_text_without_label_words_has_no_sections_as_the_pattern_finds_none(text):
+    from agentconv.briefs import _IN_EVERY_LABEL, _LABEL_LINE
+    if _LABEL_LINE.search(text):
+        assert any(word in text for word in _IN_EVERY_LABEL)

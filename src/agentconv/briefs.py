@@ -32,13 +32,13 @@ _SECTION_PATTERNS: dict[SectionField, str] = {
     "not_for": r"DON['’]?T USE FOR|DO NOT USE FOR",
     "triggers": r"TRIGGER THIS AGENT WITH|TRIGGERS",
 }
-_LABEL_LINE = re.compile(
+_LABEL_LINE = compile_later(
     r"^[ \t]*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _SECTION_PATTERNS.items()) + r"):[ \t]*\r?$",
     re.MULTILINE)
 INSTRUCTIONS_LINE = compile_later(r"^[ \t]*INSTRUCTIONS:[ \t]*\r?$", re.MULTILINE)
 _BULLET = compile_later(r"^[ \t]*(?:[-*•]|\d+[.)])[ \t]+")
 _EXAMPLE = compile_later(r"<example>(.*?)</example>", re.IGNORECASE | re.DOTALL)
-_EXAMPLE_CLOSE = re.compile(r"</example>", re.IGNORECASE)
+_EXAMPLE_CLOSE = compile_later(r"</example>", re.IGNORECASE)
 # A commentary does not run past the next <commentary>: unclosed tags would make the scan quadratic
 _TURN = compile_later(r"(?:(?<=\s)|^)(?P<label>context|user|assistant|human)\s*:|"
                    r"<commentary>(?P<commentary>(?:(?!<commentary>).)*?)</commentary>", re.IGNORECASE | re.DOTALL)
@@ -46,7 +46,10 @@ _ROLE_OF = {"context": "context", "user": "user", "human": "user", "assistant": 
 _STANDARD_LABEL = {"context": "Context", "user": "user", "assistant": "assistant"}
 
 
-_HEADING_OF = {key: re.compile(pattern) for key, pattern in _SECTION_PATTERNS.items()}
+_HEADING_OF = {key: compile_later(pattern) for key, pattern in _SECTION_PATTERNS.items()}
+#: every label holds one of these (case as written): a text without them has no sections,
+#: told without compiling the label pattern
+_IN_EVERY_LABEL = ("USE", "SCENARIOS", "DELIVERABLES", "TRIGGER")
 
 
 @struct
@@ -155,7 +158,7 @@ def render_example(example: Example) -> str:
 
 def parse_sections(text: str) -> Sections:
     """Find WHEN TO USE-style sections; ``rest`` is any text after the last section's list."""
-    labels = list(_LABEL_LINE.finditer(text))
+    labels = list(_LABEL_LINE.finditer(text)) if any(word in text for word in _IN_EVERY_LABEL) else []
     if not labels:
         return Sections(lead=text)
     result = Sections(lead=text[:labels[0].start()])
