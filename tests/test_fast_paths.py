@@ -214,6 +214,8 @@ _LABEL_WORDS = ["WHEN TO USE", "WHEN TO USE THIS AGENT", "SPECIFIC SCENARIOS", "
 @settings(max_examples=300, deadline=None)
 @given(text=st.lists(st.sampled_from(_LABEL_WORDS) | st.text(max_size=4), max_size=8).map("".join))
 def test_a_text_without_label_words_has_no_sections_as_the_pattern_finds_none(text):
-    from agentconv.briefs import _IN_EVERY_LABEL, _LABEL_LINE
+    from agentconv.briefs import _IN_EVERY_LABEL, _LABEL_LINE, _SECTION_PATTERNS
+    assert all(any(word in label for word in _IN_EVERY_LABEL)
+               for pattern in _SECTION_PATTERNS.values() for label in pattern.split("|"))
     if _LABEL_LINE.search(text):
         assert any(word in text for word in _IN_EVERY_LABEL)

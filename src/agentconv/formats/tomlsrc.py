@@ -158,13 +158,10 @@ def item(value: Any, like: Any = None) -> Any:
     import tomlkit
     if isinstance(value, str) and "\n" in value:
         return tomlkit.parse("v = " + multiline(value))["v"]
-    if isinstance(value, str):
-        literal = _is_literal(like) and not _NOT_LITERAL.search(value)
+    if isinstance(value, str):          # a literal holds no quote and no control but a tab
+        literal = _is_literal(like) and "'" not in value and not _CONTROL.search(value)
         return tomlkit.string(value, literal=literal)
     return value
-
-
-_NOT_LITERAL = re.compile("['\x00-\x08\x0a-\x1f\x7f]")
 
 
 def _is_literal(like: Any) -> bool:
